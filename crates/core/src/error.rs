@@ -1,0 +1,129 @@
+//! The library's error type. Every error that comes from input names its place.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in the input something was found: file, sheet, Excel row, column header.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    /// File name as given.
+    pub file: String,
+    /// Sheet name (`None` for CSV).
+    pub sheet: Option<String>,
+    /// 1-based Excel row number.
+    pub row: Option<u32>,
+    /// Column header as written.
+    pub column: Option<String>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "文件 {}", self.file)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, "，工作表「{sheet}」")?;
+        }
+        if let Some(row) = self.row {
+            write!(f, "，第 {row} 行")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, "，列「{col}」")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that makes a run meaningless. Problems inside the data are not errors: they
+/// are findings (see [`crate::model::BadValue`] and [`crate::validate`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("无法读取文件 {}：{source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file is not a readable workbook or CSV (corrupt zip, wrong format).
+    #[error("文件 {file} 无法解析（{reason}）。请确认它是 xlsx、xls、ods 或 csv 文件，且未损坏。")]
+    Unreadable {
+        /// File name.
+        file: String,
+        /// What the reader said.
+        reason: String,
+    },
+    /// A file or sheet holds no data at all.
+    #[error("文件 {file} 是空的，没有可读取的数据。")]
+    Empty {
+        /// File name.
+        file: String,
+    },
+    /// No sheet of a file has a header row gonggu recognises.
+    #[error("{place}：前 10 行中没有找到可识别的表头。{hint}")]
+    NoHeader {
+        /// File (and sheet).
+        place: Place,
+        /// What was seen, to help the user.
+        hint: String,
+    },
+    /// A required column is missing.
+    #[error("{place}：{table}缺少必需的列「{column}」。找到的表头：{found}")]
+    MissingColumn {
+        /// File and sheet.
+        place: Place,
+        /// Table kind label (人员表…).
+        table: &'static str,
+        /// Canonical column name.
+        column: String,
+        /// The headers that were found, joined.
+        found: String,
+    },
+    /// A value that must be valid is not (a figure in a 汇总, or any value with `--strict`).
+    #[error("{place}：值「{value}」不是有效的{expected}。")]
+    BadValue {
+        /// File, sheet, row and column.
+        place: Place,
+        /// The text found.
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// Input tables that contradict how they may be used (e.g. a rate column in a 汇总).
+    #[error("{place}：{message}")]
+    Input {
+        /// Where.
+        place: Place,
+        /// Chinese explanation with the fix.
+        message: String,
+    },
+    /// The configuration file or a flag is invalid.
+    #[error("配置错误：{0}")]
+    Config(String),
+    /// The indicator catalog is invalid.
+    #[error("指标目录错误：{0}")]
+    Catalog(String),
+    /// A template (minijinja or Typst) failed.
+    #[error("模板错误：{0}")]
+    Template(String),
+    /// Rendering an output failed.
+    #[error("生成{what}失败：{message}")]
+    Render {
+        /// What was being rendered (通报表、PDF …).
+        what: &'static str,
+        /// The cause.
+        message: String,
+    },
+    /// No installed font covers some characters of a PDF.
+    #[error(
+        "没有找到能显示以下字符的字体：{chars}。请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk），或用 --font-dir 指定字体目录。"
+    )]
+    MissingGlyphs {
+        /// The characters without a glyph.
+        chars: String,
+    },
+}
+
+/// Result alias of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+//! gonggu-core: from monitoring-system exports to ranked indicator reports.
+//!
+//! The pipeline, one module a step:
+//! 1. [`ingest`] reads `.xlsx/.xlsm/.xls/.ods/.csv` exports, finds the header row under the
+//!    title rows, matches column names and aliases, parses values, and produces a typed
+//!    [`model::Dataset`] (persons merged by 证件号码 and grouped into households, projects,
+//!    loans, 汇总 and 目标 rows) plus the values it could not parse.
+//! 2. [`validate`] runs the data-quality rules over the dataset (`gonggu check`).
+//! 3. [`measures`] counts the measures of SPEC §4.1 for every unit of a level, from records or
+//!    from a 汇总.
+//! 4. [`catalog`] holds the indicator definitions (TOML, editable) and [`compute`] turns
+//!    measures into indicators: recomputed totals, 四舍五入, competition ranking, targets,
+//!    changes against the previous period.
+//! 5. [`render`] turns a report into bytes: XLSX workbooks and Typst-rendered PDFs. The
+//!    caller writes them (atomically).
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod catalog;
+pub mod compute;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod ingest;
+pub mod mask;
+pub mod measures;
+pub mod model;
+pub mod region;
+pub mod render;
+pub mod validate;
+
+pub use error::{Error, Result};

@@ -1,0 +1,757 @@
+//! Typed records: what `ingest` produces and everything after it consumes.
+//!
+//! Persons and households are stored compactly (enums as bytes, dates as [`NaiveDate`],
+//! flags as bit sets) because a province roster holds millions of them. Closed vocabularies of
+//! the national monitoring system are enums; a value outside the vocabulary is kept as
+//! `Other` so that data-quality rules can report it.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::region::{RegionId, Regions};
+
+/// Where a record came from: the input file, sheet and Excel row (1-based, as Excel shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RowRef {
+    /// Index into [`Dataset::sources`].
+    pub source: u32,
+    /// Excel-style 1-based row number (for CSV: the line's record number, header = its row).
+    pub row: u32,
+}
+
+/// One input table as read: file, sheet and the header mapping that was recognised.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    /// The file name as given on the command line.
+    pub file: String,
+    /// The sheet name (`None` for CSV).
+    pub sheet: Option<String>,
+    /// What kind of table the headers were recognised as.
+    pub kind: TableKind,
+    /// Excel row number of the header row.
+    pub header_row: u32,
+    /// Original header text of every column, by column index.
+    pub headers: Vec<String>,
+    /// Data rows read (totals rows excluded).
+    pub rows: u64,
+}
+
+/// The kinds of input table gonggu understands (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// 人员: one row per person (监测对象信息, 脱贫人口).
+    Roster,
+    /// 项目: 衔接资金项目 ledger.
+    Projects,
+    /// 小额信贷: microcredit ledger.
+    Loans,
+    /// 汇总: one row per region, one column per measure.
+    Summary,
+    /// 目标: per-region targets.
+    Targets,
+}
+
+impl TableKind {
+    /// Chinese name used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            TableKind::Roster => "人员表",
+            TableKind::Projects => "项目表",
+            TableKind::Loans => "小额信贷表",
+            TableKind::Summary => "汇总表",
+            TableKind::Targets => "目标表",
+        }
+    }
+}
+
+/// 户类型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum HouseholdType {
+    /// 脱贫户.
+    Tuopin,
+    /// 一般农户 / 非脱贫户.
+    General,
+}
+
+/// 监测对象类别 (易返贫致贫户类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum MonitorCategory {
+    /// 脱贫不稳定户.
+    Unstable,
+    /// 边缘易致贫户.
+    Marginal,
+    /// 突发严重困难户.
+    Sudden,
+    /// A non-empty value outside the three categories (a data-quality finding; counts as
+    /// monitored).
+    Other,
+}
+
+/// 劳动技能.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LaborSkill {
+    /// 普通劳动力.
+    Ordinary,
+    /// 技能劳动力.
+    Skilled,
+    /// 弱劳动力或半劳动力.
+    Weak,
+    /// 丧失劳动力.
+    Lost,
+    /// 无劳动力.
+    NoLabor,
+    /// Anything else.
+    Other,
+}
+
+impl LaborSkill {
+    /// Counts in `labor_persons` (普通, 技能, 弱或半).
+    pub fn is_labor(self) -> bool {
+        matches!(self, LaborSkill::Ordinary | LaborSkill::Skilled | LaborSkill::Weak)
+    }
+}
+
+/// 务工所在地, classified by content (SPEC §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum WorkPlace {
+    /// Blank, 否, 无: not working.
+    #[default]
+    NotWorking,
+    /// 县内 / 乡镇内.
+    InCounty,
+    /// 省内县外.
+    InProvince,
+    /// 省外.
+    OutProvince,
+    /// Working, destination not recognised (a data-quality finding).
+    Unknown,
+}
+
+impl WorkPlace {
+    /// Whether the person counts as working.
+    pub fn is_working(self) -> bool {
+        !matches!(self, WorkPlace::NotWorking)
+    }
+}
+
+/// 健康状况.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Health {
+    /// 健康.
+    Healthy,
+    /// 残疾.
+    Disabled,
+    /// 长期慢性病.
+    Chronic,
+    /// 患大病.
+    Serious,
+    /// Anything else.
+    Other,
+}
+
+/// 在校生状况, reduced to the stages the rules need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SchoolStage {
+    /// 非在校生 / blank.
+    NotInSchool,
+    /// 学龄前儿童 (not yet in any school).
+    PreschoolChild,
+    /// 学前教育.
+    Preschool,
+    /// 小学 (一年级…六年级).
+    Primary,
+    /// 初中 / 七年级…九年级.
+    Junior,
+    /// 高中 / 普通高中.
+    Senior,
+    /// 中职.
+    Vocational,
+    /// 高职高专, 本科, 技师学院.
+    Higher,
+    /// 硕士生及以上.
+    Graduate,
+    /// Anything else that is clearly in school.
+    OtherInSchool,
+}
+
+impl SchoolStage {
+    /// Whether the person is a student (学前教育 and above).
+    pub fn in_school(self) -> bool {
+        !matches!(self, SchoolStage::NotInSchool | SchoolStage::PreschoolChild)
+    }
+}
+
+/// 性别 (exports use 1 = 男, 2 = 女 or the words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Sex {
+    /// 男.
+    Male,
+    /// 女.
+    Female,
+}
+
+/// 享受低保政策情况.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Dibao {
+    /// 城市低保 / 农村低保.
+    Yes,
+    /// 未享受.
+    No,
+}
+
+/// 风险消除方式.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EliminationMethod {
+    /// 帮扶消除.
+    Assisted,
+    /// 自然消除.
+    Natural,
+    /// Anything else.
+    Other,
+}
+
+/// 致贫/返贫风险 types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[repr(u8)]
+pub enum Risk {
+    /// 因病.
+    Illness = 0,
+    /// 因残.
+    Disability,
+    /// 因学.
+    Schooling,
+    /// 因安全住房.
+    Housing,
+    /// 因安全饮水.
+    Water,
+    /// 因自然灾害.
+    Disaster,
+    /// 因意外事故.
+    Accident,
+    /// 因产业项目失败.
+    IndustryFailure,
+    /// 因务工就业不稳.
+    UnstableWork,
+    /// 缺劳动力.
+    LackOfLabor,
+    /// 其他.
+    Other,
+}
+
+impl Risk {
+    /// All risk types in catalogue order.
+    pub const ALL: [Risk; 11] = [
+        Risk::Illness,
+        Risk::Disability,
+        Risk::Schooling,
+        Risk::Housing,
+        Risk::Water,
+        Risk::Disaster,
+        Risk::Accident,
+        Risk::IndustryFailure,
+        Risk::UnstableWork,
+        Risk::LackOfLabor,
+        Risk::Other,
+    ];
+
+    /// The Chinese label as exported.
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::Illness => "因病",
+            Risk::Disability => "因残",
+            Risk::Schooling => "因学",
+            Risk::Housing => "因安全住房",
+            Risk::Water => "因安全饮水",
+            Risk::Disaster => "因自然灾害",
+            Risk::Accident => "因意外事故",
+            Risk::IndustryFailure => "因产业项目失败",
+            Risk::UnstableWork => "因务工就业不稳",
+            Risk::LackOfLabor => "缺劳动力",
+            Risk::Other => "其他",
+        }
+    }
+
+    /// Bit of this risk in a [`RiskSet`].
+    pub fn bit(self) -> u16 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of risks (bit set over [`Risk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct RiskSet(pub u16);
+
+impl RiskSet {
+    /// Whether `risk` is in the set.
+    pub fn contains(self, risk: Risk) -> bool {
+        self.0 & risk.bit() != 0
+    }
+    /// Adds `risk`.
+    pub fn insert(&mut self, risk: Risk) {
+        self.0 |= risk.bit();
+    }
+    /// Whether no risk is recorded.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The household measure columns (SPEC §3.1): any non-empty value other than 否/无 means the
+/// measure is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[repr(u8)]
+pub enum Measure {
+    /// 产业帮扶.
+    Industry = 0,
+    /// 就业帮扶.
+    Employment,
+    /// 公益岗位帮扶 (= 公益性岗位帮扶).
+    WelfarePost,
+    /// 健康帮扶.
+    Health,
+    /// 教育帮扶.
+    Education,
+    /// 义务教育保障.
+    CompulsoryEducation,
+    /// 住房安全保障.
+    Housing,
+    /// 饮水安全保障.
+    Water,
+    /// 综合保障.
+    SocialSecurity,
+    /// 社会帮扶.
+    Social,
+    /// 金融帮扶.
+    Finance,
+    /// 搬迁.
+    Relocation,
+    /// 生产生活条件改善.
+    LivingConditions,
+    /// 基础设施建设.
+    Infrastructure,
+}
+
+impl Measure {
+    /// All measure columns.
+    pub const ALL: [Measure; 14] = [
+        Measure::Industry,
+        Measure::Employment,
+        Measure::WelfarePost,
+        Measure::Health,
+        Measure::Education,
+        Measure::CompulsoryEducation,
+        Measure::Housing,
+        Measure::Water,
+        Measure::SocialSecurity,
+        Measure::Social,
+        Measure::Finance,
+        Measure::Relocation,
+        Measure::LivingConditions,
+        Measure::Infrastructure,
+    ];
+
+    /// Column name as exported.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Industry => "产业帮扶",
+            Measure::Employment => "就业帮扶",
+            Measure::WelfarePost => "公益岗位帮扶",
+            Measure::Health => "健康帮扶",
+            Measure::Education => "教育帮扶",
+            Measure::CompulsoryEducation => "义务教育保障",
+            Measure::Housing => "住房安全保障",
+            Measure::Water => "饮水安全保障",
+            Measure::SocialSecurity => "综合保障",
+            Measure::Social => "社会帮扶",
+            Measure::Finance => "金融帮扶",
+            Measure::Relocation => "搬迁",
+            Measure::LivingConditions => "生产生活条件改善",
+            Measure::Infrastructure => "基础设施建设",
+        }
+    }
+
+    /// Bit of this measure in a [`MeasureSet`].
+    pub fn bit(self) -> u16 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of household measures in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct MeasureSet(pub u16);
+
+impl MeasureSet {
+    /// Whether `m` is in place.
+    pub fn contains(self, m: Measure) -> bool {
+        self.0 & m.bit() != 0
+    }
+    /// Marks `m` as in place.
+    pub fn insert(&mut self, m: Measure) {
+        self.0 |= m.bit();
+    }
+    /// Whether no measure is in place.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// A 证件号码 as read: kept as text (18, 20 or 22 characters, possibly invalid).
+///
+/// Stored inline up to 22 bytes so that a province roster does not allocate per person.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdNumber {
+    len: u8,
+    bytes: [u8; 23],
+}
+
+impl IdNumber {
+    /// Builds from text; `None` when empty or longer than 23 bytes (reported as invalid).
+    pub fn new(text: &str) -> Option<IdNumber> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > 23 {
+            return None;
+        }
+        let mut bytes = [0u8; 23];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Some(IdNumber {
+            len: text.len() as u8,
+            bytes,
+        })
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        // Constructed from a &str of exactly this length, so always valid UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a full ID number in debug output either.
+        write!(f, "IdNumber({})", crate::mask::mask_id(self.as_str()))
+    }
+}
+
+/// Yes / no / not recorded for the 是/否 columns a rule may need.
+pub type Flag = Option<bool>;
+
+/// One person (one roster row after merging by 证件号码).
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Index into [`Roster::households`].
+    pub household: u32,
+    /// Source row (the row that won the merge).
+    pub at: RowRef,
+    /// 证件号码 (`None` when blank or unusable).
+    pub id: Option<IdNumber>,
+    /// The raw 证件号码 text when Excel stored it as a number (`4.10123E+17`): digits lost.
+    pub id_was_number: bool,
+    /// 姓名 (masked before any output unless `--reveal-pii`).
+    pub name: Option<Box<str>>,
+    /// 与户主关系 = 户主.
+    pub is_head: bool,
+    /// 与户主关系 as written (for the head-of-household rules).
+    pub relation_recorded: bool,
+    /// 性别.
+    pub sex: Option<Sex>,
+    /// 出生日期.
+    pub birth: Option<NaiveDate>,
+    /// 健康状况.
+    pub health: Option<Health>,
+    /// 在校生状况.
+    pub school: Option<SchoolStage>,
+    /// 劳动技能.
+    pub labor: Option<LaborSkill>,
+    /// 务工所在地.
+    pub work: WorkPlace,
+    /// The raw 务工所在地 text was present but not recognised.
+    pub work_unrecognised: bool,
+    /// 务工月收入 (元).
+    pub monthly_wage: Option<Decimal>,
+    /// 是否持证.
+    pub certified: Flag,
+    /// 公益性岗位 held (是/村级/乡级/县级…).
+    pub welfare_post: bool,
+    /// 是否参加城乡居民基本医疗保险.
+    pub basic_medical: Flag,
+    /// 是否参加大病保险.
+    pub serious_illness_insurance: Flag,
+    /// 享受低保政策情况.
+    pub dibao: Option<Dibao>,
+    /// 享受特困供养政策情况 (享受 = true).
+    pub tekun: Flag,
+    /// 户联系电话 / 联系电话 (digits as written).
+    pub phone: Option<Box<str>>,
+}
+
+/// One household (all roster rows with one 户编号 under one village).
+#[derive(Debug, Clone)]
+pub struct Household {
+    /// 户编号.
+    pub id: Box<str>,
+    /// The village (leaf region) the household belongs to.
+    pub village: RegionId,
+    /// Row the household attributes were taken from (户主 row, else first row).
+    pub at: RowRef,
+    /// 户类型 (`None` when blank or unrecognised).
+    pub kind: Option<HouseholdType>,
+    /// 户类型 as written when not recognised.
+    pub kind_unrecognised: bool,
+    /// 监测对象类别.
+    pub category: Option<MonitorCategory>,
+    /// 监测对象类别 as written (kept for the rule that lists unknown categories).
+    pub category_text: Option<Box<str>>,
+    /// 识别监测时间.
+    pub identified: Option<NaiveDate>,
+    /// 风险是否消除.
+    pub eliminated: bool,
+    /// 消除监测时间.
+    pub eliminated_on: Option<NaiveDate>,
+    /// 风险消除方式.
+    pub elimination_method: Option<EliminationMethod>,
+    /// 致贫/返贫风险1…5.
+    pub risks: RiskSet,
+    /// 致贫/返贫风险1 is filled.
+    pub has_risk1: bool,
+    /// 人均纯收入（元）.
+    pub income: Option<Decimal>,
+    /// 人数 as recorded.
+    pub size_recorded: Option<u32>,
+    /// Measure columns in place (any row of the household).
+    pub measures: MeasureSet,
+    /// 帮扶措施 text non-empty (any row).
+    pub measures_text: bool,
+    /// 是否危房户 = 是.
+    pub unsafe_housing: Flag,
+    /// 是否解决安全饮用水 (false = not solved).
+    pub safe_water: Flag,
+    /// Number of persons (after merge).
+    pub members: u32,
+    /// Number of rows marked 户主.
+    pub heads: u32,
+}
+
+impl Household {
+    /// Whether the household is monitored (监测对象类别 non-empty).
+    pub fn is_monitored(&self) -> bool {
+        self.category.is_some()
+    }
+
+    /// 脱贫户, including 脱贫不稳定户 whatever their 户类型 (SPEC §3.1).
+    pub fn is_tuopin(&self) -> bool {
+        self.kind == Some(HouseholdType::Tuopin) || self.category == Some(MonitorCategory::Unstable)
+    }
+
+    /// Covered = 脱贫户 or monitored.
+    pub fn is_covered(&self) -> bool {
+        self.is_tuopin() || self.is_monitored()
+    }
+
+    /// "Has assistance in place" (已享受帮扶政策): a measure column or 帮扶措施 filled.
+    pub fn has_assistance(&self) -> bool {
+        !self.measures.is_empty() || self.measures_text
+    }
+}
+
+/// 项目类型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ProjectType {
+    /// 产业发展.
+    Industry,
+    /// 基础设施.
+    Infrastructure,
+    /// 就业帮扶.
+    Employment,
+    /// 乡村建设.
+    RuralConstruction,
+    /// 其他.
+    Other,
+}
+
+/// 项目状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ProjectStatus {
+    /// 未开工.
+    NotStarted,
+    /// 已开工 (在建).
+    Started,
+    /// 已完工.
+    Completed,
+}
+
+/// One 衔接资金 project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Source row.
+    pub at: RowRef,
+    /// 项目编号.
+    pub id: Box<str>,
+    /// 项目名称.
+    pub name: Option<Box<str>>,
+    /// County region, or the town when 乡(镇) is given.
+    pub region: RegionId,
+    /// Whether 乡(镇) was given (else the project counts only at county level).
+    pub has_town: bool,
+    /// 项目类型.
+    pub kind: Option<ProjectType>,
+    /// 项目年度.
+    pub year: Option<i32>,
+    /// 是否纳入年度实施计划.
+    pub planned: bool,
+    /// 衔接资金（万元）.
+    pub funds: Option<Decimal>,
+    /// 已支出衔接资金（万元）.
+    pub spent: Option<Decimal>,
+    /// 开工日期.
+    pub started_on: Option<NaiveDate>,
+    /// 完工日期.
+    pub completed_on: Option<NaiveDate>,
+    /// 项目状态.
+    pub status: Option<ProjectStatus>,
+}
+
+/// 贷款状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum LoanStatus {
+    /// 正常.
+    Normal,
+    /// 逾期.
+    Overdue,
+    /// 展期.
+    Extended,
+    /// 续贷.
+    Renewed,
+    /// 已结清.
+    Settled,
+}
+
+/// One microcredit loan.
+#[derive(Debug, Clone)]
+pub struct Loan {
+    /// Source row.
+    pub at: RowRef,
+    /// 户编号 of the borrowing household.
+    pub household_id: Box<str>,
+    /// County, or town when 乡(镇) is given.
+    pub region: RegionId,
+    /// 放款日期.
+    pub issued_on: Option<NaiveDate>,
+    /// 到期日期.
+    pub due_on: Option<NaiveDate>,
+    /// 贷款金额（元）.
+    pub amount: Option<Decimal>,
+    /// 贷款余额（元）.
+    pub balance: Option<Decimal>,
+    /// 贷款状态.
+    pub status: Option<LoanStatus>,
+}
+
+/// One row of a 汇总 table: a region and the measures it reports, by measure id.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    /// Source row.
+    pub at: RowRef,
+    /// The region named in the first column.
+    pub region: RegionId,
+    /// (measure id, value) in column order.
+    pub values: Vec<(String, Decimal)>,
+}
+
+/// One row of a 目标 table: region + measure values or indicator thresholds.
+#[derive(Debug, Clone)]
+pub struct TargetRow {
+    /// Source row.
+    pub at: RowRef,
+    /// The region.
+    pub region: RegionId,
+    /// (column name as normalised, value). Resolved against measures and indicators later.
+    pub values: Vec<(String, Decimal)>,
+}
+
+/// A value that could not be parsed (SPEC §3 "Bad values").
+#[derive(Debug, Clone, Serialize)]
+pub struct BadValue {
+    /// Index into [`Dataset::sources`].
+    pub source: u32,
+    /// Excel row.
+    pub row: u32,
+    /// Column header as written.
+    pub column: String,
+    /// The text found (personal columns are never recorded here).
+    pub value: String,
+    /// What was expected (`日期`, `数字`, `是/否` …).
+    pub expected: &'static str,
+}
+
+/// The person roster: persons merged by 证件号码 and grouped into households.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    /// Households in first-appearance order.
+    pub households: Vec<Household>,
+    /// Persons in first-appearance order.
+    pub persons: Vec<Person>,
+    /// Columns that were present in at least one roster table (canonical names).
+    pub columns: std::collections::BTreeSet<&'static str>,
+    /// Persons found in more than one roster row and merged (SPEC §3.1).
+    pub merged_persons: u64,
+    /// 证件号码 seen more than once inside one table (not merged; a finding).
+    pub duplicate_ids: Vec<(RowRef, RowRef)>,
+}
+
+impl Roster {
+    /// Whether any roster table had this column (canonical name).
+    pub fn has_column(&self, canonical: &str) -> bool {
+        self.columns.contains(canonical)
+    }
+}
+
+/// Everything read from the inputs of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// One entry per table read (file × sheet).
+    pub sources: Vec<SourceInfo>,
+    /// The region tree built from every table.
+    pub regions: Regions,
+    /// Person roster (empty when no roster was given).
+    pub roster: Roster,
+    /// Project ledger.
+    pub projects: Vec<Project>,
+    /// Columns present in the project ledger (canonical names).
+    pub project_columns: std::collections::BTreeSet<&'static str>,
+    /// Microcredit ledger.
+    pub loans: Vec<Loan>,
+    /// 汇总 rows.
+    pub summary: Vec<SummaryRow>,
+    /// 目标 rows.
+    pub targets: Vec<TargetRow>,
+    /// Values that could not be parsed (treated as missing).
+    pub bad_values: Vec<BadValue>,
+    /// Totals rows that were skipped, with their place (for cross-checks).
+    pub total_rows: Vec<RowRef>,
+    /// Notes for the user (Chinese), e.g. merges and skipped rows.
+    pub notes: Vec<String>,
+}
+
+impl Dataset {
+    /// Whether a table of this kind was read.
+    pub fn has(&self, kind: TableKind) -> bool {
+        self.sources.iter().any(|s| s.kind == kind)
+    }
+
+    /// Describes a row for messages: `文件 a.xlsx，工作表「Sheet1」，第 12 行`.
+    pub fn describe(&self, at: RowRef) -> String {
+        match self.sources.get(at.source as usize) {
+            Some(s) => crate::error::Place {
+                file: s.file.clone(),
+                sheet: s.sheet.clone(),
+                row: Some(at.row),
+                column: None,
+            }
+            .to_string(),
+            None => format!("第 {} 行", at.row),
+        }
+    }
+}

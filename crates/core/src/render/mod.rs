@@ -1,0 +1,4 @@
+//! Renderers: report in, bytes out.
+
+pub mod pdf;
+pub mod xlsx;

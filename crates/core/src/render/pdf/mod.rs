@@ -1,0 +1,1 @@
+//! PDF rendering with embedded Typst.
