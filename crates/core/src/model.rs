@@ -727,6 +727,8 @@ pub struct Dataset {
     pub summary: Vec<SummaryRow>,
     /// 目标 rows.
     pub targets: Vec<TargetRow>,
+    /// Totals rows of 汇总 tables (合计/全市 …): kept to cross-check recomputed totals.
+    pub summary_totals: Vec<(RowRef, Vec<(String, Decimal)>)>,
     /// Values that could not be parsed (treated as missing).
     pub bad_values: Vec<BadValue>,
     /// Totals rows that were skipped, with their place (for cross-checks).

@@ -1,0 +1,292 @@
+//! Known columns, their aliases, the table kinds they make up, and header-row detection.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::TableKind;
+
+use super::normalize_header;
+use super::source::RowBuf;
+
+macro_rules! columns {
+    ($( $(#[$doc:meta])* $var:ident => $canon:literal $([$($alias:literal),*])?; )*) => {
+        /// Every column gonggu reads, across all table kinds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum Col { $( $(#[$doc])* $var, )* }
+
+        impl Col {
+            /// Every column.
+            pub const ALL: &'static [Col] = &[ $( Col::$var, )* ];
+
+            /// The canonical (SPEC) header.
+            pub fn canonical(self) -> &'static str {
+                match self { $( Col::$var => $canon, )* }
+            }
+
+            /// Built-in aliases.
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $( Col::$var => &[$($($alias),*)?], )* }
+            }
+        }
+    };
+}
+
+columns! {
+    County => "县(市、区、旗)" ["县", "县区", "县(市、区)", "县(市区)", "县市区", "县(区)", "县(市、区、旗)名称"];
+    Town => "乡(镇)" ["乡", "乡镇", "镇", "乡(镇、街道)", "乡镇(街道)", "乡(镇、办)"];
+    Village => "行政村" ["村", "村(社区)", "行政村(社区)", "村名"];
+    HouseholdId => "户编号" ["户码"];
+    PersonNo => "人编号";
+    IdNumber => "证件号码" ["身份证号", "身份证号码", "证件号", "公民身份号码"];
+    IdType => "证件类型";
+    HouseholdType => "户类型";
+    Name => "姓名";
+    Relation => "与户主关系";
+    Size => "人数" ["家庭人口数", "家庭人数", "家庭人口"];
+    Category => "监测对象类别" ["易返贫致贫户(监测对象)类型", "监测类型", "监测对象类型", "易返贫致贫户类型"];
+    Identified => "识别监测时间" ["风险识别时间", "纳入监测时间"];
+    Eliminated => "风险是否消除" ["风险是否已消除"];
+    EliminatedOn => "消除监测时间" ["风险消除时间"];
+    EliminationMethod => "风险消除方式";
+    Risk1 => "致贫/返贫风险1" ["致贫返贫风险1", "主要风险类型", "风险类型", "致贫返贫风险"];
+    Risk2 => "致贫/返贫风险2" ["致贫返贫风险2"];
+    Risk3 => "致贫/返贫风险3" ["致贫返贫风险3"];
+    Risk4 => "致贫/返贫风险4" ["致贫返贫风险4"];
+    Risk5 => "致贫/返贫风险5" ["致贫返贫风险5"];
+    Income => "人均纯收入（元）" ["人均纯收入", "家庭年人均纯收入", "家庭人均纯收入"];
+    WageIncome => "工资性收入" ["工资性收入(元)"];
+    Labor => "劳动技能";
+    WorkPlace => "务工所在地" ["务工区域", "务工地域"];
+    MonthlyWage => "务工月收入" ["务工月收入(元)"];
+    Certified => "是否持证" ["技能证书"];
+    WelfarePost => "公益性岗位";
+    MeasuresText => "帮扶措施";
+    MIndustry => "产业帮扶";
+    MEmployment => "就业帮扶";
+    MWelfarePost => "公益岗位帮扶" ["公益性岗位帮扶"];
+    MHealth => "健康帮扶";
+    MEducation => "教育帮扶";
+    MCompulsoryEducation => "义务教育保障";
+    MHousing => "住房安全保障";
+    MWater => "饮水安全保障";
+    MSocialSecurity => "综合保障";
+    MSocial => "社会帮扶";
+    MFinance => "金融帮扶";
+    MRelocation => "搬迁";
+    MLivingConditions => "生产生活条件改善";
+    MInfrastructure => "基础设施建设";
+    BasicMedical => "是否参加城乡居民基本医疗保险";
+    SeriousIllnessInsurance => "是否参加大病保险";
+    Sex => "性别";
+    Birth => "出生日期";
+    Health => "健康状况";
+    School => "在校生状况";
+    Education => "文化程度";
+    Phone => "户联系电话" ["联系电话"];
+    UnsafeHousing => "是否危房户";
+    SafeWater => "是否解决安全饮用水";
+    Dibao => "享受低保政策情况";
+    Tekun => "享受特困供养政策情况";
+    ProjectId => "项目编号";
+    ProjectName => "项目名称";
+    ProjectType => "项目类型";
+    ProjectYear => "项目年度" ["年度", "实施年度"];
+    Planned => "是否纳入年度实施计划" ["是否纳入计划", "纳入年度实施计划", "是否纳入年度计划"];
+    Funds => "衔接资金（万元）" ["衔接资金", "衔接资金金额(万元)", "衔接资金规模(万元)"];
+    Spent => "已支出衔接资金（万元）" ["已支出衔接资金", "已支出资金(万元)", "已支出资金"];
+    StartDate => "开工日期" ["开工时间"];
+    EndDate => "完工日期" ["完工时间"];
+    ProjectStatus => "项目状态";
+    IssueDate => "放款日期" ["放贷日期", "发放日期"];
+    DueDate => "到期日期";
+    LoanAmount => "贷款金额（元）" ["贷款金额", "放款金额(元)"];
+    LoanBalance => "贷款余额（元）" ["贷款余额"];
+    LoanStatus => "贷款状态";
+}
+
+/// Columns of a table kind and which are required.
+pub fn schema(kind: TableKind) -> (&'static [Col], &'static [Col]) {
+    use Col::*;
+    match kind {
+        TableKind::Roster => (
+            &[
+                County, Town, Village, HouseholdId, PersonNo, IdNumber, IdType, HouseholdType, Name,
+                Relation, Size, Category, Identified, Eliminated, EliminatedOn, EliminationMethod,
+                Risk1, Risk2, Risk3, Risk4, Risk5, Income, WageIncome, Labor, WorkPlace,
+                MonthlyWage, Certified, WelfarePost, MeasuresText, MIndustry, MEmployment,
+                MWelfarePost, MHealth, MEducation, MCompulsoryEducation, MHousing, MWater,
+                MSocialSecurity, MSocial, MFinance, MRelocation, MLivingConditions,
+                MInfrastructure, BasicMedical, SeriousIllnessInsurance, Sex, Birth, Health, School,
+                Education, Phone, UnsafeHousing, SafeWater, Dibao, Tekun,
+            ],
+            &[County, Town, Village, HouseholdId, IdNumber, HouseholdType],
+        ),
+        TableKind::Projects => (
+            &[
+                ProjectId, ProjectName, County, Town, ProjectType, ProjectYear, Planned, Funds, Spent,
+                StartDate, EndDate, ProjectStatus,
+            ],
+            &[ProjectId, County, Planned, Funds],
+        ),
+        TableKind::Loans => (
+            &[
+                HouseholdId, County, Town, IssueDate, DueDate, LoanAmount, LoanBalance, LoanStatus,
+            ],
+            &[HouseholdId, County, LoanBalance],
+        ),
+        TableKind::Summary | TableKind::Targets => (&[], &[]),
+    }
+}
+
+/// Columns whose presence marks a table kind (a header row must have one of them).
+fn signature(kind: TableKind) -> &'static [Col] {
+    use Col::*;
+    match kind {
+        TableKind::Roster => &[IdNumber, HouseholdType, Category],
+        TableKind::Projects => &[ProjectId, Planned, Funds],
+        TableKind::Loans => &[LoanBalance, LoanAmount, LoanStatus],
+        TableKind::Summary | TableKind::Targets => &[],
+    }
+}
+
+/// Header words that name the region column of a 汇总 or 目标 table, with their level.
+pub const REGION_HEADERS: &[(&str, crate::region::Level)] = {
+    use crate::region::Level::*;
+    &[
+        ("县(市、区)", County),
+        ("县(市、区、旗)", County),
+        ("县(市区)", County),
+        ("县区", County),
+        ("县", County),
+        ("地区", County),
+        ("单位", County),
+        ("乡镇", Town),
+        ("乡(镇)", Town),
+        ("乡", Town),
+        ("行政村", Village),
+        ("村", Village),
+    ]
+};
+
+/// Maps normalised header text to columns, built-in aliases plus configured ones.
+#[derive(Debug, Clone)]
+pub struct HeaderMatcher {
+    map: HashMap<String, Col>,
+}
+
+impl HeaderMatcher {
+    /// Builds the matcher; `extra` maps a canonical name (or any known name) to more aliases
+    /// (`[aliases]` in gonggu.toml).
+    ///
+    /// # Errors
+    /// A message when `extra` names a column gonggu does not know.
+    pub fn new(extra: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
+        let mut map = HashMap::new();
+        for &col in Col::ALL {
+            map.insert(normalize_header(col.canonical()), col);
+            for a in col.aliases() {
+                map.entry(normalize_header(a)).or_insert(col);
+            }
+        }
+        for (name, aliases) in extra {
+            let Some(&col) = map.get(&normalize_header(name)) else {
+                return Err(format!("[aliases] 中的列名「{name}」不是 gonggu 认识的列"));
+            };
+            for a in aliases {
+                map.insert(normalize_header(a), col);
+            }
+        }
+        Ok(HeaderMatcher { map })
+    }
+
+    /// The column a header names, if known.
+    pub fn column(&self, header: &str) -> Option<Col> {
+        self.map.get(&normalize_header(header)).copied()
+    }
+}
+
+/// Column positions of a recognised table.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    pos: HashMap<Col, usize>,
+}
+
+impl ColumnMap {
+    /// Position of a column in the row, if present.
+    pub fn get(&self, col: Col) -> Option<usize> {
+        self.pos.get(&col).copied()
+    }
+
+    /// Whether the table has the column.
+    pub fn has(&self, col: Col) -> bool {
+        self.pos.contains_key(&col)
+    }
+
+    /// Columns present.
+    pub fn columns(&self) -> impl Iterator<Item = Col> + '_ {
+        self.pos.keys().copied()
+    }
+}
+
+/// The outcome of looking at one candidate header row.
+#[derive(Debug)]
+pub struct HeaderGuess {
+    /// Table kind.
+    pub kind: TableKind,
+    /// Column positions.
+    pub map: ColumnMap,
+    /// Required columns missing.
+    pub missing: Vec<Col>,
+    /// Number of known columns matched.
+    pub score: usize,
+}
+
+/// Tries to read `row` as the header of a record table (roster, projects, loans).
+pub fn guess_record_header(row: &RowBuf, matcher: &HeaderMatcher) -> Option<HeaderGuess> {
+    let mut found: HashMap<Col, usize> = HashMap::new();
+    for (i, cell) in row.cells().iter().enumerate() {
+        if let Some(col) = matcher.column(cell.as_text()) {
+            found.entry(col).or_insert(i);
+        }
+    }
+    let mut best: Option<HeaderGuess> = None;
+    for kind in [TableKind::Roster, TableKind::Projects, TableKind::Loans] {
+        if !signature(kind).iter().any(|c| found.contains_key(c)) {
+            continue;
+        }
+        let (cols, required) = schema(kind);
+        let pos: HashMap<Col, usize> = found
+            .iter()
+            .filter(|(c, _)| cols.contains(c))
+            .map(|(c, i)| (*c, *i))
+            .collect();
+        let missing: Vec<Col> = required
+            .iter()
+            .copied()
+            .filter(|c| !pos.contains_key(c))
+            .collect();
+        let score = pos.len();
+        let better = match &best {
+            None => true,
+            Some(b) => (missing.is_empty(), score) > (b.missing.is_empty(), b.score),
+        };
+        if better && score >= 2 {
+            best = Some(HeaderGuess {
+                kind,
+                map: ColumnMap { pos },
+                missing,
+                score,
+            });
+        }
+    }
+    best
+}
+
+/// The level named by a region header word (`县(市、区)` → county), if it is one.
+pub fn region_header_level(text: &str) -> Option<crate::region::Level> {
+    let n = normalize_header(text);
+    REGION_HEADERS
+        .iter()
+        .find(|(h, _)| normalize_header(h) == n)
+        .map(|(_, l)| *l)
+}

@@ -1,0 +1,385 @@
+//! Row sources: streaming `.xlsx` cells, whole `.xls`/`.ods` sheets, and CSV in UTF-8 or
+//! GB18030. Every source fills one reusable [`RowBuf`], so reading allocates per column, not
+//! per cell.
+
+use std::fs::File;
+use std::io::{BufReader, Chain, Cursor, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Range, Xlsx};
+
+use crate::error::{Error, Result};
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CellKind {
+    /// Nothing (or only spaces).
+    #[default]
+    Empty,
+    /// Text in [`Cell::text`].
+    Text,
+    /// A number in [`Cell::number`] (text holds its shortest form).
+    Number,
+    /// A boolean in [`Cell::number`] (1 or 0).
+    Bool,
+    /// A date-formatted number: Excel serial in [`Cell::number`].
+    Date,
+    /// An Excel error value (`#N/A`…).
+    Error,
+}
+
+/// One cell of a row, reused across rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// What the cell holds.
+    pub kind: CellKind,
+    /// Text (for numbers: their shortest text form, e.g. `4.10123e17`).
+    pub text: String,
+    /// Numeric payload for numbers, booleans and dates.
+    pub number: f64,
+}
+
+impl Cell {
+    /// The cell as trimmed text (`""` when empty).
+    pub fn as_text(&self) -> &str {
+        match self.kind {
+            CellKind::Empty => "",
+            _ => self.text.trim(),
+        }
+    }
+
+    fn set_text(&mut self, s: &str) {
+        self.text.clear();
+        self.text.push_str(s);
+        self.kind = if s.trim().is_empty() {
+            CellKind::Empty
+        } else {
+            CellKind::Text
+        };
+    }
+
+    fn set_number(&mut self, kind: CellKind, v: f64) {
+        use std::fmt::Write;
+        self.kind = kind;
+        self.number = v;
+        self.text.clear();
+        let _ = write!(self.text, "{v}");
+    }
+}
+
+/// A row being read: cells by column index.
+#[derive(Debug, Default)]
+pub struct RowBuf {
+    cells: Vec<Cell>,
+    len: usize,
+}
+
+impl RowBuf {
+    fn clear(&mut self) {
+        for c in &mut self.cells[..self.len] {
+            c.kind = CellKind::Empty;
+            c.text.clear();
+        }
+        self.len = 0;
+    }
+
+    fn slot(&mut self, col: usize) -> &mut Cell {
+        if self.cells.len() <= col {
+            self.cells.resize_with(col + 1, Cell::default);
+        }
+        if self.len <= col {
+            self.len = col + 1;
+        }
+        &mut self.cells[col]
+    }
+
+    /// The cells of the row.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells[..self.len]
+    }
+
+    /// The cell at `col` (empty when beyond the row).
+    pub fn get(&self, col: usize) -> Option<&Cell> {
+        self.cells().get(col)
+    }
+
+    /// Whether every cell is empty.
+    pub fn is_blank(&self) -> bool {
+        self.cells().iter().all(|c| c.kind == CellKind::Empty)
+    }
+
+    /// An owned copy (for the rows buffered while looking for the header).
+    pub fn snapshot(&self) -> RowBuf {
+        RowBuf {
+            cells: self.cells().to_vec(),
+            len: self.len,
+        }
+    }
+}
+
+/// A source of rows for one table.
+pub trait RowSource {
+    /// Reads the next non-blank row into `row`; returns its Excel row number (1-based), or
+    /// `None` at the end.
+    ///
+    /// # Errors
+    /// When the file turns out to be corrupt mid-way.
+    fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>>;
+}
+
+fn set_from_data_ref(cell: &mut Cell, v: &DataRef<'_>) {
+    match v {
+        DataRef::Int(i) => cell.set_number(CellKind::Number, *i as f64),
+        DataRef::Float(f) => cell.set_number(CellKind::Number, *f),
+        DataRef::String(s) => cell.set_text(s),
+        DataRef::SharedString(s) => cell.set_text(s),
+        DataRef::Bool(b) => cell.set_number(CellKind::Bool, f64::from(u8::from(*b))),
+        DataRef::DateTime(d) => cell.set_number(CellKind::Date, d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => cell.set_text(s),
+        DataRef::Error(e) => {
+            cell.kind = CellKind::Error;
+            cell.text.clear();
+            cell.text.push_str(&e.to_string());
+        }
+        DataRef::Empty => {
+            cell.kind = CellKind::Empty;
+            cell.text.clear();
+        }
+    }
+}
+
+fn set_from_data(cell: &mut Cell, v: &Data) {
+    match v {
+        Data::Int(i) => cell.set_number(CellKind::Number, *i as f64),
+        Data::Float(f) => cell.set_number(CellKind::Number, *f),
+        Data::String(s) => cell.set_text(s),
+        Data::Bool(b) => cell.set_number(CellKind::Bool, f64::from(u8::from(*b))),
+        Data::DateTime(d) => cell.set_number(CellKind::Date, d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => cell.set_text(s),
+        Data::Error(e) => {
+            cell.kind = CellKind::Error;
+            cell.text.clear();
+            cell.text.push_str(&e.to_string());
+        }
+        Data::Empty => {
+            cell.kind = CellKind::Empty;
+            cell.text.clear();
+        }
+    }
+}
+
+/// Streams an `.xlsx` sheet cell by cell (memory independent of the sheet's size).
+pub struct XlsxRows<'a, RS: Read + Seek> {
+    reader: calamine::XlsxCellReader<'a, RS>,
+    file: String,
+    /// A cell read ahead that belongs to the next row: (row, col, value owned as a Cell).
+    pending: Option<(u32, u32, Cell)>,
+    done: bool,
+}
+
+impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
+    /// Opens the sheet `name` of `wb` for streaming.
+    ///
+    /// # Errors
+    /// [`Error::Unreadable`] when the sheet cannot be opened.
+    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str) -> Result<Self> {
+        let reader = wb
+            .worksheet_cells_reader(name)
+            .map_err(|e| Error::Unreadable {
+                file: file.to_string(),
+                reason: e.to_string(),
+            })?;
+        Ok(XlsxRows {
+            reader,
+            file: file.to_string(),
+            pending: None,
+            done: false,
+        })
+    }
+}
+
+impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
+    fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
+        loop {
+            row.clear();
+            let mut current: Option<u32> = None;
+            if let Some((r, c, cell)) = self.pending.take() {
+                current = Some(r);
+                *row.slot(c as usize) = cell;
+            }
+            while !self.done {
+                let next = self.reader.next_cell().map_err(|e| Error::Unreadable {
+                    file: self.file.clone(),
+                    reason: e.to_string(),
+                })?;
+                let Some(cell) = next else {
+                    self.done = true;
+                    break;
+                };
+                let (r, c) = cell.get_position();
+                if matches!(cell.get_value(), DataRef::Empty) {
+                    continue;
+                }
+                match current {
+                    None => {
+                        current = Some(r);
+                        set_from_data_ref(row.slot(c as usize), cell.get_value());
+                    }
+                    Some(cur) if cur == r => {
+                        set_from_data_ref(row.slot(c as usize), cell.get_value());
+                    }
+                    Some(_) => {
+                        let mut owned = Cell::default();
+                        set_from_data_ref(&mut owned, cell.get_value());
+                        self.pending = Some((r, c, owned));
+                        break;
+                    }
+                }
+            }
+            match current {
+                None => return Ok(None),
+                Some(r) if !row.is_blank() => return Ok(Some(r + 1)),
+                Some(_) => continue,
+            }
+        }
+    }
+}
+
+/// Rows of a sheet read whole (`.xls`, `.ods`, `.xlsb`).
+pub struct RangeRows {
+    range: Range<Data>,
+    next: usize,
+}
+
+impl RangeRows {
+    /// Wraps a sheet read by calamine.
+    pub fn new(range: Range<Data>) -> Self {
+        RangeRows { range, next: 0 }
+    }
+}
+
+impl RowSource for RangeRows {
+    fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
+        let start = self.range.start().map(|(r, _)| r).unwrap_or(0);
+        let start_col = self.range.start().map(|(_, c)| c).unwrap_or(0) as usize;
+        let (height, width) = self.range.get_size();
+        while self.next < height {
+            let r = self.next;
+            let excel_row = start + r as u32 + 1;
+            self.next += 1;
+            row.clear();
+            for c in 0..width {
+                if let Some(v) = self.range.get((r, c)) {
+                    if !matches!(v, Data::Empty) {
+                        set_from_data(row.slot(start_col + c), v);
+                    }
+                }
+            }
+            if !row.is_blank() {
+                return Ok(Some(excel_row));
+            }
+        }
+        Ok(None)
+    }
+}
+
+type CsvInput = Chain<Cursor<Vec<u8>>, BufReader<File>>;
+
+/// Rows of a CSV file, UTF-8 (with or without BOM) or GB18030 (detected).
+pub struct CsvRows {
+    reader: csv::Reader<Box<dyn Read>>,
+    record: csv::ByteRecord,
+    file: String,
+    line: u32,
+    /// Whether the file was decoded from GB18030.
+    pub gb18030: bool,
+}
+
+impl CsvRows {
+    /// Opens a CSV file and detects its encoding from the first 64 KiB.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read.
+    pub fn open(path: &Path, file: &str) -> Result<Self> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut f = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
+        let mut head = vec![0u8; 1 << 16];
+        let mut n = 0;
+        while n < head.len() {
+            let k = f.read(&mut head[n..]).map_err(io)?;
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        head.truncate(n);
+        let mut bom = false;
+        if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            head.drain(..3);
+            bom = true;
+        }
+        let utf8 = bom
+            || match std::str::from_utf8(&head) {
+                Ok(_) => true,
+                // Only an incomplete character cut at the end of the sample.
+                Err(e) => e.error_len().is_none(),
+            };
+        let input: CsvInput = Cursor::new(head).chain(f);
+        let boxed: Box<dyn Read> = if utf8 {
+            Box::new(input)
+        } else {
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::GB18030))
+                    .build(input),
+            )
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(boxed);
+        Ok(CsvRows {
+            reader,
+            record: csv::ByteRecord::new(),
+            file: file.to_string(),
+            line: 0,
+            gb18030: !utf8,
+        })
+    }
+}
+
+impl RowSource for CsvRows {
+    fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
+        loop {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| Error::Unreadable {
+                    file: self.file.clone(),
+                    reason: e.to_string(),
+                })?;
+            if !more {
+                return Ok(None);
+            }
+            self.line += 1;
+            row.clear();
+            for (i, field) in self.record.iter().enumerate() {
+                if field.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                let text = std::str::from_utf8(field).map_err(|_| Error::Unreadable {
+                    file: self.file.clone(),
+                    reason: format!("第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）", self.line),
+                })?;
+                row.slot(i).set_text(text);
+            }
+            if !row.is_blank() {
+                return Ok(Some(self.line));
+            }
+        }
+    }
+}

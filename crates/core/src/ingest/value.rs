@@ -1,0 +1,314 @@
+//! Parsing of cell values as the exports write them (SPEC §3 "values").
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::source::{Cell, CellKind};
+
+/// Parses a yes/no cell: `是/否`, `Y/N`, `1/0`, `√/×`, `有/无`, `true/false`.
+/// `Ok(None)` for a blank cell, `Err(())` for anything else.
+///
+/// # Errors
+/// `Err(())` when the text is not a recognised yes/no word.
+pub fn parse_bool_text(text: &str) -> Result<Option<bool>, ()> {
+    match text.trim() {
+        "" => Ok(None),
+        "是" | "Y" | "y" | "YES" | "Yes" | "yes" | "1" | "√" | "✓" | "✔" | "有" | "TRUE" | "True"
+        | "true" | "已消除" => Ok(Some(true)),
+        "否" | "N" | "n" | "NO" | "No" | "no" | "0" | "×" | "✗" | "无" | "FALSE" | "False"
+        | "false" | "未消除" => Ok(Some(false)),
+        _ => Err(()),
+    }
+}
+
+/// Parses a yes/no cell of any kind.
+///
+/// # Errors
+/// `Err(())` when the cell is neither blank nor a yes/no value.
+pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, ()> {
+    match cell.kind {
+        CellKind::Empty => Ok(None),
+        CellKind::Bool => Ok(Some(cell.number != 0.0)),
+        CellKind::Number if cell.number == 1.0 => Ok(Some(true)),
+        CellKind::Number if cell.number == 0.0 => Ok(Some(false)),
+        _ => parse_bool_text(&cell.text),
+    }
+}
+
+/// Parses a number: thousands separators, spaces and a trailing `元` are allowed.
+///
+/// # Errors
+/// `Err(())` when the text is not a number.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::ingest::value::parse_decimal_text;
+/// use rust_decimal::Decimal;
+/// assert_eq!(parse_decimal_text("12,345.50元"), Ok(Some(Decimal::new(1234550, 2))));
+/// assert_eq!(parse_decimal_text(""), Ok(None));
+/// assert!(parse_decimal_text("12.5万").is_err());
+/// ```
+pub fn parse_decimal_text(text: &str) -> Result<Option<Decimal>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let t = t.strip_suffix('元').unwrap_or(t).trim_end();
+    let mut s = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            ',' | '，' | ' ' | '\u{3000}' => {}
+            '０'..='９' => s.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '．' => s.push('.'),
+            '－' => s.push('-'),
+            c => s.push(c),
+        }
+    }
+    if s.is_empty() || s == "-" {
+        return Err(());
+    }
+    if s.contains(['e', 'E']) {
+        return Decimal::from_scientific(&s).map(Some).map_err(|_| ());
+    }
+    Decimal::from_str(&s).map(Some).map_err(|_| ())
+}
+
+/// Converts a spreadsheet float to a decimal through its shortest round-trip text, so that
+/// `0.1` stays `0.1` (Excel keeps 15 significant digits).
+pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
+    if !v.is_finite() {
+        return None;
+    }
+    let text = format!("{v}");
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
+/// Parses a number cell of any kind.
+///
+/// # Errors
+/// `Err(())` when the cell is neither blank nor a number.
+pub fn parse_decimal(cell: &Cell) -> Result<Option<Decimal>, ()> {
+    match cell.kind {
+        CellKind::Empty => Ok(None),
+        CellKind::Number => decimal_from_f64(cell.number).map(Some).ok_or(()),
+        CellKind::Bool | CellKind::Date | CellKind::Error => Err(()),
+        CellKind::Text => parse_decimal_text(&cell.text),
+    }
+}
+
+/// Converts an Excel serial day number (1900 date system) to a date.
+pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Excel's day 60 is the non-existent 1900-02-29; serials after it are offset by one.
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let adjusted = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(adjusted))
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn ymd(year: i64, month: i64, day: Option<i64>) -> Option<NaiveDate> {
+    if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let (year, month) = (year as i32, month as u32);
+    match day {
+        Some(d) => NaiveDate::from_ymd_opt(year, month, u32::try_from(d).ok()?),
+        None => last_day_of_month(year, month),
+    }
+}
+
+/// Parses a 6- or 8-digit number as YYYYMM (last day of month) or YYYYMMDD.
+fn from_digits(d: &str) -> Option<NaiveDate> {
+    let n = |r: std::ops::Range<usize>| d.get(r).and_then(|s| s.parse::<i64>().ok());
+    match d.len() {
+        6 => ymd(n(0..4)?, n(4..6)?, None),
+        8 => ymd(n(0..4)?, n(4..6)?, Some(n(6..8)?)),
+        _ => None,
+    }
+}
+
+/// Parses a date written as text: `2023-06-30`, `2023/6/30`, `2023.6.30`, `2023年6月30日`,
+/// `2023年6月`, `2023-06`, `2023.06`, `202306`, `20230630`. A month means its last day.
+///
+/// # Errors
+/// `Err(())` when the text is not a date.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::ingest::value::parse_date_text;
+/// use chrono::NaiveDate;
+/// let d = |y, m, d| Some(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+/// assert_eq!(parse_date_text("2023年6月"), Ok(d(2023, 6, 30)));
+/// assert_eq!(parse_date_text("202302"), Ok(d(2023, 2, 28)));
+/// assert_eq!(parse_date_text("2023/6/3"), Ok(d(2023, 6, 3)));
+/// assert!(parse_date_text("2023-13-01").is_err());
+/// ```
+pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, ()> {
+    let mut t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    // Drop a time part (`2023-06-30 00:00:00`, `2023-06-30T00:00:00`).
+    if let Some(i) = t.find([' ', 'T']) {
+        t = &t[..i];
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return from_digits(t).map(Some).ok_or(());
+    }
+    let parts: Vec<&str> = t
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let num = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .ok_or(())
+    };
+    match parts.len() {
+        2 => ymd(num(0)?, num(1)?, None).map(Some).ok_or(()),
+        3 => ymd(num(0)?, num(1)?, Some(num(2)?)).map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// Parses a date cell of any kind. In a date column a 6- or 8-digit number is YYYYMM /
+/// YYYYMMDD, not an Excel serial.
+///
+/// # Errors
+/// `Err(())` when the cell is neither blank nor a date.
+pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, ()> {
+    match cell.kind {
+        CellKind::Empty => Ok(None),
+        CellKind::Date => date_from_serial(cell.number).map(Some).ok_or(()),
+        CellKind::Number => {
+            let v = cell.number;
+            if v.fract() == 0.0 && (100_000.0..100_000_000.0).contains(&v) {
+                from_digits(&format!("{}", v as i64)).map(Some).ok_or(())
+            } else {
+                date_from_serial(v).map(Some).ok_or(())
+            }
+        }
+        CellKind::Bool | CellKind::Error => Err(()),
+        CellKind::Text => parse_date_text(&cell.text),
+    }
+}
+
+/// Parses a year (`2021`, `2021年`).
+///
+/// # Errors
+/// `Err(())` when the cell is not a plausible year.
+pub fn parse_year(cell: &Cell) -> Result<Option<i32>, ()> {
+    let v = match cell.kind {
+        CellKind::Empty => return Ok(None),
+        CellKind::Number if cell.number.fract() == 0.0 => cell.number as i64,
+        CellKind::Text => {
+            let t = cell.text.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let t = t.strip_suffix('年').unwrap_or(t).trim();
+            t.parse::<i64>().map_err(|_| ())?
+        }
+        _ => return Err(()),
+    };
+    if (1900..=2200).contains(&v) {
+        Ok(Some(v as i32))
+    } else {
+        Err(())
+    }
+}
+
+/// Whole years between `birth` and `on` (the age on that date).
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_written_form() {
+        for (text, want) in [
+            ("2023-06-30", d(2023, 6, 30)),
+            ("2023/6/30", d(2023, 6, 30)),
+            ("2023年6月30日", d(2023, 6, 30)),
+            ("2023年06月", d(2023, 6, 30)),
+            ("202306", d(2023, 6, 30)),
+            ("20230630", d(2023, 6, 30)),
+            ("2023.06", d(2023, 6, 30)),
+            ("2024.02", d(2024, 2, 29)),
+            ("2023-06-30 00:00:00", d(2023, 6, 30)),
+        ] {
+            assert_eq!(parse_date_text(text), Ok(Some(want)), "{text}");
+        }
+        for bad in ["2023-02-30", "abc", "30/06/2023", "2023年", "1234567"] {
+            assert!(parse_date_text(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_in_date_columns() {
+        let num = |v: f64| Cell {
+            kind: CellKind::Number,
+            text: String::new(),
+            number: v,
+        };
+        assert_eq!(parse_date(&num(202306.0)), Ok(Some(d(2023, 6, 30))));
+        assert_eq!(parse_date(&num(20230615.0)), Ok(Some(d(2023, 6, 15))));
+        assert_eq!(parse_date(&num(45107.0)), Ok(Some(d(2023, 6, 30))));
+        assert_eq!(parse_date(&num(44530.0)), Ok(Some(d(2021, 11, 30))));
+    }
+
+    #[test]
+    fn excel_serial_epoch() {
+        assert_eq!(date_from_serial(1.0), Some(d(1900, 1, 1)));
+        assert_eq!(date_from_serial(61.0), Some(d(1900, 3, 1)));
+        assert_eq!(date_from_serial(0.0), None);
+    }
+
+    #[test]
+    fn booleans_and_numbers() {
+        assert_eq!(parse_bool_text("√"), Ok(Some(true)));
+        assert_eq!(parse_bool_text("N"), Ok(Some(false)));
+        assert!(parse_bool_text("也许").is_err());
+        assert_eq!(
+            parse_decimal_text("1,234"),
+            Ok(Some(Decimal::new(1234, 0)))
+        );
+        assert_eq!(parse_decimal_text("-5"), Ok(Some(Decimal::new(-5, 0))));
+        assert!(parse_decimal_text("N/A").is_err());
+        assert_eq!(decimal_from_f64(0.1), Some(Decimal::new(1, 1)));
+        assert_eq!(decimal_from_f64(12.35), Some(Decimal::new(1235, 2)));
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age_on(d(2005, 12, 1), d(2021, 11, 30)), 15);
+        assert_eq!(age_on(d(2005, 11, 30), d(2021, 11, 30)), 16);
+    }
+}
