@@ -1,1 +1,228 @@
-//! TODO(skeleton): config.
+//! `gonggu.toml`: region name and official order, aliases, the document's header and
+//! footer, as-of date, monitoring line, indicator selection, targets, fonts, check settings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The commented configuration written by `gonggu init`.
+pub const TEMPLATE: &str = include_str!("../../../report-templates/gonggu.toml");
+
+/// The whole configuration. Every field is optional; flags override it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// 统计截止日期 (`2021-11-30`, `2021年11月30日` …).
+    pub as_of: Option<String>,
+    /// 监测收入线 (元).
+    pub monitoring_line: Option<Decimal>,
+    /// Indicator catalog file replacing the built-in one.
+    pub catalog: Option<PathBuf>,
+    /// Directory whose templates override the built-in ones.
+    pub templates: Option<PathBuf>,
+    /// `[region]`.
+    #[serde(default)]
+    pub region: RegionConfig,
+    /// `[region_aliases]`: variant → official name.
+    #[serde(default)]
+    pub region_aliases: BTreeMap<String, String>,
+    /// `[document]`.
+    #[serde(default)]
+    pub document: DocumentConfig,
+    /// `[reports]`.
+    #[serde(default)]
+    pub reports: ReportsConfig,
+    /// `[targets]`: indicator id → threshold overriding the catalog.
+    #[serde(default)]
+    pub targets: BTreeMap<String, Decimal>,
+    /// `[warning]`.
+    #[serde(default)]
+    pub warning: WarningConfig,
+    /// `[aliases]`: canonical column → more aliases.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// `[fonts]`.
+    #[serde(default)]
+    pub fonts: FontsConfig,
+    /// `[check]`.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[region]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionConfig {
+    /// Name of the parent region (total row, `{地区}`).
+    pub name: Option<String>,
+    /// Official order of the ranked units.
+    #[serde(default)]
+    pub order: Vec<String>,
+}
+
+/// `[document]`: the official-document parts of the notice.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfig {
+    /// 发文机关标志.
+    pub issuing_office: Option<String>,
+    /// 发文字号.
+    pub document_number: Option<String>,
+    /// 主送机关.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// 落款.
+    pub signature: Option<String>,
+    /// 成文日期.
+    pub issue_date: Option<String>,
+    /// 抄送.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// 印发机关.
+    pub printer: Option<String>,
+    /// Title of the ranking table, `{地区}` replaced.
+    pub title: Option<String>,
+}
+
+/// `[reports]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsConfig {
+    /// Indicators of `compute`.
+    pub compute: Option<Vec<String>>,
+    /// Indicators of `notice`.
+    pub notice: Option<Vec<String>>,
+    /// Indicators of `brief`.
+    pub brief: Option<Vec<String>>,
+    /// Indicators of `evaluate`.
+    pub evaluate: Option<Vec<String>>,
+    /// Indicators per block of the ranking table.
+    pub block_size: Option<usize>,
+}
+
+/// `[warning]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningConfig {
+    /// Yellow when a target is met by less than this many percentage points.
+    pub yellow_margin_points: Option<Decimal>,
+}
+
+/// `[fonts]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontsConfig {
+    /// Extra font directories.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+    /// Title font family fallback list.
+    pub title: Option<Vec<String>>,
+    /// Body font family fallback list.
+    pub body: Option<Vec<String>>,
+    /// Heading font family fallback list.
+    pub heading: Option<Vec<String>>,
+    /// Kai font family fallback list.
+    pub kai: Option<Vec<String>>,
+}
+
+/// `[check]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Rule codes switched off.
+    #[serde(default)]
+    pub disabled: Vec<String>,
+    /// Minimum months between identification and elimination.
+    pub min_months_before_elimination: Option<u32>,
+}
+
+impl Config {
+    /// Parses a configuration text; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the file, line and what is wrong (unknown keys included).
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::config::Config;
+    /// let c = Config::parse("[region]\nname = \"商丘市\"\n", "gonggu.toml").unwrap();
+    /// assert_eq!(c.region.name.as_deref(), Some("商丘市"));
+    /// assert!(Config::parse("[region]\nnmae = 1\n", "gonggu.toml").is_err());
+    /// ```
+    pub fn parse(text: &str, origin: &str) -> Result<Config> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| Error::Config(format!("{origin}：{e}")))?;
+        if let Some(d) = &config.as_of {
+            parse_date_setting(d, origin, "as_of")?;
+        }
+        if let Some(d) = &config.document.issue_date {
+            parse_date_setting(d, origin, "document.issue_date")?;
+        }
+        Ok(config)
+    }
+
+    /// Reads and parses a configuration file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when unreadable, [`Error::Config`] when invalid.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// The configured as-of date.
+    pub fn as_of_date(&self) -> Option<NaiveDate> {
+        self.as_of
+            .as_deref()
+            .and_then(|d| crate::ingest::value::parse_date_text(d).ok().flatten())
+    }
+
+    /// The configured issue date (成文日期).
+    pub fn issue_date(&self) -> Option<NaiveDate> {
+        self.document
+            .issue_date
+            .as_deref()
+            .and_then(|d| crate::ingest::value::parse_date_text(d).ok().flatten())
+    }
+}
+
+/// Parses a date setting, naming the key in the error.
+///
+/// # Errors
+/// [`Error::Config`] when the text is not a date.
+pub fn parse_date_setting(text: &str, origin: &str, key: &str) -> Result<NaiveDate> {
+    match crate::ingest::value::parse_date_text(text) {
+        Ok(Some(d)) => Ok(d),
+        _ => Err(Error::Config(format!(
+            "{origin}：{key} 的值「{text}」不是有效日期（例：2021-11-30）"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_template_parses() {
+        let c = Config::parse(TEMPLATE, "gonggu.toml").unwrap();
+        assert_eq!(c.region.name.as_deref(), Some("商丘市"));
+        assert_eq!(c.region.order.len(), 10);
+        assert_eq!(c.monitoring_line, Some(Decimal::new(7500, 0)));
+        assert_eq!(c.region_aliases.get("商丘市梁园区").map(String::as_str), Some("梁园区"));
+    }
+
+    #[test]
+    fn bad_date_is_named() {
+        let e = Config::parse("as_of = \"2021-13-01\"\n", "g.toml").unwrap_err();
+        assert!(e.to_string().contains("as_of"), "{e}");
+    }
+}

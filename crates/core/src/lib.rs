@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod mask;
 pub mod measures;
 pub mod model;
+pub mod pipeline;
 pub mod region;
 pub mod render;
 pub mod validate;

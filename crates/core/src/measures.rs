@@ -135,3 +135,388 @@ impl Tally {
         }
     }
 }
+
+/// Measures counted for every unit of one level, plus the parent total.
+#[derive(Debug, Clone, Default)]
+pub struct Tallies {
+    /// Units with records, in first-appearance order.
+    pub units: Vec<(crate::region::RegionId, Tally)>,
+    /// The parent total, counted over every record (including records that belong to no
+    /// unit of the level, such as a project without 乡(镇) in a town notice).
+    pub total: Tally,
+    /// Notes for the user (Chinese).
+    pub notes: Vec<String>,
+}
+
+struct UnitSink {
+    index: std::collections::HashMap<crate::region::RegionId, usize>,
+    tallies: Tallies,
+}
+
+impl UnitSink {
+    fn new() -> Self {
+        UnitSink {
+            index: std::collections::HashMap::new(),
+            tallies: Tallies::default(),
+        }
+    }
+
+    /// Adds `v` to the unit (when there is one) and to the total.
+    fn add(&mut self, unit: Option<crate::region::RegionId>, id: &str, v: Decimal) {
+        if let Some(u) = unit {
+            let i = match self.index.get(&u) {
+                Some(&i) => i,
+                None => {
+                    self.tallies.units.push((u, Tally::default()));
+                    let i = self.tallies.units.len() - 1;
+                    self.index.insert(u, i);
+                    i
+                }
+            };
+            if let Some((_, t)) = self.tallies.units.get_mut(i) {
+                t.add(id, v);
+            }
+        }
+        self.tallies.total.add(id, v);
+    }
+
+    /// Makes measures available (value 0) in every unit and the total.
+    fn touch_all(&mut self, ids: &[&str]) {
+        for id in ids {
+            self.tallies.total.touch(id);
+            for (_, t) in &mut self.tallies.units {
+                t.touch(id);
+            }
+        }
+    }
+}
+
+/// Counts the measures of SPEC §4.1 from records, for every unit of `level`.
+///
+/// `as_of` decides the as-of year (new monitoring, project year) and which projects count as
+/// started or completed when no 项目状态 is given; `monitoring_line` decides
+/// `below_line_unmonitored_households`. A measure whose source table or column is absent is
+/// left unavailable (absent from the tallies), never 0.
+pub fn tally_records(
+    ds: &crate::model::Dataset,
+    level: crate::region::Level,
+    as_of: chrono::NaiveDate,
+    monitoring_line: Decimal,
+) -> Tallies {
+    use crate::model::{LoanStatus, ProjectStatus, ProjectType, TableKind, WorkPlace};
+    use chrono::Datelike;
+
+    let mut sink = UnitSink::new();
+    let one = Decimal::ONE;
+    let regions = &ds.regions;
+    let roster = &ds.roster;
+    let has_roster = ds.has(TableKind::Roster);
+
+    // Units first, so that units appear in input order even for measures counted later.
+    if has_roster {
+        let unit_of_hh: Vec<Option<crate::region::RegionId>> = roster
+            .households
+            .iter()
+            .map(|h| regions.ancestor_at(h.village, level))
+            .collect();
+        let col = |c: &str| roster.has_column(c);
+        let mut available: Vec<&str> = vec![
+            "tuopin_households",
+            "tuopin_persons",
+            "monitored_households",
+            "monitored_persons",
+            "unstable_households",
+            "unstable_persons",
+            "marginal_households",
+            "marginal_persons",
+            "sudden_households",
+            "sudden_persons",
+            "eliminated_households",
+            "eliminated_persons",
+            "covered_households",
+            "covered_persons",
+        ];
+        if col("识别监测时间") {
+            available.push("new_monitored_households");
+        }
+        let measure_cols = crate::model::Measure::ALL
+            .iter()
+            .any(|m| col(m.label()))
+            || col("帮扶措施");
+        if measure_cols {
+            available.push("assisted_monitored_households");
+        }
+        if col("劳动技能") {
+            available.push("labor_persons");
+            if col("是否持证") {
+                available.push("certified_persons");
+            }
+        }
+        if col("务工所在地") {
+            available.extend([
+                "employed_persons",
+                "employed_in_county",
+                "employed_in_province",
+                "employed_out_province",
+                "tuopin_employed_persons",
+                "tuopin_employed_in_county",
+                "tuopin_employed_in_province",
+                "tuopin_employed_out_province",
+                "monitored_employed_persons",
+                "monitored_employed_in_county",
+                "monitored_employed_in_province",
+                "monitored_employed_out_province",
+            ]);
+        }
+        if col("公益性岗位") {
+            available.extend([
+                "welfare_post_persons",
+                "tuopin_welfare_post_persons",
+                "monitored_welfare_post_persons",
+            ]);
+        }
+        if col("人均纯收入（元）") {
+            available.extend([
+                "income_persons",
+                "income_persons_sum",
+                "below_line_unmonitored_households",
+            ]);
+        }
+        // Register every unit in household order before counting.
+        for u in unit_of_hh.iter().flatten() {
+            sink.add(Some(*u), "covered_households", Decimal::ZERO);
+        }
+        sink.touch_all(&available);
+        let year_start = chrono::NaiveDate::from_ymd_opt(as_of.year(), 1, 1);
+        for (h, unit) in roster.households.iter().zip(&unit_of_hh) {
+            let unit = *unit;
+            let monitored = h.is_monitored();
+            let tuopin = h.is_tuopin();
+            let mut add = |id: &str| sink.add(unit, id, one);
+            if tuopin {
+                add("tuopin_households");
+            }
+            if monitored {
+                add("monitored_households");
+                if h.eliminated {
+                    add("eliminated_households");
+                }
+                if measure_cols && h.has_assistance() {
+                    add("assisted_monitored_households");
+                }
+                if let (Some(d), Some(start)) = (h.identified, year_start)
+                    && d >= start
+                    && d <= as_of
+                {
+                    add("new_monitored_households");
+                }
+            }
+            match h.category {
+                Some(crate::model::MonitorCategory::Unstable) => add("unstable_households"),
+                Some(crate::model::MonitorCategory::Marginal) => add("marginal_households"),
+                Some(crate::model::MonitorCategory::Sudden) => add("sudden_households"),
+                _ => {}
+            }
+            if h.is_covered() {
+                add("covered_households");
+            }
+            if let Some(income) = h.income
+                && income < monitoring_line
+                && !monitored
+            {
+                add("below_line_unmonitored_households");
+            }
+        }
+        let has = |id: &str| available.contains(&id);
+        for p in &roster.persons {
+            let Some(h) = roster.households.get(p.household as usize) else {
+                continue;
+            };
+            let unit = unit_of_hh.get(p.household as usize).copied().flatten();
+            let monitored = h.is_monitored();
+            let tuopin = h.is_tuopin();
+            let covered = tuopin || monitored;
+            let mut add = |id: &str| sink.add(unit, id, one);
+            if tuopin {
+                add("tuopin_persons");
+            }
+            if monitored {
+                add("monitored_persons");
+                if h.eliminated {
+                    add("eliminated_persons");
+                }
+            }
+            match h.category {
+                Some(crate::model::MonitorCategory::Unstable) => add("unstable_persons"),
+                Some(crate::model::MonitorCategory::Marginal) => add("marginal_persons"),
+                Some(crate::model::MonitorCategory::Sudden) => add("sudden_persons"),
+                _ => {}
+            }
+            if covered {
+                add("covered_persons");
+                let labor = p.labor.is_some_and(|l| l.is_labor());
+                if labor && has("labor_persons") {
+                    add("labor_persons");
+                    if p.certified == Some(true) && has("certified_persons") {
+                        add("certified_persons");
+                    }
+                }
+            }
+            if has("employed_persons") && p.work.is_working() {
+                let dest = match p.work {
+                    WorkPlace::InCounty => Some("in_county"),
+                    WorkPlace::InProvince => Some("in_province"),
+                    WorkPlace::OutProvince => Some("out_province"),
+                    _ => None,
+                };
+                for (applies, prefix) in [
+                    (covered, ""),
+                    (tuopin, "tuopin_"),
+                    (monitored, "monitored_"),
+                ] {
+                    if !applies {
+                        continue;
+                    }
+                    add(&format!("{prefix}employed_persons"));
+                    if let Some(d) = dest {
+                        add(&format!("{prefix}employed_{d}"));
+                    }
+                }
+            }
+            if has("welfare_post_persons") && p.welfare_post {
+                add("welfare_post_persons");
+                if tuopin {
+                    add("tuopin_welfare_post_persons");
+                }
+                if monitored {
+                    add("monitored_welfare_post_persons");
+                }
+            }
+            if tuopin
+                && has("income_persons")
+                && let Some(income) = h.income
+            {
+                add("income_persons");
+                sink.add(unit, "income_persons_sum", income);
+            }
+        }
+    }
+
+    if ds.has(TableKind::Loans) {
+        sink.touch_all(&["loan_balance_amount", "overdue_households", "loan_balance_households"]);
+        let hh_index: std::collections::HashMap<&str, &crate::model::Household> = roster
+            .households
+            .iter()
+            .map(|h| (&*h.id, h))
+            .collect();
+        let mut with_balance: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
+            std::collections::BTreeMap::new();
+        let mut overdue: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
+            std::collections::BTreeMap::new();
+        let mut unmatched = 0usize;
+        for loan in &ds.loans {
+            let hh = hh_index.get(&*loan.household_id);
+            let region = hh.map(|h| h.village).unwrap_or(loan.region);
+            let unit = regions.ancestor_at(region, level);
+            let balance = loan.balance.unwrap_or_default();
+            sink.add(unit, "loan_balance_amount", balance / Decimal::from(10_000));
+            if balance > Decimal::ZERO {
+                let counts = match (has_roster, hh) {
+                    (true, Some(h)) => h.is_covered(),
+                    (true, None) => {
+                        unmatched += 1;
+                        false
+                    }
+                    (false, _) => true,
+                };
+                if counts {
+                    with_balance.insert(&loan.household_id, unit);
+                }
+            }
+            if loan.status == Some(LoanStatus::Overdue) {
+                overdue.insert(&loan.household_id, unit);
+            }
+        }
+        for unit in with_balance.values() {
+            sink.add(*unit, "loan_balance_households", one);
+        }
+        for unit in overdue.values() {
+            sink.add(*unit, "overdue_households", one);
+        }
+        if unmatched > 0 {
+            sink.tallies.notes.push(format!(
+                "小额信贷台账中有 {unmatched} 笔有余额的贷款，其户编号不在人员表中，未计入贷款余额户数。"
+            ));
+        }
+        if !has_roster {
+            sink.tallies.notes.push(
+                "未提供人员表：贷款余额户数按台账中有余额的全部户计算，未核对是否为脱贫户或监测户。"
+                    .into(),
+            );
+        }
+    }
+
+    if ds.has(TableKind::Projects) {
+        let pcol = |c: &str| ds.project_columns.contains(c);
+        let mut available = vec!["planned_projects", "funds_allocated"];
+        if pcol("项目状态") || pcol("开工日期") || pcol("完工日期") {
+            available.push("started_projects");
+        }
+        if pcol("项目状态") || pcol("完工日期") {
+            available.push("completed_projects");
+        }
+        if pcol("已支出衔接资金（万元）") {
+            available.push("funds_spent");
+        }
+        if pcol("项目类型") {
+            available.push("funds_industry");
+        }
+        sink.touch_all(&available);
+        let mut county_only = 0usize;
+        for p in &ds.projects {
+            if !p.planned || p.year.is_some_and(|y| y != as_of.year()) {
+                continue;
+            }
+            let unit = if level == crate::region::Level::County || p.has_town {
+                regions.ancestor_at(p.region, level)
+            } else {
+                None
+            };
+            if unit.is_none() && level != crate::region::Level::County {
+                county_only += 1;
+            }
+            let started = match p.status {
+                Some(s) => matches!(s, ProjectStatus::Started | ProjectStatus::Completed),
+                None => {
+                    p.started_on.is_some_and(|d| d <= as_of)
+                        || p.completed_on.is_some_and(|d| d <= as_of)
+                }
+            };
+            let completed = match p.status {
+                Some(s) => s == ProjectStatus::Completed,
+                None => p.completed_on.is_some_and(|d| d <= as_of),
+            };
+            sink.add(unit, "planned_projects", one);
+            if started && available.contains(&"started_projects") {
+                sink.add(unit, "started_projects", one);
+            }
+            if completed && available.contains(&"completed_projects") {
+                sink.add(unit, "completed_projects", one);
+            }
+            let funds = p.funds.unwrap_or_default();
+            sink.add(unit, "funds_allocated", funds);
+            if available.contains(&"funds_spent") {
+                sink.add(unit, "funds_spent", p.spent.unwrap_or_default());
+            }
+            if p.kind == Some(ProjectType::Industry) && available.contains(&"funds_industry") {
+                sink.add(unit, "funds_industry", funds);
+            }
+        }
+        if county_only > 0 {
+            sink.tallies.notes.push(format!(
+                "有 {county_only} 个项目未填写乡(镇)或不属于本级单位，只计入合计。"
+            ));
+        }
+    }
+    sink.tallies
+}

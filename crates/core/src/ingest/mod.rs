@@ -503,3 +503,6 @@ fn read_table(
     }
     Ok(Outcome::Read)
 }
+
+#[cfg(test)]
+mod tests;

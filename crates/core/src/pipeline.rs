@@ -1,0 +1,1 @@
+//! Pipeline assembly (placeholder until the engine lands).
