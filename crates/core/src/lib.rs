@@ -15,6 +15,8 @@
 //!    caller writes them (atomically).
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+// Errors are cold and carry their place (file, sheet, row, column) inline on purpose.
+#![allow(clippy::result_large_err)]
 
 pub mod catalog;
 pub mod compute;

@@ -1,4 +1,5 @@
 //! Renderers: report in, bytes out.
 
 pub mod pdf;
+pub mod quality;
 pub mod xlsx;

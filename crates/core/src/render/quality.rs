@@ -1,0 +1,1 @@
+//! The data-quality workbook (核查清单).
