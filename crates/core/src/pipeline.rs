@@ -1,1 +1,315 @@
-//! Pipeline assembly (placeholder until the engine lands).
+//! From a dataset to a report: measures from records and 汇总 (records win, SPEC §3.6),
+//! targets from 目标, official order, the parent's name, then [`compute::build_report`].
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::catalog::{Catalog, Comparison, TargetSpec, Threshold};
+use crate::compute::{self, Report, ReportInput, UnitInput, WarningConfig};
+use crate::error::Result;
+use crate::ingest::normalize_header;
+use crate::measures::{self, Tally};
+use crate::model::Dataset;
+use crate::region::{Level, RegionId};
+
+/// Everything a report needs besides the data, resolved from flags and `gonggu.toml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Level of the ranked units.
+    pub level: Level,
+    /// 统计截止日期.
+    pub as_of: NaiveDate,
+    /// Name of the parent region (`[region] name`).
+    pub region_name: Option<String>,
+    /// Official order of the units (`[region] order`).
+    pub order: Vec<String>,
+    /// Monitoring income line (元).
+    pub monitoring_line: Decimal,
+    /// Indicator ids to report, in order.
+    pub selection: Vec<String>,
+    /// Warning thresholds.
+    pub warning: WarningConfig,
+    /// `[targets]`: indicator id → threshold replacing the catalog's.
+    pub target_overrides: BTreeMap<String, Decimal>,
+}
+
+/// Builds the report of one period.
+///
+/// # Errors
+/// Catalog errors (unknown indicator ids in the selection or the overrides).
+pub fn build(
+    ds: &Dataset,
+    catalog: &Catalog,
+    s: &Settings,
+    previous: Option<&Report>,
+) -> Result<Report> {
+    let catalog = with_overrides(catalog, &s.target_overrides)?;
+    let mut notes: Vec<String> = ds.notes.clone();
+    let tallies = measures::tally_records(ds, s.level, s.as_of, s.monitoring_line);
+    notes.extend(tallies.notes.iter().cloned());
+    let mut units: Vec<(RegionId, Tally)> = tallies.units;
+    let mut total = tallies.total;
+
+    merge_summary(ds, s.level, &mut units, &mut total, &mut notes);
+    let unit_targets = merge_targets(ds, &catalog, s.level, &mut units, &mut total, &mut notes);
+
+    let ordered = order_units(ds, s, units, unit_targets, &mut notes);
+    let parent = parent_name(ds, s, &ordered);
+    let mut params = catalog.param_defaults();
+    params.insert("monitoring_line".into(), s.monitoring_line);
+    let mut report = compute::build_report(ReportInput {
+        catalog: &catalog,
+        selection: s.selection.clone(),
+        level: s.level,
+        parent,
+        as_of: s.as_of,
+        units: ordered,
+        total,
+        params,
+        warning: s.warning.clone(),
+        previous,
+    })?;
+    notes.append(&mut report.notes);
+    report.notes = notes;
+    Ok(report)
+}
+
+/// Applies `[targets]` overrides to a copy of the catalog.
+fn with_overrides(catalog: &Catalog, overrides: &BTreeMap<String, Decimal>) -> Result<Catalog> {
+    let mut catalog = catalog.clone();
+    for (id, v) in overrides {
+        let Some(ind) = catalog.indicators.iter_mut().find(|i| &i.id == id) else {
+            return Err(crate::Error::Config(format!(
+                "[targets] 中的指标「{id}」不在指标目录中（可用 gonggu indicators 查看）"
+            )));
+        };
+        let comparison = Comparison::default_for(ind);
+        ind.target = Some(TargetSpec {
+            comparison,
+            threshold: Threshold::Fixed(*v),
+        });
+    }
+    Ok(catalog)
+}
+
+fn unit_slot(units: &mut Vec<(RegionId, Tally)>, id: RegionId) -> &mut Tally {
+    let i = match units.iter().position(|(u, _)| *u == id) {
+        Some(i) => i,
+        None => {
+            units.push((id, Tally::default()));
+            units.len() - 1
+        }
+    };
+    &mut units[i].1
+}
+
+/// 汇总 rows supply the measures no record table supplies; the others are cross-checked.
+fn merge_summary(
+    ds: &Dataset,
+    level: Level,
+    units: &mut Vec<(RegionId, Tally)>,
+    total: &mut Tally,
+    notes: &mut Vec<String>,
+) {
+    if ds.summary.is_empty() {
+        return;
+    }
+    let from_records: Vec<String> = total.0.keys().cloned().collect();
+    let mut supplied = Tally::default();
+    let mut mismatches = Vec::new();
+    let mut skipped_rows = 0;
+    for row in &ds.summary {
+        let Some(unit) = ds
+            .regions
+            .ancestor_at(row.region, level)
+            .filter(|u| *u == row.region)
+        else {
+            skipped_rows += 1;
+            continue;
+        };
+        for (id, v) in &row.values {
+            if from_records.contains(id) {
+                let counted = units
+                    .iter()
+                    .find(|(u, _)| *u == unit)
+                    .and_then(|(_, t)| t.get(id))
+                    .unwrap_or_default();
+                if counted != *v {
+                    mismatches.push(format!(
+                        "{} 的「{}」汇总表为 {v}，按明细计算为 {counted}",
+                        ds.regions.label(unit),
+                        measures::by_id(id).map(|m| m.name).unwrap_or(id)
+                    ));
+                }
+            } else {
+                unit_slot(units, unit).add(id, *v);
+                supplied.add(id, *v);
+            }
+        }
+    }
+    total.absorb(&supplied);
+    if skipped_rows > 0 {
+        notes.push(format!(
+            "汇总表中有 {skipped_rows} 行不是本级（{}）单位，未使用。",
+            level.unit_word()
+        ));
+    }
+    if !mismatches.is_empty() {
+        notes.push(format!(
+            "汇总表与明细不一致（以明细为准）：{}",
+            mismatches.join("；")
+        ));
+    }
+    // The 合计 row of a 汇总 is checked against the recomputed total.
+    for (_, values) in &ds.summary_totals {
+        for (id, v) in values {
+            if let Some(t) = total.get(id)
+                && t != *v
+            {
+                notes.push(format!(
+                    "汇总表合计行的「{}」为 {v}，重新计算的合计为 {t}（以重新计算为准）。",
+                    measures::by_id(id).map(|m| m.name).unwrap_or(id)
+                ));
+            }
+        }
+    }
+}
+
+/// 目标 rows: a column named after a measure supplies it (e.g. 务工就业目标人数); a column
+/// named after an indicator sets that unit's threshold.
+fn merge_targets(
+    ds: &Dataset,
+    catalog: &Catalog,
+    level: Level,
+    units: &mut Vec<(RegionId, Tally)>,
+    total: &mut Tally,
+    notes: &mut Vec<String>,
+) -> BTreeMap<RegionId, BTreeMap<String, Decimal>> {
+    let mut thresholds: BTreeMap<RegionId, BTreeMap<String, Decimal>> = BTreeMap::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for row in &ds.targets {
+        let Some(unit) = ds
+            .regions
+            .ancestor_at(row.region, level)
+            .filter(|u| *u == row.region)
+        else {
+            continue;
+        };
+        for (col, v) in &row.values {
+            if let Some(m) = measures::by_name(col) {
+                unit_slot(units, unit).add(m.id, *v);
+                total.add(m.id, *v);
+            } else if let Some(ind) = catalog
+                .indicators
+                .iter()
+                .find(|i| normalize_header(&i.name) == *col || i.id == *col)
+            {
+                let v = if ind.kind.is_percent() && *v > Decimal::from(2) {
+                    *v / Decimal::ONE_HUNDRED
+                } else {
+                    *v
+                };
+                thresholds.entry(unit).or_default().insert(ind.id.clone(), v);
+            } else if !unknown.contains(col) {
+                unknown.push(col.clone());
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "目标表中的列「{}」既不是指标分量也不是指标名称，已忽略。",
+            unknown.join("」「")
+        ));
+    }
+    thresholds
+}
+
+fn order_units(
+    ds: &Dataset,
+    s: &Settings,
+    units: Vec<(RegionId, Tally)>,
+    mut thresholds: BTreeMap<RegionId, BTreeMap<String, Decimal>>,
+    notes: &mut Vec<String>,
+) -> Vec<UnitInput> {
+    let regions = &ds.regions;
+    let make = |id: RegionId, tally: Tally, targets| UnitInput {
+        key: regions.path(id),
+        label: regions.label(id),
+        tally,
+        targets,
+        has_data: true,
+    };
+    let names_match =
+        |id: RegionId, name: &str| regions.name(id) == name || regions.label(id) == name;
+    let order_applies = s
+        .order
+        .iter()
+        .any(|name| units.iter().any(|(id, _)| names_match(*id, name)));
+    let mut rest: Vec<Option<(RegionId, Tally)>> = units.into_iter().map(Some).collect();
+    let mut out = Vec::new();
+    if order_applies {
+        for name in &s.order {
+            let found = rest
+                .iter_mut()
+                .find(|u| u.as_ref().is_some_and(|(id, _)| names_match(*id, name)))
+                .and_then(Option::take);
+            match found {
+                Some((id, tally)) => {
+                    let t = thresholds.remove(&id).unwrap_or_default();
+                    out.push(make(id, tally, t));
+                }
+                None => out.push(UnitInput {
+                    key: name.clone(),
+                    label: name.clone(),
+                    tally: Tally::default(),
+                    targets: BTreeMap::new(),
+                    has_data: false,
+                }),
+            }
+        }
+    }
+    let mut unlisted = Vec::new();
+    for (id, tally) in rest.into_iter().flatten() {
+        if order_applies {
+            unlisted.push(regions.label(id));
+        }
+        let t = thresholds.remove(&id).unwrap_or_default();
+        out.push(make(id, tally, t));
+    }
+    if !unlisted.is_empty() {
+        notes.push(format!(
+            "以下单位不在配置的官方顺序中，按出现顺序排在后面：{}。",
+            unlisted.join("、")
+        ));
+    }
+    out
+}
+
+/// The parent: configured name; else the single region enclosing every unit; else 合计.
+fn parent_name(ds: &Dataset, s: &Settings, units: &[UnitInput]) -> String {
+    if let Some(n) = s.region_name.as_deref().filter(|n| !n.is_empty()) {
+        return n.to_string();
+    }
+    if let Some(up) = match s.level {
+        Level::County => None,
+        Level::Town => Some(Level::County),
+        Level::Village => Some(Level::Town),
+    } {
+        let mut parents = ds
+            .regions
+            .ids()
+            .filter(|id| ds.regions.node(*id).level == s.level)
+            .filter(|id| units.iter().any(|u| u.key == ds.regions.path(*id)))
+            .filter_map(|id| ds.regions.ancestor_at(id, up))
+            .collect::<Vec<_>>();
+        parents.dedup();
+        parents.sort();
+        parents.dedup();
+        if let [only] = parents.as_slice() {
+            return ds.regions.label(*only);
+        }
+    }
+    "合计".to_string()
+}

@@ -1,0 +1,280 @@
+//! Command-line arguments (clap derive types only).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// 巩固（gonggu）：把防返贫监测系统、项目台账和小额信贷台账的导出数据，
+/// 一条命令变成月通报排名表、领导简报、后评估材料和数据质量核查清单。
+#[derive(Debug, Parser)]
+#[command(name = "gonggu", version, about, long_about = None)]
+pub struct Cli {
+    /// 要执行的命令
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands (SPEC §7).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成一套合成的示例数据（仿商丘市 10 个县区）及全部报告
+    Demo(DemoArgs),
+    /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
+    Check(CheckArgs),
+    /// 计算指标并输出 JSON / CSV / XLSX
+    Compute(ComputeArgs),
+    /// 月通报：排名表（XLSX）和公文格式通报（PDF）
+    Notice(NoticeArgs),
+    /// 领导简报（PDF，1–2 页）
+    Brief(BriefArgs),
+    /// 后评估材料：各指标对照目标的达标情况（XLSX + PDF）
+    Evaluate(EvaluateArgs),
+    /// 列出指标目录
+    Indicators(IndicatorsArgs),
+    /// 在当前目录写出带说明的 gonggu.toml
+    Init(InitArgs),
+    /// 性能测试：生成数据并测量读取和计算速度、峰值内存
+    #[command(hide = true)]
+    Bench(BenchArgs),
+}
+
+/// 统计层级.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// 按县（市、区）排名
+    County,
+    /// 按乡镇排名
+    Town,
+    /// 按行政村排名
+    Village,
+}
+
+/// Options shared by every command that computes indicators.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为今天）
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// 上期数据文件，用于计算较上期变化和名次进退
+    #[arg(long, num_args = 1.., value_name = "INPUT")]
+    pub previous: Vec<PathBuf>,
+    /// 上期截止日期（默认为本期截止日期上一个月的最后一天）
+    #[arg(long, value_name = "DATE")]
+    pub previous_as_of: Option<String>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 指标目录文件（替换内置目录）
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// 严格模式：任何无法识别的值都报错退出
+    #[arg(long)]
+    pub strict: bool,
+    /// 在输出中显示完整的证件号码、姓名和电话（默认脱敏）
+    #[arg(long)]
+    pub reveal_pii: bool,
+}
+
+/// `gonggu demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// 户数（默认 20000）
+    #[arg(long, default_value_t = 20_000)]
+    pub households: usize,
+    /// 人员表格式：xlsx 或 csv（大规模数据请用 csv）
+    #[arg(long, value_enum, default_value_t = DemoFormatArg::Xlsx)]
+    pub format: DemoFormatArg,
+    /// 随机种子（相同种子生成相同数据）
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
+    /// 额外的字体目录
+    #[arg(long, value_name = "DIR")]
+    pub font_dir: Vec<PathBuf>,
+}
+
+/// Roster format of the demo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoFormatArg {
+    /// Excel 工作簿
+    Xlsx,
+    /// CSV（UTF-8）
+    Csv,
+}
+
+/// `gonggu check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 输入文件
+    #[arg(value_name = "INPUT", required_unless_present = "list_rules")]
+    pub inputs: Vec<PathBuf>,
+    /// 核查清单输出文件（.xlsx）
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// 列出全部核查规则
+    #[arg(long)]
+    pub list_rules: bool,
+    /// 统计截止日期（用于计算年龄等）
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// 配置文件
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 严格模式：任何无法识别的值都报错退出
+    #[arg(long)]
+    pub strict: bool,
+    /// 显示完整的证件号码、姓名和电话（默认脱敏）
+    #[arg(long)]
+    pub reveal_pii: bool,
+}
+
+/// Output format of `compute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// JSON
+    Json,
+    /// CSV（带 BOM，Excel 可直接打开）
+    Csv,
+    /// Excel 工作簿（需 --out）
+    Xlsx,
+}
+
+/// `gonggu compute`.
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// 共同参数
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 统计层级
+    #[arg(long, value_enum)]
+    pub level: LevelArg,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub format: FormatArg,
+    /// 输出文件（默认写到标准输出）
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// 只输出这些指标（逗号分隔的指标 id）
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub indicators: Vec<String>,
+}
+
+/// Options of the PDF-producing commands.
+#[derive(Debug, Args)]
+pub struct PdfArgs {
+    /// 额外的字体目录
+    #[arg(long, value_name = "DIR")]
+    pub font_dir: Vec<PathBuf>,
+    /// 同时写出 .typ 排版源文件和 .json 数据，可用 typst-cli 修改后重新编译
+    #[arg(long)]
+    pub emit_typst: bool,
+}
+
+/// `gonggu notice`.
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// 共同参数
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 统计层级（county 或 town）
+    #[arg(long, value_enum)]
+    pub level: LevelArg,
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// 在排名表中附加各指标的柱状图
+    #[arg(long)]
+    pub charts: bool,
+    /// PDF 选项
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// `gonggu brief`.
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// 共同参数
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 统计层级（county 或 town）
+    #[arg(long, value_enum)]
+    pub level: LevelArg,
+    /// 输出的 PDF 文件
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: PathBuf,
+    /// PDF 选项
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// `gonggu evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// 共同参数
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 统计层级（county 或 town）
+    #[arg(long, value_enum)]
+    pub level: LevelArg,
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// PDF 选项
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// `gonggu indicators`.
+#[derive(Debug, Args)]
+pub struct IndicatorsArgs {
+    /// 指标目录文件（替换内置目录）
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// 同时列出全部计数指标（每个指标分量）
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `gonggu init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 写出的文件
+    #[arg(long, default_value = "gonggu.toml", value_name = "FILE")]
+    pub out: PathBuf,
+    /// 覆盖已有文件
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `gonggu bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）
+    #[arg(value_enum)]
+    pub what: BenchWhat,
+    /// 户数（省级约 2000000 户、700 万人）
+    #[arg(long, default_value_t = 10_000)]
+    pub households: usize,
+    /// 数据格式
+    #[arg(long, value_enum, default_value_t = DemoFormatArg::Csv)]
+    pub format: DemoFormatArg,
+    /// 生成数据的目录（默认临时目录；已存在同规模数据则复用）
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// What `bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchWhat {
+    /// 读取人员表
+    Read,
+    /// 读取并按县、乡镇计算全部指标
+    Compute,
+    /// 读取并运行全部核查规则
+    Check,
+}
