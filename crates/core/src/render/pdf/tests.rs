@@ -229,6 +229,29 @@ fn body_grid_is_22_lines_of_28_characters() {
 }
 
 #[test]
+fn a_line_break_in_the_title_is_kept() {
+    // GB/T 9704 wants titles broken where the words allow; the data chooses the break.
+    let Some(fonts) = cjk_fonts() else { return };
+    let mut data = sample();
+    data["doc"]["title"] =
+        serde_json::json!("关于2021年11月份全市巩固拓展\n脱贫攻坚成果主要指标完成情况的通报");
+    let pdf = render_document(&data, fonts).unwrap();
+    if !has_tool("pdftotext") {
+        return;
+    }
+    let text = poppler(
+        "pdftotext",
+        &["-enc", "UTF-8", "-q", "-f", "1", "-l", "1"],
+        &pdf.bytes,
+        &["-"],
+    );
+    assert!(
+        text.contains("\n关于2021年11月份全市巩固拓展\n脱贫攻坚成果主要指标完成情况的通报\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn same_input_gives_same_bytes() {
     let Some(fonts) = cjk_fonts() else { return };
     let a = render_document(&sample(), fonts).unwrap();
