@@ -113,7 +113,9 @@ pub fn read_dataset(inputs: &[PathBuf], config: &Config, strict: bool) -> Result
 
 /// The indicator catalog: `--catalog`, config `catalog`, else built in.
 pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog> {
-    let path = flag.map(Path::to_path_buf).or_else(|| config.catalog.clone());
+    let path = flag
+        .map(Path::to_path_buf)
+        .or_else(|| config.catalog.clone());
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(&p)
@@ -189,9 +191,14 @@ pub fn prepare(
             Some(d) => parse_date_setting(d, "命令行", "--previous-as-of")?,
             None => end_of_previous_month(as_of),
         };
-        let prev_ds = read_dataset(&common.previous, &config, common.strict)
-            .context("读取上期数据失败")?;
-        Some(pipeline::build(&prev_ds, &catalog, &settings(prev_as_of), None)?)
+        let prev_ds =
+            read_dataset(&common.previous, &config, common.strict).context("读取上期数据失败")?;
+        Some(pipeline::build(
+            &prev_ds,
+            &catalog,
+            &settings(prev_as_of),
+            None,
+        )?)
     };
     let dataset = read_dataset(&common.inputs, &config, common.strict)?;
     let report = pipeline::build(&dataset, &catalog, &settings(as_of), previous.as_ref())?;

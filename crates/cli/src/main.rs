@@ -1,1 +1,26 @@
-fn main() {}
+//! `gonggu`: the command-line front end. Parses arguments and dispatches to one module per
+//! subcommand; all the work is done by `gonggu-core`.
+
+mod args;
+mod cmd;
+mod common;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit code when `gonggu check` found suspicious records.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for errors that make the run meaningless (bad input, unwritable output).
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match cmd::run(cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(c.region.name.as_deref(), Some("商丘市"));
         assert_eq!(c.region.order.len(), 10);
         assert_eq!(c.monitoring_line, Some(Decimal::new(7500, 0)));
-        assert_eq!(c.region_aliases.get("商丘市梁园区").map(String::as_str), Some("梁园区"));
+        assert_eq!(
+            c.region_aliases.get("商丘市梁园区").map(String::as_str),
+            Some("梁园区")
+        );
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub fn mask_id(id: &str) -> String {
 /// ```
 pub fn mask_name(name: &str) -> String {
     const COMPOUND: [&str; 12] = [
-        "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "夏侯", "端木",
+        "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "夏侯",
+        "端木",
     ];
     let name = name.trim();
     if name.is_empty() {

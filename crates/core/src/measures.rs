@@ -239,10 +239,8 @@ pub fn tally_records(
         if col("识别监测时间") {
             available.push("new_monitored_households");
         }
-        let measure_cols = crate::model::Measure::ALL
-            .iter()
-            .any(|m| col(m.label()))
-            || col("帮扶措施");
+        let measure_cols =
+            crate::model::Measure::ALL.iter().any(|m| col(m.label())) || col("帮扶措施");
         if measure_cols {
             available.push("assisted_monitored_households");
         }
@@ -403,12 +401,13 @@ pub fn tally_records(
     }
 
     if ds.has(TableKind::Loans) {
-        sink.touch_all(&["loan_balance_amount", "overdue_households", "loan_balance_households"]);
-        let hh_index: std::collections::HashMap<&str, &crate::model::Household> = roster
-            .households
-            .iter()
-            .map(|h| (&*h.id, h))
-            .collect();
+        sink.touch_all(&[
+            "loan_balance_amount",
+            "overdue_households",
+            "loan_balance_households",
+        ]);
+        let hh_index: std::collections::HashMap<&str, &crate::model::Household> =
+            roster.households.iter().map(|h| (&*h.id, h)).collect();
         let mut with_balance: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
             std::collections::BTreeMap::new();
         let mut overdue: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =

@@ -109,7 +109,10 @@ pub enum LaborSkill {
 impl LaborSkill {
     /// Counts in `labor_persons` (普通, 技能, 弱或半).
     pub fn is_labor(self) -> bool {
-        matches!(self, LaborSkill::Ordinary | LaborSkill::Skilled | LaborSkill::Weak)
+        matches!(
+            self,
+            LaborSkill::Ordinary | LaborSkill::Skilled | LaborSkill::Weak
+        )
     }
 }
 

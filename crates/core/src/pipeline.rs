@@ -211,7 +211,10 @@ fn merge_targets(
                 } else {
                     *v
                 };
-                thresholds.entry(unit).or_default().insert(ind.id.clone(), v);
+                thresholds
+                    .entry(unit)
+                    .or_default()
+                    .insert(ind.id.clone(), v);
             } else if !unknown.contains(col) {
                 unknown.push(col.clone());
             }

@@ -167,7 +167,9 @@ impl Regions {
 
     /// Nodes of one level in first-appearance order.
     pub fn at_level(&self, level: Level) -> Vec<RegionId> {
-        self.ids().filter(|&id| self.node(id).level == level).collect()
+        self.ids()
+            .filter(|&id| self.node(id).level == level)
+            .collect()
     }
 
     /// Display label: the name, prefixed with the parent's name when another node of the

@@ -15,7 +15,7 @@ use crate::region::{Level, RegionId};
 use super::ReadOptions;
 use super::schema::{Col, ColumnMap};
 use super::source::{Cell, CellKind, RowBuf};
-use super::value;
+use super::value::{self, Unparseable};
 use super::vocab;
 
 const MEASURE_COLS: [(Col, Measure); 14] = [
@@ -155,21 +155,21 @@ impl<'o> Builder<'o> {
     fn date(&mut self, r: &RowCtx<'_>, col: Col) -> Result<Option<chrono::NaiveDate>> {
         match value::parse_date(r.cell(col)) {
             Ok(v) => Ok(v),
-            Err(()) => self.bad(r, col, "日期").map(|_| None),
+            Err(Unparseable) => self.bad(r, col, "日期").map(|_| None),
         }
     }
 
     fn decimal(&mut self, r: &RowCtx<'_>, col: Col) -> Result<Option<Decimal>> {
         match value::parse_decimal(r.cell(col)) {
             Ok(v) => Ok(v),
-            Err(()) => self.bad(r, col, "数字").map(|_| None),
+            Err(Unparseable) => self.bad(r, col, "数字").map(|_| None),
         }
     }
 
     fn flag(&mut self, r: &RowCtx<'_>, col: Col) -> Result<Option<bool>> {
         match value::parse_bool(r.cell(col)) {
             Ok(v) => Ok(v),
-            Err(()) => self.bad(r, col, "是/否").map(|_| None),
+            Err(Unparseable) => self.bad(r, col, "是/否").map(|_| None),
         }
     }
 
@@ -216,7 +216,12 @@ impl<'o> Builder<'o> {
                 id = regions.intern(Some(id), Level::Village, village);
             }
         }
-        self.last_region = Some((county.to_string(), town.to_string(), village.to_string(), id));
+        self.last_region = Some((
+            county.to_string(),
+            town.to_string(),
+            village.to_string(),
+            id,
+        ));
         Some(id)
     }
 
@@ -233,7 +238,11 @@ impl<'o> Builder<'o> {
             return Ok(None);
         }
         if with_village && (town.is_empty() || village.is_empty()) {
-            let col = if town.is_empty() { Col::Town } else { Col::Village };
+            let col = if town.is_empty() {
+                Col::Town
+            } else {
+                Col::Village
+            };
             self.bad(r, col, "地区名称")?;
             return Ok(None);
         }
@@ -260,33 +269,42 @@ impl<'o> Builder<'o> {
             _ => {
                 let t = id_cell.as_text();
                 let sci = t.contains(['E', 'e']) && t.contains('+');
-                if sci { (None, true) } else { (IdNumber::new(t), false) }
+                if sci {
+                    (None, true)
+                } else {
+                    (IdNumber::new(t), false)
+                }
             }
         };
 
         // Merge across roster tables (SPEC §3.1): one person per 证件号码.
         let mut replace: Option<u32> = None;
-        if let Some(id) = id {
-            if let Some(&(pidx, psrc)) = self.persons_by_id.get(&id) {
-                if psrc == r.source {
+        if let Some(id) = id
+            && let Some(&(pidx, psrc)) = self.persons_by_id.get(&id)
+        {
+            if psrc == r.source {
+                self.ds.roster.duplicate_ids.push((
                     self.ds
-                        .roster
-                        .duplicate_ids
-                        .push((self.ds.roster.persons.get(pidx as usize).map(|p| p.at).unwrap_or_default(), at));
-                } else {
-                    self.ds.roster.merged_persons += 1;
-                    let old_monitored = self
-                        .ds
                         .roster
                         .persons
                         .get(pidx as usize)
-                        .and_then(|p| self.ds.roster.households.get(p.household as usize))
-                        .is_some_and(Household::is_monitored);
-                    if category.is_some() && !old_monitored {
-                        replace = Some(pidx);
-                    } else {
-                        return Ok(());
-                    }
+                        .map(|p| p.at)
+                        .unwrap_or_default(),
+                    at,
+                ));
+            } else {
+                self.ds.roster.merged_persons += 1;
+                let old_monitored = self
+                    .ds
+                    .roster
+                    .persons
+                    .get(pidx as usize)
+                    .and_then(|p| self.ds.roster.households.get(p.household as usize))
+                    .is_some_and(Household::is_monitored);
+                if category.is_some() && !old_monitored {
+                    replace = Some(pidx);
+                } else {
+                    return Ok(());
                 }
             }
         }
@@ -296,7 +314,7 @@ impl<'o> Builder<'o> {
         let (work, work_unrecognised) = vocab::work_place(r.text(Col::WorkPlace));
         let sex = match vocab::sex(r.text(Col::Sex)) {
             Ok(s) => s,
-            Err(()) => {
+            Err(Unparseable) => {
                 self.bad(r, Col::Sex, "性别")?;
                 None
             }
@@ -441,7 +459,7 @@ impl<'o> Builder<'o> {
         let kind_text = r.text(Col::HouseholdType).to_string();
         let (kind, kind_unrecognised) = match vocab::household_type(&kind_text) {
             Ok(k) => (k, false),
-            Err(()) => (None, true),
+            Err(Unparseable) => (None, true),
         };
         let cat_text = r.text(Col::Category).to_string();
         let category = vocab::category(&cat_text);
@@ -457,7 +475,9 @@ impl<'o> Builder<'o> {
         let has_risk1 = !vocab::is_nothing(r.text(Col::Risk1));
         let income = self.decimal(r, Col::Income)?;
         let size_recorded = match self.decimal(r, Col::Size)? {
-            Some(v) if v >= Decimal::ZERO && v.fract().is_zero() => u32::try_from(v.mantissa() / 10i128.pow(v.scale())).ok(),
+            Some(v) if v >= Decimal::ZERO && v.fract().is_zero() => {
+                u32::try_from(v.mantissa() / 10i128.pow(v.scale())).ok()
+            }
             Some(_) => {
                 self.bad(r, Col::Size, "整数")?;
                 None
@@ -503,14 +523,14 @@ impl<'o> Builder<'o> {
         let planned = self.flag(r, Col::Planned)?.unwrap_or(false);
         let status = match vocab::project_status(r.text(Col::ProjectStatus)) {
             Ok(s) => s,
-            Err(()) => {
+            Err(Unparseable) => {
                 self.bad(r, Col::ProjectStatus, "项目状态（未开工/已开工/已完工）")?;
                 None
             }
         };
         let year = match value::parse_year(r.cell(Col::ProjectYear)) {
             Ok(y) => y,
-            Err(()) => {
+            Err(Unparseable) => {
                 self.bad(r, Col::ProjectYear, "年度")?;
                 None
             }
@@ -546,7 +566,7 @@ impl<'o> Builder<'o> {
         let household_id: Box<str> = hh.into();
         let status = match vocab::loan_status(r.text(Col::LoanStatus)) {
             Ok(s) => s,
-            Err(()) => {
+            Err(Unparseable) => {
                 self.bad(r, Col::LoanStatus, "贷款状态")?;
                 None
             }
@@ -589,7 +609,8 @@ impl<'o> Builder<'o> {
         let mut values = Vec::new();
         for (i, header, key) in value_cols {
             let cell = row.get(*i).unwrap_or(&EMPTY);
-            let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%') {
+            let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%')
+            {
                 value::parse_decimal_text(cell.as_text().trim_end_matches('%'))
                     .map(|v| v.map(|v| v / Decimal::ONE_HUNDRED))
             } else {
@@ -598,7 +619,7 @@ impl<'o> Builder<'o> {
             match parsed {
                 Ok(Some(v)) => values.push((key.clone(), v)),
                 Ok(None) => {}
-                Err(()) => {
+                Err(Unparseable) => {
                     return Err(Error::BadValue {
                         place: self.place(source, excel_row, header),
                         value: cell.as_text().to_string(),
@@ -630,7 +651,14 @@ impl<'o> Builder<'o> {
         let Some(region) = id else {
             let header = region_cols
                 .first()
-                .and_then(|(i, _)| self.ds.sources.get(source as usize)?.headers.get(*i).cloned())
+                .and_then(|(i, _)| {
+                    self.ds
+                        .sources
+                        .get(source as usize)?
+                        .headers
+                        .get(*i)
+                        .cloned()
+                })
                 .unwrap_or_default();
             return Err(Error::BadValue {
                 place: self.place(source, excel_row, &header),

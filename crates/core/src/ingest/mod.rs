@@ -195,8 +195,8 @@ fn read_file(
                 path: path.to_path_buf(),
                 source,
             })?;
-            let mut wb: Xlsx<_> = Xlsx::new(BufReader::with_capacity(1 << 16, f))
-                .map_err(|e| unreadable(&e))?;
+            let mut wb: Xlsx<_> =
+                Xlsx::new(BufReader::with_capacity(1 << 16, f)).map_err(|e| unreadable(&e))?;
             for name in wb.sheet_names() {
                 let mut rows = XlsxRows::open(&mut wb, &name, &file)?;
                 let ctx = TableCtx {
@@ -329,7 +329,10 @@ fn read_table(
                 found = Some((i, Recognised::Record(g)));
                 break;
             }
-            if best_incomplete.as_ref().is_none_or(|(_, b)| g.score > b.score) {
+            if best_incomplete
+                .as_ref()
+                .is_none_or(|(_, b)| g.score > b.score)
+            {
                 best_incomplete = Some((i, g));
             }
             continue;
@@ -445,7 +448,7 @@ fn read_table(
             let progress = b.progress();
             while let Some(r) = src.next_row(&mut buf)? {
                 count += u64::from(handle(b, &buf, r)?);
-                if count % 8192 == 0
+                if count.is_multiple_of(8192)
                     && let Some(p) = progress
                 {
                     p(*rows_read + count);
@@ -466,7 +469,10 @@ fn read_table(
                         Some(m) => m.id.to_string(),
                         None => {
                             let n = normalize_header(h);
-                            if ["率", "占比", "比例", "进度", "比重"].iter().any(|s| n.ends_with(s)) {
+                            if ["率", "占比", "比例", "进度", "比重"]
+                                .iter()
+                                .any(|s| n.ends_with(s))
+                            {
                                 return Err(Error::Input {
                                     place: Place {
                                         column: Some(h.clone()),

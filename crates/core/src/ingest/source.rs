@@ -269,10 +269,10 @@ impl RowSource for RangeRows {
             self.next += 1;
             row.clear();
             for c in 0..width {
-                if let Some(v) = self.range.get((r, c)) {
-                    if !matches!(v, Data::Empty) {
-                        set_from_data(row.slot(start_col + c), v);
-                    }
+                if let Some(v) = self.range.get((r, c))
+                    && !matches!(v, Data::Empty)
+                {
+                    set_from_data(row.slot(start_col + c), v);
                 }
             }
             if !row.is_blank() {
@@ -373,7 +373,10 @@ impl RowSource for CsvRows {
                 }
                 let text = std::str::from_utf8(field).map_err(|_| Error::Unreadable {
                     file: self.file.clone(),
-                    reason: format!("第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）", self.line),
+                    reason: format!(
+                        "第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
+                        self.line
+                    ),
                 })?;
                 row.slot(i).set_text(text);
             }

@@ -14,13 +14,18 @@ fn write_xlsx(path: &Path, sheet: &str, rows: &[Vec<&str>], title_rows: usize) {
     let ws = wb.add_worksheet();
     ws.set_name(sheet).unwrap();
     for t in 0..title_rows {
-        ws.write_string(t as u32, 0, format!("全国防返贫监测信息系统 标题行{}", t + 1))
-            .unwrap();
+        ws.write_string(
+            t as u32,
+            0,
+            format!("全国防返贫监测信息系统 标题行{}", t + 1),
+        )
+        .unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
-                ws.write_string((r + title_rows) as u32, c as u16, *v).unwrap();
+                ws.write_string((r + title_rows) as u32, c as u16, *v)
+                    .unwrap();
             }
         }
     }
@@ -54,9 +59,51 @@ fn xlsx_with_title_rows_alias_headers_and_totals() {
     let rows = vec![
         ROSTER_HEAD.to_vec(),
         // Household A: head listed second.
-        vec!["夏邑县", "城关镇", "东关村", "A", "410101199001011234", "张一", "脱贫户", "之子", "2", "", "", "9000", "乡外县内务工"],
-        vec!["夏邑县", "城关镇", "东关村", "A", "410101196001011232", "张二", "脱贫户", "户主", "2", "边缘易致贫户", "否", "8000", "省外务工"],
-        vec!["虞城县", "城关镇", "西关村", "B", "410101197001011230", "李三", "一般农户", "户主", "1", "突发严重困难户", "是", "12,000元", "县外省内务工"],
+        vec![
+            "夏邑县",
+            "城关镇",
+            "东关村",
+            "A",
+            "410101199001011234",
+            "张一",
+            "脱贫户",
+            "之子",
+            "2",
+            "",
+            "",
+            "9000",
+            "乡外县内务工",
+        ],
+        vec![
+            "夏邑县",
+            "城关镇",
+            "东关村",
+            "A",
+            "410101196001011232",
+            "张二",
+            "脱贫户",
+            "户主",
+            "2",
+            "边缘易致贫户",
+            "否",
+            "8000",
+            "省外务工",
+        ],
+        vec![
+            "虞城县",
+            "城关镇",
+            "西关村",
+            "B",
+            "410101197001011230",
+            "李三",
+            "一般农户",
+            "户主",
+            "1",
+            "突发严重困难户",
+            "是",
+            "12,000元",
+            "县外省内务工",
+        ],
         vec!["合计", "", "", "", "", "", "", "", "3", "", "", "", ""],
     ];
     write_xlsx(&path, "监测对象信息", &rows, 2);
@@ -93,7 +140,19 @@ fn excel_dates_text_dates_and_month_numbers() {
     let path = dir.path().join("roster.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let head = ["县", "乡", "村", "户编号", "证件号码", "户类型", "与户主关系", "监测对象类别", "识别监测时间", "消除监测时间", "出生日期"];
+    let head = [
+        "县",
+        "乡",
+        "村",
+        "户编号",
+        "证件号码",
+        "户类型",
+        "与户主关系",
+        "监测对象类别",
+        "识别监测时间",
+        "消除监测时间",
+        "出生日期",
+    ];
     for (c, h) in head.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -104,7 +163,8 @@ fn excel_dates_text_dates_and_month_numbers() {
             ws.write_string(r, c as u16, *v).unwrap();
         }
         ws.write_string(r, 3, format!("H{r}")).unwrap();
-        ws.write_string(r, 4, format!("41010119900101{:03}X", r)).unwrap();
+        ws.write_string(r, 4, format!("41010119900101{:03}X", r))
+            .unwrap();
         ws.write_string(r, 5, "脱贫户").unwrap();
         ws.write_string(r, 6, "户主").unwrap();
         ws.write_string(r, 7, "脱贫不稳定户").unwrap();
@@ -128,7 +188,10 @@ fn excel_dates_text_dates_and_month_numbers() {
     // The bad date is a warning with its place, and the value is treated as missing.
     assert_eq!(ds.bad_values.len(), 1);
     let bv = &ds.bad_values[0];
-    assert_eq!((bv.row, bv.column.as_str(), bv.value.as_str()), (3, "消除监测时间", "2021.13"));
+    assert_eq!(
+        (bv.row, bv.column.as_str(), bv.value.as_str()),
+        (3, "消除监测时间", "2021.13")
+    );
     assert_eq!(hh[1].eliminated_on, None);
 
     // --strict makes it fatal, naming file, sheet, row and column.
@@ -137,7 +200,14 @@ fn excel_dates_text_dates_and_month_numbers() {
         ..ReadOptions::default()
     };
     let err = read_inputs(&[path], &strict).unwrap_err().to_string();
-    assert!(err.contains("roster.xlsx") && err.contains("Sheet1") && err.contains("第 3 行") && err.contains("消除监测时间") && err.contains("2021.13"), "{err}");
+    assert!(
+        err.contains("roster.xlsx")
+            && err.contains("Sheet1")
+            && err.contains("第 3 行")
+            && err.contains("消除监测时间")
+            && err.contains("2021.13"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -154,7 +224,12 @@ fn gb18030_and_bom_csv() {
     for p in [gb_path, bom_path] {
         let ds = read(std::slice::from_ref(&p)).unwrap();
         let h = &ds.roster.households[0];
-        assert_eq!(ds.regions.path(h.village), "睢县/白庙乡/刘庄村", "{}", p.display());
+        assert_eq!(
+            ds.regions.path(h.village),
+            "睢县/白庙乡/刘庄村",
+            "{}",
+            p.display()
+        );
         assert_eq!(h.income, Some(Decimal::new(10409, 0)));
         assert_eq!(ds.roster.persons[0].name.as_deref(), Some("王五"));
     }
@@ -191,11 +266,21 @@ fn corrupt_empty_and_unknown_files() {
 fn missing_required_column_names_table_column_and_headers() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("名单.csv");
-    std::fs::write(&p, "标题\n县,乡,村,户编号,证件号码,姓名\n睢县,白庙乡,刘庄村,H1,410101199001011234,王五\n").unwrap();
+    std::fs::write(
+        &p,
+        "标题\n县,乡,村,户编号,证件号码,姓名\n睢县,白庙乡,刘庄村,H1,410101199001011234,王五\n",
+    )
+    .unwrap();
     let e = read(&[p]).unwrap_err();
     let msg = e.to_string();
     assert!(matches!(e, Error::MissingColumn { .. }));
-    assert!(msg.contains("人员表") && msg.contains("户类型") && msg.contains("第 2 行") && msg.contains("证件号码、姓名"), "{msg}");
+    assert!(
+        msg.contains("人员表")
+            && msg.contains("户类型")
+            && msg.contains("第 2 行")
+            && msg.contains("证件号码、姓名"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -258,7 +343,10 @@ fn persons_merge_across_roster_files_monitoring_row_wins() {
     let ds = read(&[a, b]).unwrap();
     assert_eq!(ds.roster.persons.len(), 2);
     assert_eq!(ds.roster.merged_persons, 1);
-    assert_eq!(ds.roster.households[0].category, Some(MonitorCategory::Unstable));
+    assert_eq!(
+        ds.roster.households[0].category,
+        Some(MonitorCategory::Unstable)
+    );
     assert_eq!(ds.roster.households[0].members, 1);
     assert!(ds.notes.iter().any(|n| n.contains("合并")));
 }
@@ -269,7 +357,10 @@ fn id_stored_as_number_is_flagged() {
     let p = dir.path().join("r.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["县", "乡", "村", "户编号", "证件号码", "户类型"].iter().enumerate() {
+    for (c, h) in ["县", "乡", "村", "户编号", "证件号码", "户类型"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (c, v) in ["睢县", "白庙乡", "刘庄村", "H1"].iter().enumerate() {
@@ -289,8 +380,13 @@ fn configured_aliases_and_region_aliases() {
     let p = dir.path().join("r.csv");
     std::fs::write(&p, "所在县,乡,村,户编号,证件号码,户类型\n商丘市梁园区,李庄乡,李庄村,H1,410101199001011234,脱贫户\n").unwrap();
     let mut opts = ReadOptions::default();
-    opts.aliases.insert("县(市、区、旗)".into(), vec!["所在县".into()]);
-    opts.region_aliases.insert("商丘市梁园区".into(), "梁园区".into());
+    opts.aliases
+        .insert("县(市、区、旗)".into(), vec!["所在县".into()]);
+    opts.region_aliases
+        .insert("商丘市梁园区".into(), "梁园区".into());
     let ds = read_inputs(&[p], &opts).unwrap();
-    assert_eq!(ds.regions.path(ds.roster.households[0].village), "梁园区/李庄乡/李庄村");
+    assert_eq!(
+        ds.regions.path(ds.roster.households[0].village),
+        "梁园区/李庄乡/李庄村"
+    );
 }

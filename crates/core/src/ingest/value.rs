@@ -7,27 +7,40 @@ use rust_decimal::Decimal;
 
 use super::source::{Cell, CellKind};
 
+/// A cell value that is not of the expected kind (number, date, yes/no, vocabulary word).
+/// The caller knows the place and records it as a [`crate::model::BadValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unparseable;
+
+impl std::fmt::Display for Unparseable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("无法识别的值")
+    }
+}
+
+impl std::error::Error for Unparseable {}
+
 /// Parses a yes/no cell: `是/否`, `Y/N`, `1/0`, `√/×`, `有/无`, `true/false`.
-/// `Ok(None)` for a blank cell, `Err(())` for anything else.
+/// `Ok(None)` for a blank cell, `Err(Unparseable)` for anything else.
 ///
 /// # Errors
-/// `Err(())` when the text is not a recognised yes/no word.
-pub fn parse_bool_text(text: &str) -> Result<Option<bool>, ()> {
+/// `Err(Unparseable)` when the text is not a recognised yes/no word.
+pub fn parse_bool_text(text: &str) -> Result<Option<bool>, Unparseable> {
     match text.trim() {
         "" => Ok(None),
-        "是" | "Y" | "y" | "YES" | "Yes" | "yes" | "1" | "√" | "✓" | "✔" | "有" | "TRUE" | "True"
-        | "true" | "已消除" => Ok(Some(true)),
+        "是" | "Y" | "y" | "YES" | "Yes" | "yes" | "1" | "√" | "✓" | "✔" | "有" | "TRUE"
+        | "True" | "true" | "已消除" => Ok(Some(true)),
         "否" | "N" | "n" | "NO" | "No" | "no" | "0" | "×" | "✗" | "无" | "FALSE" | "False"
         | "false" | "未消除" => Ok(Some(false)),
-        _ => Err(()),
+        _ => Err(Unparseable),
     }
 }
 
 /// Parses a yes/no cell of any kind.
 ///
 /// # Errors
-/// `Err(())` when the cell is neither blank nor a yes/no value.
-pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, ()> {
+/// `Err(Unparseable)` when the cell is neither blank nor a yes/no value.
+pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Bool => Ok(Some(cell.number != 0.0)),
@@ -40,7 +53,7 @@ pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, ()> {
 /// Parses a number: thousands separators, spaces and a trailing `元` are allowed.
 ///
 /// # Errors
-/// `Err(())` when the text is not a number.
+/// `Err(Unparseable)` when the text is not a number.
 ///
 /// # Examples
 /// ```
@@ -50,7 +63,7 @@ pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, ()> {
 /// assert_eq!(parse_decimal_text(""), Ok(None));
 /// assert!(parse_decimal_text("12.5万").is_err());
 /// ```
-pub fn parse_decimal_text(text: &str) -> Result<Option<Decimal>, ()> {
+pub fn parse_decimal_text(text: &str) -> Result<Option<Decimal>, Unparseable> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -67,12 +80,14 @@ pub fn parse_decimal_text(text: &str) -> Result<Option<Decimal>, ()> {
         }
     }
     if s.is_empty() || s == "-" {
-        return Err(());
+        return Err(Unparseable);
     }
     if s.contains(['e', 'E']) {
-        return Decimal::from_scientific(&s).map(Some).map_err(|_| ());
+        return Decimal::from_scientific(&s)
+            .map(Some)
+            .map_err(|_| Unparseable);
     }
-    Decimal::from_str(&s).map(Some).map_err(|_| ())
+    Decimal::from_str(&s).map(Some).map_err(|_| Unparseable)
 }
 
 /// Converts a spreadsheet float to a decimal through its shortest round-trip text, so that
@@ -90,12 +105,12 @@ pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
 /// Parses a number cell of any kind.
 ///
 /// # Errors
-/// `Err(())` when the cell is neither blank nor a number.
-pub fn parse_decimal(cell: &Cell) -> Result<Option<Decimal>, ()> {
+/// `Err(Unparseable)` when the cell is neither blank nor a number.
+pub fn parse_decimal(cell: &Cell) -> Result<Option<Decimal>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
-        CellKind::Number => decimal_from_f64(cell.number).map(Some).ok_or(()),
-        CellKind::Bool | CellKind::Date | CellKind::Error => Err(()),
+        CellKind::Number => decimal_from_f64(cell.number).map(Some).ok_or(Unparseable),
+        CellKind::Bool | CellKind::Date | CellKind::Error => Err(Unparseable),
         CellKind::Text => parse_decimal_text(&cell.text),
     }
 }
@@ -146,7 +161,7 @@ fn from_digits(d: &str) -> Option<NaiveDate> {
 /// `2023年6月`, `2023-06`, `2023.06`, `202306`, `20230630`. A month means its last day.
 ///
 /// # Errors
-/// `Err(())` when the text is not a date.
+/// `Err(Unparseable)` when the text is not a date.
 ///
 /// # Examples
 /// ```
@@ -158,7 +173,7 @@ fn from_digits(d: &str) -> Option<NaiveDate> {
 /// assert_eq!(parse_date_text("2023/6/3"), Ok(d(2023, 6, 3)));
 /// assert!(parse_date_text("2023-13-01").is_err());
 /// ```
-pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, ()> {
+pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, Unparseable> {
     let mut t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -168,7 +183,7 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, ()> {
         t = &t[..i];
     }
     if t.bytes().all(|b| b.is_ascii_digit()) {
-        return from_digits(t).map(Some).ok_or(());
+        return from_digits(t).map(Some).ok_or(Unparseable);
     }
     let parts: Vec<&str> = t
         .split(['-', '/', '.', '年', '月', '日'])
@@ -178,12 +193,14 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, ()> {
         parts
             .get(i)
             .and_then(|p| p.trim().parse::<i64>().ok())
-            .ok_or(())
+            .ok_or(Unparseable)
     };
     match parts.len() {
-        2 => ymd(num(0)?, num(1)?, None).map(Some).ok_or(()),
-        3 => ymd(num(0)?, num(1)?, Some(num(2)?)).map(Some).ok_or(()),
-        _ => Err(()),
+        2 => ymd(num(0)?, num(1)?, None).map(Some).ok_or(Unparseable),
+        3 => ymd(num(0)?, num(1)?, Some(num(2)?))
+            .map(Some)
+            .ok_or(Unparseable),
+        _ => Err(Unparseable),
     }
 }
 
@@ -191,20 +208,22 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, ()> {
 /// YYYYMMDD, not an Excel serial.
 ///
 /// # Errors
-/// `Err(())` when the cell is neither blank nor a date.
-pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, ()> {
+/// `Err(Unparseable)` when the cell is neither blank nor a date.
+pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
-        CellKind::Date => date_from_serial(cell.number).map(Some).ok_or(()),
+        CellKind::Date => date_from_serial(cell.number).map(Some).ok_or(Unparseable),
         CellKind::Number => {
             let v = cell.number;
             if v.fract() == 0.0 && (100_000.0..100_000_000.0).contains(&v) {
-                from_digits(&format!("{}", v as i64)).map(Some).ok_or(())
+                from_digits(&format!("{}", v as i64))
+                    .map(Some)
+                    .ok_or(Unparseable)
             } else {
-                date_from_serial(v).map(Some).ok_or(())
+                date_from_serial(v).map(Some).ok_or(Unparseable)
             }
         }
-        CellKind::Bool | CellKind::Error => Err(()),
+        CellKind::Bool | CellKind::Error => Err(Unparseable),
         CellKind::Text => parse_date_text(&cell.text),
     }
 }
@@ -212,8 +231,8 @@ pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, ()> {
 /// Parses a year (`2021`, `2021年`).
 ///
 /// # Errors
-/// `Err(())` when the cell is not a plausible year.
-pub fn parse_year(cell: &Cell) -> Result<Option<i32>, ()> {
+/// `Err(Unparseable)` when the cell is not a plausible year.
+pub fn parse_year(cell: &Cell) -> Result<Option<i32>, Unparseable> {
     let v = match cell.kind {
         CellKind::Empty => return Ok(None),
         CellKind::Number if cell.number.fract() == 0.0 => cell.number as i64,
@@ -223,14 +242,14 @@ pub fn parse_year(cell: &Cell) -> Result<Option<i32>, ()> {
                 return Ok(None);
             }
             let t = t.strip_suffix('年').unwrap_or(t).trim();
-            t.parse::<i64>().map_err(|_| ())?
+            t.parse::<i64>().map_err(|_| Unparseable)?
         }
-        _ => return Err(()),
+        _ => return Err(Unparseable),
     };
     if (1900..=2200).contains(&v) {
         Ok(Some(v as i32))
     } else {
-        Err(())
+        Err(Unparseable)
     }
 }
 
@@ -296,10 +315,7 @@ mod tests {
         assert_eq!(parse_bool_text("√"), Ok(Some(true)));
         assert_eq!(parse_bool_text("N"), Ok(Some(false)));
         assert!(parse_bool_text("也许").is_err());
-        assert_eq!(
-            parse_decimal_text("1,234"),
-            Ok(Some(Decimal::new(1234, 0)))
-        );
+        assert_eq!(parse_decimal_text("1,234"), Ok(Some(Decimal::new(1234, 0))));
         assert_eq!(parse_decimal_text("-5"), Ok(Some(Decimal::new(-5, 0))));
         assert!(parse_decimal_text("N/A").is_err());
         assert_eq!(decimal_from_f64(0.1), Some(Decimal::new(1, 1)));

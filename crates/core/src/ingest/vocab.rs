@@ -1,6 +1,7 @@
 //! The closed vocabularies of the national system's exports, read leniently: the wording
 //! differs across provinces and years (`乡外县内务工`, `县外省内务工` …).
 
+use super::value::Unparseable;
 use crate::model::{
     Dibao, EliminationMethod, Health, HouseholdType, LaborSkill, LoanStatus, MonitorCategory,
     ProjectStatus, ProjectType, Risk, SchoolStage, Sex, WorkPlace,
@@ -14,8 +15,8 @@ pub fn is_nothing(text: &str) -> bool {
     )
 }
 
-/// 户类型. `Err(())` for an unrecognised non-empty value.
-pub fn household_type(text: &str) -> Result<Option<HouseholdType>, ()> {
+/// 户类型. `Err(Unparseable)` for an unrecognised non-empty value.
+pub fn household_type(text: &str) -> Result<Option<HouseholdType>, Unparseable> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -25,7 +26,7 @@ pub fn household_type(text: &str) -> Result<Option<HouseholdType>, ()> {
     } else if t.contains("脱贫") {
         Ok(Some(HouseholdType::Tuopin))
     } else {
-        Err(())
+        Err(Unparseable)
     }
 }
 
@@ -120,38 +121,47 @@ pub fn school(text: &str) -> Option<SchoolStage> {
         return None;
     }
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    Some(if is_nothing(t) || has(&["非在校", "不在校", "失学", "辍学", "毕业"]) {
-        SchoolStage::NotInSchool
-    } else if has(&["学龄前"]) {
-        SchoolStage::PreschoolChild
-    } else if has(&["学前", "幼儿园"]) {
-        SchoolStage::Preschool
-    } else if has(&["硕士", "博士", "研究生"]) {
-        SchoolStage::Graduate
-    } else if has(&["高职", "高专", "本科", "大专", "技师", "大学"]) {
-        SchoolStage::Higher
-    } else if has(&["中职", "中专", "职高", "技工"]) {
-        SchoolStage::Vocational
-    } else if has(&["高中", "高一", "高二", "高三"]) {
-        SchoolStage::Senior
-    } else if has(&["初中", "七年级", "八年级", "九年级", "初一", "初二", "初三"]) {
-        SchoolStage::Junior
-    } else if has(&[
-        "小学", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级",
-    ]) {
-        SchoolStage::Primary
-    } else {
-        SchoolStage::OtherInSchool
-    })
+    Some(
+        if is_nothing(t) || has(&["非在校", "不在校", "失学", "辍学", "毕业"]) {
+            SchoolStage::NotInSchool
+        } else if has(&["学龄前"]) {
+            SchoolStage::PreschoolChild
+        } else if has(&["学前", "幼儿园"]) {
+            SchoolStage::Preschool
+        } else if has(&["硕士", "博士", "研究生"]) {
+            SchoolStage::Graduate
+        } else if has(&["高职", "高专", "本科", "大专", "技师", "大学"]) {
+            SchoolStage::Higher
+        } else if has(&["中职", "中专", "职高", "技工"]) {
+            SchoolStage::Vocational
+        } else if has(&["高中", "高一", "高二", "高三"]) {
+            SchoolStage::Senior
+        } else if has(&["初中", "七年级", "八年级", "九年级", "初一", "初二", "初三"])
+        {
+            SchoolStage::Junior
+        } else if has(&[
+            "小学",
+            "一年级",
+            "二年级",
+            "三年级",
+            "四年级",
+            "五年级",
+            "六年级",
+        ]) {
+            SchoolStage::Primary
+        } else {
+            SchoolStage::OtherInSchool
+        },
+    )
 }
 
 /// 性别: `1/男`, `2/女`.
-pub fn sex(text: &str) -> Result<Option<Sex>, ()> {
+pub fn sex(text: &str) -> Result<Option<Sex>, Unparseable> {
     match text.trim() {
         "" => Ok(None),
         "1" | "男" => Ok(Some(Sex::Male)),
         "2" | "女" => Ok(Some(Sex::Female)),
-        _ => Err(()),
+        _ => Err(Unparseable),
     }
 }
 
@@ -231,8 +241,8 @@ pub fn project_type(text: &str) -> Option<ProjectType> {
     }
 }
 
-/// 项目状态. `Err(())` for unrecognised text.
-pub fn project_status(text: &str) -> Result<Option<ProjectStatus>, ()> {
+/// 项目状态. `Err(Unparseable)` for unrecognised text.
+pub fn project_status(text: &str) -> Result<Option<ProjectStatus>, Unparseable> {
     let t = text.trim();
     if t.is_empty() {
         Ok(None)
@@ -243,12 +253,12 @@ pub fn project_status(text: &str) -> Result<Option<ProjectStatus>, ()> {
     } else if t.contains("开工") || t.contains("在建") || t.contains("实施中") {
         Ok(Some(ProjectStatus::Started))
     } else {
-        Err(())
+        Err(Unparseable)
     }
 }
 
-/// 贷款状态. `Err(())` for unrecognised text.
-pub fn loan_status(text: &str) -> Result<Option<LoanStatus>, ()> {
+/// 贷款状态. `Err(Unparseable)` for unrecognised text.
+pub fn loan_status(text: &str) -> Result<Option<LoanStatus>, Unparseable> {
     let t = text.trim();
     Ok(Some(match t {
         "" => return Ok(None),
@@ -257,6 +267,6 @@ pub fn loan_status(text: &str) -> Result<Option<LoanStatus>, ()> {
         _ if t.contains("展期") => LoanStatus::Extended,
         _ if t.contains("续贷") => LoanStatus::Renewed,
         _ if t.contains("正常") => LoanStatus::Normal,
-        _ => return Err(()),
+        _ => return Err(Unparseable),
     }))
 }

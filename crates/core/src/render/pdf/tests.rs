@@ -411,12 +411,12 @@ fn uncovered_character_is_missing_glyphs_not_tofu() {
     data["body"]
         .as_array_mut()
         .unwrap()
-        .push(serde_json::json!({"type": "paragraph", "text": "私用区字符\u{E000}与\u{E001}"}));
+        .push(serde_json::json!({"type": "paragraph", "text": "私用区字符\u{F0000}与\u{F0001}"}));
     let err = render_document(&data, fonts).unwrap_err();
     let Error::MissingGlyphs { chars } = &err else {
         panic!("expected MissingGlyphs, got {err}")
     };
-    assert_eq!(chars, "U+E000、U+E001");
+    assert_eq!(chars, "U+F0000、U+F0001");
 }
 
 #[test]

@@ -1,0 +1,32 @@
+//! One module per subcommand.
+
+mod bench;
+mod brief;
+mod check;
+mod compute;
+mod demo;
+mod evaluate;
+mod indicators;
+mod init;
+mod notice;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::args::Command;
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Demo(a) => demo::run(&a),
+        Command::Check(a) => check::run(&a),
+        Command::Compute(a) => compute::run(&a),
+        Command::Notice(a) => notice::run(&a),
+        Command::Brief(a) => brief::run(&a),
+        Command::Evaluate(a) => evaluate::run(&a),
+        Command::Indicators(a) => indicators::run(&a),
+        Command::Init(a) => init::run(&a),
+        Command::Bench(a) => bench::run(&a),
+    }
+}
