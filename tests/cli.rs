@@ -1,2 +1,374 @@
-#[test]
-fn placeholder() {}
+//! End-to-end tests: run the `gonggu` binary as a bureau's staff would and check what they
+//! would check. One test binary, one module per topic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gonggu() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gonggu"));
+    c.env("CI", "true");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("gonggu runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const SHANGQIU_CONFIG: &str = "[region]\nname = \"商丘市\"\norder = [\"永城市\", \"夏邑县\", \"虞城县\", \"示范区\", \"梁园区\", \"睢阳区\", \"宁陵县\", \"柘城县\", \"睢县\", \"民权县\"]\n";
+
+mod compute {
+    use super::*;
+
+    fn shangqiu_json(dir: &Path) -> serde_json::Value {
+        let cfg = dir.join("gonggu.toml");
+        std::fs::write(&cfg, SHANGQIU_CONFIG).unwrap();
+        let o = run(gonggu()
+            .arg("compute")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--as-of", "2021-11-30", "--config"])
+            .arg(&cfg)
+            .args([
+                "--indicators",
+                "loan_household_rate,project_start_rate,assisted_share",
+            ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    /// The 商丘 notice of 2021-12-11, recomputed from a 汇总 of numerators and denominators:
+    /// the same displayed rates, the same ranks, and a total that is not the mean of rates.
+    #[test]
+    fn shangqiu_ranks_and_totals_match_the_published_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = shangqiu_json(dir.path());
+        assert_eq!(v["parent"], "商丘市");
+        assert_eq!(v["level"], "county");
+        let rows = v["rows"].as_array().unwrap();
+        let names: Vec<&str> = rows.iter().map(|r| r["region"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "永城市",
+                "夏邑县",
+                "虞城县",
+                "示范区",
+                "梁园区",
+                "睢阳区",
+                "宁陵县",
+                "柘城县",
+                "睢县",
+                "民权县"
+            ]
+        );
+        let col = |id: &str, field: &str| -> Vec<String> {
+            rows.iter()
+                .map(|r| {
+                    r["values"][id][field]
+                        .to_string()
+                        .trim_matches('"')
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            col("loan_household_rate", "display"),
+            [
+                "24.41%", "18.28%", "21.54%", "17.66%", "19.66%", "19.91%", "20.53%", "26.94%",
+                "21.91%", "22.86%"
+            ]
+        );
+        assert_eq!(
+            col("loan_household_rate", "rank"),
+            ["2", "9", "5", "10", "8", "7", "6", "1", "4", "3"]
+        );
+        assert_eq!(
+            col("project_start_rate", "rank"),
+            ["1", "1", "10", "1", "1", "1", "1", "1", "1", "1"]
+        );
+        assert_eq!(col("project_start_rate", "display")[2], "98.81%");
+        assert_eq!(
+            col("assisted_share", "rank"),
+            ["5", "4", "1", "1", "7", "9", "1", "8", "6", "10"]
+        );
+        let total = &v["total"]["values"];
+        assert_eq!(v["total"]["region"], "商丘市");
+        // Σ numerators / Σ denominators: 21.64%, not the mean of the ten rates (21.37%).
+        assert_eq!(total["loan_household_rate"]["display"], "21.64%");
+        assert_eq!(total["loan_household_rate"]["numerator"], 46680);
+        assert_eq!(total["loan_household_rate"]["denominator"], 215716);
+        assert_eq!(
+            total["loan_household_rate"]["rank"],
+            serde_json::Value::Null
+        );
+        assert_eq!(total["project_start_rate"]["display"], "99.74%");
+    }
+
+    /// Every field of SPEC §7 is present (null when empty), and nothing else.
+    #[test]
+    fn json_has_the_spec_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = shangqiu_json(dir.path());
+        let keys = |o: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        assert_eq!(
+            keys(&v),
+            ["as_of", "indicators", "level", "parent", "rows", "total"]
+        );
+        assert_eq!(
+            keys(&v["indicators"][0]),
+            ["decimals", "id", "kind", "name"]
+        );
+        assert_eq!(keys(&v["rows"][0]), ["region", "values"]);
+        assert_eq!(
+            keys(&v["rows"][0]["values"]["loan_household_rate"]),
+            [
+                "change",
+                "denominator",
+                "display",
+                "numerator",
+                "previous_rank",
+                "rank",
+                "rank_move",
+                "target",
+                "target_met",
+                "value",
+                "warning"
+            ]
+        );
+        assert_eq!(
+            v["rows"][0]["values"]["loan_household_rate"]["value"],
+            0.2441
+        );
+        assert_eq!(v["as_of"], "2021-11-30");
+    }
+
+    #[test]
+    fn csv_has_bom_and_one_row_per_region() {
+        let o = run(gonggu()
+            .arg("compute")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args([
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+                "--format",
+                "csv",
+            ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.stdout.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let text = stdout(&o);
+        assert_eq!(
+            text.lines().count(),
+            12,
+            "header + 10 counties + total:\n{text}"
+        );
+        assert!(text.contains("民权县"));
+    }
+
+    #[test]
+    fn previous_period_gives_changes_and_rank_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        // Last month 夏邑县 had fewer households with loans.
+        let prev = dir.path().join("上月汇总.csv");
+        let text = std::fs::read_to_string(fixture("商丘市_汇总.csv"))
+            .unwrap()
+            .replace("夏邑县,3628,", "夏邑县,5628,");
+        std::fs::write(&prev, text).unwrap();
+        let o = run(gonggu()
+            .arg("compute")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--as-of", "2021-11-30", "--previous"])
+            .arg(&prev)
+            .args(["--indicators", "loan_household_rate"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let xiayi = &v["rows"][1]["values"]["loan_household_rate"];
+        assert_eq!(xiayi["previous_rank"], 1);
+        assert_eq!(xiayi["rank_move"], "↓8");
+        // 18.28% now, 28.36% last month: −10.08 个百分点.
+        assert_eq!(xiayi["change"], -10.08);
+        let yongcheng = &v["rows"][0]["values"]["loan_household_rate"];
+        assert_eq!(yongcheng["rank_move"], "↑1");
+    }
+}
+
+mod errors {
+    use super::*;
+
+    fn fails_with(args: &[&str], files: &[(&str, &[u8])], needles: &[&str]) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let o = run(gonggu().current_dir(dir.path()).args(args));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        for n in needles {
+            assert!(err.contains(n), "missing 「{n}」 in:\n{err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+
+    #[test]
+    fn missing_input_file() {
+        fails_with(
+            &["compute", "没有这个文件.xlsx", "--level", "county"],
+            &[],
+            &["错误", "没有这个文件.xlsx"],
+        );
+    }
+
+    #[test]
+    fn corrupt_workbook() {
+        fails_with(
+            &[
+                "compute",
+                "坏.xlsx",
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+            ],
+            &[("坏.xlsx", b"PK\x03\x04 broken")],
+            &["坏.xlsx", "无法解析"],
+        );
+    }
+
+    #[test]
+    fn missing_required_column() {
+        fails_with(
+            &[
+                "compute",
+                "r.csv",
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+            ],
+            &[(
+                "r.csv",
+                "县,乡,村,户编号,证件号码\n睢县,白庙乡,刘庄村,H1,410101199001011234\n".as_bytes(),
+            )],
+            &["r.csv", "户类型", "证件号码"],
+        );
+    }
+
+    #[test]
+    fn strict_bad_value_names_row_and_column() {
+        fails_with(
+            &["compute", "r.csv", "--level", "county", "--as-of", "2021-11-30", "--strict"],
+            &[("r.csv", "县,乡,村,户编号,证件号码,户类型,人均纯收入（元）\n睢县,白庙乡,刘庄村,H1,410101199001011234,脱贫户,一万\n".as_bytes())],
+            &["r.csv", "第 2 行", "人均纯收入（元）", "一万"],
+        );
+    }
+
+    #[test]
+    fn output_may_not_overwrite_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("汇总.csv");
+        std::fs::copy(fixture("商丘市_汇总.csv"), &input).unwrap();
+        let before = std::fs::read(&input).unwrap();
+        let o = run(gonggu()
+            .arg("compute")
+            .arg(&input)
+            .args([
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+                "--format",
+                "csv",
+                "--out",
+            ])
+            .arg(&input));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("输入文件相同"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
+    }
+
+    #[test]
+    fn bad_as_of_date() {
+        fails_with(
+            &[
+                "compute",
+                "x.csv",
+                "--level",
+                "county",
+                "--as-of",
+                "2021-02-30",
+            ],
+            &[("x.csv", b"a\n")],
+            &["--as-of", "2021-02-30"],
+        );
+    }
+}
+
+mod setup {
+    use super::*;
+
+    #[test]
+    fn init_writes_a_config_that_compute_accepts() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu().current_dir(dir.path()).arg("init"));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(dir.path().join("gonggu.toml")).unwrap();
+        assert!(text.contains("[region]") && text.contains("document_number"));
+        let again = run(gonggu().current_dir(dir.path()).arg("init"));
+        assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
+        let o = run(gonggu()
+            .current_dir(dir.path())
+            .arg("compute")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--indicators", "loan_household_rate"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["parent"], "商丘市",
+            "gonggu.toml in the working directory is read"
+        );
+        assert!(
+            stderr(&o).contains("按今天"),
+            "today as as-of date is announced"
+        );
+    }
+
+    #[test]
+    fn indicators_lists_the_catalog() {
+        let o = run(gonggu().arg("indicators"));
+        assert!(o.status.success());
+        let text = stdout(&o);
+        for id in [
+            "loan_household_rate",
+            "fund_spend_progress",
+            "per_capita_income",
+            "持证率",
+        ] {
+            assert!(text.contains(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn help_is_chinese() {
+        let o = run(gonggu().arg("--help"));
+        let text = stdout(&o);
+        assert!(text.contains("月通报") && text.contains("核查"), "{text}");
+    }
+}
