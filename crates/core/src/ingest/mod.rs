@@ -329,6 +329,12 @@ fn read_table(
                 found = Some((i, Recognised::Record(g)));
                 break;
             }
+            // A 汇总 header names measures such as 衔接资金（万元）, which a project
+            // ledger also has: a region column first makes it a 汇总.
+            if let Some(f) = guess_figures(row, ctx.targets_hint) {
+                found = Some((i, f));
+                break;
+            }
             if best_incomplete
                 .as_ref()
                 .is_none_or(|(_, b)| g.score > b.score)

@@ -2,4 +2,5 @@
 
 pub mod pdf;
 pub mod quality;
+pub mod summary;
 pub mod xlsx;
