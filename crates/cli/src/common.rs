@@ -295,3 +295,102 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("无法写出 {}", path.display()))?;
     Ok(())
 }
+
+/// Loads fonts from the system, `[fonts] dirs` and `--font-dir`.
+pub fn load_fonts(
+    font_dirs: &[PathBuf],
+    config: &Config,
+) -> Result<gonggu_core::render::pdf::Fonts> {
+    let mut extra_dirs = font_dirs.to_vec();
+    extra_dirs.extend(config.fonts.dirs.iter().cloned());
+    Ok(gonggu_core::render::pdf::Fonts::load(
+        &gonggu_core::render::pdf::FontOptions {
+            extra_dirs,
+            system: true,
+        },
+    )?)
+}
+
+/// Font roles: defaults, overridden by `[fonts]`.
+pub fn font_roles(config: &Config) -> gonggu_core::render::pdf::FontRoles {
+    let mut roles = gonggu_core::render::pdf::FontRoles::default();
+    let f = &config.fonts;
+    for (slot, over) in [
+        (&mut roles.title, &f.title),
+        (&mut roles.body, &f.body),
+        (&mut roles.heading, &f.heading),
+        (&mut roles.kai, &f.kai),
+    ] {
+        if let Some(list) = over {
+            let mut merged = list.clone();
+            merged.extend(slot.iter().cloned());
+            *slot = merged;
+        }
+    }
+    roles
+}
+
+/// `{地区}巩固拓展脱贫攻坚成果主要指标通报表`, or the configured title.
+pub fn table_title(config: &Config, parent: &str) -> String {
+    config
+        .document
+        .title
+        .clone()
+        .unwrap_or_else(|| "{地区}巩固拓展脱贫攻坚成果主要指标通报表".into())
+        .replace("{地区}", parent)
+}
+
+/// The official-document parts of a notice from `[document]`, with sensible defaults.
+pub fn document_meta(
+    config: &Config,
+    report: &Report,
+    table_title: &str,
+) -> gonggu_core::render::documents::DocumentMeta {
+    let d = &config.document;
+    let office = d
+        .issuing_office
+        .clone()
+        .unwrap_or_else(|| format!("{}巩固拓展脱贫攻坚成果领导小组办公室", report.parent));
+    gonggu_core::render::documents::DocumentMeta {
+        issuing_office: office.clone(),
+        document_number: d.document_number.clone().unwrap_or_default(),
+        recipients: d.recipients.clone(),
+        signature: d.signature.clone().unwrap_or_else(|| office.clone()),
+        issue_date: config.issue_date().unwrap_or(report.as_of),
+        cc: d.cc.clone(),
+        printer: d.printer.clone().unwrap_or(office),
+        table_title: table_title.to_string(),
+        block_size: config.reports.block_size.unwrap_or(3),
+        templates_dir: config.templates.clone(),
+    }
+}
+
+/// `商丘市2021年11月`: the period prefix of output file names.
+pub fn period_prefix(report: &Report) -> String {
+    format!(
+        "{}{}年{}月",
+        report.parent,
+        report.as_of.year(),
+        report.as_of.month()
+    )
+}
+
+/// The data-source footnote: which tables were read, and the as-of date.
+pub fn source_note(ds: &Dataset, as_of: NaiveDate) -> String {
+    let mut files: Vec<String> = Vec::new();
+    for s in &ds.sources {
+        let name = Path::new(&s.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| s.file.clone());
+        let label = format!("{}（{}）", name, s.kind.label());
+        if !files.contains(&label) {
+            files.push(label);
+        }
+    }
+    format!(
+        "{}；统计截止 {}",
+        files.join("、"),
+        as_of.format("%Y年%-m月%-d日")
+    )
+}

@@ -1,9 +1,148 @@
-//! `gonggu bench`.
+//! `gonggu bench`: generates a demo roster of the asked size once, then measures reading,
+//! computing or checking it in a fresh child process (so that peak memory is the work's
+//! own) and prints rows/s and peak RSS. Benchmarks are commands, not tests.
 
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use gonggu_core::catalog::Catalog;
+use gonggu_core::demo::{self, DemoFormat, DemoOptions};
+use gonggu_core::ingest::{ReadOptions, read_inputs};
+use gonggu_core::pipeline::{self, Settings};
+use gonggu_core::region::Level;
+use rust_decimal::Decimal;
 
-pub fn run(_a: &crate::args::BenchArgs) -> Result<ExitCode> {
-    bail!("gonggu bench 尚在开发中")
+use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};
+use crate::common::write_atomic;
+
+const CHILD_ENV: &str = "GONGGU_BENCH_CHILD";
+
+fn roster_name(format: DemoFormatArg) -> &'static str {
+    match format {
+        DemoFormatArg::Csv => "监测对象信息.csv",
+        DemoFormatArg::Xlsx => "监测对象信息.xlsx",
+    }
+}
+
+pub fn run(a: &BenchArgs) -> Result<ExitCode> {
+    let dir = a.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!(
+            "gonggu-bench-{}-{}",
+            a.households,
+            match a.format {
+                DemoFormatArg::Csv => "csv",
+                DemoFormatArg::Xlsx => "xlsx",
+            }
+        ))
+    });
+    let roster = dir.join(roster_name(a.format));
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return measure(a.what, &roster);
+    }
+    if !roster.exists() {
+        generate(a, &dir)?;
+    }
+    let size = std::fs::metadata(&roster)?.len();
+    eprintln!(
+        "数据：{}（{:.1} MB）",
+        roster.display(),
+        size as f64 / 1_048_576.0
+    );
+    let exe = std::env::current_exe()?;
+    let status = Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .arg("--dir")
+        .arg(&dir)
+        .env(CHILD_ENV, "1")
+        .status()?;
+    if !status.success() {
+        bail!("测量进程失败：{status}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(a: &BenchArgs, dir: &Path) -> Result<()> {
+    let t = Instant::now();
+    eprintln!("正在生成 {} 户的示例数据……", a.households);
+    let format = match a.format {
+        DemoFormatArg::Csv => DemoFormat::Csv,
+        DemoFormatArg::Xlsx => DemoFormat::Xlsx,
+    };
+    let opts = DemoOptions {
+        households: a.households,
+        format,
+        ..DemoOptions::default()
+    };
+    let data = demo::generate(&opts);
+    for f in demo::write_inputs(&data, format)? {
+        write_atomic(&dir.join(&f.name), &f.bytes)?;
+    }
+    eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Peak resident set size of this process (VmHWM), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn measure(what: BenchWhat, roster: &PathBuf) -> Result<ExitCode> {
+    let t = Instant::now();
+    let ds = read_inputs(std::slice::from_ref(roster), &ReadOptions::default())
+        .with_context(|| format!("读取 {}", roster.display()))?;
+    let read_s = t.elapsed().as_secs_f64();
+    let rows = ds.sources.iter().map(|s| s.rows).sum::<u64>();
+    let mut report = format!(
+        "read: {rows} rows ({} persons, {} households) in {read_s:.2} s = {:.0} rows/s",
+        ds.roster.persons.len(),
+        ds.roster.households.len(),
+        rows as f64 / read_s
+    );
+    match what {
+        BenchWhat::Read => {}
+        BenchWhat::Compute => {
+            let catalog = Catalog::builtin()?;
+            let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
+            let t2 = Instant::now();
+            for level in [Level::County, Level::Town] {
+                let s = Settings {
+                    level,
+                    as_of,
+                    region_name: None,
+                    order: vec![],
+                    monitoring_line: Decimal::from(7500),
+                    selection: catalog.selection("compute"),
+                    warning: Default::default(),
+                    target_overrides: Default::default(),
+                };
+                pipeline::build(&ds, &catalog, &s, None)?;
+            }
+            let c = t2.elapsed().as_secs_f64();
+            report.push_str(&format!(
+                "\ncompute (county + town, all indicators): {c:.2} s; read + compute {:.2} s = {:.2}× read alone",
+                read_s + c,
+                (read_s + c) / read_s
+            ));
+        }
+        BenchWhat::Check => {
+            let t2 = Instant::now();
+            let n = crate::cmd::check::bench_checks(&ds)?;
+            let c = t2.elapsed().as_secs_f64();
+            report.push_str(&format!(
+                "\ncheck: {n} findings in {c:.2} s; read + check {:.2} s = {:.0} rows/s",
+                read_s + c,
+                rows as f64 / (read_s + c)
+            ));
+        }
+    }
+    if let Some(mb) = peak_rss_mb() {
+        report.push_str(&format!("\npeak RSS: {mb:.0} MB"));
+    }
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -390,3 +390,18 @@ fn configured_aliases_and_region_aliases() {
         "梁园区/李庄乡/李庄村"
     );
 }
+
+#[test]
+fn ods_fixture_reads_like_an_export() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/监测对象信息_示例.ods");
+    let ds = read(&[path]).unwrap();
+    assert_eq!(ds.sources[0].sheet.as_deref(), Some("监测对象信息"));
+    assert_eq!(ds.sources[0].header_row, 3);
+    assert_eq!(ds.roster.households.len(), 2);
+    assert_eq!(ds.roster.persons.len(), 3);
+    assert_eq!(ds.total_rows.len(), 1);
+    let h = &ds.roster.households[0];
+    assert_eq!(h.category, Some(MonitorCategory::Marginal));
+    assert_eq!(h.identified, NaiveDate::from_ymd_opt(2021, 3, 31));
+    assert_eq!(h.income, Some(Decimal::new(8200, 0)));
+}
