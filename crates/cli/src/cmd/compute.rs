@@ -21,7 +21,7 @@ pub fn run(a: &ComputeArgs) -> Result<ExitCode> {
             s.into_bytes()
         }
         FormatArg::Csv => compute::to_csv(&p.report),
-        FormatArg::Xlsx => bail!("XLSX 输出尚在开发中"),
+        FormatArg::Xlsx => gonggu_core::render::xlsx::plain_workbook(&p.report)?,
     };
     match &a.out {
         Some(path) => {
