@@ -372,3 +372,221 @@ mod setup {
         assert!(text.contains("月通报") && text.contains("核查"), "{text}");
     }
 }
+
+mod demo {
+    use super::*;
+    use std::sync::OnceLock;
+
+    /// One small demo run shared by the tests of this module (it renders every report).
+    fn demo_dir() -> &'static Path {
+        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let o = run(gonggu()
+                .args(["demo", "--households", "600", "--out"])
+                .arg(dir.path()));
+            assert!(o.status.success(), "demo failed:\n{}", stderr(&o));
+            dir
+        })
+        .path()
+    }
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Every cell of every sheet, as text.
+    fn xlsx_text(path: &Path) -> String {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(path).unwrap();
+        let mut text = String::new();
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).unwrap();
+            for row in range.rows() {
+                for c in row {
+                    text.push_str(&c.to_string());
+                    text.push('\t');
+                }
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    fn pdf_text(path: &Path) -> Option<String> {
+        let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+    }
+
+    #[test]
+    fn demo_writes_inputs_and_every_report() {
+        let dir = demo_dir();
+        let names: Vec<String> = files_under(dir)
+            .iter()
+            .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        for expected in [
+            "gonggu.toml",
+            "输入/监测对象信息.xlsx",
+            "输入/衔接资金项目.xlsx",
+            "输入/小额信贷.xlsx",
+            "输入/目标.xlsx",
+            "输入/manifest.json",
+            "输入/汇总（由明细生成）.xlsx",
+            "上月输入/监测对象信息.xlsx",
+            "输出/指标（县级）.json",
+            "输出/数据质量核查清单.xlsx",
+            "输出/商丘市2021年11月主要指标通报表.xlsx",
+            "输出/商丘市2021年11月主要指标通报.pdf",
+            "输出/商丘市2021年11月领导简报.pdf",
+            "输出/商丘市2021年11月后评估指标达标情况.xlsx",
+            "输出/商丘市2021年11月后评估指标达标情况.pdf",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "missing {expected}; have {names:?}"
+            );
+        }
+        // The notice lists the ten counties in official order and the city total.
+        let text = xlsx_text(&dir.join("输出/商丘市2021年11月主要指标通报表.xlsx"));
+        let pos: Vec<usize> = [
+            "永城市",
+            "夏邑县",
+            "虞城县",
+            "示范区",
+            "梁园区",
+            "睢阳区",
+            "宁陵县",
+            "柘城县",
+            "睢县",
+            "民权县",
+            "商丘市",
+        ]
+        .iter()
+        .map(|n| {
+            text.find(&format!("\n{n}\t"))
+                .unwrap_or_else(|| panic!("{n} not a row"))
+        })
+        .collect();
+        assert!(pos.windows(2).all(|w| w[0] < w[1]), "official order");
+        if let Some(pdf) = pdf_text(&dir.join("输出/商丘市2021年11月主要指标通报.pdf"))
+        {
+            assert!(
+                pdf.contains("商巩固办〔2021〕45号") && pdf.contains("民权县"),
+                "{pdf}"
+            );
+        }
+    }
+
+    /// No output of any command carries a full 证件号码 or a full name from the input.
+    #[test]
+    fn no_personal_data_in_any_output() {
+        let dir = demo_dir();
+        let roster = dir.join("输入/监测对象信息.xlsx");
+        let ds = gonggu_core::ingest::read_inputs(
+            std::slice::from_ref(&roster),
+            &gonggu_core::ingest::ReadOptions::default(),
+        )
+        .unwrap();
+        let region_names: String = ds
+            .regions
+            .ids()
+            .map(|id| ds.regions.name(id).to_string())
+            .collect::<Vec<_>>()
+            .join("|");
+        let ids: Vec<String> = ds
+            .roster
+            .persons
+            .iter()
+            .filter_map(|p| p.id.map(|i| i.as_str().to_string()))
+            .filter(|i| i.len() >= 15)
+            .collect();
+        let names: Vec<String> = ds
+            .roster
+            .persons
+            .iter()
+            .filter_map(|p| p.name.as_deref().map(str::to_string))
+            .filter(|n| n.chars().count() >= 2 && !region_names.contains(n.as_str()))
+            .collect();
+        assert!(ids.len() > 1000 && names.len() > 1000);
+
+        // Outputs of the demo, plus compute and check run on their own.
+        let extra = tempfile::tempdir().unwrap();
+        let inputs: Vec<PathBuf> = [
+            "监测对象信息.xlsx",
+            "衔接资金项目.xlsx",
+            "小额信贷.xlsx",
+            "目标.xlsx",
+        ]
+        .iter()
+        .map(|f| dir.join("输入").join(f))
+        .collect();
+        let check = run(gonggu()
+            .arg("check")
+            .args(&inputs)
+            .args(["--as-of", "2021-11-30", "--out"])
+            .arg(extra.path().join("核查.xlsx")));
+        assert_eq!(
+            check.status.code(),
+            Some(1),
+            "findings exist: {}",
+            stderr(&check)
+        );
+        let csv = run(gonggu().arg("compute").args(&inputs).args([
+            "--level",
+            "town",
+            "--as-of",
+            "2021-11-30",
+            "--format",
+            "csv",
+        ]));
+        assert!(csv.status.success());
+        let mut texts = vec![
+            ("check stdout".to_string(), stdout(&check) + &stderr(&check)),
+            ("compute csv".to_string(), stdout(&csv)),
+        ];
+        let mut outputs = files_under(&dir.join("输出"));
+        outputs.extend(files_under(extra.path()));
+        for p in outputs {
+            let text = match p.extension().and_then(|e| e.to_str()) {
+                Some("xlsx") => xlsx_text(&p),
+                Some("pdf") => match pdf_text(&p) {
+                    Some(t) => t,
+                    None => continue,
+                },
+                _ => String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+            };
+            texts.push((p.display().to_string(), text));
+        }
+        for (what, text) in &texts {
+            for id in &ids {
+                assert!(!text.contains(id.as_str()), "full ID number in {what}");
+            }
+            for n in &names {
+                assert!(!text.contains(n.as_str()), "full name 「{n}」 in {what}");
+            }
+        }
+        // The masked forms are there, so the scan looked at the right content.
+        let check_book = &texts
+            .iter()
+            .find(|(w, _)| w.ends_with("核查.xlsx"))
+            .unwrap()
+            .1;
+        assert!(
+            check_book.contains("***********"),
+            "masked IDs in the check list"
+        );
+    }
+}

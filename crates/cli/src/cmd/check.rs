@@ -14,16 +14,11 @@ use crate::args::CheckArgs;
 use crate::common::{Outputs, load_config, read_dataset, resolve_as_of};
 
 /// Check parameters: rule defaults, overridden by `gonggu.toml`.
-pub fn params(config: &gonggu_core::config::Config, as_of: chrono::NaiveDate) -> Result<CheckParams> {
-    let mut p = CheckParams::defaults(as_of)?;
-    if let Some(line) = config.monitoring_line {
-        p.monitoring_line = line;
-    }
-    if let Some(m) = config.check.min_months_before_elimination {
-        p.min_months_before_elimination = m;
-    }
-    p.disabled = config.check.disabled.clone();
-    Ok(p)
+pub fn params(
+    config: &gonggu_core::config::Config,
+    as_of: chrono::NaiveDate,
+) -> Result<CheckParams> {
+    Ok(CheckParams::defaults(as_of)?.with_config(config))
 }
 
 /// Runs every rule on a dataset (for `gonggu evaluate` and the bench).
@@ -49,7 +44,11 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     let as_of = resolve_as_of(a.as_of.as_deref(), &config)?;
     let ds = read_dataset(&a.inputs, &config, a.strict)?;
     let report = run_all(&ds, &params(&config, as_of)?)?;
-    let pii = if a.reveal_pii { Pii::Revealed } else { Pii::Masked };
+    let pii = if a.reveal_pii {
+        Pii::Revealed
+    } else {
+        Pii::Masked
+    };
     for line in validate::summary_lines(&report) {
         println!("{line}");
     }

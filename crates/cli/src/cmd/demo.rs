@@ -132,7 +132,9 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
 
     let fonts = load_fonts(&a.font_dir, &config)?;
     if !fonts.has_cjk() {
-        note("没有找到中文字体，PDF 未生成。请安装中文字体后重新运行：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk；或用 --font-dir 指定字体目录。");
+        note(
+            "没有找到中文字体，PDF 未生成。请安装中文字体后重新运行：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk；或用 --font-dir 指定字体目录。",
+        );
         super::compute::run(&ComputeArgs {
             common: c(&previous),
             level: LevelArg::County,

@@ -82,7 +82,12 @@ pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
         .sources
         .iter()
         .map(|s| match &s.sheet {
-            Some(sheet) => format!("{}（工作表「{sheet}」，{}，{} 行）", s.file, s.kind.label(), s.rows),
+            Some(sheet) => format!(
+                "{}（工作表「{sheet}」，{}，{} 行）",
+                s.file,
+                s.kind.label(),
+                s.rows
+            ),
             None => format!("{}（{}，{} 行）", s.file, s.kind.label(), s.rows),
         })
         .collect();
@@ -94,7 +99,10 @@ pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
     let prefix = period_prefix(&p.report);
     let mut out = Outputs::default();
     out.add(a.out.join(format!("{prefix}后评估指标达标情况.xlsx")), xlsx);
-    out.add(a.out.join(format!("{prefix}后评估指标达标情况.pdf")), pdf.bytes);
+    out.add(
+        a.out.join(format!("{prefix}后评估指标达标情况.pdf")),
+        pdf.bytes,
+    );
     if a.pdf.emit_typst {
         crate::cmd::emit_typst(&mut out, &a.out.join("typst-后评估"), &bundle);
     }

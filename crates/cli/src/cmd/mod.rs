@@ -38,7 +38,10 @@ fn emit_typst(
     dir: &std::path::Path,
     bundle: &gonggu_core::render::documents::TypstBundle,
 ) {
-    out.add(dir.join(&bundle.main_name), bundle.main.clone().into_bytes());
+    out.add(
+        dir.join(&bundle.main_name),
+        bundle.main.clone().into_bytes(),
+    );
     for (path, bytes) in &bundle.files {
         out.add(dir.join(path.trim_start_matches('/')), bytes.clone());
     }

@@ -16,7 +16,9 @@ use crate::common::{
 pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
     let level: Level = a.level.into();
     if level == Level::Village {
-        bail!("通报按县（--level county）或乡镇（--level town）排名；村级请用 gonggu compute --level village");
+        bail!(
+            "通报按县（--level county）或乡镇（--level town）排名；村级请用 gonggu compute --level village"
+        );
     }
     let p = prepare(&a.common, level, "notice", &[])?;
     let title = table_title(&p.config, &p.report.parent);
