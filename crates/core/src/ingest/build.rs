@@ -226,12 +226,13 @@ impl<'o> Builder<'o> {
     }
 
     fn region_or_bad(&mut self, r: &RowCtx<'_>, with_village: bool) -> Result<Option<RegionId>> {
-        let county = r.text(Col::County).to_string();
-        let town = r.text(Col::Town).to_string();
+        // Borrowed from the row, not from `self`: no allocation per row.
+        let county = r.text(Col::County);
+        let town = r.text(Col::Town);
         let village = if with_village {
-            r.text(Col::Village).to_string()
+            r.text(Col::Village)
         } else {
-            String::new()
+            ""
         };
         if county.is_empty() {
             self.bad(r, Col::County, "县(市、区)名称")?;
@@ -246,7 +247,7 @@ impl<'o> Builder<'o> {
             self.bad(r, col, "地区名称")?;
             return Ok(None);
         }
-        Ok(self.region(&county, &town, &village))
+        Ok(self.region(county, town, village))
     }
 
     /// Reads one roster row.
