@@ -1,5 +1,6 @@
 //! Renderers: report in, bytes out.
 
+pub mod documents;
 pub mod pdf;
 pub mod quality;
 pub mod summary;
