@@ -11,7 +11,6 @@ use gonggu_core::catalog::Catalog;
 use gonggu_core::compute::{Report, WarningConfig};
 use gonggu_core::config::{Config, parse_date_setting};
 use gonggu_core::ingest::{ReadOptions, read_inputs};
-use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::pipeline::{self, Settings};
 use gonggu_core::region::Level;
@@ -130,14 +129,10 @@ pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog> {
 pub struct Prepared {
     /// Configuration.
     pub config: Config,
-    /// Catalog.
-    pub catalog: Catalog,
     /// Current period's data.
     pub dataset: Dataset,
     /// The report (with previous period folded in when given).
     pub report: Report,
-    /// Whether personal data is masked.
-    pub pii: Pii,
 }
 
 /// Reads, computes and compares: the shared front half of compute/notice/brief/evaluate.
@@ -205,17 +200,11 @@ pub fn prepare(
     for n in &report.notes {
         note(n);
     }
-    let pii = if common.reveal_pii {
-        Pii::Revealed
-    } else {
-        Pii::Masked
-    };
+    // Reports carry aggregates only; --reveal-pii has nothing to reveal here.
     Ok(Prepared {
         config,
-        catalog,
         dataset,
         report,
-        pii,
     })
 }
 
