@@ -405,6 +405,12 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<Cell>)]) -> Vec<Fi
     {
         push!("HH02", at);
     }
+    if !matches!(
+        text(cell(first, col::KIND)).as_str(),
+        "脱贫户" | "一般农户" | "非脱贫户"
+    ) {
+        push!("HH03", at);
+    }
     let category = text(cell(first, col::CATEGORY));
     let monitored = !category.is_empty();
     if monitored

@@ -25,12 +25,13 @@ use crate::model::{
 
 /// Every rule of `report-templates/rules.toml` with its scope (checked against the file by a
 /// test).
-pub(crate) const RULES: [(&str, &str); 42] = [
+pub(crate) const RULES: [(&str, &str); 43] = [
     ("ID01", "person"),
     ("ID02", "person"),
     ("ID03", "person"),
     ("HH01", "household"),
     ("HH02", "household"),
+    ("HH03", "household"),
     ("MN01", "household"),
     ("MN02", "household"),
     ("MN03", "household"),
@@ -550,6 +551,23 @@ fn plant_roster(pl: &mut Planter<'_>) {
             Some(Plant::new(
                 Target::Household(h),
                 format!("人数写为 {}，实际成员 {} 行", hh.size_recorded, n),
+            ))
+        })
+    });
+    // HH03: a 户类型 outside the vocabulary, on an unmonitored 一般农户 (so that it counts
+    // in no class and triggers nothing else).
+    pl.plant_n("HH03", 2, |k| {
+        boxed(move |d, h, _| {
+            let hh = d.households.get(h)?;
+            if hh.kind != crate::model::HouseholdType::General || hh.category.is_some() {
+                return None;
+            }
+            let text = ["低收入户", "其他户"][k % 2];
+            d.roster_overrides
+                .insert((h, usize::MAX, col::KIND), Cell::Text(text.into()));
+            Some(Plant::new(
+                Target::Household(h),
+                format!("户类型写为“{text}”，不是脱贫户或一般农户"),
             ))
         })
     });
