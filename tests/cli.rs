@@ -210,6 +210,75 @@ mod compute {
     }
 }
 
+mod notice {
+    use super::*;
+
+    /// The 商丘 table recomputed from the 汇总 fixture: the workbook's cells hold the rounded
+    /// values that were ranked, with the ranks of the published notice; the PDF carries the
+    /// document number, every county and the figures.
+    #[test]
+    fn shangqiu_notice_workbook_and_pdf() {
+        use calamine::{Data, Reader, open_workbook_auto};
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("gonggu.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "{SHANGQIU_CONFIG}\n[document]\ndocument_number = \"商巩固办〔2021〕45号\"\n\n[reports]\nnotice = [\"loan_household_rate\", \"project_start_rate\", \"assisted_share\"]\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("通报");
+        let o = run(gonggu()
+            .arg("notice")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--as-of", "2021-11-30", "--config"])
+            .arg(&cfg)
+            .arg("--out")
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let xlsx = out.join("商丘市2021年11月主要指标通报表.xlsx");
+        let mut wb = open_workbook_auto(&xlsx).unwrap();
+        let range = wb.worksheet_range("通报表").unwrap();
+        let title = range.rows().next().unwrap()[0].to_string();
+        assert_eq!(title, "商丘市巩固拓展脱贫攻坚成果主要指标通报表");
+        let row = |name: &str| -> Vec<Data> {
+            range
+                .rows()
+                .find(|r| r[0] == Data::String(name.into()))
+                .unwrap_or_else(|| panic!("row {name}"))
+                .to_vec()
+        };
+        let num = |d: &Data| match d {
+            Data::Float(f) => *f,
+            Data::Int(i) => *i as f64,
+            other => panic!("not a number: {other:?}"),
+        };
+        let yucheng = row("虞城县");
+        let values: Vec<f64> = yucheng[1..7].iter().map(num).collect();
+        assert_eq!(values, [0.2154, 5.0, 0.9881, 10.0, 1.0, 1.0]);
+        let total = row("商丘市");
+        assert_eq!(num(&total[1]), 0.2164);
+        assert_eq!(total[2], Data::Empty, "no rank in the total row");
+        let pdf = out.join("商丘市2021年11月主要指标通报.pdf");
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+        if let Ok(t) = Command::new("pdftotext").arg(&pdf).arg("-").output()
+            && t.status.success()
+        {
+            let text = String::from_utf8_lossy(&t.stdout);
+            for needle in [
+                "商巩固办〔2021〕45号",
+                "永城市",
+                "民权县",
+                "21.64%",
+                "98.81%",
+            ] {
+                assert!(text.contains(needle), "{needle} not in the PDF");
+            }
+        }
+    }
+}
+
 mod errors {
     use super::*;
 
