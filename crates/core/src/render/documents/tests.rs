@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Instant;
 
@@ -20,6 +19,7 @@ use crate::catalog::Catalog;
 use crate::compute::{ReportInput, UnitInput, WarningConfig, build_report};
 use crate::measures::Tally;
 use crate::region::Level;
+use crate::render::pdf::tests::{has_tool, poppler};
 use crate::render::pdf::{FontOptions, FontRoles};
 
 static FONTS: LazyLock<Fonts> =
@@ -203,32 +203,6 @@ fn meta() -> DocumentMeta {
         block_size: 3,
         templates_dir: None,
     }
-}
-
-fn has_tool(name: &str) -> bool {
-    let found = Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        eprintln!("注意：没有安装 {name}（poppler-utils），跳过这项检查");
-    }
-    found
-}
-
-fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new(tool)
-        .args(args)
-        .arg(&path)
-        .args(after)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The text without whitespace (Chinese lines break anywhere), and the text laid out

@@ -384,4 +384,4 @@ pub fn data_file(data: &serde_json::Value, roles: &ResolvedRoles) -> Result<(Str
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

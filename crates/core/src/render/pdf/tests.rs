@@ -74,7 +74,7 @@ fn sample() -> serde_json::Value {
     serde_json::from_str(SAMPLE).unwrap()
 }
 
-fn has_tool(name: &str) -> bool {
+pub(crate) fn has_tool(name: &str) -> bool {
     let found = Command::new(name).arg("-v").output().is_ok();
     if !found {
         eprintln!("注意：没有安装 {name}（poppler-utils），跳过这项检查");
@@ -83,7 +83,7 @@ fn has_tool(name: &str) -> bool {
 }
 
 /// Runs a poppler tool on the PDF and returns its standard output.
-fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> String {
+pub(crate) fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.pdf");
     std::fs::write(&path, pdf).unwrap();
