@@ -148,45 +148,126 @@ pub struct Tallies {
     pub notes: Vec<String>,
 }
 
+/// Index of a measure in [`MEASURES`].
+fn ix(id: &str) -> usize {
+    MEASURES.iter().position(|m| m.id == id).unwrap_or(0)
+}
+
+/// Per-unit accumulators indexed by measure: integer counters for counts and decimal sums
+/// for money, so that the loops over millions of persons neither hash nor allocate.
 struct UnitSink {
     index: std::collections::HashMap<crate::region::RegionId, usize>,
-    tallies: Tallies,
+    units: Vec<crate::region::RegionId>,
+    counts: Vec<Vec<i64>>,
+    sums: Vec<Vec<Decimal>>,
+    total_counts: Vec<i64>,
+    total_sums: Vec<Decimal>,
+    available: Vec<bool>,
+    last: Option<(crate::region::RegionId, usize)>,
+    notes: Vec<String>,
 }
 
 impl UnitSink {
     fn new() -> Self {
+        let n = MEASURES.len();
         UnitSink {
             index: std::collections::HashMap::new(),
-            tallies: Tallies::default(),
+            units: Vec::new(),
+            counts: Vec::new(),
+            sums: Vec::new(),
+            total_counts: vec![0; n],
+            total_sums: vec![Decimal::ZERO; n],
+            available: vec![false; n],
+            last: None,
+            notes: Vec::new(),
         }
     }
 
-    /// Adds `v` to the unit (when there is one) and to the total.
-    fn add(&mut self, unit: Option<crate::region::RegionId>, id: &str, v: Decimal) {
+    fn slot(&mut self, u: crate::region::RegionId) -> usize {
+        if let Some((lu, li)) = self.last
+            && lu == u
+        {
+            return li;
+        }
+        let i = match self.index.get(&u) {
+            Some(&i) => i,
+            None => {
+                let n = MEASURES.len();
+                self.units.push(u);
+                self.counts.push(vec![0; n]);
+                self.sums.push(vec![Decimal::ZERO; n]);
+                let i = self.units.len() - 1;
+                self.index.insert(u, i);
+                i
+            }
+        };
+        self.last = Some((u, i));
+        i
+    }
+
+    /// Counts one for measure `m` in the unit (when there is one) and in the total.
+    fn count(&mut self, unit: Option<crate::region::RegionId>, m: usize) {
         if let Some(u) = unit {
-            let i = match self.index.get(&u) {
-                Some(&i) => i,
-                None => {
-                    self.tallies.units.push((u, Tally::default()));
-                    let i = self.tallies.units.len() - 1;
-                    self.index.insert(u, i);
-                    i
-                }
-            };
-            if let Some((_, t)) = self.tallies.units.get_mut(i) {
-                t.add(id, v);
+            let i = self.slot(u);
+            if let Some(c) = self.counts.get_mut(i).and_then(|c| c.get_mut(m)) {
+                *c += 1;
             }
         }
-        self.tallies.total.add(id, v);
+        if let Some(c) = self.total_counts.get_mut(m) {
+            *c += 1;
+        }
     }
 
-    /// Makes measures available (value 0) in every unit and the total.
+    /// Adds `v` to measure `m` in the unit (when there is one) and in the total.
+    fn add(&mut self, unit: Option<crate::region::RegionId>, m: usize, v: Decimal) {
+        if let Some(u) = unit {
+            let i = self.slot(u);
+            if let Some(c) = self.sums.get_mut(i).and_then(|c| c.get_mut(m)) {
+                *c += v;
+            }
+        }
+        if let Some(c) = self.total_sums.get_mut(m) {
+            *c += v;
+        }
+    }
+
+    /// Registers a unit without counting anything.
+    fn register(&mut self, unit: crate::region::RegionId) {
+        self.slot(unit);
+    }
+
+    /// Makes measures available (value 0 unless counted).
     fn touch_all(&mut self, ids: &[&str]) {
         for id in ids {
-            self.tallies.total.touch(id);
-            for (_, t) in &mut self.tallies.units {
-                t.touch(id);
+            if let Some(a) = self.available.get_mut(ix(id)) {
+                *a = true;
             }
+        }
+    }
+
+    fn tally(&self, counts: &[i64], sums: &[Decimal]) -> Tally {
+        let mut t = Tally::default();
+        for (m, def) in MEASURES.iter().enumerate() {
+            if self.available.get(m).copied().unwrap_or(false) {
+                let c = counts.get(m).copied().unwrap_or(0);
+                let s = sums.get(m).copied().unwrap_or(Decimal::ZERO);
+                t.0.insert(def.id.to_string(), Decimal::from(c) + s);
+            }
+        }
+        t
+    }
+
+    fn finish(self) -> Tallies {
+        let units = self
+            .units
+            .iter()
+            .zip(self.counts.iter().zip(&self.sums))
+            .map(|(u, (c, s))| (*u, self.tally(c, s)))
+            .collect();
+        Tallies {
+            units,
+            total: self.tally(&self.total_counts, &self.total_sums),
+            notes: self.notes,
         }
     }
 }
@@ -203,16 +284,16 @@ pub fn tally_records(
     as_of: chrono::NaiveDate,
     monitoring_line: Decimal,
 ) -> Tallies {
-    use crate::model::{LoanStatus, ProjectStatus, ProjectType, TableKind, WorkPlace};
+    use crate::model::{
+        LoanStatus, MonitorCategory, ProjectStatus, ProjectType, TableKind, WorkPlace,
+    };
     use chrono::Datelike;
 
     let mut sink = UnitSink::new();
-    let one = Decimal::ONE;
     let regions = &ds.regions;
     let roster = &ds.roster;
     let has_roster = ds.has(TableKind::Roster);
 
-    // Units first, so that units appear in input order even for measures counted later.
     if has_roster {
         let unit_of_hh: Vec<Option<crate::region::RegionId>> = roster
             .households
@@ -244,88 +325,113 @@ pub fn tally_records(
         if measure_cols {
             available.push("assisted_monitored_households");
         }
-        if col("劳动技能") {
+        let labor_col = col("劳动技能");
+        let cert_col = labor_col && col("是否持证");
+        if labor_col {
             available.push("labor_persons");
-            if col("是否持证") {
-                available.push("certified_persons");
-            }
         }
-        if col("务工所在地") {
-            available.extend([
-                "employed_persons",
-                "employed_in_county",
-                "employed_in_province",
-                "employed_out_province",
-                "tuopin_employed_persons",
-                "tuopin_employed_in_county",
-                "tuopin_employed_in_province",
-                "tuopin_employed_out_province",
-                "monitored_employed_persons",
-                "monitored_employed_in_county",
-                "monitored_employed_in_province",
-                "monitored_employed_out_province",
-            ]);
+        if cert_col {
+            available.push("certified_persons");
         }
-        if col("公益性岗位") {
+        let work_col = col("务工所在地");
+        if work_col {
+            available.extend(EMPLOYMENT.iter().flatten());
+        }
+        let post_col = col("公益性岗位");
+        if post_col {
             available.extend([
                 "welfare_post_persons",
                 "tuopin_welfare_post_persons",
                 "monitored_welfare_post_persons",
             ]);
         }
-        if col("人均纯收入（元）") {
+        let income_col = col("人均纯收入（元）");
+        if income_col {
             available.extend([
                 "income_persons",
                 "income_persons_sum",
                 "below_line_unmonitored_households",
             ]);
         }
-        // Register every unit in household order before counting.
-        for u in unit_of_hh.iter().flatten() {
-            sink.add(Some(*u), "covered_households", Decimal::ZERO);
-        }
         sink.touch_all(&available);
+        // Units in household order, even those that count nothing.
+        for u in unit_of_hh.iter().flatten() {
+            sink.register(*u);
+        }
+        let (tuopin_h, monitored_h, eliminated_h, assisted_h, new_h) = (
+            ix("tuopin_households"),
+            ix("monitored_households"),
+            ix("eliminated_households"),
+            ix("assisted_monitored_households"),
+            ix("new_monitored_households"),
+        );
+        let (unstable_h, marginal_h, sudden_h, covered_h, below_h) = (
+            ix("unstable_households"),
+            ix("marginal_households"),
+            ix("sudden_households"),
+            ix("covered_households"),
+            ix("below_line_unmonitored_households"),
+        );
         let year_start = chrono::NaiveDate::from_ymd_opt(as_of.year(), 1, 1);
         for (h, unit) in roster.households.iter().zip(&unit_of_hh) {
             let unit = *unit;
             let monitored = h.is_monitored();
-            let tuopin = h.is_tuopin();
-            let mut add = |id: &str| sink.add(unit, id, one);
-            if tuopin {
-                add("tuopin_households");
+            if h.is_tuopin() {
+                sink.count(unit, tuopin_h);
             }
             if monitored {
-                add("monitored_households");
+                sink.count(unit, monitored_h);
                 if h.eliminated {
-                    add("eliminated_households");
+                    sink.count(unit, eliminated_h);
                 }
                 if measure_cols && h.has_assistance() {
-                    add("assisted_monitored_households");
+                    sink.count(unit, assisted_h);
                 }
                 if let (Some(d), Some(start)) = (h.identified, year_start)
                     && d >= start
                     && d <= as_of
                 {
-                    add("new_monitored_households");
+                    sink.count(unit, new_h);
                 }
             }
             match h.category {
-                Some(crate::model::MonitorCategory::Unstable) => add("unstable_households"),
-                Some(crate::model::MonitorCategory::Marginal) => add("marginal_households"),
-                Some(crate::model::MonitorCategory::Sudden) => add("sudden_households"),
+                Some(MonitorCategory::Unstable) => sink.count(unit, unstable_h),
+                Some(MonitorCategory::Marginal) => sink.count(unit, marginal_h),
+                Some(MonitorCategory::Sudden) => sink.count(unit, sudden_h),
                 _ => {}
             }
             if h.is_covered() {
-                add("covered_households");
+                sink.count(unit, covered_h);
             }
-            if let Some(income) = h.income
+            if income_col
+                && let Some(income) = h.income
                 && income < monitoring_line
                 && !monitored
             {
-                add("below_line_unmonitored_households");
+                sink.count(unit, below_h);
             }
         }
-        let has = |id: &str| available.contains(&id);
+        let (tuopin_p, monitored_p, eliminated_p, covered_p) = (
+            ix("tuopin_persons"),
+            ix("monitored_persons"),
+            ix("eliminated_persons"),
+            ix("covered_persons"),
+        );
+        let (unstable_p, marginal_p, sudden_p, labor_p, cert_p) = (
+            ix("unstable_persons"),
+            ix("marginal_persons"),
+            ix("sudden_persons"),
+            ix("labor_persons"),
+            ix("certified_persons"),
+        );
+        let (post_p, tuopin_post_p, monitored_post_p, income_p, income_sum) = (
+            ix("welfare_post_persons"),
+            ix("tuopin_welfare_post_persons"),
+            ix("monitored_welfare_post_persons"),
+            ix("income_persons"),
+            ix("income_persons_sum"),
+        );
+        let employment: [[usize; 4]; 3] = EMPLOYMENT.map(|group| group.map(ix));
         for p in &roster.persons {
             let Some(h) = roster.households.get(p.household as usize) else {
                 continue;
@@ -334,68 +440,62 @@ pub fn tally_records(
             let monitored = h.is_monitored();
             let tuopin = h.is_tuopin();
             let covered = tuopin || monitored;
-            let mut add = |id: &str| sink.add(unit, id, one);
             if tuopin {
-                add("tuopin_persons");
+                sink.count(unit, tuopin_p);
             }
             if monitored {
-                add("monitored_persons");
+                sink.count(unit, monitored_p);
                 if h.eliminated {
-                    add("eliminated_persons");
+                    sink.count(unit, eliminated_p);
                 }
             }
             match h.category {
-                Some(crate::model::MonitorCategory::Unstable) => add("unstable_persons"),
-                Some(crate::model::MonitorCategory::Marginal) => add("marginal_persons"),
-                Some(crate::model::MonitorCategory::Sudden) => add("sudden_persons"),
+                Some(MonitorCategory::Unstable) => sink.count(unit, unstable_p),
+                Some(MonitorCategory::Marginal) => sink.count(unit, marginal_p),
+                Some(MonitorCategory::Sudden) => sink.count(unit, sudden_p),
                 _ => {}
             }
             if covered {
-                add("covered_persons");
-                let labor = p.labor.is_some_and(|l| l.is_labor());
-                if labor && has("labor_persons") {
-                    add("labor_persons");
-                    if p.certified == Some(true) && has("certified_persons") {
-                        add("certified_persons");
+                sink.count(unit, covered_p);
+                if labor_col && p.labor.is_some_and(|l| l.is_labor()) {
+                    sink.count(unit, labor_p);
+                    if cert_col && p.certified == Some(true) {
+                        sink.count(unit, cert_p);
                     }
                 }
             }
-            if has("employed_persons") && p.work.is_working() {
+            if work_col && p.work.is_working() {
                 let dest = match p.work {
-                    WorkPlace::InCounty => Some("in_county"),
-                    WorkPlace::InProvince => Some("in_province"),
-                    WorkPlace::OutProvince => Some("out_province"),
+                    WorkPlace::InCounty => Some(1),
+                    WorkPlace::InProvince => Some(2),
+                    WorkPlace::OutProvince => Some(3),
                     _ => None,
                 };
-                for (applies, prefix) in [
-                    (covered, ""),
-                    (tuopin, "tuopin_"),
-                    (monitored, "monitored_"),
-                ] {
+                for (applies, ids) in [covered, tuopin, monitored].into_iter().zip(&employment) {
                     if !applies {
                         continue;
                     }
-                    add(&format!("{prefix}employed_persons"));
-                    if let Some(d) = dest {
-                        add(&format!("{prefix}employed_{d}"));
+                    sink.count(unit, ids[0]);
+                    if let Some(d) = dest.and_then(|d| ids.get(d)) {
+                        sink.count(unit, *d);
                     }
                 }
             }
-            if has("welfare_post_persons") && p.welfare_post {
-                add("welfare_post_persons");
+            if post_col && p.welfare_post {
+                sink.count(unit, post_p);
                 if tuopin {
-                    add("tuopin_welfare_post_persons");
+                    sink.count(unit, tuopin_post_p);
                 }
                 if monitored {
-                    add("monitored_welfare_post_persons");
+                    sink.count(unit, monitored_post_p);
                 }
             }
             if tuopin
-                && has("income_persons")
+                && income_col
                 && let Some(income) = h.income
             {
-                add("income_persons");
-                sink.add(unit, "income_persons_sum", income);
+                sink.count(unit, income_p);
+                sink.add(unit, income_sum, income);
             }
         }
     }
@@ -413,12 +513,13 @@ pub fn tally_records(
         let mut overdue: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
             std::collections::BTreeMap::new();
         let mut unmatched = 0usize;
+        let amount = ix("loan_balance_amount");
         for loan in &ds.loans {
             let hh = hh_index.get(&*loan.household_id);
             let region = hh.map(|h| h.village).unwrap_or(loan.region);
             let unit = regions.ancestor_at(region, level);
             let balance = loan.balance.unwrap_or_default();
-            sink.add(unit, "loan_balance_amount", balance / Decimal::from(10_000));
+            sink.add(unit, amount, balance / Decimal::from(10_000));
             if balance > Decimal::ZERO {
                 let counts = match (has_roster, hh) {
                     (true, Some(h)) => h.is_covered(),
@@ -436,19 +537,20 @@ pub fn tally_records(
                 overdue.insert(&loan.household_id, unit);
             }
         }
+        let (bal_h, over_h) = (ix("loan_balance_households"), ix("overdue_households"));
         for unit in with_balance.values() {
-            sink.add(*unit, "loan_balance_households", one);
+            sink.count(*unit, bal_h);
         }
         for unit in overdue.values() {
-            sink.add(*unit, "overdue_households", one);
+            sink.count(*unit, over_h);
         }
         if unmatched > 0 {
-            sink.tallies.notes.push(format!(
+            sink.notes.push(format!(
                 "小额信贷台账中有 {unmatched} 笔有余额的贷款，其户编号不在人员表中，未计入贷款余额户数。"
             ));
         }
         if !has_roster {
-            sink.tallies.notes.push(
+            sink.notes.push(
                 "未提供人员表：贷款余额户数按台账中有余额的全部户计算，未核对是否为脱贫户或监测户。"
                     .into(),
             );
@@ -457,20 +559,32 @@ pub fn tally_records(
 
     if ds.has(TableKind::Projects) {
         let pcol = |c: &str| ds.project_columns.contains(c);
+        let started_col = pcol("项目状态") || pcol("开工日期") || pcol("完工日期");
+        let completed_col = pcol("项目状态") || pcol("完工日期");
+        let spent_col = pcol("已支出衔接资金（万元）");
+        let type_col = pcol("项目类型");
         let mut available = vec!["planned_projects", "funds_allocated"];
-        if pcol("项目状态") || pcol("开工日期") || pcol("完工日期") {
-            available.push("started_projects");
-        }
-        if pcol("项目状态") || pcol("完工日期") {
-            available.push("completed_projects");
-        }
-        if pcol("已支出衔接资金（万元）") {
-            available.push("funds_spent");
-        }
-        if pcol("项目类型") {
-            available.push("funds_industry");
+        for (present, id) in [
+            (started_col, "started_projects"),
+            (completed_col, "completed_projects"),
+            (spent_col, "funds_spent"),
+            (type_col, "funds_industry"),
+        ] {
+            if present {
+                available.push(id);
+            }
         }
         sink.touch_all(&available);
+        let (planned_i, started_i, completed_i) = (
+            ix("planned_projects"),
+            ix("started_projects"),
+            ix("completed_projects"),
+        );
+        let (funds_i, spent_i, industry_i) = (
+            ix("funds_allocated"),
+            ix("funds_spent"),
+            ix("funds_industry"),
+        );
         let mut county_only = 0usize;
         for p in &ds.projects {
             if !p.planned || p.year.is_some_and(|y| y != as_of.year()) {
@@ -495,27 +609,50 @@ pub fn tally_records(
                 Some(s) => s == ProjectStatus::Completed,
                 None => p.completed_on.is_some_and(|d| d <= as_of),
             };
-            sink.add(unit, "planned_projects", one);
-            if started && available.contains(&"started_projects") {
-                sink.add(unit, "started_projects", one);
+            sink.count(unit, planned_i);
+            if started && started_col {
+                sink.count(unit, started_i);
             }
-            if completed && available.contains(&"completed_projects") {
-                sink.add(unit, "completed_projects", one);
+            if completed && completed_col {
+                sink.count(unit, completed_i);
             }
             let funds = p.funds.unwrap_or_default();
-            sink.add(unit, "funds_allocated", funds);
-            if available.contains(&"funds_spent") {
-                sink.add(unit, "funds_spent", p.spent.unwrap_or_default());
+            sink.add(unit, funds_i, funds);
+            if spent_col {
+                sink.add(unit, spent_i, p.spent.unwrap_or_default());
             }
-            if p.kind == Some(ProjectType::Industry) && available.contains(&"funds_industry") {
-                sink.add(unit, "funds_industry", funds);
+            if type_col && p.kind == Some(ProjectType::Industry) {
+                sink.add(unit, industry_i, funds);
             }
         }
         if county_only > 0 {
-            sink.tallies.notes.push(format!(
+            sink.notes.push(format!(
                 "有 {county_only} 个项目未填写乡(镇)或不属于本级单位，只计入合计。"
             ));
         }
     }
-    sink.tallies
+    sink.finish()
 }
+
+/// The employment measures: (all, in county, in province, out of province) for covered,
+/// 脱贫 and monitored households.
+const EMPLOYMENT: [[&str; 4]; 3] = [
+    [
+        "employed_persons",
+        "employed_in_county",
+        "employed_in_province",
+        "employed_out_province",
+    ],
+    [
+        "tuopin_employed_persons",
+        "tuopin_employed_in_county",
+        "tuopin_employed_in_province",
+        "tuopin_employed_out_province",
+    ],
+    [
+        "monitored_employed_persons",
+        "monitored_employed_in_county",
+        "monitored_employed_in_province",
+        "monitored_employed_out_province",
+    ],
+];

@@ -1,7 +1,7 @@
 //! Turns recognised rows into typed records: persons merged by 证件号码 and grouped into
 //! households, projects, loans, 汇总 and 目标 rows.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
@@ -82,9 +82,10 @@ struct HouseholdState {
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
     opts: &'o ReadOptions,
-    households: HashMap<Box<str>, u32>,
+    // Fx hashing: keys come from the bureau's own files, and these maps see every row.
+    households: FxHashMap<Box<str>, u32>,
     hh_state: Vec<HouseholdState>,
-    persons_by_id: HashMap<IdNumber, (u32, u32)>,
+    persons_by_id: FxHashMap<IdNumber, (u32, u32)>,
     last_region: Option<(String, String, String, RegionId)>,
 }
 
@@ -93,9 +94,9 @@ impl<'o> Builder<'o> {
         Builder {
             ds: Dataset::default(),
             opts,
-            households: HashMap::new(),
+            households: FxHashMap::default(),
             hh_state: Vec::new(),
-            persons_by_id: HashMap::new(),
+            persons_by_id: FxHashMap::default(),
             last_region: None,
         }
     }

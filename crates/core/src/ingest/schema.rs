@@ -272,23 +272,45 @@ impl HeaderMatcher {
 /// Column positions of a recognised table.
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
-    pos: HashMap<Col, usize>,
+    /// Position by `Col as usize`: a plain index, because every cell access of every row
+    /// goes through it.
+    pos: Vec<Option<usize>>,
 }
 
 impl ColumnMap {
+    fn from_pairs(pairs: impl Iterator<Item = (Col, usize)>) -> Self {
+        let mut pos = vec![None; Col::ALL.len()];
+        for (c, i) in pairs {
+            if let Some(slot) = pos.get_mut(c as usize) {
+                *slot = Some(i);
+            }
+        }
+        ColumnMap { pos }
+    }
+
     /// Position of a column in the row, if present.
     pub fn get(&self, col: Col) -> Option<usize> {
-        self.pos.get(&col).copied()
+        self.pos.get(col as usize).copied().flatten()
     }
 
     /// Whether the table has the column.
     pub fn has(&self, col: Col) -> bool {
-        self.pos.contains_key(&col)
+        self.get(col).is_some()
     }
 
-    /// Columns present.
+    /// Columns present, in [`Col::ALL`] order.
     pub fn columns(&self) -> impl Iterator<Item = Col> + '_ {
-        self.pos.keys().copied()
+        Col::ALL.iter().copied().filter(|c| self.has(*c))
+    }
+
+    /// Number of columns present.
+    pub fn len(&self) -> usize {
+        self.pos.iter().flatten().count()
+    }
+
+    /// Whether no column is present.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -337,7 +359,7 @@ pub fn guess_record_header(row: &RowBuf, matcher: &HeaderMatcher) -> Option<Head
         if better && score >= 2 {
             best = Some(HeaderGuess {
                 kind,
-                map: ColumnMap { pos },
+                map: ColumnMap::from_pairs(pos.into_iter()),
                 missing,
                 score,
             });

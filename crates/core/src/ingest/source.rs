@@ -44,14 +44,16 @@ impl Cell {
     pub fn as_text(&self) -> &str {
         match self.kind {
             CellKind::Empty => "",
-            _ => self.text.trim(),
+            // Text is stored trimmed (see `set_text`), so no work per access.
+            _ => &self.text,
         }
     }
 
     fn set_text(&mut self, s: &str) {
+        let s = s.trim();
         self.text.clear();
         self.text.push_str(s);
-        self.kind = if s.trim().is_empty() {
+        self.kind = if s.is_empty() {
             CellKind::Empty
         } else {
             CellKind::Text
@@ -285,18 +287,30 @@ impl RowSource for RangeRows {
 
 type CsvInput = Chain<Cursor<Vec<u8>>, BufReader<File>>;
 
+/// Records per batch handed from the parsing thread to the reader.
+const CSV_BATCH: usize = 2048;
+
+type Batch = Vec<csv::StringRecord>;
+
 /// Rows of a CSV file, UTF-8 (with or without BOM) or GB18030 (detected).
+///
+/// Decoding and CSV parsing run on a second thread and hand over batches of records, so
+/// that on a two-core machine parsing overlaps with building records; batches are sent back
+/// and reused, so the steady state allocates nothing.
 pub struct CsvRows {
-    reader: csv::Reader<Box<dyn Read>>,
-    record: csv::ByteRecord,
-    file: String,
+    batches: std::sync::mpsc::Receiver<Result<Batch>>,
+    recycle: std::sync::mpsc::SyncSender<Batch>,
+    batch: Batch,
+    pos: usize,
     line: u32,
+    finished: bool,
     /// Whether the file was decoded from GB18030.
     pub gb18030: bool,
 }
 
 impl CsvRows {
-    /// Opens a CSV file and detects its encoding from the first 64 KiB.
+    /// Opens a CSV file, detects its encoding from the first 64 KiB and starts the parsing
+    /// thread.
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read.
@@ -328,7 +342,7 @@ impl CsvRows {
                 Err(e) => e.error_len().is_none(),
             };
         let input: CsvInput = Cursor::new(head).chain(f);
-        let boxed: Box<dyn Read> = if utf8 {
+        let boxed: Box<dyn Read + Send> = if utf8 {
             Box::new(input)
         } else {
             Box::new(
@@ -342,43 +356,115 @@ impl CsvRows {
             .flexible(true)
             .buffer_capacity(1 << 16)
             .from_reader(boxed);
+        let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
+        let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let file = file.to_string();
+        std::thread::spawn(move || parse_batches(reader, &file, &tx, &back));
         Ok(CsvRows {
-            reader,
-            record: csv::ByteRecord::new(),
-            file: file.to_string(),
+            batches,
+            recycle,
+            batch: Vec::new(),
+            pos: 0,
             line: 0,
+            finished: false,
             gb18030: !utf8,
         })
+    }
+}
+
+/// The parsing thread: fills batches until the end of the file, an error, or the reader is
+/// dropped (then `send` fails and the thread ends).
+fn parse_batches(
+    mut reader: csv::Reader<Box<dyn Read + Send>>,
+    file: &str,
+    tx: &std::sync::mpsc::SyncSender<Result<Batch>>,
+    back: &std::sync::mpsc::Receiver<Batch>,
+) {
+    let mut records = 0u64;
+    loop {
+        let mut batch = back.try_recv().unwrap_or_default();
+        if batch.len() < CSV_BATCH {
+            batch.resize_with(CSV_BATCH, csv::StringRecord::new);
+        }
+        let mut n = 0;
+        while n < CSV_BATCH {
+            let Some(record) = batch.get_mut(n) else {
+                break;
+            };
+            // One UTF-8 validation per record (StringRecord), not one per field.
+            match reader.read_record(record) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    let reason = match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => format!(
+                            "第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
+                            records + n as u64 + 1
+                        ),
+                        _ => e.to_string(),
+                    };
+                    let _ = tx.send(Err(Error::Unreadable {
+                        file: file.to_string(),
+                        reason,
+                    }));
+                    return;
+                }
+            }
+        }
+        records += n as u64;
+        let done = n < CSV_BATCH;
+        batch.truncate(n);
+        if n > 0 && tx.send(Ok(batch)).is_err() {
+            return;
+        }
+        if done {
+            // An empty batch marks the end of the file, so that a thread that died is
+            // told apart from one that finished.
+            let _ = tx.send(Ok(Vec::new()));
+            return;
+        }
     }
 }
 
 impl RowSource for CsvRows {
     fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
         loop {
-            let more = self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| Error::Unreadable {
-                    file: self.file.clone(),
-                    reason: e.to_string(),
-                })?;
-            if !more {
-                return Ok(None);
+            if self.pos >= self.batch.len() {
+                if self.finished {
+                    return Ok(None);
+                }
+                let used = std::mem::take(&mut self.batch);
+                let _ = self.recycle.try_send(used);
+                match self.batches.recv() {
+                    Ok(Ok(b)) if b.is_empty() => {
+                        self.finished = true;
+                        return Ok(None);
+                    }
+                    Ok(Ok(b)) => {
+                        self.batch = b;
+                        self.pos = 0;
+                    }
+                    Ok(Err(e)) => return Err(e),
+                    Err(_) => {
+                        return Err(Error::Unreadable {
+                            file: String::new(),
+                            reason: "读取 CSV 的线程意外结束".into(),
+                        });
+                    }
+                }
+                continue;
             }
+            let Some(record) = self.batch.get(self.pos) else {
+                continue;
+            };
+            self.pos += 1;
             self.line += 1;
             row.clear();
-            for (i, field) in self.record.iter().enumerate() {
-                if field.iter().all(|b| b.is_ascii_whitespace()) {
-                    continue;
+            for (i, field) in record.iter().enumerate() {
+                let field = field.trim();
+                if !field.is_empty() {
+                    row.slot(i).set_text(field);
                 }
-                let text = std::str::from_utf8(field).map_err(|_| Error::Unreadable {
-                    file: self.file.clone(),
-                    reason: format!(
-                        "第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
-                        self.line
-                    ),
-                })?;
-                row.slot(i).set_text(text);
             }
             if !row.is_blank() {
                 return Ok(Some(self.line));
