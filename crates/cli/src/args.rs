@@ -19,7 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// 生成一套合成的示例数据（仿商丘市 10 个县区）及全部报告
     Demo(DemoArgs),
-    /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
+    /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）。
+    /// 退出码：0 未发现问题，1 发现疑似问题，2 输入有错无法核查
     Check(CheckArgs),
     /// 计算指标并输出 JSON / CSV / XLSX
     Compute(ComputeArgs),

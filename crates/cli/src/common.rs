@@ -76,7 +76,10 @@ pub fn end_of_previous_month(d: NaiveDate) -> NaiveDate {
 }
 
 fn progress_bar(label: &str) -> Option<ProgressBar> {
-    let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    // Only for a person watching: not when output is piped or redirected, not in CI.
+    let interactive = std::io::stderr().is_terminal()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("CI").is_none();
     if !interactive {
         return None;
     }
