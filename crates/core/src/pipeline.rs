@@ -189,12 +189,14 @@ fn merge_targets(
 ) -> BTreeMap<RegionId, BTreeMap<String, Decimal>> {
     let mut thresholds: BTreeMap<RegionId, BTreeMap<String, Decimal>> = BTreeMap::new();
     let mut unknown: Vec<String> = Vec::new();
+    let mut other_level = 0usize;
     for row in &ds.targets {
         let Some(unit) = ds
             .regions
             .ancestor_at(row.region, level)
             .filter(|u| *u == row.region)
         else {
+            other_level += 1;
             continue;
         };
         for (col, v) in &row.values {
@@ -219,6 +221,12 @@ fn merge_targets(
                 unknown.push(col.clone());
             }
         }
+    }
+    if other_level > 0 {
+        notes.push(format!(
+            "目标表中有 {other_level} 行不是本级（{}）单位，其目标不用于本次排名。",
+            level.unit_word()
+        ));
     }
     if !unknown.is_empty() {
         notes.push(format!(
