@@ -22,7 +22,7 @@ use crate::args::{
     BriefArgs, CheckArgs, CommonArgs, ComputeArgs, DemoArgs, DemoFormatArg, EvaluateArgs,
     FormatArg, LevelArg, NoticeArgs, PdfArgs,
 };
-use crate::common::{end_of_previous_month, load_fonts, note, write_atomic};
+use crate::common::{load_fonts, note, write_atomic};
 
 const AS_OF: &str = "2021-11-30";
 
@@ -46,10 +46,9 @@ printer = "商丘市巩固拓展脱贫攻坚成果领导小组办公室"
 block_size = 3
 "#;
 
-fn write_inputs(opts: &DemoOptions, dir: &Path) -> Result<Vec<PathBuf>> {
-    let data = demo::generate(opts);
+fn write_inputs(data: &demo::DemoData, format: DemoFormat, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for f in demo::write_inputs(&data, opts.format)? {
+    for f in demo::write_inputs(data, format)? {
         let path = dir.join(&f.name);
         write_atomic(&path, &f.bytes)?;
         if !f.name.ends_with(".json") {
@@ -93,13 +92,11 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         format,
         ..DemoOptions::default()
     };
-    let inputs = write_inputs(&opts, &this_dir)?;
-    let prev_opts = DemoOptions {
-        seed: a.seed.wrapping_add(1),
-        as_of: end_of_previous_month(as_of),
-        ..opts.clone()
-    };
-    let previous = write_inputs(&prev_opts, &prev_dir)?;
+    let data = demo::generate(&opts);
+    let inputs = write_inputs(&data, format, &this_dir)?;
+    // Last month: the same city before this month's eliminations, project progress,
+    // spending and loans.
+    let previous = write_inputs(&data.previous_month(), format, &prev_dir)?;
 
     // A 汇总 of this month's figures, as a county would report them upward.
     let ds = crate::common::read_dataset(&inputs, &config, false)?;

@@ -38,6 +38,7 @@ mod ledgers;
 mod names;
 mod people;
 mod plant;
+mod previous;
 mod rng;
 mod rows;
 mod write;
