@@ -550,6 +550,14 @@ mod demo {
         })
         .collect();
         assert!(pos.windows(2).all(|w| w[0] < w[1]), "official order");
+        // Last month is the same city before this month's eliminations and spending.
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输出/指标（县级）.json")).unwrap())
+                .unwrap();
+        for id in ["elimination_rate", "fund_spend_progress"] {
+            let change = v["total"]["values"][id]["change"].as_f64().unwrap();
+            assert!(change > 0.0, "{id} rose since last month: {change}");
+        }
         if let Some(pdf) = pdf_text(&dir.join("输出/商丘市2021年11月主要指标通报.pdf"))
         {
             assert!(
