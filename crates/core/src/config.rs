@@ -139,6 +139,10 @@ pub struct CheckConfig {
     pub disabled: Vec<String>,
     /// Minimum months between identification and elimination.
     pub min_months_before_elimination: Option<u32>,
+    /// Lowest plausible 务工月收入 (元).
+    pub wage_min: Option<Decimal>,
+    /// Highest plausible 务工月收入 (元).
+    pub wage_max: Option<Decimal>,
 }
 
 impl Config {
@@ -221,6 +225,24 @@ mod tests {
             c.region_aliases.get("商丘市梁园区").map(String::as_str),
             Some("梁园区")
         );
+    }
+
+    #[test]
+    fn check_settings_reach_the_rule_parameters() {
+        let c = Config::parse(
+            "monitoring_line = 7300\n[check]\nwage_min = 400\nmin_months_before_elimination = 3\ndisabled = [\"PH01\"]\n",
+            "g.toml",
+        )
+        .unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        let p = crate::validate::CheckParams::defaults(as_of)
+            .unwrap()
+            .with_config(&c);
+        assert_eq!(p.monitoring_line, Decimal::new(7300, 0));
+        assert_eq!(p.wage_min, Decimal::new(400, 0));
+        assert_eq!(p.wage_max, Decimal::new(30000, 0));
+        assert_eq!(p.min_months_before_elimination, 3);
+        assert_eq!(p.disabled, vec!["PH01".to_string()]);
     }
 
     #[test]

@@ -196,6 +196,12 @@ impl CheckParams {
         if let Some(m) = config.check.min_months_before_elimination {
             self.min_months_before_elimination = m;
         }
+        if let Some(v) = config.check.wage_min {
+            self.wage_min = v;
+        }
+        if let Some(v) = config.check.wage_max {
+            self.wage_max = v;
+        }
         self.disabled.extend(config.check.disabled.iter().cloned());
         self
     }
