@@ -279,6 +279,49 @@ mod notice {
     }
 }
 
+mod fonts {
+    use super::*;
+
+    /// Without any Chinese font a PDF is an error naming the package to install, never tofu,
+    /// and nothing is half-written.
+    #[test]
+    fn no_cjk_font_is_an_error_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("通报");
+        let o = run(gonggu()
+            .env("GONGGU_SYSTEM_FONTS", "0")
+            .arg("notice")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--as-of", "2021-11-30", "--out"])
+            .arg(&out));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("apt-get install fonts-noto-cjk"), "{err}");
+        assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn demo_without_cjk_font_says_which_package_to_install() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu()
+            .env("GONGGU_SYSTEM_FONTS", "0")
+            .args(["demo", "--households", "200", "--out"])
+            .arg(dir.path()));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("apt-get install fonts-noto-cjk"),
+            "{}",
+            stderr(&o)
+        );
+        let outputs: Vec<String> = std::fs::read_dir(dir.path().join("输出"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(outputs.iter().any(|n| n.ends_with(".xlsx")), "{outputs:?}");
+        assert!(!outputs.iter().any(|n| n.ends_with(".pdf")), "{outputs:?}");
+    }
+}
+
 mod errors {
     use super::*;
 

@@ -295,11 +295,11 @@ pub fn load_fonts(
 ) -> Result<gonggu_core::render::pdf::Fonts> {
     let mut extra_dirs = font_dirs.to_vec();
     extra_dirs.extend(config.fonts.dirs.iter().cloned());
+    // GONGGU_SYSTEM_FONTS=0 ignores installed fonts (only --font-dir and [fonts] dirs):
+    // how a machine without Chinese fonts behaves, for tests and for checking a font dir.
+    let system = std::env::var("GONGGU_SYSTEM_FONTS").map_or(true, |v| v != "0");
     Ok(gonggu_core::render::pdf::Fonts::load(
-        &gonggu_core::render::pdf::FontOptions {
-            extra_dirs,
-            system: true,
-        },
+        &gonggu_core::render::pdf::FontOptions { extra_dirs, system },
     )?)
 }
 
