@@ -322,6 +322,11 @@ pub fn font_roles(config: &Config) -> gonggu_core::render::pdf::FontRoles {
     roles
 }
 
+/// The parent as a title word: nothing when it is only the fallback `合计`.
+fn region_word(parent: &str) -> &str {
+    if parent == "合计" { "" } else { parent }
+}
+
 /// `{地区}巩固拓展脱贫攻坚成果主要指标通报表`, or the configured title.
 pub fn table_title(config: &Config, parent: &str) -> String {
     config
@@ -329,7 +334,7 @@ pub fn table_title(config: &Config, parent: &str) -> String {
         .title
         .clone()
         .unwrap_or_else(|| "{地区}巩固拓展脱贫攻坚成果主要指标通报表".into())
-        .replace("{地区}", parent)
+        .replace("{地区}", region_word(parent))
 }
 
 /// The official-document parts of a notice from `[document]`, with sensible defaults.
@@ -361,7 +366,7 @@ pub fn document_meta(
 pub fn period_prefix(report: &Report) -> String {
     format!(
         "{}{}年{}月",
-        report.parent,
+        region_word(&report.parent),
         report.as_of.year(),
         report.as_of.month()
     )

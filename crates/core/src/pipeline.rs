@@ -57,6 +57,12 @@ pub fn build(
 
     let ordered = order_units(ds, s, units, unit_targets, &mut notes);
     let parent = parent_name(ds, s, &ordered);
+    if parent == "合计" {
+        notes.push(
+            "未配置本级地区名称（gonggu.toml 的 [region] name），合计行和标题中的地区记为“合计”。"
+                .into(),
+        );
+    }
     let mut params = catalog.param_defaults();
     params.insert("monitoring_line".into(), s.monitoring_line);
     let mut report = compute::build_report(ReportInput {
