@@ -509,6 +509,9 @@ fn to_f64(d: Option<Decimal>) -> Option<f64> {
 
 /// Brief: one bar chart per ranked indicator (at most [`MAX_CHARTS`]), bars best first,
 /// lengths as fractions of the largest value (or target), the target as a line.
+/// Bars per chart in the briefing; beyond it the best and the last half each are shown.
+const MAX_BARS: usize = 12;
+
 pub(crate) fn charts(report: &Report, ctx: &ProseContext) -> Value {
     let charts: Vec<Value> = report
         .indicators
@@ -544,10 +547,24 @@ pub(crate) fn charts(report: &Report, ctx: &ProseContext) -> Value {
                     0.0
                 }
             };
-            let bars: Vec<Value> = report
-                .rows_by_rank(&ind.id)
+            // A briefing stays short: with many units, the best and the last few.
+            let ranked = report.rows_by_rank(&ind.id);
+            let shown: Vec<Option<&crate::compute::Row>> = if ranked.len() > MAX_BARS {
+                let half = MAX_BARS / 2;
+                let mut v: Vec<Option<&crate::compute::Row>> =
+                    ranked.iter().take(half).map(|r| Some(*r)).collect();
+                v.push(None);
+                v.extend(ranked.iter().skip(ranked.len() - half).map(|r| Some(*r)));
+                v
+            } else {
+                ranked.into_iter().map(Some).collect()
+            };
+            let bars: Vec<Value> = shown
                 .into_iter()
                 .map(|r| {
+                    let Some(r) = r else {
+                        return json!({"label": "……", "value": "", "fraction": 0.0, "warning": null});
+                    };
                     let c = r.cell(&ind.id);
                     json!({
                         "label": r.region,

@@ -854,3 +854,61 @@ fn documents_build_without_previous_period_and_with_a_unit_without_data() {
         assert!(pdf.pages <= 2, "{} pages", pdf.pages);
     }
 }
+
+/// A town-level briefing of a whole city (dozens of towns) keeps its charts short: the best
+/// and the last six of each, with a gap between, so the briefing stays within two pages.
+#[test]
+fn brief_charts_of_many_units_show_best_and_last() {
+    let catalog = Catalog::builtin().unwrap();
+    let units: Vec<UnitInput> = (0..40)
+        .map(|i| {
+            let mut t = Tally::default();
+            t.add("covered_households", Decimal::from(1000));
+            t.add("loan_balance_households", Decimal::from(100 + 5 * i));
+            UnitInput {
+                key: format!("某县/乡镇{i}"),
+                label: format!("乡镇{i}"),
+                tally: t,
+                targets: BTreeMap::new(),
+                has_data: true,
+            }
+        })
+        .collect();
+    let mut total = Tally::default();
+    for u in &units {
+        total.absorb(&u.tally);
+    }
+    let r = build_report(ReportInput {
+        catalog: &catalog,
+        selection: vec!["loan_household_rate".into()],
+        level: Level::Town,
+        parent: "某县".into(),
+        as_of: date(2021, 11, 30),
+        units,
+        total,
+        params: BTreeMap::new(),
+        warning: WarningConfig::default(),
+        previous: None,
+    })
+    .unwrap();
+    let bundle = brief_bundle(&r, &meta(), &roles()).unwrap();
+    let (_, data) = bundle
+        .files
+        .iter()
+        .find(|(p, _)| p == "/data.json")
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(data).unwrap();
+    let text = v.to_string();
+    let charts = v["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "charts")
+        .unwrap_or_else(|| panic!("no charts block in {text}"));
+    let bars = charts["charts"][0]["bars"].as_array().unwrap();
+    let labels: Vec<&str> = bars.iter().map(|b| b["label"].as_str().unwrap()).collect();
+    assert_eq!(labels.len(), 13, "{labels:?}");
+    assert_eq!(labels[0], "乡镇39", "best first");
+    assert_eq!(labels[6], "……");
+    assert_eq!(labels[12], "乡镇0", "last one shown");
+}
