@@ -138,11 +138,17 @@ fn renders_sample_notice() {
         std::fs::write(Path::new(&dir).join("sample-notice.pdf"), &pdf.bytes).unwrap();
     }
     assert!(pdf.warnings.is_empty(), "warnings: {:?}", pdf.warnings);
+    // GB/T 9704: the 版记 ends the document on an even page (the back of a sheet).
     assert!(
-        (2..=3).contains(&pdf.pages),
-        "expected 2–3 pages, got {}",
+        pdf.pages == 2 || pdf.pages == 4,
+        "expected 2 or 4 pages, got {}",
         pdf.pages
     );
+    if has_tool("pdftotext") {
+        let last = pdf.pages.to_string();
+        let text = poppler("pdftotext", &["-f", &last, "-l", &last], &pdf.bytes, &["-"]);
+        assert!(text.contains("印发"), "版记 on the last page: {text}");
+    }
 
     if let Some(text) = pdf_text(&pdf.bytes) {
         for needle in [
