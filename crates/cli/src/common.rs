@@ -289,23 +289,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Loads fonts from the system, `[fonts] dirs` and `--font-dir`.
-pub fn load_fonts(
-    font_dirs: &[PathBuf],
-    config: &Config,
-) -> Result<gonggu_core::render::pdf::Fonts> {
+pub fn load_fonts(font_dirs: &[PathBuf], config: &Config) -> Result<gonggu_render::pdf::Fonts> {
     let mut extra_dirs = font_dirs.to_vec();
     extra_dirs.extend(config.fonts.dirs.iter().cloned());
     // GONGGU_SYSTEM_FONTS=0 ignores installed fonts (only --font-dir and [fonts] dirs):
     // how a machine without Chinese fonts behaves, for tests and for checking a font dir.
     let system = std::env::var("GONGGU_SYSTEM_FONTS").map_or(true, |v| v != "0");
-    Ok(gonggu_core::render::pdf::Fonts::load(
-        &gonggu_core::render::pdf::FontOptions { extra_dirs, system },
+    Ok(gonggu_render::pdf::Fonts::load(
+        &gonggu_render::pdf::FontOptions { extra_dirs, system },
     )?)
 }
 
 /// Font roles: defaults, overridden by `[fonts]`.
-pub fn font_roles(config: &Config) -> gonggu_core::render::pdf::FontRoles {
-    let mut roles = gonggu_core::render::pdf::FontRoles::default();
+pub fn font_roles(config: &Config) -> gonggu_render::pdf::FontRoles {
+    let mut roles = gonggu_render::pdf::FontRoles::default();
     let f = &config.fonts;
     for (slot, over) in [
         (&mut roles.title, &f.title),
@@ -342,13 +339,13 @@ pub fn document_meta(
     config: &Config,
     report: &Report,
     table_title: &str,
-) -> gonggu_core::render::documents::DocumentMeta {
+) -> gonggu_render::documents::DocumentMeta {
     let d = &config.document;
     let office = d
         .issuing_office
         .clone()
         .unwrap_or_else(|| format!("{}巩固拓展脱贫攻坚成果领导小组办公室", report.parent));
-    gonggu_core::render::documents::DocumentMeta {
+    gonggu_render::documents::DocumentMeta {
         issuing_office: office.clone(),
         document_number: d.document_number.clone().unwrap_or_default(),
         recipients: d.recipients.clone(),

@@ -2,7 +2,7 @@
 //!
 //! Indicators are formulas over measures ([`crate::measures`]). Their definitions — Chinese
 //! name, kind, numerator and denominator, decimals, ranking direction, target — live in
-//! `report-templates/indicators.toml`, which is built into the binary and can be replaced or
+//! `crates/core/templates/indicators.toml`, which is built into the binary and can be replaced or
 //! extended by a user's file, so that names, formulas and targets change without
 //! recompiling. Every measure is also a count indicator of the same id.
 //!
@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::measures::{self, MeasureSource};
 
 /// The built-in catalog text.
-const BUILTIN: &str = include_str!("../../../report-templates/indicators.toml");
+const BUILTIN: &str = include_str!("../templates/indicators.toml");
 
 /// Largest number of decimals an indicator may show.
 const MAX_DECIMALS: u32 = 6;
@@ -421,7 +421,7 @@ struct Parsed {
 }
 
 impl Catalog {
-    /// The built-in catalog (`report-templates/indicators.toml`).
+    /// The built-in catalog (`crates/core/templates/indicators.toml`).
     ///
     /// # Errors
     /// Only if the built-in file is broken, which a test rules out.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 /// The commented configuration written by `gonggu init`.
-pub const TEMPLATE: &str = include_str!("../../../report-templates/gonggu.toml");
+pub const TEMPLATE: &str = include_str!("../templates/gonggu.toml");
 
 /// The whole configuration. Every field is optional; flags override it.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -104,25 +104,6 @@ pub enum Error {
     /// The indicator catalog is invalid.
     #[error("指标目录错误：{0}")]
     Catalog(String),
-    /// A template (minijinja or Typst) failed.
-    #[error("模板错误：{0}")]
-    Template(String),
-    /// Rendering an output failed.
-    #[error("生成{what}失败：{message}")]
-    Render {
-        /// What was being rendered (通报表、PDF …).
-        what: &'static str,
-        /// The cause.
-        message: String,
-    },
-    /// No installed font covers some characters of a PDF.
-    #[error(
-        "没有找到能显示以下字符的字体：{chars}。请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk），或用 --font-dir 指定字体目录。"
-    )]
-    MissingGlyphs {
-        /// The characters without a glyph.
-        chars: String,
-    },
 }
 
 /// Result alias of the library.

@@ -11,8 +11,11 @@
 //! 4. [`catalog`] holds the indicator definitions (TOML, editable) and [`compute`] turns
 //!    measures into indicators: recomputed totals, 四舍五入, competition ranking, targets,
 //!    changes against the previous period.
-//! 5. [`render`] turns a report into bytes: XLSX workbooks and Typst-rendered PDFs. The
-//!    caller writes them (atomically).
+//! 5. [`pipeline`] resolves a dataset and the settings into a [`compute::Report`], the value
+//!    every document is drawn from.
+//!
+//! Turning a report into bytes (XLSX, PDF) is `gonggu-render`'s job, and writing files the
+//! CLI's: this crate neither writes workbooks nor knows Typst.
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 // Errors are cold and carry their place (file, sheet, row, column) inline on purpose.
@@ -21,7 +24,6 @@
 pub mod catalog;
 pub mod compute;
 pub mod config;
-pub mod demo;
 pub mod error;
 pub mod ingest;
 pub mod mask;
@@ -29,7 +31,6 @@ pub mod measures;
 pub mod model;
 pub mod pipeline;
 pub mod region;
-pub mod render;
 pub mod validate;
 
 pub use error::{Error, Result};

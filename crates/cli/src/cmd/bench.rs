@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use gonggu_core::catalog::Catalog;
-use gonggu_core::demo::{self, DemoFormat, DemoOptions};
 use gonggu_core::ingest::{ReadOptions, read_inputs};
 use gonggu_core::pipeline::{self, Settings};
 use gonggu_core::region::Level;
+use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use rust_decimal::Decimal;
 
 use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};

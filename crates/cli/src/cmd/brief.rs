@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use gonggu_core::region::Level;
-use gonggu_core::render::documents;
+use gonggu_render::documents;
 
 use crate::args::BriefArgs;
 use crate::common::{Outputs, document_meta, font_roles, load_fonts, prepare, table_title};

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
-use gonggu_core::render::quality::quality_workbooks;
 use gonggu_core::validate::{self, CheckParams, CheckReport};
+use gonggu_render::quality::quality_workbooks;
 
 use crate::EXIT_FINDINGS;
 use crate::args::CheckArgs;

@@ -21,7 +21,7 @@ pub fn run(a: &ComputeArgs) -> Result<ExitCode> {
             s.into_bytes()
         }
         FormatArg::Csv => compute::to_csv(&p.report),
-        FormatArg::Xlsx => gonggu_core::render::xlsx::plain_workbook(&p.report)?,
+        FormatArg::Xlsx => gonggu_render::xlsx::plain_workbook(&p.report)?,
     };
     match &a.out {
         Some(path) => {

@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gonggu_core::config::Config;
-use gonggu_core::demo::{self, DemoFormat, DemoOptions};
 use gonggu_core::region::Level;
+use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use rust_decimal::Decimal;
 
 use crate::args::{
@@ -100,7 +100,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
 
     // A 汇总 of this month's figures, as a county would report them upward.
     let ds = crate::common::read_dataset(&inputs, &config, false)?;
-    let summary = gonggu_core::render::summary::summary_workbook(
+    let summary = gonggu_demo::summary::summary_workbook(
         &ds,
         Level::County,
         as_of,

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use gonggu_core::model::TableKind;
 use gonggu_core::region::Level;
-use gonggu_core::render::documents::{self, QualityLine};
-use gonggu_core::render::xlsx::{QualitySummary, WorkbookOptions, evaluation_workbook};
 use gonggu_core::validate::CheckReport;
+use gonggu_render::documents::{self, QualityLine};
+use gonggu_render::xlsx::{QualitySummary, WorkbookOptions, evaluation_workbook};
 
 use crate::args::EvaluateArgs;
 use crate::common::{

@@ -36,7 +36,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
 fn emit_typst(
     out: &mut crate::common::Outputs,
     dir: &std::path::Path,
-    bundle: &gonggu_core::render::documents::TypstBundle,
+    bundle: &gonggu_render::documents::TypstBundle,
 ) {
     out.add(
         dir.join(&bundle.main_name),

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use gonggu_core::region::Level;
-use gonggu_core::render::documents;
-use gonggu_core::render::xlsx::{WorkbookOptions, ranking_workbook};
+use gonggu_render::documents;
+use gonggu_render::xlsx::{WorkbookOptions, ranking_workbook};
 
 use crate::args::NoticeArgs;
 use crate::common::{

@@ -1,7 +1,7 @@
 //! Data-quality rules (`gonggu check`, SPEC §6).
 //!
 //! The rule list — codes, severities, Chinese titles and definitions, the columns each rule
-//! needs and the default thresholds — is data: `report-templates/rules.toml`, embedded at
+//! needs and the default thresholds — is data: `crates/core/templates/rules.toml`, embedded at
 //! build time. This module implements every rule of that file (and refuses a file that names
 //! a rule it does not implement). [`run_checks`] walks the dataset once per record kind and
 //! returns a [`CheckReport`]: the findings in a fixed order, the rules skipped because their
@@ -26,8 +26,8 @@ use crate::region::{Level, RegionId};
 
 use checks::Code;
 
-/// The built-in rule list (`report-templates/rules.toml`).
-pub const RULES_TOML: &str = include_str!("../../../../report-templates/rules.toml");
+/// The built-in rule list (`crates/core/templates/rules.toml`).
+pub const RULES_TOML: &str = include_str!("../../templates/rules.toml");
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

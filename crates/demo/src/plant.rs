@@ -1,0 +1,1617 @@
+//! Planted defects and the manifest that lists them.
+//!
+//! Each defect is planted in its own household (project, loan) chosen in a seeded shuffled
+//! order. After the mutation the household is audited with [`super::audit`]: unless exactly
+//! the intended finding(s) appear, the mutation is undone and the next household is tried.
+//! So every planted defect triggers exactly its rule and no other.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::Duration;
+
+use super::audit;
+#[cfg(test)]
+use super::audit::At;
+use super::rng::Rng;
+use super::rows::{self, ROSTER_HEADER, col, pcol};
+use super::{
+    Cell, CountyCounts, DemoData, DemoFormat, DemoLoan, DemoPerson, DibaoStatus, Manifest,
+    ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, Work, YearMonth,
+};
+use gonggu_core::model::{
+    EliminationMethod, Health, LaborSkill, LoanStatus, Measure, MonitorCategory, ProjectStatus,
+    Risk,
+};
+
+/// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
+/// test).
+pub(crate) const RULES: [(&str, &str); 43] = [
+    ("ID01", "person"),
+    ("ID02", "person"),
+    ("ID03", "person"),
+    ("HH01", "household"),
+    ("HH02", "household"),
+    ("HH03", "household"),
+    ("MN01", "household"),
+    ("MN02", "household"),
+    ("MN03", "household"),
+    ("MN04", "household"),
+    ("MN05", "household"),
+    ("MN06", "household"),
+    ("MN07", "household"),
+    ("MN08", "household"),
+    ("MN09", "household"),
+    ("HS01", "household"),
+    ("WK01", "person"),
+    ("WK02", "person"),
+    ("WK03", "person"),
+    ("LB01", "person"),
+    ("LB02", "person"),
+    ("LB03", "person"),
+    ("LB04", "person"),
+    ("WP01", "person"),
+    ("ED01", "person"),
+    ("RK01", "household"),
+    ("RK02", "household"),
+    ("RK03", "household"),
+    ("RK04", "household"),
+    ("RK05", "household"),
+    ("RK06", "household"),
+    ("RK07", "household"),
+    ("SB01", "household"),
+    ("IN01", "person"),
+    ("IN02", "person"),
+    ("PH01", "household"),
+    ("PH02", "household"),
+    ("VL01", "value"),
+    ("VL02", "value"),
+    ("PJ01", "project"),
+    ("PJ02", "project"),
+    ("LN01", "loan"),
+    ("LN02", "loan"),
+];
+
+/// Where a planted finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A roster row: household and position of the member within it.
+    Person { household: usize, position: usize },
+    /// A household (its first row).
+    Household(usize),
+    /// A project row.
+    Project(usize),
+    /// A loan row.
+    Loan(usize),
+}
+
+/// One planted finding.
+#[derive(Debug, Clone)]
+pub(crate) struct Plant {
+    pub description: String,
+    pub at: Target,
+    pub related: Vec<Target>,
+    /// Header of the cell for value-scope findings.
+    pub column: Option<&'static str>,
+    pub value: Option<String>,
+}
+
+impl Plant {
+    fn new(at: Target, description: String) -> Plant {
+        Plant {
+            description,
+            at,
+            related: Vec::new(),
+            column: None,
+            value: None,
+        }
+    }
+
+    fn cell(at: Target, description: String, column: &'static str, value: &str) -> Plant {
+        Plant {
+            description,
+            at,
+            related: Vec::new(),
+            column: Some(column),
+            value: Some(value.to_string()),
+        }
+    }
+}
+
+/// What was planted, by rule code.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Planted {
+    pub defects: BTreeMap<&'static str, Vec<Plant>>,
+    pub shortfalls: BTreeMap<&'static str, usize>,
+}
+
+/// Saved state of one household, to undo a rejected mutation.
+struct Snapshot {
+    household: usize,
+    record: super::DemoHousehold,
+    persons: Vec<DemoPerson>,
+    overrides: Vec<((usize, usize, usize), Cell)>,
+}
+
+impl Snapshot {
+    fn take(data: &DemoData, h: usize) -> Option<Snapshot> {
+        let record = data.households.get(h)?.clone();
+        let persons = data.persons.get(record.person_range())?.to_vec();
+        let overrides = data
+            .roster_overrides
+            .range((h, 0, 0)..=(h, usize::MAX, usize::MAX))
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
+        Some(Snapshot {
+            household: h,
+            record,
+            persons,
+            overrides,
+        })
+    }
+
+    fn restore(self, data: &mut DemoData) {
+        let h = self.household;
+        let range = self.record.person_range();
+        if let Some(slot) = data.persons.get_mut(range) {
+            slot.clone_from_slice(&self.persons);
+        }
+        if let Some(slot) = data.households.get_mut(h) {
+            *slot = self.record;
+        }
+        let keys: Vec<_> = data
+            .roster_overrides
+            .range((h, 0, 0)..=(h, usize::MAX, usize::MAX))
+            .map(|(k, _)| *k)
+            .collect();
+        for k in keys {
+            data.roster_overrides.remove(&k);
+        }
+        data.roster_overrides.extend(self.overrides);
+    }
+}
+
+type Mutation<'m> = dyn FnMut(&mut DemoData, usize, &mut Rng) -> Option<Plant> + 'm;
+
+struct Planter<'a> {
+    data: &'a mut DemoData,
+    order: Vec<usize>,
+    cursor: usize,
+    used: Vec<bool>,
+    rng: Rng,
+    planted: Planted,
+}
+
+fn shuffled(n: usize, rng: &mut Rng) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+    v
+}
+
+fn age(data: &DemoData, p: &DemoPerson) -> i32 {
+    p.age_on(data.options.as_of)
+}
+
+/// Position of the first member satisfying `pred` (given the person and age).
+fn member(data: &DemoData, h: usize, pred: impl Fn(&DemoPerson, i32) -> bool) -> Option<usize> {
+    let hh = data.households.get(h)?;
+    data.persons
+        .get(hh.person_range())?
+        .iter()
+        .position(|p| pred(p, age(data, p)))
+}
+
+fn person_mut(data: &mut DemoData, h: usize, position: usize) -> Option<&mut DemoPerson> {
+    let i = data.households.get(h)?.first_person + position;
+    data.persons.get_mut(i)
+}
+
+fn has_risk(hh: &super::DemoHousehold, r: Risk) -> bool {
+    hh.risk1 == Some(r) || hh.risk2 == Some(r)
+}
+
+fn remove_measures(hh: &mut super::DemoHousehold, ms: &[Measure]) {
+    for m in ms {
+        hh.measures.0 &= !m.bit();
+    }
+    if hh.measures.is_empty() {
+        hh.measures.insert(Measure::Industry);
+    }
+}
+
+fn money(v: i64) -> String {
+    rows::hundredths(v, false)
+}
+
+impl Planter<'_> {
+    /// Plants one household-level defect: tries households in shuffled order until the
+    /// mutation applies and the household shows exactly `expected` findings of `code`.
+    fn plant(&mut self, code: &'static str, expected: usize, mutate: &mut Mutation<'_>) -> bool {
+        let n = self.order.len();
+        for step in 0..n {
+            let Some(&h) = self.order.get((self.cursor + step) % n) else {
+                break;
+            };
+            if self.used.get(h).copied().unwrap_or(true) {
+                continue;
+            }
+            let Some(snap) = Snapshot::take(self.data, h) else {
+                continue;
+            };
+            if let Some(plant) = mutate(self.data, h, &mut self.rng) {
+                let found = audit::audit_household(self.data, h);
+                if found.len() == expected && found.iter().all(|f| f.code == code) {
+                    if let Some(u) = self.used.get_mut(h) {
+                        *u = true;
+                    }
+                    self.cursor = (self.cursor + step + 1) % n;
+                    self.planted.defects.entry(code).or_default().push(plant);
+                    return true;
+                }
+            }
+            snap.restore(self.data);
+        }
+        false
+    }
+
+    /// Plants `count` defects with mutations `variant(k)`; records a shortfall if fewer fit.
+    fn plant_n(
+        &mut self,
+        code: &'static str,
+        count: usize,
+        mut variant: impl FnMut(usize) -> Box<Mutation<'static>>,
+    ) {
+        let mut missing = 0;
+        for k in 0..count {
+            let mut m = variant(k);
+            if !self.plant(code, 1, m.as_mut()) {
+                missing += 1;
+            }
+        }
+        if missing > 0 {
+            *self.planted.shortfalls.entry(code).or_default() += missing;
+        }
+    }
+
+    fn mark(&mut self, h: usize) {
+        if let Some(u) = self.used.get_mut(h) {
+            *u = true;
+        }
+    }
+
+    fn free(&self, h: usize) -> bool {
+        !self.used.get(h).copied().unwrap_or(true)
+    }
+
+    /// ID02: a member of household A copied into the next household B of the same village.
+    fn plant_duplicate_id(&mut self) -> bool {
+        let n = self.order.len();
+        for step in 0..n {
+            let Some(&a) = self.order.get((self.cursor + step) % n) else {
+                break;
+            };
+            let b = a + 1;
+            if !self.free(a) || !self.free(b) {
+                continue;
+            }
+            let (Some(ha), Some(hb)) = (self.data.households.get(a), self.data.households.get(b))
+            else {
+                continue;
+            };
+            if ha.village != hb.village || hb.members >= 7 {
+                continue;
+            }
+            let Some(pos) = member(self.data, a, |p, _| p.relation != Relation::Head) else {
+                continue;
+            };
+            let Some(source) = self.data.persons.get(ha.first_person + pos).cloned() else {
+                continue;
+            };
+            let insert_at = hb.first_person + hb.members;
+            let member_no = self
+                .data
+                .persons
+                .get(hb.person_range())
+                .and_then(|ps| ps.iter().map(|p| p.member).max())
+                .unwrap_or(0)
+                + 1;
+            let mut copy = source;
+            copy.household = b;
+            copy.member = member_no;
+            copy.relation = Relation::Other;
+            self.data.persons.insert(insert_at, copy);
+            if let Some(hb) = self.data.households.get_mut(b) {
+                hb.members += 1;
+                hb.size_recorded += 1;
+            }
+            for hh in self.data.households.iter_mut().skip(b + 1) {
+                hh.first_person += 1;
+            }
+            let clean = audit::audit_household(self.data, a).is_empty()
+                && audit::audit_household(self.data, b).is_empty();
+            if !clean {
+                // Undo the insertion.
+                self.data.persons.remove(insert_at);
+                if let Some(hb) = self.data.households.get_mut(b) {
+                    hb.members -= 1;
+                    hb.size_recorded -= 1;
+                }
+                for hh in self.data.households.iter_mut().skip(b + 1) {
+                    hh.first_person -= 1;
+                }
+                continue;
+            }
+            self.mark(a);
+            self.mark(b);
+            self.cursor = (self.cursor + step + 1) % n;
+            let first = Target::Person {
+                household: a,
+                position: pos,
+            };
+            let dup_pos = self.data.households.get(b).map_or(0, |h| h.members - 1);
+            let mut plant = Plant::new(
+                Target::Person {
+                    household: b,
+                    position: dup_pos,
+                },
+                format!(
+                    "同一人在两户重复录入（户编号 {} 的成员又出现在户编号 {}，户籍迁出未注销）",
+                    self.data.household_id(a),
+                    self.data.household_id(b)
+                ),
+            );
+            plant.related.push(first);
+            self.planted.defects.entry("ID02").or_default().push(plant);
+            return true;
+        }
+        false
+    }
+
+    /// PH02: household B of the same village gets household A's phone number.
+    fn plant_shared_phone(&mut self) -> bool {
+        let n = self.order.len();
+        for step in 0..n {
+            let Some(&a) = self.order.get((self.cursor + step) % n) else {
+                break;
+            };
+            let b = a + 1;
+            if !self.free(a) || !self.free(b) {
+                continue;
+            }
+            let (Some(ha), Some(hb)) = (self.data.households.get(a), self.data.households.get(b))
+            else {
+                continue;
+            };
+            if ha.village != hb.village {
+                continue;
+            }
+            let phone = ha.phone;
+            let old = hb.phone;
+            if let Some(hb) = self.data.households.get_mut(b) {
+                hb.phone = phone;
+            }
+            if !audit::audit_household(self.data, b).is_empty() {
+                if let Some(hb) = self.data.households.get_mut(b) {
+                    hb.phone = old;
+                }
+                continue;
+            }
+            self.mark(a);
+            self.mark(b);
+            self.cursor = (self.cursor + step + 1) % n;
+            let (ida, idb) = (self.data.household_id(a), self.data.household_id(b));
+            let list = self.planted.defects.entry("PH02").or_default();
+            let mut pa = Plant::new(
+                Target::Household(a),
+                format!("与户编号 {idb} 共用联系电话（同村亲属代留号码）"),
+            );
+            pa.related.push(Target::Household(b));
+            let mut pb = Plant::new(Target::Household(b), format!("与户编号 {ida} 共用联系电话"));
+            pb.related.push(Target::Household(a));
+            list.push(pa);
+            list.push(pb);
+            return true;
+        }
+        false
+    }
+}
+
+/// Plants every defect and returns what was planted.
+pub(crate) fn plant_all(data: &mut DemoData) -> Planted {
+    let mut rng = Rng::derive(data.options.seed, &[6]);
+    let order = shuffled(data.households.len(), &mut rng);
+    let used = vec![false; data.households.len()];
+    let mut pl = Planter {
+        data,
+        order,
+        cursor: 0,
+        used,
+        rng,
+        planted: Planted::default(),
+    };
+
+    // ID02 first: it inserts a row (later plants refer to rows by household and position,
+    // so the order only matters for clarity).
+    for _ in 0..2 {
+        if !pl.plant_duplicate_id() {
+            *pl.planted.shortfalls.entry("ID02").or_default() += 1;
+        }
+    }
+    plant_roster(&mut pl);
+    for _ in 0..2 {
+        if !pl.plant_shared_phone() {
+            *pl.planted.shortfalls.entry("PH02").or_default() += 2;
+        }
+    }
+    plant_projects(&mut pl);
+    plant_loans(&mut pl);
+    pl.planted
+}
+
+fn boxed<F>(f: F) -> Box<Mutation<'static>>
+where
+    F: FnMut(&mut DemoData, usize, &mut Rng) -> Option<Plant> + 'static,
+{
+    Box::new(f)
+}
+
+#[allow(clippy::too_many_lines)]
+fn plant_roster(pl: &mut Planter<'_>) {
+    // ID01: check digit ×2, impossible birth date, 17 characters.
+    pl.plant_n("ID01", 4, |k| {
+        boxed(move |d, h, rng| {
+            let pos = member(d, h, |_, _| true)?;
+            let id = person_mut(d, h, pos)?.id_text().to_string();
+            let first17 = id.get(..17)?.to_string();
+            let (new, desc) = match k {
+                0 | 1 => {
+                    let last = id.get(17..)?.to_string();
+                    let mut c = char::from(b'0' + rng.below(10) as u8);
+                    if c.to_string() == last {
+                        c = if c == '9' {
+                            '0'
+                        } else {
+                            char::from(c as u8 + 1)
+                        };
+                    }
+                    (
+                        format!("{first17}{c}"),
+                        format!("证件号码校验位错误（末位应为 {last}，写成 {c}）"),
+                    )
+                }
+                2 => {
+                    let y = id.get(6..10)?;
+                    let f = format!("{}{}0230{}", id.get(..6)?, y, id.get(14..17)?);
+                    let c = super::gb11643_check_digit(&f)?;
+                    (
+                        format!("{f}{c}"),
+                        format!("证件号码中的出生日期不存在（{y}0230）"),
+                    )
+                }
+                _ => (first17, "证件号码只有17位（漏录末位）".to_string()),
+            };
+            d.roster_overrides
+                .insert((h, pos, col::ID), Cell::Text(new));
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                desc,
+            ))
+        })
+    });
+    // ID03: the number stored as a number (xlsx numeric cell; CSV text 4.11426E+17).
+    pl.plant_n("ID03", 2, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |p, _| p.id_number[17].is_ascii_digit())?;
+            let v: f64 = person_mut(d, h, pos)?.id_text().parse().ok()?;
+            d.roster_overrides
+                .insert((h, pos, col::ID), Cell::Number(v));
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!(
+                    "证件号码被 Excel 存为数字（显示为 {}），后几位已丢失",
+                    rows::number_text(v)
+                ),
+            ))
+        })
+    });
+    // HH01: two heads ×2, no head ×1.
+    pl.plant_n("HH01", 3, |k| {
+        boxed(move |d, h, _| {
+            if k < 2 {
+                let pos = member(d, h, |p, _| p.relation == Relation::Spouse)?;
+                person_mut(d, h, pos)?.relation = Relation::Head;
+                Some(Plant::new(
+                    Target::Household(h),
+                    "一户有两个户主（配偶也填为户主）".into(),
+                ))
+            } else {
+                let pos = member(d, h, |p, _| p.relation == Relation::Head)?;
+                person_mut(d, h, pos)?.relation = Relation::Unrecorded;
+                Some(Plant::new(
+                    Target::Household(h),
+                    "一户没有户主（户主行的与户主关系为空）".into(),
+                ))
+            }
+        })
+    });
+    // HH02: 人数 differs from the rows.
+    pl.plant_n("HH02", 3, |k| {
+        boxed(move |d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            let n = hh.members as u32;
+            hh.size_recorded = if k == 1 && n >= 3 { n - 1 } else { n + 1 };
+            Some(Plant::new(
+                Target::Household(h),
+                format!("人数写为 {}，实际成员 {} 行", hh.size_recorded, n),
+            ))
+        })
+    });
+    // HH03: a 户类型 outside the vocabulary, on an unmonitored 一般农户 (so that it counts
+    // in no class and triggers nothing else).
+    pl.plant_n("HH03", 2, |k| {
+        boxed(move |d, h, _| {
+            let hh = d.households.get(h)?;
+            if hh.kind != gonggu_core::model::HouseholdType::General || hh.category.is_some() {
+                return None;
+            }
+            let text = ["低收入户", "其他户"][k % 2];
+            d.roster_overrides
+                .insert((h, usize::MAX, col::KIND), Cell::Text(text.into()));
+            Some(Plant::new(
+                Target::Household(h),
+                format!("户类型写为“{text}”，不是脱贫户或一般农户"),
+            ))
+        })
+    });
+    // MN01: a category outside the three.
+    pl.plant_n("MN01", 2, |k| {
+        boxed(move |d, h, _| {
+            let hh = d.households.get(h)?;
+            if !matches!(
+                hh.category,
+                Some(MonitorCategory::Marginal | MonitorCategory::Sudden)
+            ) {
+                return None;
+            }
+            let text = ["监测户", "一般监测户"][k % 2];
+            d.roster_overrides
+                .insert((h, usize::MAX, col::CATEGORY), Cell::Text(text.into()));
+            Some(Plant::new(
+                Target::Household(h),
+                format!("监测对象类别写为“{text}”，不是三类监测对象之一"),
+            ))
+        })
+    });
+    // MN02: eliminated without a date.
+    pl.plant_n("MN02", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            hh.eliminated_on?;
+            hh.eliminated_on = None;
+            Some(Plant::new(
+                Target::Household(h),
+                "风险已消除，但消除监测时间为空".into(),
+            ))
+        })
+    });
+    // MN03: eliminated 2–5 months after identification.
+    pl.plant_n("MN03", 3, |_| {
+        boxed(|d, h, rng| {
+            let hh = d.households.get_mut(h)?;
+            hh.eliminated_on?;
+            let id = hh.identified?;
+            let gap = rng.range(2, 5);
+            let e = YearMonth::from_index(id.index() + gap);
+            hh.eliminated_on = Some(e);
+            Some(Plant::new(
+                Target::Household(h),
+                format!(
+                    "识别监测时间 {}，消除监测时间 {}，相隔 {} 个月，不足6个月",
+                    id.text(),
+                    e.text(),
+                    gap
+                ),
+            ))
+        })
+    });
+    // MN04: eliminated before identification.
+    pl.plant_n("MN04", 2, |_| {
+        boxed(|d, h, rng| {
+            let hh = d.households.get_mut(h)?;
+            hh.eliminated_on?;
+            let id = hh.identified?;
+            let e = YearMonth::from_index(id.index() - rng.range(1, 3));
+            hh.eliminated_on = Some(e);
+            Some(Plant::new(
+                Target::Household(h),
+                format!("消除监测时间 {} 早于识别监测时间 {}", e.text(), id.text()),
+            ))
+        })
+    });
+    // MN05: income below the line, not monitored.
+    pl.plant_n("MN05", 3, |_| {
+        boxed(|d, h, rng| {
+            let hh = d.households.get_mut(h)?;
+            if hh.is_monitored() {
+                return None;
+            }
+            hh.income_fen = rng.range(6800, 7400) * 100;
+            Some(Plant::new(
+                Target::Household(h),
+                format!(
+                    "人均纯收入 {} 元，低于监测线 7500 元，未纳入监测（{}）",
+                    hh.income_fen / 100,
+                    rows::kind_label(hh.kind)
+                ),
+            ))
+        })
+    });
+    // MN06: monitored, nothing in place (risk set to one without a required measure).
+    pl.plant_n("MN06", 2, |_| {
+        boxed(|d, h, _| {
+            let labor = member(d, h, |p, _| p.labor.is_labor()).is_some();
+            let hh = d.households.get_mut(h)?;
+            if !hh.is_monitored() || hh.eliminated != Some(false) {
+                return None;
+            }
+            if hh.dibao != DibaoStatus::None || hh.tekun {
+                return None;
+            }
+            hh.risk1 = Some(if labor {
+                Risk::UnstableWork
+            } else {
+                Risk::Other
+            });
+            hh.risk2 = None;
+            hh.measures = Default::default();
+            Some(Plant::new(
+                Target::Household(h),
+                "监测户的帮扶措施及14项帮扶列均为空".into(),
+            ))
+        })
+    });
+    // MN07: monitored without risk.
+    pl.plant_n("MN07", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            if !hh.is_monitored() {
+                return None;
+            }
+            hh.risk1 = None;
+            hh.risk2 = None;
+            Some(Plant::new(
+                Target::Household(h),
+                "监测户的致贫/返贫风险1为空".into(),
+            ))
+        })
+    });
+    // MN08: 脱贫不稳定户 recorded as 一般农户.
+    pl.plant_n("MN08", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            if hh.category != Some(MonitorCategory::Unstable) {
+                return None;
+            }
+            hh.kind = gonggu_core::model::HouseholdType::General;
+            Some(Plant::new(
+                Target::Household(h),
+                "脱贫不稳定户的户类型写为一般农户".into(),
+            ))
+        })
+    });
+    // MN09: 帮扶消除 with income below the line.
+    pl.plant_n("MN09", 2, |_| {
+        boxed(|d, h, rng| {
+            let hh = d.households.get_mut(h)?;
+            if hh.elimination_method != Some(EliminationMethod::Assisted) {
+                return None;
+            }
+            hh.income_fen = rng.range(7000, 7400) * 100;
+            Some(Plant::new(
+                Target::Household(h),
+                format!(
+                    "风险消除方式为帮扶消除，人均纯收入 {} 元仍低于监测线",
+                    hh.income_fen / 100
+                ),
+            ))
+        })
+    });
+    // HS01: unsafe housing / water, not monitored.
+    pl.plant_n("HS01", 2, |k| {
+        boxed(move |d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            if hh.is_monitored() {
+                return None;
+            }
+            let desc = if k == 0 {
+                hh.unsafe_housing = true;
+                "是危房户，但未纳入监测"
+            } else {
+                hh.safe_water = false;
+                "未解决安全饮用水，但未纳入监测"
+            };
+            Some(Plant::new(Target::Household(h), desc.into()))
+        })
+    });
+    // WK01: a welfare post held while working outside the county.
+    pl.plant_n("WK01", 3, |k| {
+        boxed(move |d, h, rng| {
+            let pos = member(d, h, |p, _| p.welfare_post != Post::None)?;
+            let p = person_mut(d, h, pos)?;
+            p.work = if k == 1 {
+                Work::InProvince
+            } else {
+                Work::OutProvince
+            };
+            if p.monthly_wage < 1000 {
+                p.monthly_wage = rng.range(30, 60) as u32 * 100;
+            }
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!(
+                    "{}公益性岗位人员，务工所在地为{}",
+                    p.welfare_post.label(),
+                    p.work.label()
+                ),
+            ))
+        })
+    });
+    // WK02: unrecognisable destination.
+    pl.plant_n("WK02", 3, |k| {
+        boxed(move |d, h, _| {
+            let pos = member(d, h, |p, _| {
+                p.work != Work::None && p.welfare_post == Post::None
+            })?;
+            let text = ["外出务工", "浙江义乌", "本地打零工"][k % 3];
+            d.roster_overrides
+                .insert((h, pos, col::WORK), Cell::Text(text.into()));
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("务工所在地写为“{text}”，无法判断县内、省内县外或省外"),
+            ))
+        })
+    });
+    // WK03: monthly wage out of range.
+    pl.plant_n("WK03", 3, |k| {
+        boxed(move |d, h, _| {
+            let pos = member(d, h, |p, _| p.work != Work::None)?;
+            let wage = [60, 35_000, 80][k % 3];
+            person_mut(d, h, pos)?.monthly_wage = wage;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("务工月收入 {wage} 元，不在100–30000元之间"),
+            ))
+        })
+    });
+    // LB01: under 16 with labor.
+    pl.plant_n("LB01", 3, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |_, a| (12..=15).contains(&a))?;
+            let as_of = d.options.as_of;
+            let p = person_mut(d, h, pos)?;
+            p.labor = LaborSkill::Weak;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{}岁，劳动技能为弱劳动力或半劳动力", p.age_on(as_of)),
+            ))
+        })
+    });
+    // LB02: student of 16+ with labor.
+    pl.plant_n("LB02", 3, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |p, a| a >= 16 && p.school.in_school())?;
+            let as_of = d.options.as_of;
+            let p = person_mut(d, h, pos)?;
+            p.labor = LaborSkill::Ordinary;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!(
+                    "{}岁在校生（{}），劳动技能为普通劳动力",
+                    p.age_on(as_of),
+                    p.school.label()
+                ),
+            ))
+        })
+    });
+    // LB03: 60+ with full labor.
+    pl.plant_n("LB03", 3, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |_, a| (60..=69).contains(&a))?;
+            let as_of = d.options.as_of;
+            let p = person_mut(d, h, pos)?;
+            p.labor = LaborSkill::Ordinary;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{}岁，劳动技能为普通劳动力", p.age_on(as_of)),
+            ))
+        })
+    });
+    // LB04: healthy working-age non-student recorded as weak / no labor.
+    pl.plant_n("LB04", 3, |k| {
+        boxed(move |d, h, _| {
+            let pos = member(d, h, |p, a| {
+                (16..=59).contains(&a)
+                    && p.health == Health::Healthy
+                    && !p.school.in_school()
+                    && matches!(p.labor, LaborSkill::Ordinary | LaborSkill::Skilled)
+            })?;
+            let as_of = d.options.as_of;
+            let p = person_mut(d, h, pos)?;
+            p.labor = if k == 2 {
+                LaborSkill::NoLabor
+            } else {
+                LaborSkill::Weak
+            };
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!(
+                    "{}岁，健康，非在校生，劳动技能为{}",
+                    p.age_on(as_of),
+                    rows::labor_label(p.labor)
+                ),
+            ))
+        })
+    });
+    // WP01: welfare post at 70+.
+    pl.plant_n("WP01", 2, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |p, a| {
+                (70..=85).contains(&a) && !p.work.outside_county()
+            })?;
+            let as_of = d.options.as_of;
+            let p = person_mut(d, h, pos)?;
+            p.welfare_post = Post::Village;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{}岁，在村级公益性岗位", p.age_on(as_of)),
+            ))
+        })
+    });
+    // ED01: grade not matching age.
+    pl.plant_n("ED01", 3, |k| {
+        boxed(move |d, h, _| {
+            let as_of = d.options.as_of;
+            let pos = if k == 1 {
+                member(d, h, |p, a| {
+                    (3..=5).contains(&a) && p.school == School::Preschool
+                })?
+            } else {
+                member(d, h, |p, a| {
+                    (7..=10).contains(&a) && matches!(p.school, School::Primary(_))
+                })?
+            };
+            let p = person_mut(d, h, pos)?;
+            p.school = if k == 1 {
+                School::Primary(2)
+            } else {
+                School::Junior(8)
+            };
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{}岁，在校生状况为{}", p.age_on(as_of), p.school.label()),
+            ))
+        })
+    });
+    // RK01–RK05: a risk without its measure.
+    let rk: [(&'static str, Risk, &'static [Measure], &'static str); 5] = [
+        (
+            "RK01",
+            Risk::Illness,
+            &[Measure::Health, Measure::Social],
+            "健康帮扶、社会帮扶",
+        ),
+        (
+            "RK02",
+            Risk::Schooling,
+            &[
+                Measure::CompulsoryEducation,
+                Measure::Education,
+                Measure::Social,
+            ],
+            "义务教育保障、教育帮扶、社会帮扶",
+        ),
+        (
+            "RK03",
+            Risk::Disability,
+            &[Measure::SocialSecurity, Measure::Social],
+            "综合保障、社会帮扶",
+        ),
+        (
+            "RK04",
+            Risk::Housing,
+            &[Measure::Housing, Measure::Relocation],
+            "住房安全保障、搬迁",
+        ),
+        ("RK05", Risk::Water, &[Measure::Water], "饮水安全保障"),
+    ];
+    for (code, risk, measures, names) in rk {
+        let mut missing = 0;
+        for _ in 0..2 {
+            let mut natural = boxed(move |d, h, _| {
+                let hh = d.households.get_mut(h)?;
+                if !hh.is_monitored() || !has_risk(hh, risk) {
+                    return None;
+                }
+                remove_measures(hh, measures);
+                Some(Plant::new(
+                    Target::Household(h),
+                    format!("风险含{}，但{}均为空", risk.label(), names),
+                ))
+            });
+            if pl.plant(code, 1, natural.as_mut()) {
+                continue;
+            }
+            // Housing and water risks are rare: give one to a monitored household.
+            let mut forced = boxed(move |d, h, _| {
+                if !matches!(risk, Risk::Housing | Risk::Water) {
+                    return None;
+                }
+                let hh = d.households.get_mut(h)?;
+                if !hh.is_monitored() || hh.eliminated != Some(false) {
+                    return None;
+                }
+                hh.risk1 = Some(risk);
+                hh.risk2 = None;
+                remove_measures(hh, measures);
+                Some(Plant::new(
+                    Target::Household(h),
+                    format!("风险为{}，但{}均为空", risk.label(), names),
+                ))
+            });
+            if !pl.plant(code, 1, forced.as_mut()) {
+                missing += 1;
+            }
+        }
+        if missing > 0 {
+            *pl.planted.shortfalls.entry(code).or_default() += missing;
+        }
+    }
+    // RK06: 因残 with nobody disabled; RK07: 因病 with nobody ill.
+    pl.plant_n("RK06", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get(h)?;
+            if !hh.is_monitored() || !has_risk(hh, Risk::Disability) {
+                return None;
+            }
+            let range = hh.person_range();
+            for p in d.persons.get_mut(range)? {
+                if p.health == Health::Disabled {
+                    p.health = Health::Chronic;
+                }
+            }
+            Some(Plant::new(
+                Target::Household(h),
+                "风险含因残，但家庭成员健康状况均不是残疾（残疾人误填为长期慢性病）".into(),
+            ))
+        })
+    });
+    pl.plant_n("RK07", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get(h)?;
+            if !hh.is_monitored() || !has_risk(hh, Risk::Illness) {
+                return None;
+            }
+            let range = hh.person_range();
+            for p in d.persons.get_mut(range)? {
+                if matches!(p.health, Health::Chronic | Health::Serious) {
+                    p.health = Health::Disabled;
+                }
+            }
+            Some(Plant::new(
+                Target::Household(h),
+                "风险含因病，但家庭成员健康状况均不是长期慢性病或患大病（误填为残疾）".into(),
+            ))
+        })
+    });
+    // SB01: 低保 without 综合保障.
+    pl.plant_n("SB01", 2, |_| {
+        boxed(|d, h, _| {
+            let hh = d.households.get_mut(h)?;
+            if hh.dibao == DibaoStatus::None || hh.is_monitored() {
+                return None;
+            }
+            hh.measures.0 &= !Measure::SocialSecurity.bit();
+            Some(Plant::new(
+                Target::Household(h),
+                format!("享受{}，但综合保障为空", hh.dibao.label()),
+            ))
+        })
+    });
+    // IN01 / IN02.
+    pl.plant_n("IN01", 3, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |_, _| true)?;
+            let p = person_mut(d, h, pos)?;
+            p.basic_medical = Some(false);
+            p.serious_illness_insurance = None;
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                "未参加城乡居民基本医疗保险（大病保险随之为空）".into(),
+            ))
+        })
+    });
+    pl.plant_n("IN02", 3, |_| {
+        boxed(|d, h, _| {
+            let pos = member(d, h, |_, _| true)?;
+            person_mut(d, h, pos)?.serious_illness_insurance = Some(false);
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                "未参加大病保险".into(),
+            ))
+        })
+    });
+    // PH01: not a mobile number.
+    pl.plant_n("PH01", 3, |k| {
+        boxed(move |d, h, _| {
+            let phone = d.households.get(h)?.phone;
+            let text = match k {
+                0 => format!("0370-{:07}", phone % 10_000_000),
+                1 => format!("{}", phone / 10),
+                _ => format!("12{:09}", phone % 1_000_000_000),
+            };
+            d.roster_overrides
+                .insert((h, usize::MAX, col::PHONE), Cell::Text(text.clone()));
+            Some(Plant::new(
+                Target::Household(h),
+                format!("户联系电话为 {text}，不是11位手机号"),
+            ))
+        })
+    });
+    // VL01 in the roster: a household value in a one-person household (one cell), a birth
+    // date, two wages.
+    pl.plant_n("VL01", 4, |k| {
+        boxed(move |d, h, _| {
+            let (pos, column, text) = match k {
+                0 => {
+                    if d.households.get(h)?.members != 1 {
+                        return None;
+                    }
+                    (0, col::INCOME, "12.5万".to_string())
+                }
+                1 => {
+                    let pos = member(d, h, |_, a| (25..=50).contains(&a))?;
+                    let y = audit::year_of(person_mut(d, h, pos)?.birth);
+                    (pos, col::BIRTH, format!("{y}0231"))
+                }
+                _ => {
+                    let pos = member(d, h, |p, _| p.work != Work::None)?;
+                    (pos, col::WAGE, ["三千", "3千元"][k % 2].to_string())
+                }
+            };
+            let header = ROSTER_HEADER.get(column).copied().unwrap_or("");
+            d.roster_overrides
+                .insert((h, pos, column), Cell::Text(text.clone()));
+            Some(Plant::cell(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{header}写为“{text}”，无法识别"),
+                header,
+                &text,
+            ))
+        })
+    });
+}
+
+fn plant_projects(pl: &mut Planter<'_>) {
+    let mut rng = Rng::derive(pl.data.options.seed, &[7]);
+    let order = shuffled(pl.data.projects.len(), &mut rng);
+    let mut used = vec![false; pl.data.projects.len()];
+    let year = pl.data.options.as_of.format("%Y").to_string();
+    // (code, count, applies, mutate)
+    type Apply = fn(&mut DemoData, usize, &mut Rng, &str, usize) -> Option<Plant>;
+    let plans: [(&'static str, usize, Apply); 4] = [
+        ("PJ01", 3, |d, i, rng, _, _| {
+            let p = d.projects.get_mut(i)?;
+            if !p.planned || p.status == ProjectStatus::NotStarted || p.spent <= 0 {
+                return None;
+            }
+            p.spent = p.funds + rng.range(50, 500);
+            Some(Plant::new(
+                Target::Project(i),
+                format!(
+                    "已支出 {} 万元，超过衔接资金 {} 万元",
+                    money(p.spent),
+                    money(p.funds)
+                ),
+            ))
+        }),
+        ("PJ02", 2, |d, i, rng, _, _| {
+            let p = d.projects.get_mut(i)?;
+            let start = p.started_on?;
+            p.completed_on?;
+            let end = start - Duration::days(rng.range(10, 60));
+            p.completed_on = Some(end);
+            Some(Plant::new(
+                Target::Project(i),
+                format!("完工日期 {end} 早于开工日期 {start}"),
+            ))
+        }),
+        ("VL01", 1, |d, i, _, year, _| {
+            let p = d.projects.get(i)?;
+            if p.status != ProjectStatus::Started {
+                return None;
+            }
+            let text = format!("{year}.13.05");
+            d.project_overrides
+                .insert((i, pcol::STARTED), Cell::Text(text.clone()));
+            Some(Plant::cell(
+                Target::Project(i),
+                format!("开工日期写为“{text}”，无法识别"),
+                "开工日期",
+                &text,
+            ))
+        }),
+        ("VL02", 2, |d, i, rng, _, _| {
+            let p = d.projects.get_mut(i)?;
+            if p.status != ProjectStatus::Started {
+                return None;
+            }
+            p.spent = -rng.range(100, 2000);
+            let text = money(p.spent);
+            Some(Plant::cell(
+                Target::Project(i),
+                format!("已支出衔接资金为负数（{text} 万元，冲红未调整）"),
+                "已支出衔接资金（万元）",
+                &text,
+            ))
+        }),
+    ];
+    for (code, count, apply) in plans {
+        let mut missing = 0;
+        for k in 0..count {
+            let mut done = false;
+            for &i in &order {
+                if used.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                let Some(saved) = pl.data.projects.get(i).cloned() else {
+                    continue;
+                };
+                let saved_over = pl.data.project_overrides.get(&(i, pcol::STARTED)).cloned();
+                if let Some(plant) = apply(pl.data, i, &mut pl.rng, &year, k) {
+                    let f = audit::audit_project(pl.data, i);
+                    if f.len() == 1 && f.iter().all(|x| x.code == code) {
+                        if let Some(u) = used.get_mut(i) {
+                            *u = true;
+                        }
+                        pl.planted.defects.entry(code).or_default().push(plant);
+                        done = true;
+                        break;
+                    }
+                }
+                if let Some(p) = pl.data.projects.get_mut(i) {
+                    *p = saved;
+                }
+                match saved_over {
+                    Some(c) => pl.data.project_overrides.insert((i, pcol::STARTED), c),
+                    None => pl.data.project_overrides.remove(&(i, pcol::STARTED)),
+                };
+            }
+            if !done {
+                missing += 1;
+            }
+        }
+        if missing > 0 {
+            *pl.planted.shortfalls.entry(code).or_default() += missing;
+        }
+    }
+}
+
+fn plant_loans(pl: &mut Planter<'_>) {
+    let mut rng = Rng::derive(pl.data.options.seed, &[8]);
+    // LN02 first: inserting loans shifts the rows after them.
+    let known = audit::known_households(pl.data);
+    let mut inserted = Vec::new();
+    for k in 0..3 {
+        if pl.data.loans.is_empty() {
+            break;
+        }
+        let at = rng.below(pl.data.loans.len() as u64) as usize;
+        let Some(model) = pl.data.loans.get(at).cloned() else {
+            continue;
+        };
+        let prefix: String = model.household_id.chars().take(12).collect();
+        let mut id = format!("{prefix}9{:04}", rng.below(10_000));
+        while known.contains(&id) {
+            id = format!("{prefix}9{:04}", rng.below(10_000));
+        }
+        let loan = DemoLoan {
+            household_id: id.clone(),
+            household: None,
+            status: LoanStatus::Normal,
+            balance: model.amount,
+            issued_on: model
+                .issued_on
+                .min(pl.data.options.as_of - Duration::days(30 + k)),
+            due_on: super::ledgers::add_years(pl.data.options.as_of, 1),
+            ..model
+        };
+        pl.data.loans.insert(at + 1, loan);
+        // Rows of earlier inserts after this position move down by one.
+        for r in inserted.iter_mut() {
+            if *r > at {
+                *r += 1;
+            }
+        }
+        inserted.push(at + 1);
+    }
+    for &r in &inserted {
+        let id = pl
+            .data
+            .loans
+            .get(r)
+            .map_or(String::new(), |l| l.household_id.clone());
+        pl.planted
+            .defects
+            .entry("LN02")
+            .or_default()
+            .push(Plant::new(
+                Target::Loan(r),
+                format!("户编号 {id} 在人员表中不存在（已销户或录入错误）"),
+            ));
+    }
+    if inserted.len() < 3 {
+        *pl.planted.shortfalls.entry("LN02").or_default() += 3 - inserted.len();
+    }
+    let skip: HashSet<usize> = inserted.iter().copied().collect();
+    let order = shuffled(pl.data.loans.len(), &mut rng);
+    let known = audit::known_households(pl.data);
+    let mut used = vec![false; pl.data.loans.len()];
+    for &r in &skip {
+        if let Some(u) = used.get_mut(r) {
+            *u = true;
+        }
+    }
+    type Apply = fn(&mut DemoLoan) -> Option<(String, Option<(&'static str, String)>)>;
+    let plans: [(&'static str, usize, Apply); 2] = [
+        ("LN01", 2, |l| {
+            if l.balance <= 0 || l.status == LoanStatus::Settled {
+                return None;
+            }
+            l.balance = l.amount + 10_000;
+            Some((
+                format!("贷款余额 {} 元大于贷款金额 {} 元", l.balance, l.amount),
+                None,
+            ))
+        }),
+        ("VL02", 1, |l| {
+            if l.status != LoanStatus::Settled {
+                return None;
+            }
+            l.balance = -300;
+            Some((
+                "已结清贷款的贷款余额为负数（-300 元，多还款未冲销）".into(),
+                Some(("贷款余额（元）", "-300".into())),
+            ))
+        }),
+    ];
+    for (code, count, apply) in plans {
+        for _ in 0..count {
+            let mut done = false;
+            for &i in &order {
+                if used.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                let Some(saved) = pl.data.loans.get(i).cloned() else {
+                    continue;
+                };
+                let applied = pl.data.loans.get_mut(i).and_then(apply);
+                if let Some((desc, cell)) = applied {
+                    let f = audit::audit_loan(pl.data, i, &known);
+                    if f.len() == 1 && f.iter().all(|x| x.code == code) {
+                        if let Some(u) = used.get_mut(i) {
+                            *u = true;
+                        }
+                        let plant = match cell {
+                            Some((column, value)) => {
+                                Plant::cell(Target::Loan(i), desc, column, &value)
+                            }
+                            None => Plant::new(Target::Loan(i), desc),
+                        };
+                        pl.planted.defects.entry(code).or_default().push(plant);
+                        done = true;
+                        break;
+                    }
+                }
+                if let Some(l) = pl.data.loans.get_mut(i) {
+                    *l = saved;
+                }
+            }
+            if !done {
+                *pl.planted.shortfalls.entry(code).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// The manifest for the final data.
+pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFormat) -> Manifest {
+    let roster_file = format!("监测对象信息.{}", format.extension());
+    let locate = |t: Target| -> (String, Option<String>, u64) {
+        match t {
+            Target::Person {
+                household,
+                position,
+            } => {
+                let p = data.households.get(household).map_or(0, |h| h.first_person) + position;
+                let (sheet, row) = data.roster_location(p, format);
+                (roster_file.clone(), sheet, row)
+            }
+            Target::Household(h) => {
+                let p = data.households.get(h).map_or(0, |h| h.first_person);
+                let (sheet, row) = data.roster_location(p, format);
+                (roster_file.clone(), sheet, row)
+            }
+            Target::Project(i) => (
+                "衔接资金项目.xlsx".into(),
+                Some("衔接资金项目".into()),
+                i as u64 + 3,
+            ),
+            Target::Loan(i) => (
+                "小额信贷.xlsx".into(),
+                Some("小额信贷".into()),
+                i as u64 + 3,
+            ),
+        }
+    };
+    let mut rules = BTreeMap::new();
+    for (code, scope) in RULES.iter() {
+        let plants = planted.defects.get(code).map(Vec::as_slice).unwrap_or(&[]);
+        let defects: Vec<PlantedDefect> = plants
+            .iter()
+            .map(|pl| {
+                let (file, sheet, row) = locate(pl.at);
+                let household_id = match pl.at {
+                    Target::Person { household, .. } | Target::Household(household) => {
+                        Some(data.household_id(household))
+                    }
+                    Target::Loan(i) => data.loans.get(i).map(|l| l.household_id.clone()),
+                    Target::Project(_) => None,
+                };
+                let person_id = match pl.at {
+                    Target::Person {
+                        household,
+                        position,
+                    } => Some(data.person_id(
+                        data.households.get(household).map_or(0, |h| h.first_person) + position,
+                    )),
+                    _ => None,
+                };
+                let project_id = match pl.at {
+                    Target::Project(i) => data.projects.get(i).map(|p| p.id.clone()),
+                    _ => None,
+                };
+                PlantedDefect {
+                    description: pl.description.clone(),
+                    file,
+                    sheet,
+                    row,
+                    column: pl.column.map(str::to_string),
+                    value: pl.value.clone(),
+                    household_id,
+                    person_id,
+                    project_id,
+                    related_rows: pl.related.iter().map(|&t| locate(t).2).collect(),
+                }
+            })
+            .collect();
+        let note = planted
+            .shortfalls
+            .get(code)
+            .map(|n| format!("数据量太小，少植入 {n} 条（没有找到合适的记录）"));
+        let note = if data.options.plant_defects {
+            note
+        } else {
+            Some("未植入缺陷（plant_defects = false）".into())
+        };
+        rules.insert(
+            (*code).to_string(),
+            RulePlan {
+                scope: (*scope).to_string(),
+                count: defects.len(),
+                note,
+                defects,
+            },
+        );
+    }
+
+    let monitored = data.households.iter().filter(|h| h.is_monitored()).count();
+    let mut counties: Vec<CountyCounts> = data
+        .counties
+        .iter()
+        .map(|c| CountyCounts {
+            name: c.name.clone(),
+            households: 0,
+            persons: 0,
+            monitored_households: 0,
+            projects: 0,
+            loans: 0,
+        })
+        .collect();
+    for (h, hh) in data.households.iter().enumerate() {
+        if let Some(c) = counties.get_mut(data.county_of(h)) {
+            c.households += 1;
+            c.persons += hh.members;
+            c.monitored_households += usize::from(hh.is_monitored());
+        }
+    }
+    for p in &data.projects {
+        if let Some(c) = counties.get_mut(p.county) {
+            c.projects += 1;
+        }
+    }
+    for l in &data.loans {
+        if let Some(c) = counties.get_mut(l.county) {
+            c.loans += 1;
+        }
+    }
+
+    let semantics: BTreeMap<String, String> = [
+        ("person", "每个有问题的人员行计 1 条；row 为该人员所在行"),
+        ("household", "每户计 1 条；row 为该户第一行（户级字段在每个成员行重复）"),
+        ("project", "每个项目行计 1 条"),
+        ("loan", "每笔贷款行计 1 条"),
+        (
+            "value",
+            "每个无法识别或为负数的单元格计 1 条；户级字段的错误值只植入单人户，因此也只有 1 个单元格",
+        ),
+        (
+            "ID02",
+            "同一证件号码第二次及以后出现的行各计 1 条，第一次出现的行不计；related_rows 为第一次出现的行",
+        ),
+        ("PH02", "共用同一联系电话的每一户各计 1 条；related_rows 为另一户的第一行"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+
+    let notes = vec![
+        format!(
+            "年龄按数据截至日 {} 计算（整周岁）；用其他日期检查，年龄相关规则的结果会不同。",
+            data.options.as_of
+        ),
+        "ID03：XLSX 中该证件号码是数值单元格（CSV 中为文本 4.11426E+17 之类），应只报 ID03，不再报 ID01。".into(),
+        "MN04：消除时间早于识别时间的户只报 MN04；MN03（不足6个月）只适用于消除时间不早于识别时间的情形。未植入的户消除与识别至少相隔7个月。".into(),
+        "MN01：类别写错的户仍按监测户处理（类别非空）。".into(),
+        "IN01：植入行的是否参加大病保险为空（未参保），空值不计 IN02。".into(),
+        "VL01：出生日期无法识别的人员缺年龄，年龄相关规则（LB01–LB04、WP01、ED01）对其不检查。".into(),
+        "在校生状况对非在校生为空；学龄前儿童不算在校生。".into(),
+        "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、未享受（未享受即没有）。".into(),
+        "公益性岗位取值：村级、乡级、县级或空；务工所在地的写法有乡镇内务工、乡外县内务工、县内务工、省内县外务工、县外省内务工、省外务工、省外。".into(),
+        "所有 row 为表格中看到的行号（XLSX：第1–2行为标题、第3行为表头；CSV：第1行为表头）。".into(),
+    ];
+
+    Manifest {
+        description: "gonggu 示例数据（模拟商丘市）：植入的数据质量问题清单。每条 defects 恰好对应 gonggu check 应报告的一条问题；未列出的记录不应触发任何规则。".into(),
+        seed: data.options.seed,
+        as_of: data.options.as_of.to_string(),
+        format,
+        plant_defects: data.options.plant_defects,
+        monitoring_line: super::people::MONITORING_LINE as u32,
+        counts: ManifestCounts {
+            counties: data.counties.len(),
+            towns: data.towns.len(),
+            villages: data.villages.len(),
+            households: data.households.len(),
+            persons: data.persons.len(),
+            monitored_households: monitored,
+            projects: data.projects.len(),
+            loans: data.loans.len(),
+        },
+        counties,
+        files: vec![
+            roster_file,
+            "衔接资金项目.xlsx".into(),
+            "小额信贷.xlsx".into(),
+            "目标.xlsx".into(),
+            "manifest.json".into(),
+        ],
+        count_semantics: semantics,
+        notes,
+        rules,
+    }
+}
+
+impl Manifest {
+    /// An empty manifest (replaced at the end of [`super::generate`]).
+    pub(crate) fn empty() -> Manifest {
+        Manifest {
+            description: String::new(),
+            seed: 0,
+            as_of: String::new(),
+            format: DemoFormat::Xlsx,
+            plant_defects: false,
+            monitoring_line: 0,
+            counts: ManifestCounts {
+                counties: 0,
+                towns: 0,
+                villages: 0,
+                households: 0,
+                persons: 0,
+                monitored_households: 0,
+                projects: 0,
+                loans: 0,
+            },
+            counties: Vec::new(),
+            files: Vec::new(),
+            count_semantics: BTreeMap::new(),
+            notes: Vec::new(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+/// Converts an audit finding to (code, file-independent row key) for comparisons in tests.
+#[cfg(test)]
+pub(crate) fn finding_row(data: &DemoData, at: At) -> (String, u64, Option<String>) {
+    let format = data.options.format;
+    let person_row = |p: usize| data.roster_location(p, format).1;
+    match at {
+        At::Person(p) => ("roster".into(), person_row(p), None),
+        At::Household(h) => (
+            "roster".into(),
+            person_row(data.households.get(h).map_or(0, |h| h.first_person)),
+            None,
+        ),
+        At::RosterCell(p, c) => (
+            "roster".into(),
+            person_row(p),
+            ROSTER_HEADER.get(c).map(|s| s.to_string()),
+        ),
+        At::Project(i) => ("project".into(), i as u64 + 3, None),
+        At::ProjectCell(i, c) => (
+            "project".into(),
+            i as u64 + 3,
+            rows::PROJECT_HEADER.get(c).map(|s| s.to_string()),
+        ),
+        At::Loan(i) => ("loan".into(), i as u64 + 3, None),
+        At::LoanCell(i, c) => (
+            "loan".into(),
+            i as u64 + 3,
+            rows::LOAN_HEADER.get(c).map(|s| s.to_string()),
+        ),
+    }
+}

@@ -1,0 +1,52 @@
+//! The same city one month earlier, for the period comparison of the demo reports: what
+//! happened in the as-of month had not happened yet. Eliminations dated in the as-of month
+//! are undone, projects started or completed in it are not yet started or completed, loans
+//! issued in it do not exist, and spending is lower.
+
+use chrono::Datelike;
+
+use super::{DemoData, YearMonth};
+use gonggu_core::model::ProjectStatus;
+
+impl DemoData {
+    /// This city as it stood at the end of the month before the as-of month.
+    ///
+    /// Planted data-quality defects are kept (they were there last month too), so the
+    /// manifest still applies.
+    pub fn previous_month(&self) -> DemoData {
+        let mut prev = self.clone();
+        let as_of = self.options.as_of;
+        let Some(first) = chrono::NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1) else {
+            return prev;
+        };
+        let Some(prev_end) = first.pred_opt() else {
+            return prev;
+        };
+        prev.options.as_of = prev_end;
+        let this_month = YearMonth::of(as_of);
+        for h in &mut prev.households {
+            if h.eliminated == Some(true) && h.eliminated_on == Some(this_month) {
+                h.eliminated = Some(false);
+                h.eliminated_on = None;
+                h.elimination_method = None;
+            }
+        }
+        for p in &mut prev.projects {
+            if p.completed_on.is_some_and(|d| d > prev_end) {
+                p.completed_on = None;
+                if p.status == ProjectStatus::Completed {
+                    p.status = ProjectStatus::Started;
+                }
+            }
+            if p.started_on.is_some_and(|d| d > prev_end) {
+                p.started_on = None;
+                p.status = ProjectStatus::NotStarted;
+            }
+            // About a tenth of the year's spending happened in the as-of month.
+            p.spent -= p.spent / 10;
+        }
+        prev.loans.retain(|l| l.issued_on <= prev_end);
+        prev.manifest.as_of = prev_end.format("%Y-%m-%d").to_string();
+        prev
+    }
+}

@@ -1,0 +1,29 @@
+//! gonggu-render: a report in, bytes out.
+//!
+//! `gonggu-core` turns exports into a [`gonggu_core::compute::Report`] (and `gonggu check`'s
+//! findings into a [`gonggu_core::validate::CheckReport`]); this crate lays them out:
+//! 1. [`xlsx`] writes the workbooks: the 通报表 modelled on 商丘's notice (blocks of
+//!    indicators, page breaks, highlights, print setup), 计算明细, 指标说明, charts, the
+//!    evaluation and plain workbooks.
+//! 2. [`quality`] writes the 核查清单: a summary and one sheet per town, personal data masked.
+//! 3. [`documents`] fills the minijinja prose templates with the figures and assembles the
+//!    notice (GB/T 9704), the leadership brief and the evaluation report as Typst sources
+//!    whose data travel as JSON, never spliced into markup.
+//! 4. [`pdf`] compiles them with the embedded Typst engine, with fonts found on the system or
+//!    in `--font-dir`; a character no font covers is an error, never tofu.
+//!
+//! Every renderer returns bytes; the caller writes them (atomically). Templates live in this
+//! crate's `templates/` folder, are built into the binary, and can be replaced from a
+//! directory by file name.
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+// Errors are cold and carry their cause inline on purpose.
+#![allow(clippy::result_large_err)]
+
+pub mod documents;
+pub mod error;
+pub mod pdf;
+pub mod quality;
+pub mod xlsx;
+
+pub use error::{Error, Result};
