@@ -123,7 +123,7 @@ fn record_mode_equals_aggregate_mode_on_demo_data() {
         let summary = dir.path().join(format!("汇总-{}.xlsx", level.id()));
         std::fs::write(
             &summary,
-            gonggu_core::render::summary::summary_workbook(
+            gonggu_demo::summary::summary_workbook(
                 &ds,
                 level,
                 s.as_of,

@@ -44,7 +44,7 @@
 //! let bundle = notice_bundle(&report, &meta, &roles)?;
 //! let pdf = render_bundle(&bundle, meta.issue_date, &fonts)?;
 //! std::fs::write("通报.pdf", &pdf.bytes).ok();
-//! # Ok::<(), gonggu_core::Error>(())
+//! # Ok::<(), gonggu_render::Error>(())
 //! ```
 
 // `crate::Error` is large by design (every input error carries its `Place`).

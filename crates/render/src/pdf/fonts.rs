@@ -70,7 +70,7 @@ impl Fonts {
     /// use gonggu_render::pdf::{FontOptions, Fonts};
     /// let fonts = Fonts::load(&FontOptions::default())?;
     /// println!("{} 个字体族", fonts.families().len());
-    /// # Ok::<(), gonggu_core::Error>(())
+    /// # Ok::<(), gonggu_render::Error>(())
     /// ```
     pub fn load(options: &FontOptions) -> Result<Fonts> {
         let mut entries: Vec<(FontPath, FontInfo)> = Vec::new();
@@ -288,7 +288,7 @@ impl FontRoles {
     /// let fonts = Fonts::load(&FontOptions::default())?;
     /// let roles = FontRoles::default().resolve(&fonts);
     /// println!("正文字体：{:?}", roles.body);
-    /// # Ok::<(), gonggu_core::Error>(())
+    /// # Ok::<(), gonggu_render::Error>(())
     /// ```
     pub fn resolve(&self, fonts: &Fonts) -> ResolvedRoles {
         let role = |list: &[String], serif: bool| -> Vec<String> {

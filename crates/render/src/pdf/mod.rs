@@ -40,7 +40,7 @@
 //! };
 //! let pdf = pdf::render_pdf(&job, &fonts)?;
 //! std::fs::write("通报.pdf", &pdf.bytes).ok();
-//! # Ok::<(), gonggu_core::Error>(())
+//! # Ok::<(), gonggu_render::Error>(())
 //! ```
 
 // `crate::Error` is large by design (every input error carries its `Place`); whether to box
@@ -307,7 +307,7 @@ impl CharList {
 /// use gonggu_render::pdf::template;
 /// assert!(template("official.typ", None)?.contains("GB/T 9704"));
 /// assert!(template("../secret.typ", None).is_err());
-/// # Ok::<(), gonggu_core::Error>(())
+/// # Ok::<(), gonggu_render::Error>(())
 /// ```
 pub fn template(name: &str, override_dir: Option<&Path>) -> Result<String> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
@@ -363,7 +363,7 @@ pub fn library_files(override_dir: Option<&Path>) -> Result<Vec<(String, Vec<u8>
 /// let (path, bytes) = data_file(&serde_json::json!({ "doc": {} }), &roles)?;
 /// assert_eq!(path, "/data.json");
 /// assert!(data_file(&serde_json::json!([1, 2]), &roles).is_err());
-/// # Ok::<(), gonggu_core::Error>(())
+/// # Ok::<(), gonggu_render::Error>(())
 /// ```
 pub fn data_file(data: &serde_json::Value, roles: &ResolvedRoles) -> Result<(String, Vec<u8>)> {
     let serde_json::Value::Object(map) = data else {
