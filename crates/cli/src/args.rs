@@ -2,7 +2,23 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gonggu_core::config::parse_date_setting;
+
+/// A date flag (`2021-11-30`, `2021年11月30日`, `202111` …), with a Chinese error.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    parse_date_setting(text, "命令行", "日期").map_err(|e| e.to_string())
+}
+
+/// `1`/`0` (also `true`/`false`, `是`/`否`).
+fn parse_switch(text: &str) -> Result<bool, String> {
+    match text.trim() {
+        "1" | "true" | "是" | "yes" => Ok(true),
+        "0" | "false" | "否" | "no" => Ok(false),
+        other => Err(format!("「{other}」不是开关值，请写 1 或 0")),
+    }
+}
 
 /// 巩固（gonggu）：把防返贫监测系统、项目台账和小额信贷台账的导出数据，
 /// 一条命令变成月通报排名表、领导简报、后评估材料和数据质量核查清单。
@@ -57,14 +73,14 @@ pub struct CommonArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为今天）
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
     /// 上期数据文件，用于计算较上期变化和名次进退
     #[arg(long, num_args = 1.., value_name = "INPUT")]
     pub previous: Vec<PathBuf>,
     /// 上期截止日期（默认为本期截止日期上一个月的最后一天）
-    #[arg(long, value_name = "DATE")]
-    pub previous_as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub previous_as_of: Option<NaiveDate>,
     /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -94,9 +110,26 @@ pub struct DemoArgs {
     /// 随机种子（相同种子生成相同数据）
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
+    /// 字体选项
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// Where fonts come from.
+#[derive(Debug, Args)]
+pub struct FontArgs {
     /// 额外的字体目录
     #[arg(long, value_name = "DIR")]
     pub font_dir: Vec<PathBuf>,
+    /// 是否使用系统已安装的字体（0 表示只用 --font-dir 和配置中的字体目录）
+    #[arg(
+        long,
+        env = "GONGGU_SYSTEM_FONTS",
+        value_name = "1|0",
+        default_value = "1",
+        value_parser = parse_switch
+    )]
+    pub system_fonts: bool,
 }
 
 /// Roster format of the demo.
@@ -121,8 +154,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub list_rules: bool,
     /// 统计截止日期（用于计算年龄等）
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
     /// 配置文件
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -168,9 +201,9 @@ pub struct ComputeArgs {
 /// Options of the PDF-producing commands.
 #[derive(Debug, Args)]
 pub struct PdfArgs {
-    /// 额外的字体目录
-    #[arg(long, value_name = "DIR")]
-    pub font_dir: Vec<PathBuf>,
+    /// 字体选项
+    #[command(flatten)]
+    pub fonts: FontArgs,
     /// 同时写出 .typ 排版源文件和 .json 数据，可用 typst-cli 修改后重新编译
     #[arg(long)]
     pub emit_typst: bool,

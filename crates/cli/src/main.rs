@@ -1,9 +1,11 @@
 //! `gonggu`: the command-line front end. Parses arguments and dispatches to one module per
-//! subcommand; all the work is done by `gonggu-core`.
+//! subcommand. Each command resolves its flags once ([`resolve`]), lets `gonggu-core`
+//! compute and `gonggu-render` package the files, and writes them all at once.
 
 mod args;
 mod cmd;
 mod common;
+mod resolve;
 
 use std::process::ExitCode;
 

@@ -399,6 +399,31 @@ impl Indicator {
     }
 }
 
+/// The reports a catalog's `[selection]` chooses indicators for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportKind {
+    /// `gonggu compute`.
+    Compute,
+    /// `gonggu notice` (通报).
+    Notice,
+    /// `gonggu brief` (简报).
+    Brief,
+    /// `gonggu evaluate` (后评估).
+    Evaluate,
+}
+
+impl ReportKind {
+    /// The key in `[selection]` and `[reports]` (`compute`, `notice`, `brief`, `evaluate`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ReportKind::Compute => "compute",
+            ReportKind::Notice => "notice",
+            ReportKind::Brief => "brief",
+            ReportKind::Evaluate => "evaluate",
+        }
+    }
+}
+
 /// The indicator catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
@@ -514,14 +539,13 @@ impl Catalog {
         self.indicators.iter().find(|i| i.id == id)
     }
 
-    /// Default indicator ids of a report (`compute`, `notice`, `brief`, `evaluate`). A report
-    /// without its own list uses the `compute` list, else every indicator written in the
-    /// TOML.
-    pub fn selection(&self, report: &str) -> Vec<String> {
+    /// Default indicator ids of a report. A report without its own list uses the `compute`
+    /// list, else every indicator written in the TOML.
+    pub fn selection(&self, report: ReportKind) -> Vec<String> {
         if let Some(list) = self
             .selections
-            .get(report)
-            .or_else(|| self.selections.get("compute"))
+            .get(report.id())
+            .or_else(|| self.selections.get(ReportKind::Compute.id()))
         {
             return list.clone();
         }
@@ -530,6 +554,11 @@ impl Catalog {
             .filter(|i| !i.generated)
             .map(|i| i.id.clone())
             .collect()
+    }
+
+    /// The default of one parameter (`monitoring_line`).
+    pub fn param(&self, id: &str) -> Option<Decimal> {
+        self.params.iter().find(|p| p.id == id).map(|p| p.default)
     }
 
     /// Parameter defaults by id.

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::catalog::ReportKind;
 use crate::error::{Error, Result};
 
 /// The commented configuration written by `gonggu init`.
@@ -103,6 +104,27 @@ pub struct ReportsConfig {
     pub evaluate: Option<Vec<String>>,
     /// Indicators per block of the ranking table.
     pub block_size: Option<usize>,
+}
+
+/// Indicators per block of the ranking table when `[reports] block_size` is not set (the
+/// 商丘 notice shows three).
+pub const DEFAULT_BLOCK_SIZE: usize = 3;
+
+impl ReportsConfig {
+    /// The configured indicator list of a report, if any.
+    pub fn selection(&self, kind: ReportKind) -> Option<&Vec<String>> {
+        match kind {
+            ReportKind::Compute => self.compute.as_ref(),
+            ReportKind::Notice => self.notice.as_ref(),
+            ReportKind::Brief => self.brief.as_ref(),
+            ReportKind::Evaluate => self.evaluate.as_ref(),
+        }
+    }
+
+    /// Indicators per block of the ranking table: configured, else [`DEFAULT_BLOCK_SIZE`].
+    pub fn block_size(&self) -> usize {
+        self.block_size.unwrap_or(DEFAULT_BLOCK_SIZE)
+    }
 }
 
 /// `[warning]`.

@@ -31,6 +31,7 @@ pub mod measures;
 pub mod model;
 pub mod pipeline;
 pub mod region;
+pub mod text;
 pub mod validate;
 
 pub use error::{Error, Result};

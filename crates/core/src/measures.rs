@@ -102,10 +102,10 @@ pub fn by_id(id: &str) -> Option<&'static MeasureDef> {
 /// Looks a measure up by its Chinese name (the 汇总 column name), after header
 /// normalisation (full-width brackets, spaces).
 pub fn by_name(name: &str) -> Option<&'static MeasureDef> {
-    let wanted = crate::ingest::normalize_header(name);
+    let wanted = crate::text::normalize_header(name);
     MEASURES
         .iter()
-        .find(|m| crate::ingest::normalize_header(m.name) == wanted)
+        .find(|m| crate::text::normalize_header(m.name) == wanted)
 }
 
 /// Measure values of one unit, by measure id. An absent id is unavailable, not zero.

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::catalog::{Catalog, Comparison, TargetSpec, Threshold};
+use crate::catalog::{Catalog, Comparison, ReportKind, TargetSpec, Threshold};
 use crate::compute::{self, Report, ReportInput, UnitInput, WarningConfig};
+use crate::config::Config;
 use crate::error::Result;
-use crate::ingest::normalize_header;
 use crate::measures::{self, Tally};
 use crate::model::Dataset;
 use crate::region::{Level, RegionId};
+use crate::text::normalize_header;
 
 /// Everything a report needs besides the data, resolved from flags and `gonggu.toml`.
 #[derive(Debug, Clone)]
@@ -34,6 +35,86 @@ pub struct Settings {
     /// `[targets]`: indicator id → threshold replacing the catalog's.
     pub target_overrides: BTreeMap<String, Decimal>,
 }
+
+impl Settings {
+    /// The settings of one report, from `gonggu.toml` and the catalog in use: the
+    /// indicators are `explicit` when given, else the configured list of `kind`, else the
+    /// catalog's; the monitoring line is `monitoring_line` of the config, else the
+    /// catalog's parameter, else the built-in catalog's.
+    ///
+    /// # Errors
+    /// [`crate::Error::Catalog`] when no catalog declares `monitoring_line`.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use gonggu_core::catalog::{Catalog, ReportKind};
+    /// use gonggu_core::config::Config;
+    /// use gonggu_core::pipeline::Settings;
+    /// use gonggu_core::region::Level;
+    /// let config = Config::parse("monitoring_line = 7300", "gonggu.toml").unwrap();
+    /// let catalog = Catalog::builtin().unwrap();
+    /// let as_of = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+    /// let s = Settings::new(Level::Town, as_of, &config, &catalog, ReportKind::Notice, &[]).unwrap();
+    /// assert_eq!(s.monitoring_line, 7300.into());
+    /// assert_eq!(s.selection, catalog.selection(ReportKind::Notice));
+    /// ```
+    pub fn new(
+        level: Level,
+        as_of: NaiveDate,
+        config: &Config,
+        catalog: &Catalog,
+        kind: ReportKind,
+        explicit: &[String],
+    ) -> Result<Settings> {
+        let selection = if explicit.is_empty() {
+            config
+                .reports
+                .selection(kind)
+                .cloned()
+                .unwrap_or_else(|| catalog.selection(kind))
+        } else {
+            explicit.to_vec()
+        };
+        let monitoring_line = match config.monitoring_line {
+            Some(line) => line,
+            None => match catalog.param(MONITORING_LINE) {
+                Some(line) => line,
+                None => Catalog::builtin()?.param(MONITORING_LINE).ok_or_else(|| {
+                    crate::Error::Catalog(format!(
+                        "指标目录 {} 没有声明参数「{MONITORING_LINE}」（防返贫监测收入标准）",
+                        catalog.origin
+                    ))
+                })?,
+            },
+        };
+        let mut warning = WarningConfig::default();
+        if let Some(points) = config.warning.yellow_margin_points {
+            warning.yellow_points = points;
+        }
+        Ok(Settings {
+            level,
+            as_of,
+            region_name: config.region.name.clone(),
+            order: config.region.order.clone(),
+            monitoring_line,
+            selection,
+            warning,
+            target_overrides: config.targets.clone(),
+        })
+    }
+
+    /// The same settings for another period (the previous month's as-of date).
+    pub fn at(&self, as_of: NaiveDate) -> Settings {
+        Settings {
+            as_of,
+            ..self.clone()
+        }
+    }
+}
+
+/// The catalog parameter of the monitoring income line.
+const MONITORING_LINE: &str = "monitoring_line";
 
 /// Builds the report of one period.
 ///
@@ -64,7 +145,7 @@ pub fn build(
         );
     }
     let mut params = catalog.param_defaults();
-    params.insert("monitoring_line".into(), s.monitoring_line);
+    params.insert(MONITORING_LINE.into(), s.monitoring_line);
     let mut report = compute::build_report(ReportInput {
         catalog: &catalog,
         selection: s.selection.clone(),

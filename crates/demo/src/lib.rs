@@ -54,6 +54,10 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+/// The `gonggu.toml` the demo's reports use: the city's name and official order, the
+/// issuing office and document number of its notice (synthetic, no real office).
+pub const CONFIG: &str = include_str!("../templates/gonggu.toml");
+
 pub use rows::{LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
 pub use write::{write_inputs, write_roster_csv};
 

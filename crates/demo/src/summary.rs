@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use gonggu_core::measures::{self, MEASURES, MeasureSource};
 use gonggu_core::model::Dataset;
 use gonggu_core::region::Level;
+use gonggu_core::text::date_zh;
 
 fn err(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Render {
@@ -50,7 +51,7 @@ pub fn summary_workbook(
     let bold = Format::new().set_bold();
     let title = format!(
         "{parent}巩固拓展脱贫攻坚成果指标分量汇总（截至{}）",
-        as_of.format("%Y年%-m月%-d日")
+        date_zh(as_of)
     );
     ws.write_string_with_format(0, 0, &title, &bold)
         .map_err(err)?;

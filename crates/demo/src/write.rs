@@ -10,6 +10,7 @@ use super::names::CITY;
 use super::rows::{self, LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
 use super::{Cell, DemoData, DemoFile, DemoFormat};
 use crate::error::{Error, Result};
+use gonggu_core::text::date_zh;
 
 /// Data rows per roster sheet: an XLSX sheet holds 1,048,576 rows, three of them titles
 /// and header.
@@ -60,10 +61,6 @@ fn properties(data: &DemoData, title: &str) -> Result<DocProperties> {
         .set_creation_datetime(&created))
 }
 
-fn as_of_chinese(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 fn write_cell(
     ws: &mut Worksheet,
     row: u32,
@@ -111,7 +108,7 @@ fn roster_xlsx(data: &DemoData) -> Result<Vec<u8>> {
     let subtitle = format!(
         "导出时间：{} 09:30:00    数据截至：{}",
         exported.format("%Y-%m-%d"),
-        as_of_chinese(data.options.as_of)
+        date_zh(data.options.as_of)
     );
     let (tf, hf) = (title_format(), header_format());
     let last = (ROSTER_HEADER.len() - 1) as u16;
@@ -316,7 +313,7 @@ pub fn write_inputs(data: &DemoData, format: DemoFormat) -> Result<Vec<DemoFile>
     });
     let title = format!(
         "{CITY}脱贫人口小额信贷台账（截至{}）",
-        as_of_chinese(data.options.as_of)
+        date_zh(data.options.as_of)
     );
     files.push(DemoFile {
         name: "小额信贷.xlsx".into(),

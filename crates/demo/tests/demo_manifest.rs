@@ -88,7 +88,7 @@ fn demo_roster_reads_back_to_the_generated_households_and_persons() {
 /// on the demo city (a 汇总 written from the demo's records, then read back).
 #[test]
 fn record_mode_equals_aggregate_mode_on_demo_data() {
-    use gonggu_core::catalog::Catalog;
+    use gonggu_core::catalog::{Catalog, ReportKind};
     use gonggu_core::pipeline::{Settings, build};
     use gonggu_core::region::Level;
     use rust_decimal::Decimal;
@@ -96,7 +96,7 @@ fn record_mode_equals_aggregate_mode_on_demo_data() {
     let (data, dir, inputs) = demo_on_disk(DemoFormat::Xlsx, 3000);
     let ds = read_inputs(&inputs, &ReadOptions::default()).unwrap();
     let catalog = Catalog::builtin().unwrap();
-    let mut selection = catalog.selection("compute");
+    let mut selection = catalog.selection(ReportKind::Compute);
     selection.extend(
         gonggu_core::measures::MEASURES
             .iter()

@@ -12,6 +12,9 @@
 //! 4. [`pdf`] compiles them with the embedded Typst engine, with fonts found on the system or
 //!    in `--font-dir`; a character no font covers is an error, never tofu.
 //!
+//! 5. [`package`] puts them together per command: titles, file names, dates, source notes —
+//!    the named files a command writes.
+//!
 //! Every renderer returns bytes; the caller writes them (atomically). Templates live in this
 //! crate's `templates/` folder, are built into the binary, and can be replaced from a
 //! directory by file name.
@@ -22,6 +25,7 @@
 
 pub mod documents;
 pub mod error;
+pub mod package;
 pub mod pdf;
 pub mod quality;
 pub mod xlsx;

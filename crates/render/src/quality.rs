@@ -18,7 +18,55 @@ use crate::error::{Error, Result};
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::region::{Level, RegionId};
+use gonggu_core::text::date_zh;
 use gonggu_core::validate::{CheckReport, Finding};
+
+/// Findings of one data-quality rule, for the evaluation's data-quality section.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QualityLine {
+    /// Rule code (`ID-CHECKSUM`).
+    pub code: String,
+    /// Rule title in Chinese (`证件号码校验位错误`).
+    pub title: String,
+    /// Severity in Chinese (`错误`, `警告`, `提示`).
+    pub severity: String,
+    /// Number of findings.
+    pub count: u64,
+}
+
+/// What `gonggu check` found, in brief: the evaluation's 数据质量 sheet and section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QualityOverview {
+    /// One line per rule that ran, in the order to show.
+    pub rows: Vec<QualityLine>,
+    /// Rules that were not run, each with the reason (`ID010 …：缺少出生日期`).
+    pub skipped: Vec<String>,
+}
+
+impl QualityOverview {
+    /// The overview of a check: every rule that ran with its count, and the skipped rules
+    /// with the columns they lack.
+    pub fn from_check(report: &CheckReport) -> QualityOverview {
+        QualityOverview {
+            rows: report
+                .rules
+                .iter()
+                .filter(|r| report.ran(&r.code))
+                .map(|r| QualityLine {
+                    code: r.code.clone(),
+                    title: r.title.clone(),
+                    severity: r.severity.label().to_string(),
+                    count: report.count(&r.code) as u64,
+                })
+                .collect(),
+            skipped: report
+                .skipped
+                .iter()
+                .map(|(code, missing)| format!("{code}：缺少{}", missing.join("、")))
+                .collect(),
+        }
+    }
+}
 
 /// Above this many towns, [`quality_workbooks`] writes one workbook per county.
 pub const MAX_TOWNS_PER_WORKBOOK: usize = 200;
@@ -307,7 +355,7 @@ fn build_workbook(
     );
     let fmt = Formats::new();
     let mut names = SheetNames::default();
-    let date = format!("{}年{}月{}日", as_of.year(), as_of.month(), as_of.day());
+    let date = date_zh(as_of);
 
     let summary = wb.add_worksheet();
     let summary_name = names.claim("汇总");

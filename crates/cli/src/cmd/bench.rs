@@ -7,12 +7,12 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use gonggu_core::catalog::Catalog;
+use gonggu_core::catalog::{Catalog, ReportKind};
+use gonggu_core::config::Config;
 use gonggu_core::ingest::{ReadOptions, read_inputs};
 use gonggu_core::pipeline::{self, Settings};
 use gonggu_core::region::Level;
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
-use rust_decimal::Decimal;
 
 use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};
 use crate::common::write_atomic;
@@ -110,16 +110,14 @@ fn measure(what: BenchWhat, roster: &PathBuf) -> Result<ExitCode> {
             let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
             let t2 = Instant::now();
             for level in [Level::County, Level::Town] {
-                let s = Settings {
+                let s = Settings::new(
                     level,
                     as_of,
-                    region_name: None,
-                    order: vec![],
-                    monitoring_line: Decimal::from(7500),
-                    selection: catalog.selection("compute"),
-                    warning: Default::default(),
-                    target_overrides: Default::default(),
-                };
+                    &Config::default(),
+                    &catalog,
+                    ReportKind::Compute,
+                    &[],
+                )?;
                 pipeline::build(&ds, &catalog, &s, None)?;
             }
             let c = t2.elapsed().as_secs_f64();
@@ -131,7 +129,11 @@ fn measure(what: BenchWhat, roster: &PathBuf) -> Result<ExitCode> {
         }
         BenchWhat::Check => {
             let t2 = Instant::now();
-            let n = crate::cmd::check::bench_checks(&ds)?;
+            let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
+            let params = gonggu_core::validate::CheckParams::defaults(as_of)?;
+            let n = gonggu_core::validate::run_checks(&ds, &params)?
+                .findings
+                .len();
             let c = t2.elapsed().as_secs_f64();
             report.push_str(&format!(
                 "\ncheck: {n} findings in {c:.2} s; read + check {:.2} s = {:.0} rows/s",

@@ -1,32 +1,32 @@
 //! `gonggu brief`: the 1–2 page leadership briefing (PDF).
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use gonggu_core::region::Level;
-use gonggu_render::documents;
+use anyhow::Result;
+use gonggu_core::catalog::ReportKind;
+use gonggu_render::package::{self, PdfOptions};
 
 use crate::args::BriefArgs;
-use crate::common::{Outputs, document_meta, font_roles, load_fonts, prepare, table_title};
+use crate::common::Outputs;
+use crate::resolve::{self, ReportPlan};
 
 pub fn run(a: &BriefArgs) -> Result<ExitCode> {
-    let level: Level = a.level.into();
-    if level == Level::Village {
-        bail!("简报按县（--level county）或乡镇（--level town）比较");
-    }
-    let p = prepare(&a.common, level, "brief", &[])?;
-    let title = table_title(&p.config, &p.report.parent);
-    let fonts = load_fonts(&a.pdf.font_dir, &p.config)?;
-    let roles = font_roles(&p.config).resolve(&fonts);
-    let meta = document_meta(&p.config, &p.report, &title);
-    let bundle = documents::brief_bundle(&p.report, &meta, &roles)?;
-    let pdf = documents::render_bundle(&bundle, p.report.as_of, &fonts)?;
+    let level = resolve::document_level(a.level, "简报")?;
+    let plan = ReportPlan::new(&a.common, level, ReportKind::Brief, &[])?;
+    let p = plan.prepare()?;
+    let fonts = resolve::fonts(&plan.config, &a.pdf.fonts)?;
+    let pdf = PdfOptions {
+        fonts: &fonts,
+        emit_typst: a.pdf.emit_typst,
+    };
+    let (dir, name) = match (a.out.parent(), a.out.file_name()) {
+        (Some(dir), Some(name)) => (dir, Path::new(name)),
+        _ => (Path::new(""), a.out.as_path()),
+    };
+    let files = package::brief(&p.report, &plan.config, pdf, name)?;
     let mut out = Outputs::default();
-    out.add(a.out.clone(), pdf.bytes);
-    if a.pdf.emit_typst {
-        let dir = a.out.with_extension("typst");
-        crate::cmd::emit_typst(&mut out, &dir, &bundle);
-    }
-    out.write(&a.common.inputs)?;
+    out.add_package(dir, files);
+    out.write(&plan.reads())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,40 +11,25 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
-use chrono::NaiveDate;
+use anyhow::{Context, Result};
+use gonggu_core::catalog::{Catalog, ReportKind};
+use gonggu_core::compute::Report;
 use gonggu_core::config::Config;
+use gonggu_core::mask::Pii;
+use gonggu_core::model::Dataset;
+use gonggu_core::pipeline::{self, Settings};
 use gonggu_core::region::Level;
+use gonggu_core::text::end_of_previous_month;
+use gonggu_core::validate::{self, CheckParams};
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
-use rust_decimal::Decimal;
+use gonggu_render::package::{self, IndicatorFormat, PdfOptions};
 
-use crate::args::{
-    BriefArgs, CheckArgs, CommonArgs, ComputeArgs, DemoArgs, DemoFormatArg, EvaluateArgs,
-    FormatArg, LevelArg, NoticeArgs, PdfArgs,
-};
-use crate::common::{load_fonts, note, write_atomic};
+use crate::args::{DemoArgs, DemoFormatArg};
+use crate::common::{Outputs, note, read_dataset, write_atomic};
+use crate::resolve;
 
-const AS_OF: &str = "2021-11-30";
-
-const CONFIG: &str = r#"# gonggu demo 使用的配置（示例数据，非真实单位）
-as_of = "2021-11-30"
-monitoring_line = 7500
-
-[region]
-name = "商丘市"
-order = ["永城市", "夏邑县", "虞城县", "示范区", "梁园区", "睢阳区", "宁陵县", "柘城县", "睢县", "民权县"]
-
-[document]
-issuing_office = "商丘市巩固拓展脱贫攻坚成果领导小组办公室"
-document_number = "商巩固办〔2021〕45号"
-recipients = ["各县（市、区）巩固拓展脱贫攻坚成果领导小组办公室"]
-issue_date = "2021-12-11"
-cc = ["市委办公室", "市政府办公室"]
-printer = "商丘市巩固拓展脱贫攻坚成果领导小组办公室"
-
-[reports]
-block_size = 3
-"#;
+/// The demo's reports rank counties.
+const LEVEL: Level = Level::County;
 
 fn write_inputs(data: &demo::DemoData, format: DemoFormat, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
@@ -58,21 +43,46 @@ fn write_inputs(data: &demo::DemoData, format: DemoFormat, dir: &Path) -> Result
     Ok(written)
 }
 
-fn common(inputs: &[PathBuf], previous: &[PathBuf], config: &Path) -> CommonArgs {
-    CommonArgs {
-        inputs: inputs.to_vec(),
-        as_of: Some(AS_OF.into()),
-        previous: previous.to_vec(),
-        previous_as_of: None,
-        config: Some(config.to_path_buf()),
-        catalog: None,
-        strict: false,
-        reveal_pii: false,
+/// This month's and last month's data, and how reports are built from them.
+struct Month<'a> {
+    config: &'a Config,
+    catalog: &'a Catalog,
+    dataset: Dataset,
+    previous: Dataset,
+}
+
+impl Month<'_> {
+    fn settings(&self, kind: ReportKind) -> Result<Settings> {
+        let as_of = self.config.as_of_date().context("示例配置缺少 as_of")?;
+        Ok(Settings::new(
+            LEVEL,
+            as_of,
+            self.config,
+            self.catalog,
+            kind,
+            &[],
+        )?)
+    }
+
+    /// The report of `kind`, compared with last month when `compare`.
+    fn report(&self, kind: ReportKind, compare: bool) -> Result<Report> {
+        let s = self.settings(kind)?;
+        let previous = if compare {
+            let at = s.at(end_of_previous_month(s.as_of));
+            Some(pipeline::build(&self.previous, self.catalog, &at, None)?)
+        } else {
+            None
+        };
+        Ok(pipeline::build(
+            &self.dataset,
+            self.catalog,
+            &s,
+            previous.as_ref(),
+        )?)
     }
 }
 
 pub fn run(a: &DemoArgs) -> Result<ExitCode> {
-    let as_of = NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
     let format = match a.format {
         DemoFormatArg::Xlsx => DemoFormat::Xlsx,
         DemoFormatArg::Csv => DemoFormat::Csv,
@@ -81,8 +91,9 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let prev_dir = a.out.join("上月输入");
     let out_dir = a.out.join("输出");
     let config_path = a.out.join("gonggu.toml");
-    write_atomic(&config_path, CONFIG.as_bytes())?;
-    let config = Config::parse(CONFIG, "gonggu.toml")?;
+    let config = Config::parse(demo::CONFIG, "gonggu.toml")?;
+    let as_of = config.as_of_date().context("示例配置缺少 as_of")?;
+    write_atomic(&config_path, demo::CONFIG.as_bytes())?;
 
     eprintln!("正在生成示例数据（{} 户）……", a.households);
     let opts = DemoOptions {
@@ -98,75 +109,78 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     // spending and loans.
     let previous = write_inputs(&data.previous_month(), format, &prev_dir)?;
 
+    let catalog = Catalog::builtin()?;
+    let month = Month {
+        config: &config,
+        catalog: &catalog,
+        dataset: read_dataset(&inputs, &config, false)?,
+        previous: read_dataset(&previous, &config, false)?,
+    };
+    let ds = &month.dataset;
+
     // A 汇总 of this month's figures, as a county would report them upward.
-    let ds = crate::common::read_dataset(&inputs, &config, false)?;
-    let summary = gonggu_demo::summary::summary_workbook(
-        &ds,
-        Level::County,
-        as_of,
-        config.monitoring_line.unwrap_or(Decimal::from(7500)),
-        "商丘市",
-    )?;
+    let parent = config.region.name.as_deref().unwrap_or("合计");
+    let line = month.settings(ReportKind::Compute)?.monitoring_line;
+    let summary = demo::summary::summary_workbook(ds, LEVEL, as_of, line, parent)?;
     write_atomic(&this_dir.join("汇总（由明细生成）.xlsx"), &summary)?;
 
-    let c = |prev: &[PathBuf]| common(&inputs, prev, &config_path);
-    super::compute::run(&ComputeArgs {
-        common: c(&previous),
-        level: LevelArg::County,
-        format: FormatArg::Json,
-        out: Some(out_dir.join("指标（县级）.json")),
-        indicators: vec![],
-    })?;
-    super::check::run(&CheckArgs {
-        inputs: inputs.clone(),
-        out: Some(out_dir.join("数据质量核查清单.xlsx")),
-        list_rules: false,
-        as_of: Some(AS_OF.into()),
-        config: Some(config_path.clone()),
-        strict: false,
-        reveal_pii: false,
-    })?;
+    let mut out = Outputs::default();
+    let compute = month.report(ReportKind::Compute, true)?;
+    for n in &compute.notes {
+        note(n);
+    }
+    out.add(
+        out_dir.join("指标（县级）.json"),
+        package::indicators(&compute, IndicatorFormat::Json)?,
+    );
 
-    let fonts = load_fonts(&a.font_dir, &config)?;
+    let params = CheckParams::defaults(as_of)?.with_config(&config);
+    let check = validate::run_checks(ds, &params)?;
+    for line in validate::summary_lines(&check) {
+        println!("{line}");
+    }
+    println!("共发现 {} 条疑似问题，请核实。", check.findings.len());
+    let lists = Path::new("数据质量核查清单.xlsx");
+    out.add_package(
+        &out_dir,
+        package::check_lists(ds, &check, Pii::Masked, lists)?,
+    );
+
+    let mut reads = inputs.clone();
+    reads.extend(previous.iter().cloned());
+    let fonts = resolve::fonts(&config, &a.fonts)?;
     if !fonts.has_cjk() {
         note(
             "没有找到中文字体，PDF 未生成。请安装中文字体后重新运行：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk；或用 --font-dir 指定字体目录。",
         );
-        super::compute::run(&ComputeArgs {
-            common: c(&previous),
-            level: LevelArg::County,
-            format: FormatArg::Xlsx,
-            out: Some(out_dir.join("指标（县级）.xlsx")),
-            indicators: vec![],
-        })?;
+        out.add(
+            out_dir.join("指标（县级）.xlsx"),
+            package::indicators(&compute, IndicatorFormat::Xlsx)?,
+        );
+        out.write(&reads)?;
         return Ok(ExitCode::from(crate::EXIT_ERROR));
     }
-    let pdf = || PdfArgs {
-        font_dir: a.font_dir.clone(),
-        emit_typst: false,
+    let pdf = |emit_typst| PdfOptions {
+        fonts: &fonts,
+        emit_typst,
     };
-    super::notice::run(&NoticeArgs {
-        common: c(&previous),
-        level: LevelArg::County,
-        out: out_dir.clone(),
-        charts: true,
-        pdf: PdfArgs {
-            font_dir: a.font_dir.clone(),
-            emit_typst: true,
-        },
-    })?;
-    super::brief::run(&BriefArgs {
-        common: c(&previous),
-        level: LevelArg::County,
-        out: out_dir.join("商丘市2021年11月领导简报.pdf"),
-        pdf: pdf(),
-    })?;
-    super::evaluate::run(&EvaluateArgs {
-        common: c(&[]),
-        level: LevelArg::County,
-        out: out_dir.clone(),
-        pdf: pdf(),
-    })?;
+    let notice = month.report(ReportKind::Notice, true)?;
+    out.add_package(
+        &out_dir,
+        package::notice(&notice, ds, &config, pdf(true), true)?,
+    );
+    let brief = month.report(ReportKind::Brief, true)?;
+    let brief_name = package::brief_file_name(&brief);
+    out.add_package(
+        &out_dir,
+        package::brief(&brief, &config, pdf(false), Path::new(&brief_name))?,
+    );
+    let evaluation = month.report(ReportKind::Evaluate, false)?;
+    out.add_package(
+        &out_dir,
+        package::evaluation(&evaluation, ds, Some(&check), &config, pdf(false))?,
+    );
+    out.write(&reads)?;
     eprintln!(
         "示例完成：输入在 {}，报告在 {}。",
         this_dir.display(),

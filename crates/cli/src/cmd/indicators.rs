@@ -6,11 +6,11 @@ use anyhow::Result;
 use gonggu_core::measures;
 
 use crate::args::IndicatorsArgs;
-use crate::common::{load_catalog, load_config};
+use crate::resolve;
 
 pub fn run(a: &IndicatorsArgs) -> Result<ExitCode> {
-    let config = load_config(None)?;
-    let catalog = load_catalog(a.catalog.as_deref(), &config)?;
+    let config = resolve::config(None)?.config;
+    let (catalog, _) = resolve::catalog(a.catalog.as_deref(), &config)?;
     let params = catalog.params.clone();
     println!("指标目录（{}）", catalog.origin);
     println!();

@@ -30,19 +30,3 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Bench(a) => bench::run(&a),
     }
 }
-
-/// Queues the Typst source and its data (and library files) of a PDF under `dir`, so a user
-/// can edit and recompile with `typst compile --root DIR DIR/<main>`.
-fn emit_typst(
-    out: &mut crate::common::Outputs,
-    dir: &std::path::Path,
-    bundle: &gonggu_render::documents::TypstBundle,
-) {
-    out.add(
-        dir.join(&bundle.main_name),
-        bundle.main.clone().into_bytes(),
-    );
-    for (path, bytes) in &bundle.files {
-        out.add(dir.join(path.trim_start_matches('/')), bytes.clone());
-    }
-}

@@ -2,46 +2,26 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use gonggu_core::region::Level;
-use gonggu_render::documents;
-use gonggu_render::xlsx::{WorkbookOptions, ranking_workbook};
+use anyhow::Result;
+use gonggu_core::catalog::ReportKind;
+use gonggu_render::package::{self, PdfOptions};
 
 use crate::args::NoticeArgs;
-use crate::common::{
-    Outputs, document_meta, font_roles, load_fonts, period_prefix, prepare, source_note,
-    table_title,
-};
+use crate::common::Outputs;
+use crate::resolve::{self, ReportPlan};
 
 pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
-    let level: Level = a.level.into();
-    if level == Level::Village {
-        bail!(
-            "通报按县（--level county）或乡镇（--level town）排名；村级请用 gonggu compute --level village"
-        );
-    }
-    let p = prepare(&a.common, level, "notice", &[])?;
-    let title = table_title(&p.config, &p.report.parent);
-    let wopts = WorkbookOptions {
-        title: title.clone(),
-        block_size: p.config.reports.block_size.unwrap_or(3),
-        charts: a.charts,
-        source_note: source_note(&p.dataset, p.report.as_of),
-        notes: Vec::new(),
+    let level = resolve::document_level(a.level, "通报")?;
+    let plan = ReportPlan::new(&a.common, level, ReportKind::Notice, &[])?;
+    let p = plan.prepare()?;
+    let fonts = resolve::fonts(&plan.config, &a.pdf.fonts)?;
+    let pdf = PdfOptions {
+        fonts: &fonts,
+        emit_typst: a.pdf.emit_typst,
     };
-    let xlsx = ranking_workbook(&p.report, &wopts)?;
-    let fonts = load_fonts(&a.pdf.font_dir, &p.config)?;
-    let roles = font_roles(&p.config).resolve(&fonts);
-    let meta = document_meta(&p.config, &p.report, &title);
-    let bundle = documents::notice_bundle(&p.report, &meta, &roles)?;
-    let pdf = documents::render_bundle(&bundle, meta.issue_date, &fonts)?;
-    let prefix = period_prefix(&p.report);
+    let files = package::notice(&p.report, &p.dataset, &plan.config, pdf, a.charts)?;
     let mut out = Outputs::default();
-    out.add(a.out.join(format!("{prefix}主要指标通报表.xlsx")), xlsx);
-    out.add(a.out.join(format!("{prefix}主要指标通报.pdf")), pdf.bytes);
-    if a.pdf.emit_typst {
-        crate::cmd::emit_typst(&mut out, &a.out.join("typst-通报"), &bundle);
-    }
-    out.write(&a.common.inputs)?;
+    out.add_package(&a.out, files);
+    out.write(&plan.reads())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -107,8 +107,61 @@ pub struct Cell {
     pub rank_move: Option<String>,
 }
 
+/// Where a cell stands against its target: the one reading every renderer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetStatus {
+    /// The rounded value meets the target (达标).
+    Met,
+    /// The rounded value misses the target (未达标).
+    NotMet,
+    /// A target applies but there is no value to judge (无数据: a zero denominator).
+    NoValue,
+    /// No target applies (—).
+    NoTarget,
+}
+
+impl Default for Cell {
+    fn default() -> Cell {
+        Cell::empty()
+    }
+}
+
+impl TargetStatus {
+    /// `达标` / `未达标` / `无数据` / `—`.
+    pub fn label(self) -> &'static str {
+        match self {
+            TargetStatus::Met => "达标",
+            TargetStatus::NotMet => "未达标",
+            TargetStatus::NoValue => "无数据",
+            TargetStatus::NoTarget => DASH,
+        }
+    }
+}
+
 impl Cell {
-    fn empty() -> Cell {
+    /// The cell against its target.
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::compute::{Cell, TargetStatus};
+    /// let mut c = Cell::default();
+    /// assert_eq!(c.target_status(), TargetStatus::NoTarget);
+    /// c.target = Some(1.into());
+    /// assert_eq!(c.target_status(), TargetStatus::NoValue);
+    /// c.target_met = Some(false);
+    /// assert_eq!(c.target_status().label(), "未达标");
+    /// ```
+    pub fn target_status(&self) -> TargetStatus {
+        match (self.target_met, self.target) {
+            (Some(true), _) => TargetStatus::Met,
+            (Some(false), _) => TargetStatus::NotMet,
+            (None, Some(_)) => TargetStatus::NoValue,
+            (None, None) => TargetStatus::NoTarget,
+        }
+    }
+
+    /// A cell without any value (`—`).
+    pub fn empty() -> Cell {
         Cell {
             value: None,
             numerator: None,
@@ -175,6 +228,10 @@ pub struct Report {
     /// Parameter values used (`monitoring_line`).
     #[serde(skip)]
     pub params: BTreeMap<String, Decimal>,
+    /// The parameters' Chinese names, from the catalog in use (`monitoring_line` →
+    /// `防返贫监测收入标准`), so targets are described in the user's words.
+    #[serde(skip)]
+    pub param_names: BTreeMap<String, String>,
 }
 
 impl Report {
@@ -550,6 +607,11 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
         notes,
         previous_as_of: previous.map(|p| p.as_of),
         params,
+        param_names: catalog
+            .params
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
     })
 }
 

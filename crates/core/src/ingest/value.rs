@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::source::{Cell, CellKind};
@@ -127,15 +127,6 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(adjusted))
 }
 
-fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
-}
-
 fn ymd(year: i64, month: i64, day: Option<i64>) -> Option<NaiveDate> {
     if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) {
         return None;
@@ -143,7 +134,7 @@ fn ymd(year: i64, month: i64, day: Option<i64>) -> Option<NaiveDate> {
     let (year, month) = (year as i32, month as u32);
     match day {
         Some(d) => NaiveDate::from_ymd_opt(year, month, u32::try_from(d).ok()?),
-        None => last_day_of_month(year, month),
+        None => crate::text::last_day_of_month(year, month),
     }
 }
 
@@ -251,15 +242,6 @@ pub fn parse_year(cell: &Cell) -> Result<Option<i32>, Unparseable> {
     } else {
         Err(Unparseable)
     }
-}
-
-/// Whole years between `birth` and `on` (the age on that date).
-pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    age
 }
 
 #[cfg(test)]

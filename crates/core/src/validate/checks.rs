@@ -6,12 +6,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::Months;
 use rust_decimal::Decimal;
 
-use crate::ingest::value::age_on;
 use crate::model::{
     Dataset, EliminationMethod, Health, HouseholdType, LaborSkill, Measure, MonitorCategory,
     Person, Risk, RowRef, SchoolStage, TableKind, WorkPlace,
 };
 use crate::region::RegionId;
+use crate::text::age_on;
 
 use super::idcard::{IdProblem, id_number_problem};
 use super::{CheckParams, Finding};

@@ -7,13 +7,14 @@
 //! template writer uses (`{{ indicators[0].total }}`), listed in
 //! `crates/render/templates/prose/README.md`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use serde::Serialize;
 
-use super::QualityLine;
+use crate::quality::QualityLine;
 use gonggu_core::catalog::{Comparison, Direction, Indicator, Threshold};
 use gonggu_core::compute::{Cell, DASH, Report, Row, Warning, format_change, format_value};
 use gonggu_core::region::Level;
+use gonggu_core::text::date_zh;
 
 /// Rank moves of at least this many places are reported as 进位 / 退位.
 pub(crate) const NOTABLE_MOVE: u32 = 2;
@@ -226,11 +227,6 @@ pub(crate) struct RegionStatus {
     pub no_value: usize,
     /// Short names of the indicators missed.
     pub unmet_names: Vec<String>,
-}
-
-/// `2021年11月30日`.
-pub(crate) fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// The unit word with full-width brackets, for running text.
@@ -540,16 +536,16 @@ pub(crate) fn prose_context(
         unit_name: unit_name(report.level),
         unit_word: report.level.unit_word(),
         unit_count: report.rows.len(),
-        as_of: cn_date(as_of),
+        as_of: date_zh(as_of),
         as_of_md: format!("{}月{}日", as_of.month(), as_of.day()),
         period: format!("{}年{}月", as_of.year(), as_of.month()),
         year: as_of.year(),
         month: as_of.month(),
-        issue_date: cn_date(meta.issue_date),
+        issue_date: date_zh(meta.issue_date),
         issuing_office: meta.issuing_office.clone(),
         table_title: super::table_title(report, meta),
         has_previous: report.previous_as_of.is_some(),
-        previous_as_of: report.previous_as_of.map(cn_date),
+        previous_as_of: report.previous_as_of.map(date_zh),
         indicator_count: indicators.len(),
         ranked_count: indicators.iter().filter(|f| f.ranked).count(),
         target_count: indicators.iter().filter(|f| f.target.is_some()).count(),

@@ -57,13 +57,14 @@ mod tables;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
 use crate::pdf::{self, Fonts, PdfJob, RenderedPdf, ResolvedRoles};
-use facts::{ProseContext, cn_date};
+use crate::quality::QualityLine;
+use facts::ProseContext;
 use gonggu_core::compute::Report;
+use gonggu_core::text::date_zh;
 use prose::{Prose, ProseBlock};
 
 /// Built-in Typst layouts of the documents, by file name.
@@ -107,19 +108,6 @@ pub struct DocumentMeta {
     pub block_size: usize,
     /// Directory whose files replace built-in templates: `prose/*.j2`, `typst/*.typ`.
     pub templates_dir: Option<PathBuf>,
-}
-
-/// Findings of one data-quality rule, for the evaluation's data-quality section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QualityLine {
-    /// Rule code (`ID-CHECKSUM`).
-    pub code: String,
-    /// Rule title in Chinese (`证件号码校验位错误`).
-    pub title: String,
-    /// Severity in Chinese (`错误`, `警告`, `提示`).
-    pub severity: String,
-    /// Number of findings.
-    pub count: u64,
 }
 
 /// What Typst compiles for one document; `--emit-typst` writes it out.
@@ -189,10 +177,10 @@ fn doc_keys(meta: &DocumentMeta, title: &str) -> Value {
         "title": title,
         "recipients": if recipients.is_empty() { Value::Null } else { Value::from(format!("{}：", recipients.join("，"))) },
         "signature": non_empty(or_office(&meta.signature, meta)),
-        "date": cn_date(meta.issue_date),
+        "date": date_zh(meta.issue_date),
         "cc": if cc.is_empty() { Value::Null } else { Value::from(format!("{}。", cc.join("，"))) },
         "printed_by": non_empty(or_office(&meta.printer, meta)),
-        "printed_on": cn_date(meta.issue_date),
+        "printed_on": date_zh(meta.issue_date),
     })
 }
 
@@ -350,7 +338,7 @@ pub fn brief_bundle(
     });
     let byline: Vec<String> = [
         meta.issuing_office.trim().to_owned(),
-        cn_date(meta.issue_date),
+        date_zh(meta.issue_date),
     ]
     .into_iter()
     .filter(|s| !s.is_empty())
@@ -409,7 +397,7 @@ pub fn evaluation_bundle(
             "title": title,
             "subtitle": format!("（{}）", tables::as_of_note(report)),
             "signature": non_empty(or_office(&meta.signature, meta)),
-            "date": cn_date(meta.issue_date),
+            "date": date_zh(meta.issue_date),
         },
         "body": body,
     });

@@ -6,9 +6,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
 use super::DocumentMeta;
-use super::facts::{IndicatorFacts, ProseContext, cn_date, is_ranked, short_name, target_text};
+use super::facts::{IndicatorFacts, ProseContext, is_ranked, short_name, target_text};
 use gonggu_core::catalog::Indicator;
-use gonggu_core::compute::{Cell, DASH, Report, format_change};
+use gonggu_core::compute::{Cell, DASH, Report, TargetStatus, format_change};
+use gonggu_core::text::date_zh;
 
 /// A table with at most this many body rows is kept on one page.
 const KEEP_TOGETHER_ROWS: usize = 18;
@@ -99,14 +100,14 @@ fn ranking_columns(ind: &Indicator, with_previous: bool) -> Vec<(&'static str, f
 
 /// `数据截至2021年11月30日`.
 pub(crate) fn as_of_note(report: &Report) -> String {
-    format!("数据截至{}", cn_date(report.as_of))
+    format!("数据截至{}", date_zh(report.as_of))
 }
 
 /// `数据截至2021年11月30日` (and the period compared with).
 pub(crate) fn date_note(report: &Report) -> String {
     match report.previous_as_of {
-        Some(p) => format!("数据截至{}（与{}比较）", cn_date(report.as_of), cn_date(p)),
-        None => format!("数据截至{}", cn_date(report.as_of)),
+        Some(p) => format!("数据截至{}（与{}比较）", date_zh(report.as_of), date_zh(p)),
+        None => format!("数据截至{}", date_zh(report.as_of)),
     }
 }
 
@@ -207,13 +208,11 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
         .collect()
 }
 
-/// `达标` / `未达标` / `—` with the cell's warning colour.
+/// `达标` / `未达标` / `无数据` / `—` with the cell's warning colour.
 fn status_cell(c: Option<&Cell>) -> Value {
-    let text = match c.and_then(|c| c.target_met) {
-        Some(true) => "达标",
-        Some(false) => "未达标",
-        None => DASH,
-    };
+    let text = c
+        .map_or(TargetStatus::NoTarget, Cell::target_status)
+        .label();
     json!({ "text": text, "warning": warning_of(c) })
 }
 

@@ -23,12 +23,14 @@ mod ranking;
 mod sheets;
 mod style;
 mod table;
+mod targets;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use chrono::Datelike;
 
 use crate::error::{Error, Result};
+use crate::quality::QualityOverview;
 use gonggu_core::compute::Report;
 
 /// How the ranking and evaluation workbooks are titled, split and annotated.
@@ -60,16 +62,6 @@ impl Default for WorkbookOptions {
             notes: Vec::new(),
         }
     }
-}
-
-/// Data-quality findings summarised for the evaluation workbook (sheet `数据质量`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QualitySummary {
-    /// Per rule: code (`ID001`), title (`证件号码校验位错误`), severity (`错误`/`警告`/`提示`)
-    /// and the number of findings, in the order to show.
-    pub rows: Vec<(String, String, String, u64)>,
-    /// Rules that were not run, each with the reason (`ID010 …：缺少列「出生日期」`).
-    pub skipped: Vec<String>,
 }
 
 /// The ranking workbook (通报表) of a report: sheets `通报表`, `计算明细`, `指标说明` and,
@@ -149,10 +141,10 @@ fn build_ranking(
 ///
 /// # Examples
 /// See [`ranking_workbook`] for building a report; then
-/// `evaluation_workbook(&report, Some(&QualitySummary::default()), &WorkbookOptions::default())`.
+/// `evaluation_workbook(&report, Some(&QualityOverview::default()), &WorkbookOptions::default())`.
 pub fn evaluation_workbook(
     report: &Report,
-    quality: Option<&QualitySummary>,
+    quality: Option<&QualityOverview>,
     opts: &WorkbookOptions,
 ) -> Result<Vec<u8>> {
     const WHAT: &str = "后评估表";
@@ -169,7 +161,7 @@ pub fn evaluation_workbook(
 fn build_evaluation(
     wb: &mut Workbook,
     report: &Report,
-    quality: Option<&QualitySummary>,
+    quality: Option<&QualityOverview>,
     opts: &WorkbookOptions,
     title: &str,
 ) -> Result<(), XlsxError> {

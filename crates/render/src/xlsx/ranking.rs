@@ -7,15 +7,11 @@ use super::style::{self, DATE_HEIGHT, ROW_HEIGHT, TITLE_HEIGHT};
 use super::table::{self, Group, Heads};
 use gonggu_core::catalog::Indicator;
 use gonggu_core::compute::{Report, Row};
+use gonggu_core::text::date_zh;
 
 /// `截至2021年11月30日`.
 pub(super) fn as_of_line(report: &Report) -> String {
-    format!("截至{}", cn_date(report.as_of))
-}
-
-/// `2021年11月30日`.
-pub(super) fn cn_date(d: chrono::NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
+    format!("截至{}", date_zh(report.as_of))
 }
 
 /// Writes a merged line across columns `0..=last` (or a single cell).
@@ -68,7 +64,7 @@ fn notice_notes(report: &Report, opts: &WorkbookOptions) -> Vec<String> {
         report.total.region,
         report.level.unit_word()
     )];
-    let targets = super::sheets::target_descriptions(report);
+    let targets = super::targets::target_descriptions(report);
     if !targets.is_empty() {
         out.push(format!(
             "目标：{}。浅红色底纹为未达到目标，浅黄色底纹为已达标但接近目标线。",
@@ -78,7 +74,7 @@ fn notice_notes(report: &Report, opts: &WorkbookOptions) -> Vec<String> {
     if let Some(prev) = report.previous_as_of {
         out.push(format!(
             "“较上期”为与{}数据相比的变化，百分比指标以个百分点计；排名变化中“↑”为名次上升（进位），“↓”为名次下降（退位）。",
-            cn_date(prev)
+            date_zh(prev)
         ));
     }
     let source = opts.source_note.trim();

@@ -6,13 +6,15 @@ use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFont, ChartType, ColNum, RowNum, Worksheet, XlsxError,
 };
 
-use super::QualitySummary;
-use super::ranking::{as_of_line, cn_date, footnotes, merged_line};
+use super::ranking::{as_of_line, footnotes, merged_line};
 use super::style::{self, DATE_HEIGHT, ROW_HEIGHT, TITLE_HEIGHT};
 use super::table::{self, Part};
-use gonggu_core::catalog::{Catalog, Direction, Indicator, Param};
-use gonggu_core::compute::{Cell, DASH, Report, Row};
+use super::targets::{describe_target, params};
+use crate::quality::QualityOverview;
+use gonggu_core::catalog::{Direction, Indicator};
+use gonggu_core::compute::{Cell, DASH, Report, Row, TargetStatus};
 use gonggu_core::measures;
+use gonggu_core::text::date_zh;
 
 /// Regions in official order, then the total (flagged).
 fn all_rows(report: &Report) -> impl Iterator<Item = (&Row, bool)> {
@@ -36,50 +38,10 @@ fn measure_definition(id: &str) -> String {
     }
 }
 
-/// The run's parameters with their Chinese names (from the built-in catalog), for
-/// [`gonggu_core::catalog::TargetSpec::describe`].
-fn params(report: &Report) -> Vec<Param> {
-    let named = Catalog::builtin().map(|c| c.params).unwrap_or_default();
-    report
-        .params
-        .iter()
-        .map(|(id, v)| Param {
-            id: id.clone(),
-            name: named
-                .iter()
-                .find(|p| &p.id == id)
-                .map_or_else(|| id.clone(), |p| p.name.clone()),
-            default: *v,
-        })
-        .collect()
-}
-
-/// The target of an indicator in words (`≥60.0%`), `None` without a target.
-fn describe_target(ind: &Indicator, params: &[Param]) -> Option<String> {
-    ind.target.as_ref().map(|t| t.describe(ind, params))
-}
-
-/// `名称≥60.0%` for every shown indicator with a target.
-pub(super) fn target_descriptions(report: &Report) -> Vec<String> {
-    let params = params(report);
-    report
-        .indicators
-        .iter()
-        .filter_map(|ind| describe_target(ind, &params).map(|t| format!("{}{t}", ind.name)))
-        .collect()
-}
-
 /// `达标` / `未达标` / `无数据` (target set, no value) / `—` (no target).
 fn status(cell: Option<&Cell>) -> &'static str {
-    match cell {
-        Some(c) => match (c.target_met, c.target, c.value) {
-            (Some(true), _, _) => "达标",
-            (Some(false), _, _) => "未达标",
-            (None, Some(_), None) => "无数据",
-            _ => DASH,
-        },
-        None => DASH,
-    }
+    cell.map_or(TargetStatus::NoTarget, Cell::target_status)
+        .label()
 }
 
 /// A number (with a format) or `—`.
@@ -248,7 +210,7 @@ pub(super) fn write_definitions(ws: &mut Worksheet, report: &Report) -> Result<(
     let params = params(report);
     let left = style::text_left();
     let text = style::text(false);
-    let as_of = cn_date(report.as_of);
+    let as_of = date_zh(report.as_of);
     for ind in &report.indicators {
         let formula = if ind.formula.trim().is_empty() {
             match &ind.denominator {
@@ -302,7 +264,7 @@ pub(super) fn write_definitions(ws: &mut Worksheet, report: &Report) -> Result<(
     }
     let mut notes = vec![format!("统计截止日期：{as_of}。")];
     if let Some(prev) = report.previous_as_of {
-        notes.push(format!("比较期：{}。", cn_date(prev)));
+        notes.push(format!("比较期：{}。", date_zh(prev)));
     }
     notes.push(
         "比例类指标按分子合计 ÷ 分母合计计算，四舍五入到所示小数位；分母为0时不计算（显示“—”）。"
@@ -513,18 +475,16 @@ pub(super) fn write_summary(ws: &mut Worksheet, report: &Report) -> Result<(), X
             let Some(cell) = row.cell(&ind.id) else {
                 continue;
             };
-            if cell.target.is_none() {
-                continue;
-            }
-            assessed += 1;
-            match cell.target_met {
-                Some(true) => met += 1,
-                Some(false) => {
+            match cell.target_status() {
+                TargetStatus::NoTarget => continue,
+                TargetStatus::Met => met += 1,
+                TargetStatus::NotMet => {
                     missed += 1;
                     names.push(ind.name.as_str());
                 }
-                None => nodata += 1,
+                TargetStatus::NoValue => nodata += 1,
             }
+            assessed += 1;
         }
         let number = style::number("0", total, None);
         ws.set_row_height(r, ROW_HEIGHT)?;
@@ -565,7 +525,7 @@ pub(super) fn write_summary(ws: &mut Worksheet, report: &Report) -> Result<(), X
 pub(super) fn write_quality(
     ws: &mut Worksheet,
     report: &Report,
-    quality: &QualitySummary,
+    quality: &QualityOverview,
 ) -> Result<(), XlsxError> {
     let heads: [(&str, f64); 4] = [
         ("规则编号", 12.0),
@@ -579,7 +539,8 @@ pub(super) fn write_quality(
     let text = style::text(false);
     let left = style::text_left();
     let count = style::number("0", false, None);
-    for (code, title, severity, n) in &quality.rows {
+    for line in &quality.rows {
+        let (code, title, severity) = (&line.code, &line.title, &line.severity);
         ws.set_row_height(
             r,
             ROW_HEIGHT.max(style::lines_in(title, 50.0) as f64 * style::LINE_HEIGHT + 6.0),
@@ -587,7 +548,7 @@ pub(super) fn write_quality(
         ws.write_string_with_format(r, 0, code, &text)?;
         ws.write_string_with_format(r, 1, title, &left)?;
         ws.write_string_with_format(r, 2, severity, &text)?;
-        ws.write_number_with_format(r, 3, *n as f64, &count)?;
+        ws.write_number_with_format(r, 3, line.count as f64, &count)?;
         r += 1;
     }
     if quality.rows.is_empty() {
@@ -595,7 +556,7 @@ pub(super) fn write_quality(
         ws.write_number_with_format(r, 3, 0, &count)?;
         r += 1;
     }
-    let sum: u64 = quality.rows.iter().map(|x| x.3).sum();
+    let sum: u64 = quality.rows.iter().map(|x| x.count).sum();
     ws.merge_range(r, 0, r, 2, "合计", &style::text(true))?;
     ws.write_number_with_format(r, 3, sum as f64, &style::number("0", true, None))?;
     r += 2;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::quality::QualityLine;
 use gonggu_core::catalog::Catalog;
 use gonggu_core::compute::{Report, ReportInput, UnitInput, WarningConfig, build_report};
 use gonggu_core::measures::Tally;
@@ -785,21 +786,21 @@ fn plain_workbook_one_sheet_like_the_csv() {
     assert!(xml.contains("<autoFilter ref=\"A1:M11\""), "{xml}");
 }
 
-fn quality() -> QualitySummary {
-    QualitySummary {
+fn quality() -> QualityOverview {
+    QualityOverview {
         rows: vec![
-            (
-                "ID001".into(),
-                "证件号码校验位错误".into(),
-                "错误".into(),
-                12,
-            ),
-            (
-                "HH003".into(),
-                "户内无户主或有多个户主".into(),
-                "警告".into(),
-                3,
-            ),
+            QualityLine {
+                code: "ID001".into(),
+                title: "证件号码校验位错误".into(),
+                severity: "错误".into(),
+                count: 12,
+            },
+            QualityLine {
+                code: "HH003".into(),
+                title: "户内无户主或有多个户主".into(),
+                severity: "警告".into(),
+                count: 3,
+            },
         ],
         skipped: vec!["INC001 疑似应纳未纳：缺少列「人均纯收入（元）」".into()],
     }

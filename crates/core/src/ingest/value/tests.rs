@@ -57,9 +57,3 @@ fn booleans_and_numbers() {
     assert_eq!(decimal_from_f64(0.1), Some(Decimal::new(1, 1)));
     assert_eq!(decimal_from_f64(12.35), Some(Decimal::new(1235, 2)));
 }
-
-#[test]
-fn ages() {
-    assert_eq!(age_on(d(2005, 12, 1), d(2021, 11, 30)), 15);
-    assert_eq!(age_on(d(2005, 11, 30), d(2021, 11, 30)), 16);
-}

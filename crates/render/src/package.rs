@@ -1,0 +1,402 @@
+//! The document package: a report, the office's settings (`gonggu.toml`) and the fonts in,
+//! the named files of one command out. Titles, file names, the PDF date policy, the source
+//! notes and the data-quality overview are decided here once, for every command, the demo
+//! and the monthly run.
+//!
+//! Paths in a [`Package`] are relative to the command's output folder; the caller writes
+//! them (all or nothing).
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+use gonggu_core::compute::{self, Report};
+use gonggu_core::config::Config;
+use gonggu_core::mask::Pii;
+use gonggu_core::model::Dataset;
+use gonggu_core::text::date_zh;
+use gonggu_core::validate::CheckReport;
+
+use crate::documents::{self, DocumentMeta, TypstBundle};
+use crate::error::Result;
+use crate::pdf::{FontOptions, FontRoles, Fonts, ResolvedRoles};
+use crate::quality::{QualityOverview, quality_workbooks};
+use crate::xlsx::{self, WorkbookOptions};
+
+/// One file of a package: where it goes (relative to the output folder) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative path (`商丘市2021年11月主要指标通报表.xlsx`, `typst-通报/notice.typ`).
+    pub path: PathBuf,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// The files one command writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Package {
+    /// In the order they are announced to the user.
+    pub files: Vec<OutputFile>,
+}
+
+impl Package {
+    fn add(&mut self, path: impl Into<PathBuf>, bytes: Vec<u8>) {
+        self.files.push(OutputFile {
+            path: path.into(),
+            bytes,
+        });
+    }
+
+    /// Adds the Typst source and its data (and library files) of a PDF under `dir`, so a
+    /// user can edit and recompile with `typst compile --root DIR DIR/<main>`.
+    fn add_typst(&mut self, dir: &Path, bundle: &TypstBundle) {
+        self.add(
+            dir.join(&bundle.main_name),
+            bundle.main.clone().into_bytes(),
+        );
+        for (path, bytes) in &bundle.files {
+            self.add(dir.join(path.trim_start_matches('/')), bytes.clone());
+        }
+    }
+
+    /// Appends another package's files.
+    pub fn extend(&mut self, other: Package) {
+        self.files.extend(other.files);
+    }
+}
+
+/// How the PDF documents are made.
+#[derive(Debug, Clone, Copy)]
+pub struct PdfOptions<'a> {
+    /// Fonts found on the system and in the configured folders.
+    pub fonts: &'a Fonts,
+    /// Also write the Typst sources beside the PDF (`--emit-typst`).
+    pub emit_typst: bool,
+}
+
+/// Fonts from the system (unless `system` is false), `[fonts] dirs` and `extra_dirs`
+/// (`--font-dir`).
+///
+/// # Errors
+/// [`crate::Error::Io`] when a font folder cannot be read.
+pub fn load_fonts(config: &Config, extra_dirs: &[PathBuf], system: bool) -> Result<Fonts> {
+    let mut dirs = extra_dirs.to_vec();
+    dirs.extend(config.fonts.dirs.iter().cloned());
+    Fonts::load(&FontOptions {
+        extra_dirs: dirs,
+        system,
+    })
+}
+
+/// Font roles: the defaults, with the families of `[fonts]` tried first.
+pub fn font_roles(config: &Config) -> FontRoles {
+    let mut roles = FontRoles::default();
+    let f = &config.fonts;
+    for (slot, over) in [
+        (&mut roles.title, &f.title),
+        (&mut roles.body, &f.body),
+        (&mut roles.heading, &f.heading),
+        (&mut roles.kai, &f.kai),
+    ] {
+        if let Some(list) = over {
+            let mut merged = list.clone();
+            merged.extend(slot.iter().cloned());
+            *slot = merged;
+        }
+    }
+    roles
+}
+
+/// The parent as a title word: nothing when it is only the fallback `合计`.
+fn region_word(parent: &str) -> &str {
+    if parent == "合计" { "" } else { parent }
+}
+
+/// `{地区}巩固拓展脱贫攻坚成果主要指标通报表`, or `[document] title` with `{地区}` filled.
+pub fn table_title(config: &Config, parent: &str) -> String {
+    config
+        .document
+        .title
+        .as_deref()
+        .unwrap_or("{地区}巩固拓展脱贫攻坚成果主要指标通报表")
+        .replace("{地区}", region_word(parent))
+}
+
+/// `{地区}巩固拓展脱贫攻坚成果后评估指标达标情况`.
+pub fn evaluation_title(report: &Report) -> String {
+    format!("{}巩固拓展脱贫攻坚成果后评估指标达标情况", report.parent)
+}
+
+/// `商丘市2021年11月`: the period prefix of output file names.
+pub fn period_prefix(report: &Report) -> String {
+    format!(
+        "{}{}年{}月",
+        region_word(&report.parent),
+        report.as_of.year(),
+        report.as_of.month()
+    )
+}
+
+/// `商丘市2021年11月领导简报.pdf`: the brief's file name when none is given.
+pub fn brief_file_name(report: &Report) -> String {
+    format!("{}领导简报.pdf", period_prefix(report))
+}
+
+/// The official-document parts of the documents from `[document]`, with the defaults an
+/// office expects: the issuing office is `{地区}巩固拓展脱贫攻坚成果领导小组办公室`, the
+/// signature and printer are the issuing office, the 成文日期 is the as-of date.
+pub fn document_meta(config: &Config, report: &Report, table_title: &str) -> DocumentMeta {
+    let d = &config.document;
+    let office = d
+        .issuing_office
+        .clone()
+        .unwrap_or_else(|| format!("{}巩固拓展脱贫攻坚成果领导小组办公室", report.parent));
+    DocumentMeta {
+        issuing_office: office.clone(),
+        document_number: d.document_number.clone().unwrap_or_default(),
+        recipients: d.recipients.clone(),
+        signature: d.signature.clone().unwrap_or_else(|| office.clone()),
+        issue_date: config.issue_date().unwrap_or(report.as_of),
+        cc: d.cc.clone(),
+        printer: d.printer.clone().unwrap_or(office),
+        table_title: table_title.to_string(),
+        block_size: config.reports.block_size(),
+        templates_dir: config.templates.clone(),
+    }
+}
+
+/// The data-source footnote: which tables were read (file names), and the as-of date.
+pub fn source_note(ds: &Dataset, report: &Report) -> String {
+    let mut files: Vec<String> = Vec::new();
+    for s in &ds.sources {
+        let name = Path::new(&s.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| s.file.clone());
+        let label = format!("{}（{}）", name, s.kind.label());
+        if !files.contains(&label) {
+            files.push(label);
+        }
+    }
+    format!("{}；统计截止 {}", files.join("、"), date_zh(report.as_of))
+}
+
+/// Every table read, with its sheet and row count, for the evaluation's sources section.
+fn source_list(ds: &Dataset) -> Vec<String> {
+    ds.sources
+        .iter()
+        .map(|s| match &s.sheet {
+            Some(sheet) => format!(
+                "{}（工作表「{sheet}」，{}，{} 行）",
+                s.file,
+                s.kind.label(),
+                s.rows
+            ),
+            None => format!("{}（{}，{} 行）", s.file, s.kind.label(), s.rows),
+        })
+        .collect()
+}
+
+/// The date a PDF carries in its metadata: a notice is dated when it is issued, the brief
+/// and the evaluation when their data end.
+#[derive(Debug, Clone, Copy)]
+enum PdfDate {
+    Issue,
+    AsOf,
+}
+
+/// One PDF document: its metadata from the config, its Typst bundle from `build`, and the
+/// compiled bytes.
+fn document(
+    report: &Report,
+    config: &Config,
+    pdf: PdfOptions<'_>,
+    title: &str,
+    date: PdfDate,
+    build: impl FnOnce(&DocumentMeta, &ResolvedRoles) -> Result<TypstBundle>,
+) -> Result<(TypstBundle, Vec<u8>)> {
+    let roles = font_roles(config).resolve(pdf.fonts);
+    let meta = document_meta(config, report, title);
+    let bundle = build(&meta, &roles)?;
+    let date = match date {
+        PdfDate::Issue => meta.issue_date,
+        PdfDate::AsOf => report.as_of,
+    };
+    let rendered = documents::render_bundle(&bundle, date, pdf.fonts)?;
+    Ok((bundle, rendered.bytes))
+}
+
+/// A workbook and a PDF named `{period}{name}` (`商丘市2021年11月主要指标通报表.xlsx`), and
+/// the PDF's Typst sources in a folder when asked.
+fn workbook_and_pdf(
+    report: &Report,
+    (xlsx_name, pdf_name): (&str, &str),
+    xlsx: Vec<u8>,
+    pdf: Vec<u8>,
+    typst: Option<(&str, &TypstBundle)>,
+) -> Package {
+    let prefix = period_prefix(report);
+    let mut out = Package::default();
+    out.add(format!("{prefix}{xlsx_name}.xlsx"), xlsx);
+    out.add(format!("{prefix}{pdf_name}.pdf"), pdf);
+    if let Some((dir, bundle)) = typst {
+        out.add_typst(Path::new(dir), bundle);
+    }
+    out
+}
+
+fn workbook_options(
+    config: &Config,
+    ds: &Dataset,
+    report: &Report,
+    title: String,
+) -> WorkbookOptions {
+    WorkbookOptions {
+        title,
+        block_size: config.reports.block_size(),
+        charts: false,
+        source_note: source_note(ds, report),
+        notes: Vec::new(),
+    }
+}
+
+/// `gonggu notice`: the ranking workbook (通报表, with charts when asked) and the notice
+/// PDF (GB/T 9704), dated on the 成文日期.
+///
+/// # Errors
+/// Rendering errors of the workbook, the templates or the PDF (a missing glyph included).
+pub fn notice(
+    report: &Report,
+    ds: &Dataset,
+    config: &Config,
+    pdf: PdfOptions<'_>,
+    charts: bool,
+) -> Result<Package> {
+    let title = table_title(config, &report.parent);
+    let wopts = WorkbookOptions {
+        charts,
+        ..workbook_options(config, ds, report, title.clone())
+    };
+    let xlsx = xlsx::ranking_workbook(report, &wopts)?;
+    let (bundle, bytes) = document(
+        report,
+        config,
+        pdf,
+        &title,
+        PdfDate::Issue,
+        |meta, roles| documents::notice_bundle(report, meta, roles),
+    )?;
+    Ok(workbook_and_pdf(
+        report,
+        ("主要指标通报表", "主要指标通报"),
+        xlsx,
+        bytes,
+        pdf.emit_typst.then_some(("typst-通报", &bundle)),
+    ))
+}
+
+/// `gonggu brief`: the leadership brief as `file_name`, dated on the as-of date; its Typst
+/// sources go to `{file stem}.typst/`.
+///
+/// # Errors
+/// Rendering errors of the templates or the PDF.
+pub fn brief(
+    report: &Report,
+    config: &Config,
+    pdf: PdfOptions<'_>,
+    file_name: &Path,
+) -> Result<Package> {
+    let title = table_title(config, &report.parent);
+    let (bundle, bytes) = document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
+        documents::brief_bundle(report, meta, roles)
+    })?;
+    let mut out = Package::default();
+    out.add(file_name, bytes);
+    if pdf.emit_typst {
+        out.add_typst(&file_name.with_extension("typst"), &bundle);
+    }
+    Ok(out)
+}
+
+/// `gonggu evaluate`: the post-evaluation workbook and PDF, with the data-quality overview
+/// of `quality` (none when no record table was given).
+///
+/// # Errors
+/// Rendering errors of the workbook, the templates or the PDF.
+pub fn evaluation(
+    report: &Report,
+    ds: &Dataset,
+    quality: Option<&CheckReport>,
+    config: &Config,
+    pdf: PdfOptions<'_>,
+) -> Result<Package> {
+    let title = evaluation_title(report);
+    let overview = quality.map(QualityOverview::from_check);
+    let wopts = workbook_options(config, ds, report, title.clone());
+    let xlsx = xlsx::evaluation_workbook(report, overview.as_ref(), &wopts)?;
+    let lines = overview.map(|o| o.rows).unwrap_or_default();
+    let sources = source_list(ds);
+    let (bundle, bytes) = document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
+        documents::evaluation_bundle(report, meta, &lines, &sources, roles)
+    })?;
+    Ok(workbook_and_pdf(
+        report,
+        ("后评估指标达标情况", "后评估指标达标情况"),
+        xlsx,
+        bytes,
+        pdf.emit_typst.then_some(("typst-后评估", &bundle)),
+    ))
+}
+
+/// `gonggu check --out FILE`: the 核查清单 as `file_name`, or, above
+/// [`crate::quality::MAX_TOWNS_PER_WORKBOOK`] towns, one `{stem}_{县}.xlsx` per county.
+///
+/// # Errors
+/// Rendering errors of the workbooks.
+pub fn check_lists(
+    ds: &Dataset,
+    report: &CheckReport,
+    pii: Pii,
+    file_name: &Path,
+) -> Result<Package> {
+    let mut out = Package::default();
+    for (suffix, bytes) in quality_workbooks(ds, report, pii)? {
+        let path = if suffix.is_empty() {
+            file_name.to_path_buf()
+        } else {
+            let stem = file_name
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "核查清单".into());
+            file_name.with_file_name(format!("{stem}_{suffix}.xlsx"))
+        };
+        out.add(path, bytes);
+    }
+    Ok(out)
+}
+
+/// The machine-readable forms of a report (`gonggu compute --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorFormat {
+    /// JSON of SPEC §7.
+    Json,
+    /// CSV with a UTF-8 BOM.
+    Csv,
+    /// A plain workbook.
+    Xlsx,
+}
+
+/// A report as JSON, CSV or a plain workbook.
+///
+/// # Errors
+/// Rendering errors of the workbook.
+pub fn indicators(report: &Report, format: IndicatorFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        IndicatorFormat::Json => {
+            let mut s = compute::to_json(report);
+            s.push('\n');
+            s.into_bytes()
+        }
+        IndicatorFormat::Csv => compute::to_csv(report),
+        IndicatorFormat::Xlsx => xlsx::plain_workbook(report)?,
+    })
+}
