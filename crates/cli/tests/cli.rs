@@ -28,6 +28,24 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Every cell of every sheet, as text.
+fn xlsx_text(path: &Path) -> String {
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut text = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for c in row {
+                text.push_str(&c.to_string());
+                text.push('\t');
+            }
+            text.push('\n');
+        }
+    }
+    text
+}
+
 const SHANGQIU_CONFIG: &str = "[region]\nname = \"商丘市\"\norder = [\"永城市\", \"夏邑县\", \"虞城县\", \"示范区\", \"梁园区\", \"睢阳区\", \"宁陵县\", \"柘城县\", \"睢县\", \"民权县\"]\n";
 
 mod compute {
@@ -517,24 +535,6 @@ mod demo {
         out
     }
 
-    /// Every cell of every sheet, as text.
-    fn xlsx_text(path: &Path) -> String {
-        use calamine::{Reader, open_workbook_auto};
-        let mut wb = open_workbook_auto(path).unwrap();
-        let mut text = String::new();
-        for name in wb.sheet_names() {
-            let range = wb.worksheet_range(&name).unwrap();
-            for row in range.rows() {
-                for c in row {
-                    text.push_str(&c.to_string());
-                    text.push('\t');
-                }
-                text.push('\n');
-            }
-        }
-        text
-    }
-
     fn pdf_text(path: &Path) -> Option<String> {
         let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
         o.status
@@ -708,5 +708,76 @@ mod demo {
             check_book.contains("***********"),
             "masked IDs in the check list"
         );
+    }
+}
+
+mod settings {
+    use super::*;
+
+    const ROSTER: &str = "县,乡,村,户编号,证件号码,户类型,与户主关系,人均纯收入（元）\n\
+        夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,9000\n\
+        虞城县,城关镇,西关村,H2,410101199001011237,脱贫户,户主,6000\n";
+
+    /// A user's `[aliases]` entry reaches the loan rules: with the alias the ledger's
+    /// `放款金额` column is 贷款金额（元） and LN01 runs; without it LN01 is skipped.
+    #[test]
+    fn user_alias_reaches_a_loan_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let loans = dir.path().join("小额信贷.csv");
+        std::fs::write(
+            &loans,
+            "户编号,县(市、区、旗),放款金额,贷款余额（元）\nH1,夏邑县,20000,30000\n",
+        )
+        .unwrap();
+        let line = "LN01 贷款余额大于贷款金额（错误）：1 条";
+        for (config, expect) in [
+            ("[aliases]\n\"贷款金额（元）\" = [\"放款金额\"]\n", true),
+            ("", false),
+        ] {
+            let cfg = dir.path().join("gonggu.toml");
+            std::fs::write(&cfg, config).unwrap();
+            let o = run(gonggu()
+                .arg("check")
+                .arg(&loans)
+                .args(["--as-of", "2021-11-30", "--config"])
+                .arg(&cfg));
+            assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+            assert_eq!(
+                stdout(&o).contains(line),
+                expect,
+                "{config}\n{}",
+                stdout(&o)
+            );
+        }
+    }
+
+    /// A parameter renamed in the user's catalog is what the workbook calls it.
+    #[test]
+    fn catalog_parameter_name_reaches_the_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("人员.csv");
+        std::fs::write(&roster, ROSTER).unwrap();
+        let builtin = gonggu_core::catalog::Catalog::builtin_toml();
+        let renamed = builtin.replace("name = \"防返贫监测收入标准\"", "name = \"本县监测收入线\"");
+        assert_ne!(renamed, builtin);
+        let catalog = dir.path().join("指标.toml");
+        std::fs::write(&catalog, renamed).unwrap();
+        let out = dir.path().join("out");
+        let o = run(gonggu()
+            .arg("notice")
+            .arg(&roster)
+            .args(["--level", "county", "--as-of", "2021-11-30", "--catalog"])
+            .arg(&catalog)
+            .arg("--out")
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let xlsx = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+            .unwrap();
+        let text = xlsx_text(&xlsx);
+        assert!(text.contains("本县监测收入线"), "{text}");
+        assert!(!text.contains("防返贫监测收入标准"), "{text}");
     }
 }

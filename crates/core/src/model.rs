@@ -726,6 +726,8 @@ pub struct Dataset {
     pub project_columns: std::collections::BTreeSet<&'static str>,
     /// Microcredit ledger.
     pub loans: Vec<Loan>,
+    /// Columns present in the microcredit ledger (canonical names, user aliases applied).
+    pub loan_columns: std::collections::BTreeSet<&'static str>,
     /// 汇总 rows.
     pub summary: Vec<SummaryRow>,
     /// 目标 rows.

@@ -397,6 +397,11 @@ fn read_table(
                         b.ds.project_columns.insert(c.canonical());
                     }
                 }
+                TableKind::Loans => {
+                    for c in g.map.columns() {
+                        b.ds.loan_columns.insert(c.canonical());
+                    }
+                }
                 _ => {}
             }
             let county_pos = g.map.get(schema::Col::County);

@@ -1,14 +1,14 @@
 //! The rule implementations: one pass over persons, one over households, then cells,
 //! projects and loans.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::Months;
 use rust_decimal::Decimal;
 
 use crate::model::{
     Dataset, EliminationMethod, Health, HouseholdType, LaborSkill, Measure, MonitorCategory,
-    Person, Risk, RowRef, SchoolStage, TableKind, WorkPlace,
+    Person, Risk, RowRef, SchoolStage, WorkPlace,
 };
 use crate::region::RegionId;
 use crate::text::age_on;
@@ -43,29 +43,6 @@ codes! {
 }
 
 const N: usize = Code::ALL.len();
-
-/// Columns present in the loan ledger: the model does not record them, so they are read
-/// back from the recognised headers (built-in aliases) and from the values found.
-pub(super) fn loan_columns(ds: &Dataset) -> BTreeSet<&'static str> {
-    use crate::ingest::schema::{Col, HeaderMatcher};
-    let mut cols = BTreeSet::new();
-    if let Ok(m) = HeaderMatcher::new(&Default::default()) {
-        for s in ds.sources.iter().filter(|s| s.kind == TableKind::Loans) {
-            for h in &s.headers {
-                if let Some(c) = m.column(h) {
-                    cols.insert(c.canonical());
-                }
-            }
-        }
-    }
-    if ds.loans.iter().any(|l| l.amount.is_some()) {
-        cols.insert(Col::LoanAmount.canonical());
-    }
-    if !ds.loans.is_empty() {
-        cols.insert(Col::LoanBalance.canonical());
-    }
-    cols
-}
 
 /// Per-household facts gathered from its members in one pass.
 #[derive(Clone, Copy)]

@@ -425,7 +425,6 @@ pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
             "[check] disabled 中的规则代码「{c}」不存在（可用 gonggu check --list-rules 查看）"
         )));
     }
-    let loan_cols = checks::loan_columns(ds);
     let mut on = [false; Code::ALL.len()];
     let mut skipped = Vec::new();
     let mut disabled = Vec::new();
@@ -434,7 +433,7 @@ pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
             disabled.push(r.code.clone());
             continue;
         }
-        let missing = missing_inputs(ds, r, &loan_cols);
+        let missing = missing_inputs(ds, r);
         if !missing.is_empty() {
             skipped.push((r.code.clone(), missing));
             continue;
@@ -454,11 +453,7 @@ pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
 }
 
 /// What a rule lacks in this dataset: its table, further tables, columns.
-fn missing_inputs(
-    ds: &Dataset,
-    rule: &RuleInfo,
-    loan_cols: &BTreeSet<&'static str>,
-) -> Vec<String> {
+fn missing_inputs(ds: &Dataset, rule: &RuleInfo) -> Vec<String> {
     let present = |kind: TableKind| {
         ds.has(kind)
             || match kind {
@@ -485,7 +480,7 @@ fn missing_inputs(
     let cols = match rule.scope {
         Scope::Person | Scope::Household | Scope::Value => &ds.roster.columns,
         Scope::Project => &ds.project_columns,
-        Scope::Loan => loan_cols,
+        Scope::Loan => &ds.loan_columns,
     };
     for c in &rule.needs {
         if !cols.contains(c.as_str()) {
