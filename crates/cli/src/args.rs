@@ -90,7 +90,7 @@ pub struct CommonArgs {
     /// 严格模式：任何无法识别的值都报错退出
     #[arg(long)]
     pub strict: bool,
-    /// 在输出中显示完整的证件号码、姓名和电话（默认脱敏）
+    /// 在输出和提示信息中显示完整的证件号码、姓名和电话（默认脱敏）
     #[arg(long)]
     pub reveal_pii: bool,
 }

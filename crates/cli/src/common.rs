@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use gonggu_core::config::Config;
 use gonggu_core::ingest::{ReadOptions, read_inputs};
+use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_render::package::Package;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -35,7 +36,12 @@ fn progress_bar(label: &str) -> Option<ProgressBar> {
 }
 
 /// Reads input files into a dataset, with a progress spinner on a terminal.
-pub fn read_dataset(inputs: &[PathBuf], config: &Config, strict: bool) -> Result<Dataset> {
+pub fn read_dataset(
+    inputs: &[PathBuf],
+    config: &Config,
+    strict: bool,
+    pii: Pii,
+) -> Result<Dataset> {
     let bar = progress_bar("正在读取输入文件");
     let progress: Option<Box<dyn Fn(u64) + Send + Sync>> = bar.clone().map(|b| {
         Box::new(move |n: u64| b.set_message(format!("正在读取输入文件：已读 {n} 行")))
@@ -46,6 +52,7 @@ pub fn read_dataset(inputs: &[PathBuf], config: &Config, strict: bool) -> Result
         region_aliases: config.region_aliases.clone(),
         region_name: config.region.name.clone(),
         strict,
+        pii,
         progress,
     };
     let ds = read_inputs(inputs, &opts);

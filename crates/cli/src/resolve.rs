@@ -123,6 +123,8 @@ pub struct ReportPlan {
     pub previous: Option<(Vec<PathBuf>, NaiveDate)>,
     /// `--strict`.
     pub strict: bool,
+    /// Personal data in messages: masked unless `--reveal-pii`.
+    pub pii: Pii,
     /// Every file the command reads besides the inputs (config, catalog): never an output.
     pub other_reads: Vec<PathBuf>,
 }
@@ -167,6 +169,7 @@ impl ReportPlan {
             inputs: common.inputs.clone(),
             previous,
             strict: common.strict,
+            pii: pii(common.reveal_pii),
             other_reads: path.into_iter().chain(catalog_path).collect(),
         })
     }
@@ -185,8 +188,8 @@ impl ReportPlan {
     pub fn prepare(&self) -> Result<Prepared> {
         let previous = match &self.previous {
             Some((inputs, prev_as_of)) => {
-                let ds =
-                    read_dataset(inputs, &self.config, self.strict).context("读取上期数据失败")?;
+                let ds = read_dataset(inputs, &self.config, self.strict, self.pii)
+                    .context("读取上期数据失败")?;
                 Some(pipeline::build(
                     &ds,
                     &self.catalog,
@@ -196,7 +199,7 @@ impl ReportPlan {
             }
             None => None,
         };
-        let dataset = read_dataset(&self.inputs, &self.config, self.strict)?;
+        let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
         let report = pipeline::build(&dataset, &self.catalog, &self.settings, previous.as_ref())?;
         for n in &report.notes {
             note(n);

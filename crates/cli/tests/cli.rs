@@ -781,3 +781,61 @@ mod settings {
         assert!(!text.contains("防返贫监测收入标准"), "{text}");
     }
 }
+
+mod messages {
+    use super::*;
+
+    const ID: &str = "410101199001011234";
+    const OTHER_ID: &str = "410101199203046789";
+
+    fn roster(dir: &Path) -> PathBuf {
+        let p = dir.join("人员.csv");
+        std::fs::write(
+            &p,
+            format!(
+                "县,乡,村,户编号,证件号码,户类型,与户主关系,出生日期\n\
+                 夏邑县,城关镇,东关村,H1,{ID},脱贫户,户主,{OTHER_ID}\n"
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    /// An ID typed into 出生日期 is quoted masked in the check list and in a --strict error,
+    /// and in full only with --reveal-pii.
+    #[test]
+    fn a_misplaced_id_is_masked_in_messages_and_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = roster(dir.path());
+        let list = dir.path().join("核查清单.xlsx");
+        let o = run(gonggu()
+            .arg("check")
+            .arg(&input)
+            .args(["--as-of", "2021-11-30", "--out"])
+            .arg(&list));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let text = xlsx_text(&list);
+        assert!(text.contains("410***********6789"), "{text}");
+        for shown in [text, stdout(&o), stderr(&o)] {
+            assert!(!shown.contains(OTHER_ID) && !shown.contains(ID), "{shown}");
+        }
+
+        let strict = |reveal: bool| {
+            let mut c = gonggu();
+            c.arg("compute")
+                .arg(&input)
+                .args(["--level", "county", "--as-of", "2021-11-30", "--strict"]);
+            if reveal {
+                c.arg("--reveal-pii");
+            }
+            run(&mut c)
+        };
+        let o = strict(false);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("410***********6789"), "{}", stderr(&o));
+        assert!(!stderr(&o).contains(OTHER_ID), "{}", stderr(&o));
+        let o = strict(true);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(OTHER_ID), "{}", stderr(&o));
+    }
+}

@@ -102,4 +102,61 @@ impl Pii {
             Pii::Revealed => phone.to_string(),
         }
     }
+
+    /// A cell value quoted back to the user (a finding, a warning, an error), unless
+    /// revealed: masked as an ID number, a name or a phone number when its column holds
+    /// such data, or when it looks like an ID or a phone number whatever its column (an ID
+    /// typed into 出生日期). A value is never masked for looking like a name: `一般农户`
+    /// stays readable.
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::mask::Pii;
+    /// let p = Pii::Masked;
+    /// assert_eq!(p.quote("出生日期", "410123199001011234"), "410***********1234");
+    /// assert_eq!(p.quote("户类型", "一般农户"), "一般农户");
+    /// assert_eq!(p.quote("姓名", "张三丰"), "张*");
+    /// assert_eq!(p.quote("风险消除时间", "13812341234"), "138****1234");
+    /// assert_eq!(Pii::Revealed.quote("证件号码", "410123199001011234"), "410123199001011234");
+    /// ```
+    pub fn quote(self, column: &str, value: &str) -> String {
+        if self == Pii::Revealed {
+            return value.to_string();
+        }
+        if column.contains("证件号") || column.contains("身份证") || looks_like_id(value) {
+            mask_id(value)
+        } else if column.contains("电话") || column.contains("手机") || looks_like_phone(value)
+        {
+            mask_phone(value)
+        } else if column.contains("姓名") {
+            mask_name(value)
+        } else {
+            value.to_string()
+        }
+    }
+}
+
+/// Whether a text looks like a resident ID number: 15 or 18 characters, digits but for a
+/// final `X`, or a long number Excel turned into `4.10123E+17`.
+fn looks_like_id(value: &str) -> bool {
+    let v = value.trim();
+    let n = v.chars().count();
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let id_shape = (n == 15 || n == 18)
+        && (digits == n || (digits == n - 1 && (v.ends_with('X') || v.ends_with('x'))));
+    let scientific = v.contains("E+") && digits >= 6;
+    id_shape || scientific || (n >= 15 && digits == n)
+}
+
+/// Whether a text looks like a phone number: 11 digits starting with 1 (mobile), or a
+/// landline with its area code (`0371-12345678`).
+fn looks_like_phone(value: &str) -> bool {
+    let v = value.trim();
+    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+    let only_phone_chars = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    only_phone_chars
+        && ((digits.len() == 11 && digits.starts_with('1'))
+            || (v.starts_with('0') && (10..=12).contains(&digits.len())))
 }

@@ -24,14 +24,15 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     let config = &loaded.config;
     let as_of = resolve::as_of(a.as_of, config);
     resolve::check_inputs_exist(&a.inputs)?;
-    let ds = read_dataset(&a.inputs, config, a.strict)?;
+    let pii = resolve::pii(a.reveal_pii);
+    let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
     let params = CheckParams::defaults(as_of)?.with_config(config);
     let report = validate::run_checks(&ds, &params)?;
     for line in validate::summary_lines(&report) {
         println!("{line}");
     }
     if let Some(path) = &a.out {
-        let lists = package::check_lists(&ds, &report, resolve::pii(a.reveal_pii), path)?;
+        let lists = package::check_lists(&ds, &report, pii, path)?;
         let mut reads = a.inputs.clone();
         reads.extend(loaded.path.iter().cloned());
         let mut outputs = Outputs::default();

@@ -113,8 +113,8 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let month = Month {
         config: &config,
         catalog: &catalog,
-        dataset: read_dataset(&inputs, &config, false)?,
-        previous: read_dataset(&previous, &config, false)?,
+        dataset: read_dataset(&inputs, &config, false, Pii::Masked)?,
+        previous: read_dataset(&previous, &config, false, Pii::Masked)?,
     };
     let ds = &month.dataset;
 

@@ -135,7 +135,7 @@ impl<'o> Builder<'o> {
     /// Records a value that could not be parsed; fatal with `--strict`.
     fn bad(&mut self, r: &RowCtx<'_>, col: Col, expected: &'static str) -> Result<()> {
         let column = self.header_of(r, col);
-        let value = r.text(col).to_string();
+        let value = self.opts.pii.quote(&column, r.text(col));
         if self.opts.strict {
             return Err(Error::BadValue {
                 place: self.place(r.source, r.excel_row, &column),
@@ -624,7 +624,7 @@ impl<'o> Builder<'o> {
                 Err(Unparseable) => {
                     return Err(Error::BadValue {
                         place: self.place(source, excel_row, header),
-                        value: cell.as_text().to_string(),
+                        value: self.opts.pii.quote(header, cell.as_text()),
                         expected: "数字（汇总表中的每个数都会被发布，不能有无法识别的值）".into(),
                     });
                 }

@@ -41,6 +41,8 @@ pub struct ReadOptions {
     pub region_name: Option<String>,
     /// Unparseable values are fatal instead of warnings.
     pub strict: bool,
+    /// Personal data in quoted values (warnings, errors): masked unless revealed.
+    pub pii: crate::mask::Pii,
     /// Called with the number of data rows read so far (every few thousand rows).
     pub progress: Option<Box<dyn Fn(u64) + Send + Sync>>,
 }
@@ -52,6 +54,7 @@ impl std::fmt::Debug for ReadOptions {
             .field("region_aliases", &self.region_aliases)
             .field("region_name", &self.region_name)
             .field("strict", &self.strict)
+            .field("pii", &self.pii)
             .finish_non_exhaustive()
     }
 }
