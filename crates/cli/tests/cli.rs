@@ -822,9 +822,13 @@ mod messages {
 
         let strict = |reveal: bool| {
             let mut c = gonggu();
-            c.arg("compute")
-                .arg(&input)
-                .args(["--level", "county", "--as-of", "2021-11-30", "--strict"]);
+            c.arg("compute").arg(&input).args([
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+                "--strict",
+            ]);
             if reveal {
                 c.arg("--reveal-pii");
             }

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, NaiveDate};
 
 use super::rows::{col, is_head_label, lcol, pcol, post_held};
-use super::{Cell, DemoData, YearMonth};
+use super::{DemoCell, DemoData, YearMonth};
 use gonggu_core::model::Measure;
 
 /// Where a finding is.
@@ -45,17 +45,17 @@ pub(crate) struct Finding {
 const LINE: f64 = 7500.0;
 const MIN_MONTHS: i64 = 6;
 
-fn text(c: &Cell) -> String {
+fn text(c: &DemoCell) -> String {
     c.text().trim().to_string()
 }
 
 /// Number: blank → `Ok(None)`; thousands separators and a trailing 元 are accepted.
-pub(crate) fn parse_number(c: &Cell) -> Result<Option<f64>, ()> {
+pub(crate) fn parse_number(c: &DemoCell) -> Result<Option<f64>, ()> {
     match c {
-        Cell::Empty => Ok(None),
-        Cell::Number(v) => Ok(Some(*v)),
-        Cell::Date(_) => Err(()),
-        Cell::Text(s) => {
+        DemoCell::Empty => Ok(None),
+        DemoCell::Number(v) => Ok(Some(*v)),
+        DemoCell::Date(_) => Err(()),
+        DemoCell::Text(s) => {
             let s = s.trim();
             if s.is_empty() {
                 return Ok(None);
@@ -77,12 +77,12 @@ fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
 
 /// Date: Excel date cells, `YYYYMMDD`, `YYYYMM` (last day), `YYYY-MM-DD`, `YYYY/M/D`,
 /// `YYYY年M月D日`, `YYYY年M月`, `YYYY.MM`.
-pub(crate) fn parse_date(c: &Cell) -> Result<Option<NaiveDate>, ()> {
+pub(crate) fn parse_date(c: &DemoCell) -> Result<Option<NaiveDate>, ()> {
     let s = match c {
-        Cell::Empty => return Ok(None),
-        Cell::Date(d) => return Ok(Some(*d)),
-        Cell::Number(v) => number_date(*v)?,
-        Cell::Text(s) => s.trim().to_string(),
+        DemoCell::Empty => return Ok(None),
+        DemoCell::Date(d) => return Ok(Some(*d)),
+        DemoCell::Number(v) => number_date(*v)?,
+        DemoCell::Text(s) => s.trim().to_string(),
     };
     if s.is_empty() {
         return Ok(None);
@@ -120,7 +120,7 @@ fn number_date(v: f64) -> Result<String, ()> {
 }
 
 /// 是/否 (also Y/N, 1/0, √).
-pub(crate) fn parse_yes_no(c: &Cell) -> Result<Option<bool>, ()> {
+pub(crate) fn parse_yes_no(c: &DemoCell) -> Result<Option<bool>, ()> {
     match text(c).as_str() {
         "" => Ok(None),
         "是" | "Y" | "y" | "1" | "√" => Ok(Some(true)),
@@ -156,10 +156,10 @@ pub(crate) fn id_invalid(s: &str) -> bool {
 }
 
 /// Whether an ID cell is a number Excel stored (ID03).
-pub(crate) fn id_was_number(c: &Cell) -> bool {
+pub(crate) fn id_was_number(c: &DemoCell) -> bool {
     match c {
-        Cell::Number(_) => true,
-        Cell::Text(s) => {
+        DemoCell::Number(_) => true,
+        DemoCell::Text(s) => {
             let s = s.trim();
             s.contains("E+") && s.chars().next().is_some_and(|c| c.is_ascii_digit())
         }
@@ -231,7 +231,7 @@ fn stage(s: &str) -> Option<Stage> {
     })
 }
 
-fn measure_in_place(c: &Cell) -> bool {
+fn measure_in_place(c: &DemoCell) -> bool {
     let s = text(c);
     !(s.is_empty() || s == "否" || s == "无")
 }
@@ -260,7 +260,7 @@ enum Kind {
     YesNo,
 }
 
-fn unparseable(c: &Cell, kind: Kind) -> bool {
+fn unparseable(c: &DemoCell, kind: Kind) -> bool {
     match kind {
         Kind::Number => parse_number(c).is_err(),
         Kind::Date => parse_date(c).is_err(),
@@ -268,8 +268,8 @@ fn unparseable(c: &Cell, kind: Kind) -> bool {
     }
 }
 
-fn cell(row: &[Cell], c: usize) -> &Cell {
-    row.get(c).unwrap_or(&Cell::Empty)
+fn cell(row: &[DemoCell], c: usize) -> &DemoCell {
+    row.get(c).unwrap_or(&DemoCell::Empty)
 }
 
 /// Findings of one household (all roster rules except the cross-household ID02 and PH02).
@@ -277,7 +277,7 @@ pub(crate) fn audit_household(data: &DemoData, h: usize) -> Vec<Finding> {
     let Some(hh) = data.households.get(h) else {
         return Vec::new();
     };
-    let rows: Vec<(usize, Vec<Cell>)> = super::rows::household_rows(data, h)
+    let rows: Vec<(usize, Vec<DemoCell>)> = super::rows::household_rows(data, h)
         .into_iter()
         .enumerate()
         .map(|(i, r)| (hh.first_person + i, r))
@@ -285,7 +285,7 @@ pub(crate) fn audit_household(data: &DemoData, h: usize) -> Vec<Finding> {
     audit_rows(data.options.as_of, h, &rows)
 }
 
-fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<Cell>)]) -> Vec<Finding> {
+fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Vec<Finding> {
     let mut out = Vec::new();
     macro_rules! push {
         ($code:expr, $at:expr) => {

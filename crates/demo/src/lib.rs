@@ -122,7 +122,7 @@ pub struct DemoFile {
 
 /// One cell exactly as written to a file.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum DemoCell {
     /// Blank.
     Empty,
     /// A text cell (the national system exports every cell as text).
@@ -133,15 +133,15 @@ pub enum Cell {
     Date(NaiveDate),
 }
 
-impl Cell {
+impl DemoCell {
     /// The cell as text: what a reader that reads everything as text would see (numbers in
     /// shortest form, 证件号码-sized numbers as Excel shows them: `4.11426E+17`).
     pub fn text(&self) -> String {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Number(v) => rows::number_text(*v),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            DemoCell::Empty => String::new(),
+            DemoCell::Text(s) => s.clone(),
+            DemoCell::Number(v) => rows::number_text(*v),
+            DemoCell::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
 }
@@ -680,9 +680,9 @@ pub struct DemoData {
     pub manifest: Manifest,
     /// Cells written differently from the typed fields (planted defects): roster cells by
     /// (household, member position or `usize::MAX` for every row, column).
-    pub(crate) roster_overrides: BTreeMap<(usize, usize, usize), Cell>,
+    pub(crate) roster_overrides: BTreeMap<(usize, usize, usize), DemoCell>,
     /// Project cells written differently from the typed fields: (project, column).
-    pub(crate) project_overrides: BTreeMap<(usize, usize), Cell>,
+    pub(crate) project_overrides: BTreeMap<(usize, usize), DemoCell>,
     /// The planted defects (to rebuild the manifest for another roster format).
     pub(crate) planted: plant::Planted,
 }
@@ -744,17 +744,17 @@ impl DemoData {
 
     /// Every cell of one roster row (person index), exactly as written, in
     /// [`ROSTER_HEADER`] order.
-    pub fn roster_row(&self, person: usize) -> Vec<Cell> {
+    pub fn roster_row(&self, person: usize) -> Vec<DemoCell> {
         rows::roster_row(self, person)
     }
 
     /// Every cell of one project row, in [`PROJECT_HEADER`] order.
-    pub fn project_row(&self, project: usize) -> Vec<Cell> {
+    pub fn project_row(&self, project: usize) -> Vec<DemoCell> {
         rows::project_row(self, project)
     }
 
     /// Every cell of one loan row, in [`LOAN_HEADER`] order.
-    pub fn loan_row(&self, loan: usize) -> Vec<Cell> {
+    pub fn loan_row(&self, loan: usize) -> Vec<DemoCell> {
         rows::loan_row(self, loan)
     }
 

@@ -15,7 +15,7 @@ use super::audit::At;
 use super::rng::Rng;
 use super::rows::{self, ROSTER_HEADER, col, pcol};
 use super::{
-    Cell, CountyCounts, DemoData, DemoFormat, DemoLoan, DemoPerson, DibaoStatus, Manifest,
+    CountyCounts, DemoCell, DemoData, DemoFormat, DemoLoan, DemoPerson, DibaoStatus, Manifest,
     ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, Work, YearMonth,
 };
 use gonggu_core::model::{
@@ -129,7 +129,7 @@ struct Snapshot {
     household: usize,
     record: super::DemoHousehold,
     persons: Vec<DemoPerson>,
-    overrides: Vec<((usize, usize, usize), Cell)>,
+    overrides: Vec<((usize, usize, usize), DemoCell)>,
 }
 
 impl Snapshot {
@@ -493,7 +493,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 _ => (first17, "证件号码只有17位（漏录末位）".to_string()),
             };
             d.roster_overrides
-                .insert((h, pos, col::ID), Cell::Text(new));
+                .insert((h, pos, col::ID), DemoCell::Text(new));
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -509,7 +509,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             let pos = member(d, h, |p, _| p.id_number[17].is_ascii_digit())?;
             let v: f64 = person_mut(d, h, pos)?.id_text().parse().ok()?;
             d.roster_overrides
-                .insert((h, pos, col::ID), Cell::Number(v));
+                .insert((h, pos, col::ID), DemoCell::Number(v));
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -564,7 +564,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             }
             let text = ["低收入户", "其他户"][k % 2];
             d.roster_overrides
-                .insert((h, usize::MAX, col::KIND), Cell::Text(text.into()));
+                .insert((h, usize::MAX, col::KIND), DemoCell::Text(text.into()));
             Some(Plant::new(
                 Target::Household(h),
                 format!("户类型写为“{text}”，不是脱贫户或一般农户"),
@@ -583,7 +583,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             }
             let text = ["监测户", "一般监测户"][k % 2];
             d.roster_overrides
-                .insert((h, usize::MAX, col::CATEGORY), Cell::Text(text.into()));
+                .insert((h, usize::MAX, col::CATEGORY), DemoCell::Text(text.into()));
             Some(Plant::new(
                 Target::Household(h),
                 format!("监测对象类别写为“{text}”，不是三类监测对象之一"),
@@ -775,7 +775,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             })?;
             let text = ["外出务工", "浙江义乌", "本地打零工"][k % 3];
             d.roster_overrides
-                .insert((h, pos, col::WORK), Cell::Text(text.into()));
+                .insert((h, pos, col::WORK), DemoCell::Text(text.into()));
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -1091,7 +1091,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 _ => format!("12{:09}", phone % 1_000_000_000),
             };
             d.roster_overrides
-                .insert((h, usize::MAX, col::PHONE), Cell::Text(text.clone()));
+                .insert((h, usize::MAX, col::PHONE), DemoCell::Text(text.clone()));
             Some(Plant::new(
                 Target::Household(h),
                 format!("户联系电话为 {text}，不是11位手机号"),
@@ -1121,7 +1121,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             };
             let header = ROSTER_HEADER.get(column).copied().unwrap_or("");
             d.roster_overrides
-                .insert((h, pos, column), Cell::Text(text.clone()));
+                .insert((h, pos, column), DemoCell::Text(text.clone()));
             Some(Plant::cell(
                 Target::Person {
                     household: h,
@@ -1176,7 +1176,7 @@ fn plant_projects(pl: &mut Planter<'_>) {
             }
             let text = format!("{year}.13.05");
             d.project_overrides
-                .insert((i, pcol::STARTED), Cell::Text(text.clone()));
+                .insert((i, pcol::STARTED), DemoCell::Text(text.clone()));
             Some(Plant::cell(
                 Target::Project(i),
                 format!("开工日期写为“{text}”，无法识别"),

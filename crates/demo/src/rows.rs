@@ -1,7 +1,7 @@
 //! Rendering records into the cells that are written: the single place that decides how
 //! every column looks, used by the writers, the manifest and the audit alike.
 
-use super::{Cell, DemoData, DemoHousehold, DemoPerson, Post, Relation};
+use super::{DemoCell, DemoData, DemoHousehold, DemoPerson, Post, Relation};
 use gonggu_core::model::{
     EliminationMethod, Health, HouseholdType, LaborSkill, LoanStatus, Measure, MonitorCategory,
     ProjectStatus, ProjectType, Sex,
@@ -494,7 +494,7 @@ impl RosterBuf {
                     s.clear();
                     s.push_str(&cell.text());
                 }
-                if let Cell::Number(v) = cell {
+                if let DemoCell::Number(v) = cell {
                     self.numbers.push((r, *c, *v));
                 }
             }
@@ -502,7 +502,7 @@ impl RosterBuf {
     }
 
     /// The filled rows as cells.
-    pub(crate) fn cells(&self) -> Vec<Vec<Cell>> {
+    pub(crate) fn cells(&self) -> Vec<Vec<DemoCell>> {
         (0..self.len)
             .map(|r| {
                 let row = self.rows.get(r).map_or(&[][..], Vec::as_slice);
@@ -512,11 +512,11 @@ impl RosterBuf {
                         if let Some(&(_, _, v)) =
                             self.numbers.iter().find(|(nr, nc, _)| *nr == r && *nc == c)
                         {
-                            Cell::Number(v)
+                            DemoCell::Number(v)
                         } else if s.is_empty() {
-                            Cell::Empty
+                            DemoCell::Empty
                         } else {
-                            Cell::Text(s.clone())
+                            DemoCell::Text(s.clone())
                         }
                     })
                     .collect()
@@ -526,16 +526,16 @@ impl RosterBuf {
 }
 
 /// Every row of one household as written.
-pub(crate) fn household_rows(data: &DemoData, household: usize) -> Vec<Vec<Cell>> {
+pub(crate) fn household_rows(data: &DemoData, household: usize) -> Vec<Vec<DemoCell>> {
     let mut buf = RosterBuf::default();
     buf.fill(data, household);
     buf.cells()
 }
 
 /// Every cell of a roster row as written (typed values, then planted overrides).
-pub(crate) fn roster_row(data: &DemoData, person: usize) -> Vec<Cell> {
+pub(crate) fn roster_row(data: &DemoData, person: usize) -> Vec<DemoCell> {
     let Some(p) = data.persons.get(person) else {
-        return vec![Cell::Empty; ROSTER_HEADER.len()];
+        return vec![DemoCell::Empty; ROSTER_HEADER.len()];
     };
     let position = data
         .households
@@ -544,42 +544,42 @@ pub(crate) fn roster_row(data: &DemoData, person: usize) -> Vec<Cell> {
     household_rows(data, p.household)
         .into_iter()
         .nth(position)
-        .unwrap_or_else(|| vec![Cell::Empty; ROSTER_HEADER.len()])
+        .unwrap_or_else(|| vec![DemoCell::Empty; ROSTER_HEADER.len()])
 }
 
 /// A date cell in a project row: text `2021/5/6` or an Excel date.
-fn project_date(d: Option<chrono::NaiveDate>, as_text: bool) -> Cell {
+fn project_date(d: Option<chrono::NaiveDate>, as_text: bool) -> DemoCell {
     use chrono::Datelike;
     match d {
-        None => Cell::Empty,
-        Some(d) if as_text => Cell::Text(format!("{}/{}/{}", d.year(), d.month(), d.day())),
-        Some(d) => Cell::Date(d),
+        None => DemoCell::Empty,
+        Some(d) if as_text => DemoCell::Text(format!("{}/{}/{}", d.year(), d.month(), d.day())),
+        Some(d) => DemoCell::Date(d),
     }
 }
 
 /// Every cell of a project row as written.
-pub(crate) fn project_row(data: &DemoData, i: usize) -> Vec<Cell> {
+pub(crate) fn project_row(data: &DemoData, i: usize) -> Vec<DemoCell> {
     let Some(p) = data.projects.get(i) else {
-        return vec![Cell::Empty; PROJECT_HEADER.len()];
+        return vec![DemoCell::Empty; PROJECT_HEADER.len()];
     };
     let county = data.counties.get(p.county).map_or("", |c| c.name.as_str());
     let town = p
         .town
         .and_then(|t| data.towns.get(t))
-        .map_or(Cell::Empty, |t| Cell::Text(t.name.clone()));
+        .map_or(DemoCell::Empty, |t| DemoCell::Text(t.name.clone()));
     let mut row = vec![
-        Cell::Text(p.id.clone()),
-        Cell::Text(p.name.clone()),
-        Cell::Text(county.to_string()),
+        DemoCell::Text(p.id.clone()),
+        DemoCell::Text(p.name.clone()),
+        DemoCell::Text(county.to_string()),
         town,
-        Cell::Text(project_type_label(p.kind).to_string()),
-        Cell::Number(f64::from(p.year)),
-        Cell::Text(yes_no(p.planned).to_string()),
-        Cell::Number(p.funds as f64 / 100.0),
-        Cell::Number(p.spent as f64 / 100.0),
+        DemoCell::Text(project_type_label(p.kind).to_string()),
+        DemoCell::Number(f64::from(p.year)),
+        DemoCell::Text(yes_no(p.planned).to_string()),
+        DemoCell::Number(p.funds as f64 / 100.0),
+        DemoCell::Number(p.spent as f64 / 100.0),
         project_date(p.started_on, p.dates_as_text),
         project_date(p.completed_on, p.dates_as_text),
-        Cell::Text(project_status_label(p.status).to_string()),
+        DemoCell::Text(project_status_label(p.status).to_string()),
     ];
     for ((_, c), cell) in data.project_overrides.range((i, 0)..=(i, usize::MAX)) {
         if let Some(slot) = row.get_mut(*c) {
@@ -590,27 +590,27 @@ pub(crate) fn project_row(data: &DemoData, i: usize) -> Vec<Cell> {
 }
 
 /// Every cell of a loan row as written.
-pub(crate) fn loan_row(data: &DemoData, i: usize) -> Vec<Cell> {
+pub(crate) fn loan_row(data: &DemoData, i: usize) -> Vec<DemoCell> {
     let Some(l) = data.loans.get(i) else {
-        return vec![Cell::Empty; LOAN_HEADER.len()];
+        return vec![DemoCell::Empty; LOAN_HEADER.len()];
     };
     vec![
-        Cell::Text(l.household_id.clone()),
-        Cell::Text(
+        DemoCell::Text(l.household_id.clone()),
+        DemoCell::Text(
             data.counties
                 .get(l.county)
                 .map_or(String::new(), |c| c.name.clone()),
         ),
-        Cell::Text(
+        DemoCell::Text(
             data.towns
                 .get(l.town)
                 .map_or(String::new(), |t| t.name.clone()),
         ),
-        Cell::Date(l.issued_on),
-        Cell::Date(l.due_on),
-        Cell::Number(l.amount as f64),
-        Cell::Number(l.balance as f64),
-        Cell::Text(loan_status_label(l.status).to_string()),
+        DemoCell::Date(l.issued_on),
+        DemoCell::Date(l.due_on),
+        DemoCell::Number(l.amount as f64),
+        DemoCell::Number(l.balance as f64),
+        DemoCell::Text(loan_status_label(l.status).to_string()),
     ]
 }
 

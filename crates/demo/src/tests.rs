@@ -545,7 +545,7 @@ fn csv_has_bom_header_first_and_matches_rows() {
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
     assert_eq!(records.len(), data.persons.len());
     for (i, rec) in records.iter().enumerate() {
-        let want: Vec<String> = data.roster_row(i).iter().map(Cell::text).collect();
+        let want: Vec<String> = data.roster_row(i).iter().map(DemoCell::text).collect();
         let got: Vec<String> = rec.iter().map(String::from).collect();
         assert_eq!(got, want, "line {}", i + 2);
     }

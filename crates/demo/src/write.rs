@@ -8,7 +8,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 
 use super::names::CITY;
 use super::rows::{self, LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
-use super::{Cell, DemoData, DemoFile, DemoFormat};
+use super::{DemoCell, DemoData, DemoFile, DemoFormat};
 use crate::error::{Error, Result};
 use gonggu_core::text::date_zh;
 
@@ -65,17 +65,17 @@ fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: &DemoCell,
     date_fmt: &Format,
     num_fmt: &Format,
 ) -> Result<()> {
     match cell {
-        Cell::Empty => Ok(()),
-        Cell::Text(s) => ws.write_string(row, col, s).map(|_| ()),
-        Cell::Number(v) => ws
+        DemoCell::Empty => Ok(()),
+        DemoCell::Text(s) => ws.write_string(row, col, s).map(|_| ()),
+        DemoCell::Number(v) => ws
             .write_number_with_format(row, col, *v, num_fmt)
             .map(|_| ()),
-        Cell::Date(d) => ws
+        DemoCell::Date(d) => ws
             .write_datetime_with_format(row, col, &excel_date(*d)?, date_fmt)
             .map(|_| ()),
     }
@@ -213,7 +213,7 @@ struct Ledger<'a> {
 fn ledger_xlsx(
     data: &DemoData,
     layout: &Ledger<'_>,
-    rows: impl Iterator<Item = Vec<Cell>>,
+    rows: impl Iterator<Item = Vec<DemoCell>>,
 ) -> Result<Vec<u8>> {
     let Ledger {
         sheet,
@@ -344,12 +344,12 @@ pub fn write_inputs(data: &DemoData, format: DemoFormat) -> Result<Vec<DemoFile>
             },
             data.targets.iter().map(|t| {
                 vec![
-                    Cell::Text(
+                    DemoCell::Text(
                         data.counties
                             .get(t.county)
                             .map_or(String::new(), |c| c.name.clone()),
                     ),
-                    Cell::Number(t.employment_target as f64),
+                    DemoCell::Number(t.employment_target as f64),
                 ]
             }),
         )?,

@@ -5,7 +5,7 @@
 //! 1. [`xlsx`] writes the workbooks: the 通报表 modelled on 商丘's notice (blocks of
 //!    indicators, page breaks, highlights, print setup), 计算明细, 指标说明, charts, the
 //!    evaluation and plain workbooks.
-//! 2. [`quality`] writes the 核查清单: a summary and one sheet per town, personal data masked.
+//! 2. [`quality`] writes the 核查清单: an overview sheet and one sheet per town, personal data masked.
 //! 3. [`documents`] fills the minijinja prose templates with the figures and assembles the
 //!    notice (GB/T 9704), the leadership brief and the evaluation report as Typst sources
 //!    whose data travel as JSON, never spliced into markup.

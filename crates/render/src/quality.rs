@@ -112,7 +112,7 @@ fn bucket_of(ds: &Dataset, region: Option<RegionId>) -> Bucket {
     }
 }
 
-/// One column of the summary and, when it has findings, one sheet.
+/// One column of the overview and, when it has findings, one sheet.
 struct Unit {
     bucket: Bucket,
     label: String,
@@ -357,11 +357,11 @@ fn build_workbook(
     let mut names = SheetNames::default();
     let date = date_zh(as_of);
 
-    let summary = wb.add_worksheet();
-    let summary_name = names.claim("汇总");
-    summary.set_name(&summary_name).map_err(render_err)?;
-    write_summary(
-        summary,
+    let overview = wb.add_worksheet();
+    let overview_name = names.claim("汇总");
+    overview.set_name(&overview_name).map_err(render_err)?;
+    write_overview(
+        overview,
         report,
         pii,
         units,
@@ -398,7 +398,7 @@ fn build_workbook(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_summary(
+fn write_overview(
     ws: &mut Worksheet,
     report: &CheckReport,
     pii: Pii,

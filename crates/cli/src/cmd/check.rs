@@ -28,7 +28,7 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
     let params = CheckParams::defaults(as_of)?.with_config(config);
     let report = validate::run_checks(&ds, &params)?;
-    for line in validate::summary_lines(&report) {
+    for line in validate::overview_lines(&report) {
         println!("{line}");
     }
     if let Some(path) = &a.out {

@@ -136,7 +136,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
 
     let params = CheckParams::defaults(as_of)?.with_config(&config);
     let check = validate::run_checks(ds, &params)?;
-    for line in validate::summary_lines(&check) {
+    for line in validate::overview_lines(&check) {
         println!("{line}");
     }
     println!("共发现 {} 条疑似问题，请核实。", check.findings.len());

@@ -14,7 +14,7 @@ use crate::region::{Level, RegionId};
 
 use super::ReadOptions;
 use super::schema::{Col, ColumnMap};
-use super::source::{Cell, CellKind, RowBuf};
+use super::source::{CellKind, RawCell, RowBuf};
 use super::value::{self, Unparseable};
 use super::vocab;
 
@@ -37,7 +37,7 @@ const MEASURE_COLS: [(Col, Measure); 14] = [
 
 const RISK_COLS: [Col; 5] = [Col::Risk1, Col::Risk2, Col::Risk3, Col::Risk4, Col::Risk5];
 
-static EMPTY: Cell = Cell {
+static EMPTY: RawCell = RawCell {
     kind: CellKind::Empty,
     text: String::new(),
     number: 0.0,
@@ -53,7 +53,7 @@ pub struct RowCtx<'a> {
 }
 
 impl RowCtx<'_> {
-    fn cell(&self, col: Col) -> &Cell {
+    fn cell(&self, col: Col) -> &RawCell {
         self.map
             .get(col)
             .and_then(|i| self.row.get(i))

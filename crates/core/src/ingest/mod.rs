@@ -6,9 +6,9 @@
 //! the sheet or file name), and rows are turned into typed records by [`build`]. Several files
 //! or sheets of one kind are concatenated.
 
-pub mod build;
-pub mod schema;
-pub mod source;
+pub(crate) mod build;
+pub(crate) mod schema;
+pub(crate) mod source;
 pub mod value;
 pub mod vocab;
 

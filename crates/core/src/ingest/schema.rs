@@ -302,16 +302,6 @@ impl ColumnMap {
     pub fn columns(&self) -> impl Iterator<Item = Col> + '_ {
         Col::ALL.iter().copied().filter(|c| self.has(*c))
     }
-
-    /// Number of columns present.
-    pub fn len(&self) -> usize {
-        self.pos.iter().flatten().count()
-    }
-
-    /// Whether no column is present.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The outcome of looking at one candidate header row.

@@ -16,13 +16,13 @@ pub enum CellKind {
     /// Nothing (or only spaces).
     #[default]
     Empty,
-    /// Text in [`Cell::text`].
+    /// Text in [`RawCell::text`].
     Text,
-    /// A number in [`Cell::number`] (text holds its shortest form).
+    /// A number in [`RawCell::number`] (text holds its shortest form).
     Number,
-    /// A boolean in [`Cell::number`] (1 or 0).
+    /// A boolean in [`RawCell::number`] (1 or 0).
     Bool,
-    /// A date-formatted number: Excel serial in [`Cell::number`].
+    /// A date-formatted number: Excel serial in [`RawCell::number`].
     Date,
     /// An Excel error value (`#N/A`…).
     Error,
@@ -30,7 +30,7 @@ pub enum CellKind {
 
 /// One cell of a row, reused across rows.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Cell {
+pub struct RawCell {
     /// What the cell holds.
     pub kind: CellKind,
     /// Text (for numbers: their shortest text form, e.g. `4.10123e17`).
@@ -39,7 +39,7 @@ pub struct Cell {
     pub number: f64,
 }
 
-impl Cell {
+impl RawCell {
     /// The cell as trimmed text (`""` when empty).
     pub fn as_text(&self) -> &str {
         match self.kind {
@@ -95,7 +95,7 @@ fn trim_fast(s: &str) -> &str {
 /// A row being read: cells by column index.
 #[derive(Debug, Default)]
 pub struct RowBuf {
-    cells: Vec<Cell>,
+    cells: Vec<RawCell>,
     len: usize,
 }
 
@@ -108,9 +108,9 @@ impl RowBuf {
         self.len = 0;
     }
 
-    fn slot(&mut self, col: usize) -> &mut Cell {
+    fn slot(&mut self, col: usize) -> &mut RawCell {
         if self.cells.len() <= col {
-            self.cells.resize_with(col + 1, Cell::default);
+            self.cells.resize_with(col + 1, RawCell::default);
         }
         if self.len <= col {
             self.len = col + 1;
@@ -119,12 +119,12 @@ impl RowBuf {
     }
 
     /// The cells of the row.
-    pub fn cells(&self) -> &[Cell] {
+    pub fn cells(&self) -> &[RawCell] {
         &self.cells[..self.len]
     }
 
     /// The cell at `col` (empty when beyond the row).
-    pub fn get(&self, col: usize) -> Option<&Cell> {
+    pub fn get(&self, col: usize) -> Option<&RawCell> {
         self.cells().get(col)
     }
 
@@ -152,7 +152,7 @@ pub trait RowSource {
     fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>>;
 }
 
-fn set_from_data_ref(cell: &mut Cell, v: &DataRef<'_>) {
+fn set_from_data_ref(cell: &mut RawCell, v: &DataRef<'_>) {
     match v {
         DataRef::Int(i) => cell.set_number(CellKind::Number, *i as f64),
         DataRef::Float(f) => cell.set_number(CellKind::Number, *f),
@@ -173,7 +173,7 @@ fn set_from_data_ref(cell: &mut Cell, v: &DataRef<'_>) {
     }
 }
 
-fn set_from_data(cell: &mut Cell, v: &Data) {
+fn set_from_data(cell: &mut RawCell, v: &Data) {
     match v {
         Data::Int(i) => cell.set_number(CellKind::Number, *i as f64),
         Data::Float(f) => cell.set_number(CellKind::Number, *f),
@@ -197,8 +197,8 @@ fn set_from_data(cell: &mut Cell, v: &Data) {
 pub struct XlsxRows<'a, RS: Read + Seek> {
     reader: calamine::XlsxCellReader<'a, RS>,
     file: String,
-    /// A cell read ahead that belongs to the next row: (row, col, value owned as a Cell).
-    pending: Option<(u32, u32, Cell)>,
+    /// A cell read ahead that belongs to the next row: (row, col, value owned as a RawCell).
+    pending: Option<(u32, u32, RawCell)>,
     done: bool,
 }
 
@@ -254,7 +254,7 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                         set_from_data_ref(row.slot(c as usize), cell.get_value());
                     }
                     Some(_) => {
-                        let mut owned = Cell::default();
+                        let mut owned = RawCell::default();
                         set_from_data_ref(&mut owned, cell.get_value());
                         self.pending = Some((r, c, owned));
                         break;
@@ -327,8 +327,6 @@ pub struct CsvRows {
     pos: usize,
     line: u32,
     finished: bool,
-    /// Whether the file was decoded from GB18030.
-    pub gb18030: bool,
 }
 
 impl CsvRows {
@@ -390,7 +388,6 @@ impl CsvRows {
             pos: 0,
             line: 0,
             finished: false,
-            gb18030: !utf8,
         })
     }
 }

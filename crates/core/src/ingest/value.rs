@@ -5,7 +5,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::source::{Cell, CellKind};
+use super::source::{CellKind, RawCell};
 
 /// A cell value that is not of the expected kind (number, date, yes/no, vocabulary word).
 /// The caller knows the place and records it as a [`crate::model::BadValue`].
@@ -40,7 +40,7 @@ pub fn parse_bool_text(text: &str) -> Result<Option<bool>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a yes/no value.
-pub fn parse_bool(cell: &Cell) -> Result<Option<bool>, Unparseable> {
+pub fn parse_bool(cell: &RawCell) -> Result<Option<bool>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Bool => Ok(Some(cell.number != 0.0)),
@@ -106,7 +106,7 @@ pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a number.
-pub fn parse_decimal(cell: &Cell) -> Result<Option<Decimal>, Unparseable> {
+pub fn parse_decimal(cell: &RawCell) -> Result<Option<Decimal>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Number => decimal_from_f64(cell.number).map(Some).ok_or(Unparseable),
@@ -200,7 +200,7 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a date.
-pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, Unparseable> {
+pub fn parse_date(cell: &RawCell) -> Result<Option<NaiveDate>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Date => date_from_serial(cell.number).map(Some).ok_or(Unparseable),
@@ -223,7 +223,7 @@ pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is not a plausible year.
-pub fn parse_year(cell: &Cell) -> Result<Option<i32>, Unparseable> {
+pub fn parse_year(cell: &RawCell) -> Result<Option<i32>, Unparseable> {
     let v = match cell.kind {
         CellKind::Empty => return Ok(None),
         CellKind::Number if cell.number.fract() == 0.0 => cell.number as i64,

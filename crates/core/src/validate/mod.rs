@@ -532,14 +532,14 @@ fn sort_findings(ds: &Dataset, findings: Vec<Finding>) -> Vec<Finding> {
 /// ```
 /// use chrono::NaiveDate;
 /// use gonggu_core::model::Dataset;
-/// use gonggu_core::validate::{run_checks, summary_lines, CheckParams};
+/// use gonggu_core::validate::{run_checks, overview_lines, CheckParams};
 /// let params = CheckParams::defaults(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()).unwrap();
 /// let report = run_checks(&Dataset::default(), &params).unwrap();
-/// let lines = summary_lines(&report);
+/// let lines = overview_lines(&report);
 /// assert_eq!(lines[0], "未发现问题。");
 /// assert!(lines.iter().any(|l| l.contains("ID01 证件号码无效：缺少人员表")));
 /// ```
-pub fn summary_lines(report: &CheckReport) -> Vec<String> {
+pub fn overview_lines(report: &CheckReport) -> Vec<String> {
     let mut lines = Vec::new();
     let total = report.findings.len();
     if total == 0 {

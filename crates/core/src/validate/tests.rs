@@ -722,7 +722,7 @@ fn rules_without_their_columns_or_tables_are_skipped_and_named() {
     );
     assert_eq!(report.count("MN06"), 0);
     assert!(report.ran("ID01") && report.ran("MN01") && report.ran("VL01"));
-    let lines = summary_lines(&report);
+    let lines = overview_lines(&report);
     assert!(
         lines
             .iter()
@@ -771,7 +771,7 @@ fn disabled_rules_do_not_run_and_unknown_codes_are_refused() {
     assert_eq!(report.disabled, vec!["ID01".to_string()]);
     assert!(!report.ran("ID01"));
     assert!(
-        summary_lines(&report)
+        overview_lines(&report)
             .iter()
             .any(|l| l == "已按配置关闭：ID01 证件号码无效")
     );
@@ -875,7 +875,7 @@ fn findings_carry_place_and_personal_data_and_are_sorted() {
         assert!(!f.message.contains(&a) && !f.message.contains(&b));
         assert!(f.values.iter().all(|(_, v)| !v.contains(&a[..14])));
     }
-    let lines = summary_lines(&report);
+    let lines = overview_lines(&report);
     assert_eq!(
         lines[0], "共发现 5 条问题：错误 2 条，警告 3 条，提示 0 条。",
         "{lines:#?}"

@@ -166,7 +166,7 @@ fn build_evaluation(
     title: &str,
 ) -> Result<(), XlsxError> {
     sheets::write_attainment(wb.add_worksheet().set_name("达标情况")?, report, title)?;
-    sheets::write_summary(wb.add_worksheet().set_name("汇总")?, report)?;
+    sheets::write_target_overview(wb.add_worksheet().set_name("汇总")?, report)?;
     if let Some(q) = quality {
         sheets::write_quality(wb.add_worksheet().set_name("数据质量")?, report, q)?;
     }

@@ -451,7 +451,7 @@ pub(super) fn write_attainment(
 
 /// Sheet `汇总`: per region the number of indicators with a target, how many are 达标,
 /// 未达标 and 无数据, and the names of those not met.
-pub(super) fn write_summary(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+pub(super) fn write_target_overview(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     let heads: [(&str, f64); 6] = [
         (report.level.unit_word(), region_width(report)),
         ("考核指标数", 11.0),

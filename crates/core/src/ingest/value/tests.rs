@@ -28,7 +28,7 @@ fn dates_in_every_written_form() {
 
 #[test]
 fn numbers_in_date_columns() {
-    let num = |v: f64| Cell {
+    let num = |v: f64| RawCell {
         kind: CellKind::Number,
         text: String::new(),
         number: v,
