@@ -439,3 +439,41 @@ fn classifier_caches_per_distinct_value_and_notes_unplaced_counties() {
     );
     assert!(notes.iter().any(|n| n.contains("有 3 人")), "{notes:?}");
 }
+
+#[test]
+fn every_unit_is_found_by_its_full_name_and_by_province_and_name() {
+    let mut wrong = Vec::new();
+    // 嘉峪关市, a prefecture whose only district has its name, reads as the district.
+    let same_name_child = |id: DivisionId| {
+        t().iter()
+            .any(|(_, c)| c.parent == Some(id) && c.name == t().get(id).name)
+    };
+    for (id, d) in t()
+        .iter()
+        .filter(|(id, d)| !d.grouping && !same_name_child(*id))
+    {
+        let label = t().label(id);
+        if t().resolve(&format!("{label}XX路1号")) != Resolution::Place(Place::Unit(id)) {
+            wrong.push(format!("{label}: {:?}", t().resolve(&label)));
+        }
+        // Province short form + the unit's own name, skipping the prefecture.
+        let province = t().province_of(id);
+        if province != id {
+            let siblings = t()
+                .iter()
+                .filter(|(o, x)| x.name == d.name && t().province_of(*o) == province)
+                .count();
+            let short = &t().get(province).short_forms[0];
+            let text = format!("{short}{}", d.name);
+            if siblings == 1 && t().resolve(&text) != Resolution::Place(Place::Unit(id)) {
+                wrong.push(format!("{text}: {:?}", t().resolve(&text)));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
