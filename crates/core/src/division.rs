@@ -657,24 +657,20 @@ impl DivisionTable {
                 let Some(slice) = text.get(byte(i)..byte(i + len)) else {
                     continue;
                 };
-                let mut cands: Vec<Place> = self
-                    .units_named(slice)
-                    .iter()
-                    .map(|&u| Place::Unit(u))
-                    .collect();
-                for z in zones.named(slice) {
-                    if !cands.contains(z) {
-                        cands.push(*z);
+                // A configured name wins over the table's units of that name, where it fits
+                // what was read before it.
+                let configured = zones.named(slice).to_vec();
+                let units = self.units_named(slice).iter().map(|&u| Place::Unit(u));
+                for mut cands in [configured, units.collect()] {
+                    if !state.is_empty() {
+                        cands.retain(|c| state.iter().any(|s| self.place_within(*c, *s, zones)));
+                    }
+                    if !cands.is_empty() {
+                        found = Some((len, cands));
+                        break;
                     }
                 }
-                if cands.is_empty() {
-                    continue;
-                }
-                if !state.is_empty() {
-                    cands.retain(|c| state.iter().any(|s| self.place_within(*c, *s, zones)));
-                }
-                if !cands.is_empty() {
-                    found = Some((len, cands));
+                if found.is_some() {
                     break;
                 }
             }

@@ -309,6 +309,17 @@ fn functional_zone_with_region_codes() {
     );
     // Other counties see the zone as a county of its own.
     assert_classes(&p, "夏邑县", &[("商丘市示范区", InProvince)]);
+    // A configured name wins over the table's units of that name, where it fits.
+    let p = places("开封市", &[("鼓楼区", "410204")]);
+    assert_classes(
+        &p,
+        "鼓楼区",
+        &[
+            ("鼓楼区", InCounty),
+            ("江苏省南京市鼓楼区", OutProvince),
+            ("开封市龙亭区", InProvince),
+        ],
+    );
     // A county code makes the name another name of that county.
     let p = places("商丘市", &[("示范区", "411403")]);
     assert_classes(
