@@ -288,7 +288,7 @@ pub struct InitArgs {
 /// `gonggu bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）
+    /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）、resolve（解析务工所在地）
     #[arg(value_enum)]
     pub what: BenchWhat,
     /// 户数（省级约 2000000 户、700 万人）
@@ -311,4 +311,6 @@ pub enum BenchWhat {
     Compute,
     /// 读取并运行全部核查规则
     Check,
+    /// 解析务工所在地地址（全国各县的不同写法，每条不同），给出每秒解析条数
+    Resolve,
 }

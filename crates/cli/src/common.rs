@@ -51,6 +51,8 @@ pub fn read_dataset(
         aliases: config.aliases.clone(),
         region_aliases: config.region_aliases.clone(),
         region_name: config.region.name.clone(),
+        region_code: config.region.code.clone(),
+        region_codes: config.region_codes.clone(),
         strict,
         pii,
         progress,

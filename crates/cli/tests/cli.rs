@@ -610,6 +610,46 @@ mod demo {
         }
     }
 
+    /// The demo's 务工所在地 are addresses; with the demo's gonggu.toml (示范区 in
+    /// [region_codes]) gonggu counts each destination as the generator meant it.
+    #[test]
+    fn demo_destinations_match_the_manifest() {
+        let dir = demo_dir();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输入/manifest.json")).unwrap())
+                .unwrap();
+        let ids = [
+            ("employed", "employed_persons"),
+            ("in_county", "employed_in_county"),
+            ("in_province", "employed_in_province"),
+            ("out_province", "employed_out_province"),
+            ("unknown", "employed_unknown_destination"),
+        ];
+        let o = run(gonggu()
+            .current_dir(dir)
+            .args(["compute", "输入/监测对象信息.xlsx", "--level", "county"])
+            .args(["--config", "gonggu.toml", "--indicators"])
+            .arg(ids.map(|(_, id)| id).join(",")));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for county in manifest["counties"].as_array().unwrap() {
+            let name = county["name"].as_str().unwrap();
+            let row = v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["region"] == name)
+                .unwrap();
+            for (key, id) in ids {
+                assert_eq!(
+                    row["values"][id]["value"], county["employment"][key],
+                    "{name} {id}"
+                );
+            }
+        }
+        assert!(!stderr(&o).contains("行政区划表中找不到"), "{}", stderr(&o));
+    }
+
     /// No output of any command carries a full 证件号码 or a full name from the input.
     #[test]
     fn no_personal_data_in_any_output() {
@@ -841,5 +881,149 @@ mod messages {
         let o = strict(true);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(OTHER_ID), "{}", stderr(&o));
+    }
+}
+
+/// 务工所在地 holding addresses, as real exports write it (SPEC §3.1).
+mod destinations {
+    use super::*;
+
+    const ROSTER: &str = "县,乡,村,户编号,证件号码,户类型,与户主关系,劳动技能,务工所在地,公益性岗位
+夏邑县,会亭镇,北村,H1,410101199001011301,脱贫户,户主,普通劳动力,夏邑县会亭镇,
+夏邑县,会亭镇,北村,H1,410101199001011302,脱贫户,之子,普通劳动力,江苏省苏州市昆山市玉山镇,
+夏邑县,会亭镇,北村,H1,410101199001011303,脱贫户,之女,普通劳动力,河南省郑州市金水区,
+夏邑县,城关镇,东关村,H2,410101199001011304,脱贫户,户主,普通劳动力,鼓楼区,
+夏邑县,城关镇,东关村,H2,410101199001011305,脱贫户,配偶,普通劳动力,上海市浦东新区,村级
+示范区,平台镇,南村,H3,410101199001011306,脱贫户,户主,普通劳动力,商丘市示范区平台镇,
+示范区,平台镇,南村,H3,410101199001011307,脱贫户,配偶,普通劳动力,河南省济源市,
+示范区,平台镇,南村,H3,410101199001011308,脱贫户,之子,普通劳动力,新疆,
+";
+    const IDS: [&str; 5] = [
+        "employed_persons",
+        "employed_in_county",
+        "employed_in_province",
+        "employed_out_province",
+        "employed_unknown_destination",
+    ];
+
+    fn compute(dir: &Path, config: &str) -> (serde_json::Value, String) {
+        std::fs::write(dir.join("监测对象信息.csv"), ROSTER).unwrap();
+        std::fs::write(dir.join("gonggu.toml"), config).unwrap();
+        let o = run(gonggu()
+            .current_dir(dir)
+            .args(["compute", "监测对象信息.csv", "--level", "county"])
+            .args(["--as-of", "2021-11-30", "--indicators", &IDS.join(",")]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        (serde_json::from_slice(&o.stdout).unwrap(), stderr(&o))
+    }
+
+    fn counts(v: &serde_json::Value, region: &str) -> Vec<i64> {
+        let row = if region == "商丘市" {
+            &v["total"]
+        } else {
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["region"] == region)
+                .unwrap_or_else(|| panic!("no row {region}: {v}"))
+        };
+        IDS.iter()
+            .map(|id| row["values"][id]["value"].as_i64().unwrap_or(-1))
+            .collect()
+    }
+
+    #[test]
+    fn addresses_counted_by_destination_and_the_zone_needs_region_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = "[region]\nname = \"商丘市\"\n\n[region_codes]\n\"示范区\" = \"411400\"\n";
+        let (v, err) = compute(dir.path(), config);
+        // [all, 县内, 省内县外, 省外, 去向不明]
+        assert_eq!(counts(&v, "夏邑县"), [5, 1, 1, 2, 1], "{v}");
+        assert_eq!(counts(&v, "示范区"), [3, 1, 1, 1, 0], "{v}");
+        assert_eq!(counts(&v, "商丘市"), [8, 2, 2, 3, 1], "{v}");
+        assert!(err.contains("有 1 人的务工所在地无法判断去向"), "{err}");
+
+        // Without [region_codes] the zone's addresses in 河南 are unknown, never guessed,
+        // and the note says what to configure.
+        let (v, err) = compute(dir.path(), "[region]\nname = \"商丘市\"\n");
+        assert_eq!(counts(&v, "示范区"), [3, 0, 0, 1, 2], "{v}");
+        assert!(
+            err.contains("「示范区」在行政区划表中找不到") && err.contains("[region_codes]"),
+            "{err}"
+        );
+        for region in ["夏邑县", "示范区", "商丘市"] {
+            let c = counts(&v, region);
+            assert_eq!(c[0], c[1..].iter().sum::<i64>(), "{region}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn check_shows_the_address_and_the_candidates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("监测对象信息.csv"), ROSTER).unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n\n[region_codes]\n\"示范区\" = \"411400\"\n",
+        )
+        .unwrap();
+        let o = run(gonggu()
+            .current_dir(dir.path())
+            .args(["check", "监测对象信息.csv", "--as-of", "2021-11-30"])
+            .args(["--out", "核查清单.xlsx"]));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(dir.path().join("核查清单.xlsx")).unwrap();
+        let mut wk = Vec::new();
+        for name in wb.sheet_names() {
+            for row in wb.worksheet_range(&name).unwrap().rows() {
+                let line: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+                if line.iter().any(|c| c.starts_with("WK0")) {
+                    wk.push(line.join("|"));
+                }
+            }
+        }
+        // Finding rows name their source row; the summary sheet counts per rule.
+        let wk02: Vec<&String> = wk
+            .iter()
+            .filter(|l| l.contains("WK02") && l.contains("第 "))
+            .collect();
+        assert_eq!(wk02.len(), 1, "{wk:#?}");
+        assert!(
+            wk02[0].contains("务工所在地：鼓楼区")
+                && wk02[0].contains("江苏省南京市鼓楼区")
+                && wk02[0].contains("河南省开封市鼓楼区"),
+            "{}",
+            wk02[0]
+        );
+        // WK01: a welfare post held while working in 上海: the address is shown.
+        assert!(
+            wk.iter()
+                .any(|l| l.contains("WK01") && l.contains("上海市浦东新区")),
+            "{wk:#?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_region_code_is_a_configuration_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("监测对象信息.csv"), ROSTER).unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n\n[region_codes]\n\"示范区\" = \"411499\"\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "compute",
+            "监测对象信息.csv",
+            "--level",
+            "county",
+        ]));
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(
+            err.contains("gonggu.toml") && err.contains("411499") && err.contains("示范区"),
+            "{err}"
+        );
     }
 }

@@ -32,6 +32,11 @@ pub struct Config {
     /// `[region_aliases]`: variant → official name.
     #[serde(default)]
     pub region_aliases: BTreeMap<String, String>,
+    /// `[region_codes]`: 县 names the division table (GB/T 2260) lacks, such as functional
+    /// zones (`"示范区" = "411400"`) → the code of their county, or of the prefecture they lie
+    /// in. Used to place 务工所在地 addresses (SPEC §3.1).
+    #[serde(default)]
+    pub region_codes: BTreeMap<String, String>,
     /// `[document]`.
     #[serde(default)]
     pub document: DocumentConfig,
@@ -64,6 +69,9 @@ pub struct RegionConfig {
     /// Official order of the ranked units.
     #[serde(default)]
     pub order: Vec<String>,
+    /// Division code of the region (`411400`), when its name alone is ambiguous or not in
+    /// the division table.
+    pub code: Option<String>,
 }
 
 /// `[document]`: the official-document parts of the notice.
@@ -171,7 +179,8 @@ impl Config {
     /// Parses a configuration text; `origin` names it in errors.
     ///
     /// # Errors
-    /// [`Error::Config`] naming the file, line and what is wrong (unknown keys included).
+    /// [`Error::Config`] naming the file, line and what is wrong (unknown keys included), or
+    /// a `[region] code` / `[region_codes]` code that is not in the division table.
     ///
     /// # Examples
     /// ```
@@ -179,6 +188,9 @@ impl Config {
     /// let c = Config::parse("[region]\nname = \"商丘市\"\n", "gonggu.toml").unwrap();
     /// assert_eq!(c.region.name.as_deref(), Some("商丘市"));
     /// assert!(Config::parse("[region]\nnmae = 1\n", "gonggu.toml").is_err());
+    /// let zones = Config::parse("[region_codes]\n\"示范区\" = \"411400\"\n", "gonggu.toml").unwrap();
+    /// assert_eq!(zones.region_codes["示范区"], "411400");
+    /// assert!(Config::parse("[region_codes]\n\"示范区\" = \"411499\"\n", "gonggu.toml").is_err());
     /// ```
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
         let config: Config =
@@ -189,6 +201,16 @@ impl Config {
         if let Some(d) = &config.document.issue_date {
             parse_date_setting(d, origin, "document.issue_date")?;
         }
+        // Unknown codes are refused here, where the file can be named.
+        crate::division::Places::new(
+            config.region.name.as_deref(),
+            config.region.code.as_deref(),
+            &config.region_codes,
+        )
+        .map_err(|e| match e {
+            Error::Config(m) => Error::Config(format!("{origin}：{m}")),
+            other => other,
+        })?;
         Ok(config)
     }
 

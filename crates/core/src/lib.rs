@@ -5,6 +5,8 @@
 //!    title rows, matches column names and aliases, parses values, and produces a typed
 //!    [`model::Dataset`] (persons merged by 证件号码 and grouped into households, projects,
 //!    loans, 汇总 and 目标 rows) plus the values it could not parse.
+//!    Each 务工所在地 is placed by [`division`] (the GB/T 2260 division table and an address
+//!    resolver) against the household's own county: 县内, 省内县外, 省外 or 去向不明.
 //! 2. [`validate`] runs the data-quality rules over the dataset (`gonggu check`).
 //! 3. [`measures`] counts the measures of SPEC §4.1 for every unit of a level, from records or
 //!    from a 汇总.
@@ -24,6 +26,7 @@
 pub mod catalog;
 pub mod compute;
 pub mod config;
+pub mod division;
 pub mod error;
 pub mod ingest;
 pub mod mask;

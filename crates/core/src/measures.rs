@@ -63,18 +63,21 @@ measures! {
     "covered_households", "脱贫户和监测户数", "户", Roster, "脱贫户或监测户的户数";
     "covered_persons", "脱贫人口和监测对象人数", "人", Roster, "脱贫户或监测户的全部成员人数";
     "labor_persons", "劳动力人数", "人", Roster, "脱贫户和监测户中劳动技能为普通劳动力、技能劳动力、弱劳动力或半劳动力的人数";
-    "employed_persons", "务工就业人数", "人", Roster, "脱贫户和监测户中务工所在地不为空（且不为否/无）的人数";
-    "employed_in_county", "县内务工人数", "人", Roster, "脱贫户和监测户中在县内（含乡镇内）务工的人数";
-    "employed_in_province", "省内县外务工人数", "人", Roster, "脱贫户和监测户中在省内县外务工的人数";
-    "employed_out_province", "省外务工人数", "人", Roster, "脱贫户和监测户中在省外务工的人数";
+    "employed_persons", "务工就业人数", "人", Roster, "脱贫户和监测户中务工所在地不为空（且不为否/无）的人数，等于县内、省内县外、省外和去向不明四项之和";
+    "employed_in_county", "县内务工人数", "人", Roster, "脱贫户和监测户中在县内（含乡镇内）务工的人数：务工所在地在本户所在县，或写为县内、乡镇内务工";
+    "employed_in_province", "省内县外务工人数", "人", Roster, "脱贫户和监测户中在省内县外务工的人数：务工所在地在本省的其他县（市、区），或写为省内县外务工";
+    "employed_out_province", "省外务工人数", "人", Roster, "脱贫户和监测户中在省外务工的人数：务工所在地在外省、港澳台或国外，或写为省外务工";
+    "employed_unknown_destination", "务工去向不明人数", "人", Roster, "脱贫户和监测户中务工、但务工所在地无法对应到县内、省内县外或省外的人数（无法识别、同名地区未写明省市、只写到本省或本市等）";
     "tuopin_employed_persons", "脱贫人口务工就业人数", "人", Roster, "脱贫户中务工就业的人数";
     "tuopin_employed_in_county", "脱贫人口县内务工人数", "人", Roster, "脱贫户中县内务工的人数";
     "tuopin_employed_in_province", "脱贫人口省内县外务工人数", "人", Roster, "脱贫户中省内县外务工的人数";
     "tuopin_employed_out_province", "脱贫人口省外务工人数", "人", Roster, "脱贫户中省外务工的人数";
+    "tuopin_employed_unknown", "脱贫人口务工去向不明人数", "人", Roster, "脱贫户中务工、但去向不明的人数";
     "monitored_employed_persons", "监测对象务工就业人数", "人", Roster, "监测户中务工就业的人数";
     "monitored_employed_in_county", "监测对象县内务工人数", "人", Roster, "监测户中县内务工的人数";
     "monitored_employed_in_province", "监测对象省内县外务工人数", "人", Roster, "监测户中省内县外务工的人数";
     "monitored_employed_out_province", "监测对象省外务工人数", "人", Roster, "监测户中省外务工的人数";
+    "monitored_employed_unknown", "监测对象务工去向不明人数", "人", Roster, "监测户中务工、但去向不明的人数";
     "employment_target_persons", "务工就业目标人数", "人", Targets, "目标表中下达的务工就业目标人数";
     "certified_persons", "持证人数", "人", Roster, "劳动力中是否持证为是的人数";
     "welfare_post_persons", "公益性岗位安置人数", "人", Roster, "公益性岗位不为空（且不为否/无）的人数";
@@ -431,7 +434,7 @@ pub fn tally_records(
             ix("income_persons"),
             ix("income_persons_sum"),
         );
-        let employment: [[usize; 4]; 3] = EMPLOYMENT.map(|group| group.map(ix));
+        let employment: [[usize; 5]; 3] = EMPLOYMENT.map(|group| group.map(ix));
         for p in &roster.persons {
             let Some(h) = roster.households.get(p.household as usize) else {
                 continue;
@@ -465,11 +468,13 @@ pub fn tally_records(
                 }
             }
             if work_col && p.work.is_working() {
+                // Every worker falls in exactly one of the four destinations.
                 let dest = match p.work {
                     WorkPlace::InCounty => Some(1),
                     WorkPlace::InProvince => Some(2),
                     WorkPlace::OutProvince => Some(3),
-                    _ => None,
+                    WorkPlace::Unknown => Some(4),
+                    WorkPlace::NotWorking => None,
                 };
                 for (applies, ids) in [covered, tuopin, monitored].into_iter().zip(&employment) {
                     if !applies {
@@ -634,25 +639,28 @@ pub fn tally_records(
     sink.finish()
 }
 
-/// The employment measures: (all, in county, in province, out of province) for covered,
-/// 脱贫 and monitored households.
-const EMPLOYMENT: [[&str; 4]; 3] = [
+/// The employment measures: (all, in county, in province, out of province, destination
+/// unknown) for covered, 脱贫 and monitored households. The last four add up to the first.
+pub const EMPLOYMENT: [[&str; 5]; 3] = [
     [
         "employed_persons",
         "employed_in_county",
         "employed_in_province",
         "employed_out_province",
+        "employed_unknown_destination",
     ],
     [
         "tuopin_employed_persons",
         "tuopin_employed_in_county",
         "tuopin_employed_in_province",
         "tuopin_employed_out_province",
+        "tuopin_employed_unknown",
     ],
     [
         "monitored_employed_persons",
         "monitored_employed_in_county",
         "monitored_employed_in_province",
         "monitored_employed_out_province",
+        "monitored_employed_unknown",
     ],
 ];

@@ -137,6 +137,68 @@ impl WorkPlace {
     pub fn is_working(self) -> bool {
         !matches!(self, WorkPlace::NotWorking)
     }
+
+    /// The Chinese word for the class (`县内`, `省内县外`, `省外`, `去向不明`, `未务工`).
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkPlace::NotWorking => "未务工",
+            WorkPlace::InCounty => "县内",
+            WorkPlace::InProvince => "省内县外",
+            WorkPlace::OutProvince => "省外",
+            WorkPlace::Unknown => "去向不明",
+        }
+    }
+}
+
+/// One distinct 务工所在地 value as written, classified against one household county
+/// (see [`crate::division::Classifier`]). Persons point at it through
+/// [`Person::work_entry`], so a roster that repeats a few thousand addresses stores each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkPlaceEntry {
+    /// The value as written (trimmed).
+    pub text: Box<str>,
+    /// Its class.
+    pub place: WorkPlace,
+    /// Why it could not be placed, when [`WorkPlace::Unknown`].
+    pub problem: Option<WorkPlaceProblem>,
+}
+
+/// Why a 务工所在地 could not be given a destination (rule WK02 shows it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkPlaceProblem {
+    /// Neither an administrative division, a foreign place nor a category word.
+    NotAPlace,
+    /// A name several divisions share, not told apart by the levels written (`鼓楼区`):
+    /// the full names of the candidates (`江苏省南京市鼓楼区` …).
+    Ambiguous(Vec<String>),
+    /// Only a province or city that contains the household's own county (`河南省`,
+    /// `商丘市`): whether it is inside the county cannot be told. The place named, in full.
+    Coarse(String),
+    /// The household's own county (its 县 cell, given here) could not be placed in the
+    /// division table, so an address in the same province cannot be classified.
+    HomeUnknown(String),
+}
+
+impl WorkPlaceProblem {
+    /// A Chinese sentence for the user, naming the value.
+    pub fn message(&self, text: &str) -> String {
+        match self {
+            WorkPlaceProblem::NotAPlace => format!(
+                "务工所在地「{text}」既不是行政区划名称，也不是县内、省内县外、省外等类别（按务工、去向不明统计）"
+            ),
+            WorkPlaceProblem::Ambiguous(c) => format!(
+                "务工所在地「{text}」有 {} 处同名地区（{}），请写明所在省、市（按务工、去向不明统计）",
+                c.len(),
+                c.join("、")
+            ),
+            WorkPlaceProblem::Coarse(place) => format!(
+                "务工所在地「{text}」只写到{place}，无法判断是否在本县内，请写到县（市、区）（按务工、去向不明统计）"
+            ),
+            WorkPlaceProblem::HomeUnknown(county) => format!(
+                "本户所在县(市、区)「{county}」在行政区划表中找不到，省内地址「{text}」无法判断是否县外；可在 gonggu.toml 的 [region_codes] 中为它指定代码（按务工、去向不明统计）"
+            ),
+        }
+    }
 }
 
 /// 健康状况.
@@ -468,10 +530,11 @@ pub struct Person {
     pub school: Option<SchoolStage>,
     /// 劳动技能.
     pub labor: Option<LaborSkill>,
-    /// 务工所在地.
+    /// 务工所在地, classified (SPEC §3.1).
     pub work: WorkPlace,
-    /// The raw 务工所在地 text was present but not recognised.
-    pub work_unrecognised: bool,
+    /// The 务工所在地 value as written and classified: an index into
+    /// [`Roster::work_places`]; `None` when blank (not working).
+    pub work_entry: Option<u32>,
     /// 务工月收入 (元).
     pub monthly_wage: Option<Decimal>,
     /// 是否持证.
@@ -702,12 +765,21 @@ pub struct Roster {
     pub merged_persons: u64,
     /// 证件号码 seen more than once inside one table (not merged; a finding).
     pub duplicate_ids: Vec<(RowRef, RowRef)>,
+    /// Distinct 务工所在地 values (per household county) and how each was classified.
+    pub work_places: Vec<WorkPlaceEntry>,
 }
 
 impl Roster {
     /// Whether any roster table had this column (canonical name).
     pub fn has_column(&self, canonical: &str) -> bool {
         self.columns.contains(canonical)
+    }
+
+    /// The 务工所在地 of a person as written and classified (`None` when blank).
+    pub fn work_place_of(&self, person: &Person) -> Option<&WorkPlaceEntry> {
+        person
+            .work_entry
+            .and_then(|i| self.work_places.get(i as usize))
     }
 }
 

@@ -177,18 +177,28 @@ pub(crate) enum WorkClass {
     Unknown,
 }
 
-pub(crate) fn work_class(s: &str) -> WorkClass {
+/// The class the generator meant by a 务工所在地 written for a household of `county` and
+/// `town`: the value is looked up among everything the generator writes (its own list of
+/// addresses and words, with the destination it intended), never placed by gonggu's
+/// resolver. A value the generator does not write is unknown.
+pub(crate) fn work_class(s: &str, county: &str, town: &str) -> WorkClass {
+    use gonggu_core::model::WorkPlace as W;
     let s = s.trim();
     if s.is_empty() || s == "否" || s == "无" {
-        WorkClass::No
-    } else if s.contains("省外") {
-        WorkClass::OutProvince
-    } else if s.contains("县外") {
-        WorkClass::InProvince
-    } else if s.contains("县内") || s.contains("乡镇内") {
-        WorkClass::InCounty
-    } else {
-        WorkClass::Unknown
+        return WorkClass::No;
+    }
+    let Some(ci) = super::names::COUNTIES.iter().position(|c| c.name == county) else {
+        return WorkClass::Unknown;
+    };
+    let meant = super::Work::all_for(ci)
+        .into_iter()
+        .find(|w| w.text(county, town) == s);
+    match meant.map(super::Work::class) {
+        Some(W::InCounty) => WorkClass::InCounty,
+        Some(W::InProvince) => WorkClass::InProvince,
+        Some(W::OutProvince) => WorkClass::OutProvince,
+        Some(W::NotWorking) => WorkClass::No,
+        Some(W::Unknown) | None => WorkClass::Unknown,
     }
 }
 
@@ -327,7 +337,11 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
         let health = text(cell(row, col::HEALTH));
         let school = stage(&text(cell(row, col::SCHOOL)));
         let post = post_held(&text(cell(row, col::POST)));
-        let work = work_class(&text(cell(row, col::WORK)));
+        let work = work_class(
+            &text(cell(row, col::WORK)),
+            &text(cell(row, col::COUNTY)),
+            &text(cell(row, col::TOWN)),
+        );
         if matches!(work, WorkClass::InProvince | WorkClass::OutProvince) && post {
             push!("WK01", At::Person(p));
         }

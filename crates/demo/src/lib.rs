@@ -354,7 +354,9 @@ impl School {
     }
 }
 
-/// 务工所在地, in the wordings real exports use.
+/// 务工所在地 as the generator means it: where the person works (its class is what the
+/// manifest and the tests expect, never what gonggu's resolver reads) and how it is written.
+/// Most workers get an address, as real exports write it; a few keep a category word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Work {
     /// Blank: not working.
@@ -373,31 +375,124 @@ pub enum Work {
     OutProvince,
     /// 省外 (same class, short wording).
     OutProvinceShort,
+    /// An address in the household's own county and town, in one of three wordings
+    /// (`夏邑县会亭镇`, `河南省商丘市夏邑县会亭镇`, `商丘夏邑会亭镇`).
+    HomeAddress(u8),
+    /// An address in another county of the city: index into the city's counties
+    /// (`商丘市永城市`, never the household's own county nor the functional zone).
+    CityAddress(u8),
+    /// An address elsewhere in 河南: index into [`PROVINCE_ADDRESSES`].
+    ProvinceAddress(u8),
+    /// An address in another province or abroad: index into [`OUT_ADDRESSES`].
+    OutAddress(u8),
+    /// A value nobody can place (planted for WK02): index into [`UNPLACED`].
+    Unplaced(u8),
+}
+
+/// Addresses in 河南 outside 商丘市 (省内县外 for every county of the city).
+pub const PROVINCE_ADDRESSES: &[&str] = &[
+    "河南省郑州市金水区经三路",
+    "郑州市管城回族区",
+    "河南省洛阳市涧西区",
+    "河南省开封市鼓楼区",
+    "河南省济源市",
+    "新乡市红旗区",
+    "河南省许昌市禹州市",
+    "南阳市卧龙区",
+    "周口市川汇区",
+];
+
+/// Addresses in other provinces and abroad (省外).
+pub const OUT_ADDRESSES: &[&str] = &[
+    "江苏省苏州市昆山市玉山镇",
+    "浙江省宁波市北仑区",
+    "上海市浦东新区张江镇",
+    "广东省深圳市龙岗区",
+    "北京市大兴区",
+    "新疆维吾尔自治区乌鲁木齐市",
+    "新疆",
+    "广西南宁市",
+    "江苏省南京市鼓楼区",
+    "浙江义乌",
+    "福建省泉州市晋江市",
+    "天津市滨海新区",
+    "山东省青岛市黄岛区",
+    "国外",
+];
+
+/// Values that name no destination: a district name four cities share, words that are no
+/// place, and only the own province (WK02; 务工去向不明).
+pub const UNPLACED: &[&str] = &["鼓楼区", "外出务工", "本地打零工", "河南省"];
+
+/// The name of the city's functional zone, which GB/T 2260 lacks: the demo's `gonggu.toml`
+/// maps it to the city's code in `[region_codes]` ([`REGION_CODES`]).
+pub const ZONE: &str = "示范区";
+
+/// `[region_codes]` of the demo's `gonggu.toml`: 示范区 is a county-level unit of its own
+/// inside 商丘市.
+pub const REGION_CODES: &[(&str, &str)] = &[(ZONE, "411400")];
+
+/// The options the demo's `gonggu.toml` gives the reader (region 商丘市, [`REGION_CODES`]):
+/// what tests reading the demo files back must use, or 示范区's addresses in 河南 are
+/// 去向不明.
+pub fn read_options() -> gonggu_core::ingest::ReadOptions {
+    gonggu_core::ingest::ReadOptions {
+        region_name: Some("商丘市".into()),
+        region_codes: REGION_CODES
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect(),
+        ..Default::default()
+    }
 }
 
 impl Work {
-    /// Label as exported.
-    pub fn label(self) -> &'static str {
+    /// 务工所在地 as written for a household in `county` (name) and `town`.
+    pub fn text(self, county: &str, town: &str) -> String {
+        let list = |l: &[&str], i: u8| l.get(usize::from(i)).copied().unwrap_or("").to_string();
         match self {
-            Work::None => "",
-            Work::Township => "乡镇内务工",
-            Work::OutsideTownship => "乡外县内务工",
-            Work::InCounty => "县内务工",
-            Work::InProvince => "省内县外务工",
-            Work::InProvinceAlt => "县外省内务工",
-            Work::OutProvince => "省外务工",
-            Work::OutProvinceShort => "省外",
+            Work::None => String::new(),
+            Work::Township => "乡镇内务工".into(),
+            Work::OutsideTownship => "乡外县内务工".into(),
+            Work::InCounty => "县内务工".into(),
+            Work::InProvince => "省内县外务工".into(),
+            Work::InProvinceAlt => "县外省内务工".into(),
+            Work::OutProvince => "省外务工".into(),
+            Work::OutProvinceShort => "省外".into(),
+            Work::HomeAddress(k) => match k % 3 {
+                0 if county == ZONE => format!("商丘市{county}{town}"),
+                0 => format!("{county}{town}"),
+                1 => format!("河南省商丘市{county}{town}"),
+                _ => format!("商丘{}{town}", short_county(county)),
+            },
+            Work::CityAddress(i) => {
+                let other = names::COUNTIES.get(usize::from(i)).map_or("", |c| c.name);
+                if i % 2 == 0 {
+                    format!("河南省商丘市{other}")
+                } else {
+                    format!("商丘市{other}")
+                }
+            }
+            Work::ProvinceAddress(i) => list(PROVINCE_ADDRESSES, i),
+            Work::OutAddress(i) => list(OUT_ADDRESSES, i),
+            Work::Unplaced(i) => list(UNPLACED, i),
         }
     }
 
-    /// The class of SPEC §3.1.
+    /// The destination the generator means (SPEC §3.1).
     pub fn class(self) -> gonggu_core::model::WorkPlace {
         use gonggu_core::model::WorkPlace as W;
         match self {
             Work::None => W::NotWorking,
-            Work::Township | Work::OutsideTownship | Work::InCounty => W::InCounty,
-            Work::InProvince | Work::InProvinceAlt => W::InProvince,
-            Work::OutProvince | Work::OutProvinceShort => W::OutProvince,
+            Work::Township | Work::OutsideTownship | Work::InCounty | Work::HomeAddress(_) => {
+                W::InCounty
+            }
+            Work::InProvince
+            | Work::InProvinceAlt
+            | Work::CityAddress(_)
+            | Work::ProvinceAddress(_) => W::InProvince,
+            Work::OutProvince | Work::OutProvinceShort | Work::OutAddress(_) => W::OutProvince,
+            Work::Unplaced(_) => W::Unknown,
         }
     }
 
@@ -407,6 +502,45 @@ impl Work {
             self.class(),
             gonggu_core::model::WorkPlace::InProvince | gonggu_core::model::WorkPlace::OutProvince
         )
+    }
+
+    /// Every value the generator can write for a household of county `county` (index),
+    /// for the audit's reading of the written cells.
+    pub(crate) fn all_for(county: usize) -> Vec<Work> {
+        let mut all = vec![
+            Work::Township,
+            Work::OutsideTownship,
+            Work::InCounty,
+            Work::InProvince,
+            Work::InProvinceAlt,
+            Work::OutProvince,
+            Work::OutProvinceShort,
+        ];
+        all.extend((0..3).map(Work::HomeAddress));
+        all.extend(city_destinations(county).into_iter().map(Work::CityAddress));
+        all.extend((0..PROVINCE_ADDRESSES.len() as u8).map(Work::ProvinceAddress));
+        all.extend((0..OUT_ADDRESSES.len() as u8).map(Work::OutAddress));
+        all.extend((0..UNPLACED.len() as u8).map(Work::Unplaced));
+        all
+    }
+}
+
+/// The counties of the city a household of `county` may work in (not its own, not the
+/// functional zone), as indexes into the city's counties.
+pub(crate) fn city_destinations(county: usize) -> Vec<u8> {
+    (0..names::COUNTIES.len())
+        .filter(|&i| i != county && names::COUNTIES.get(i).is_some_and(|c| c.name != ZONE))
+        .filter_map(|i| u8::try_from(i).ok())
+        .collect()
+}
+
+/// A county's name without 县/区/市 when two characters remain (`夏邑`; `睢县` stays).
+fn short_county(county: &str) -> &str {
+    match county.char_indices().last() {
+        Some((i, '县' | '区' | '市')) if county.chars().count() >= 3 && county != ZONE => {
+            county.get(..i).unwrap_or(county)
+        }
+        _ => county,
     }
 }
 
@@ -848,6 +982,56 @@ pub struct CountyCounts {
     pub projects: usize,
     /// Loans.
     pub loans: usize,
+    /// Workers of 脱贫户 and monitored households by the destination the generator meant
+    /// (measures `employed_*`).
+    pub employment: Destinations,
+    /// The same over 脱贫户 (`tuopin_employed_*`).
+    pub tuopin_employment: Destinations,
+    /// The same over monitored households (`monitored_employed_*`).
+    pub monitored_employment: Destinations,
+}
+
+/// Workers by destination: the four destinations add up to `employed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Destinations {
+    /// 务工就业人数.
+    pub employed: usize,
+    /// 县内.
+    pub in_county: usize,
+    /// 省内县外.
+    pub in_province: usize,
+    /// 省外 (other provinces and abroad).
+    pub out_province: usize,
+    /// 去向不明 (planted WK02 values).
+    pub unknown: usize,
+}
+
+impl Destinations {
+    /// Counts one worker meant to work at `place`.
+    pub fn add(&mut self, place: gonggu_core::model::WorkPlace) {
+        use gonggu_core::model::WorkPlace as W;
+        let slot = match place {
+            W::NotWorking => return,
+            W::InCounty => &mut self.in_county,
+            W::InProvince => &mut self.in_province,
+            W::OutProvince => &mut self.out_province,
+            W::Unknown => &mut self.unknown,
+        };
+        *slot += 1;
+        self.employed += 1;
+    }
+
+    /// `[employed, 县内, 省内县外, 省外, 去向不明]`, in the order of
+    /// [`gonggu_core::measures::EMPLOYMENT`].
+    pub fn as_array(&self) -> [usize; 5] {
+        [
+            self.employed,
+            self.in_county,
+            self.in_province,
+            self.out_province,
+            self.unknown,
+        ]
+    }
 }
 
 /// The planted defects of one rule.

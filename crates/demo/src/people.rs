@@ -406,8 +406,15 @@ fn round100(v: f64) -> u32 {
     ((v / 100.0).round() * 100.0).max(100.0) as u32
 }
 
-/// 务工所在地 and 务工月收入 of one labor person.
-fn work_for(rng: &mut Rng, spec: &CountySpec, age: i32, labor: LaborSkill) -> (Work, u32) {
+/// 务工所在地 and 务工月收入 of one labor person of county `county`: mostly an address, as
+/// real exports write it, sometimes a category word.
+fn work_for(
+    rng: &mut Rng,
+    county: usize,
+    spec: &CountySpec,
+    age: i32,
+    labor: LaborSkill,
+) -> (Work, u32) {
     let p = match labor {
         LaborSkill::Ordinary | LaborSkill::Skilled => spec.employment * 0.86,
         LaborSkill::Weak if age <= 59 => 0.30,
@@ -423,19 +430,36 @@ fn work_for(rng: &mut Rng, spec: &CountySpec, age: i32, labor: LaborSkill) -> (W
     } else {
         rng.weighted(&[40, 25, 35])
     };
+    // About one worker in six keeps a category word; the others get an address.
+    let word = rng.chance(0.16);
+    let pick_index = |rng: &mut Rng, n: usize| rng.below(n as u64) as u8;
     let (work, lo, hi) = match class {
         0 => (
-            [Work::Township, Work::OutsideTownship, Work::InCounty][rng.weighted(&[40, 45, 15])],
+            if word {
+                [Work::Township, Work::OutsideTownship, Work::InCounty][rng.weighted(&[40, 45, 15])]
+            } else {
+                Work::HomeAddress(pick_index(rng, 3))
+            },
             1500.0,
             3000.0,
         ),
-        1 => (
-            [Work::InProvince, Work::InProvinceAlt][rng.weighted(&[80, 20])],
-            2200.0,
-            4000.0,
-        ),
+        1 => {
+            let city = super::city_destinations(county);
+            let work = if word {
+                [Work::InProvince, Work::InProvinceAlt][rng.weighted(&[80, 20])]
+            } else if !city.is_empty() && rng.chance(0.4) {
+                Work::CityAddress(rng.pick(&city))
+            } else {
+                Work::ProvinceAddress(pick_index(rng, super::PROVINCE_ADDRESSES.len()))
+            };
+            (work, 2200.0, 4000.0)
+        }
         _ => (
-            [Work::OutProvince, Work::OutProvinceShort][rng.weighted(&[85, 15])],
+            if word {
+                [Work::OutProvince, Work::OutProvinceShort][rng.weighted(&[85, 15])]
+            } else {
+                Work::OutAddress(pick_index(rng, super::OUT_ADDRESSES.len()))
+            },
             2800.0,
             5500.0,
         ),
@@ -739,7 +763,7 @@ fn household(
     for p in members.iter_mut() {
         let age = age_on(p.birth, as_of);
         if p.labor.is_labor() {
-            let (work, wage) = work_for(rng, spec, age, p.labor);
+            let (work, wage) = work_for(rng, county, spec, age, p.labor);
             p.work = work;
             p.monthly_wage = wage;
             let r = spec.cert_rate;

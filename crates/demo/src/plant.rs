@@ -15,8 +15,9 @@ use super::audit::At;
 use super::rng::Rng;
 use super::rows::{self, ROSTER_HEADER, col, pcol};
 use super::{
-    CountyCounts, DemoCell, DemoData, DemoFormat, DemoLoan, DemoPerson, DibaoStatus, Manifest,
-    ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, Work, YearMonth,
+    CountyCounts, DemoCell, DemoData, DemoFormat, DemoLoan, DemoPerson, Destinations, DibaoStatus,
+    Manifest, ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, UNPLACED, Work,
+    YearMonth,
 };
 use gonggu_core::model::{
     EliminationMethod, Health, LaborSkill, LoanStatus, Measure, MonitorCategory, ProjectStatus,
@@ -746,14 +747,17 @@ fn plant_roster(pl: &mut Planter<'_>) {
         boxed(move |d, h, rng| {
             let pos = member(d, h, |p, _| p.welfare_post != Post::None)?;
             let p = person_mut(d, h, pos)?;
-            p.work = if k == 1 {
-                Work::InProvince
-            } else {
-                Work::OutProvince
-            };
+            // An address in 河南, one in another province, and a category word.
+            p.work = [
+                Work::ProvinceAddress(0),
+                Work::OutAddress(0),
+                Work::OutProvince,
+            ][k % 3];
             if p.monthly_wage < 1000 {
                 p.monthly_wage = rng.range(30, 60) as u32 * 100;
             }
+            let (work, post) = (p.work, p.welfare_post);
+            let (county, town, _) = d.region_path(h);
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -761,21 +765,22 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 },
                 format!(
                     "{}公益性岗位人员，务工所在地为{}",
-                    p.welfare_post.label(),
-                    p.work.label()
+                    post.label(),
+                    work.text(county, town)
                 ),
             ))
         })
     });
-    // WK02: unrecognisable destination.
-    pl.plant_n("WK02", 3, |k| {
+    // WK02: a destination nobody can place (a district name four cities share, words that
+    // are no place, only the own province): working, destination unknown.
+    pl.plant_n("WK02", UNPLACED.len(), |k| {
         boxed(move |d, h, _| {
             let pos = member(d, h, |p, _| {
                 p.work != Work::None && p.welfare_post == Post::None
             })?;
-            let text = ["外出务工", "浙江义乌", "本地打零工"][k % 3];
-            d.roster_overrides
-                .insert((h, pos, col::WORK), DemoCell::Text(text.into()));
+            let i = (k % UNPLACED.len()) as u8;
+            person_mut(d, h, pos)?.work = Work::Unplaced(i);
+            let text = UNPLACED.get(usize::from(i)).copied().unwrap_or("");
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -1469,6 +1474,9 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             monitored_households: 0,
             projects: 0,
             loans: 0,
+            employment: Destinations::default(),
+            tuopin_employment: Destinations::default(),
+            monitored_employment: Destinations::default(),
         })
         .collect();
     for (h, hh) in data.households.iter().enumerate() {
@@ -1476,6 +1484,19 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             c.households += 1;
             c.persons += hh.members;
             c.monitored_households += usize::from(hh.is_monitored());
+            // Destinations as the generator meant them, never as gonggu reads them.
+            for p in data.persons.get(hh.person_range()).unwrap_or(&[]) {
+                let place = p.work.class();
+                if hh.is_covered() {
+                    c.employment.add(place);
+                }
+                if hh.is_tuopin() {
+                    c.tuopin_employment.add(place);
+                }
+                if hh.is_monitored() {
+                    c.monitored_employment.add(place);
+                }
+            }
         }
     }
     for p in &data.projects {

@@ -342,7 +342,10 @@ fn push_text(
         SCHOOL => out.push_str(&p.school.label()),
         HEALTH => out.push_str(health_label(p.health)),
         LABOR => out.push_str(labor_label(p.labor)),
-        WORK => out.push_str(p.work.label()),
+        WORK => {
+            let (county, town, _) = data.region_path(p.household);
+            out.push_str(&p.work.text(county, town));
+        }
         WAGE if p.monthly_wage > 0 => {
             let _ = write!(out, "{}", p.monthly_wage);
         }

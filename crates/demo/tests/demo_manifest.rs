@@ -2,6 +2,8 @@
 //! through the real readers: what the generator says it wrote is what gonggu finds.
 
 use gonggu_core::ingest::{ReadOptions, read_inputs};
+use gonggu_core::measures::{EMPLOYMENT, tally_records};
+use gonggu_core::region::Level;
 use gonggu_core::validate::{CheckParams, run_checks};
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 
@@ -31,7 +33,7 @@ fn demo_on_disk(
 fn check_finds_exactly_the_planted_defects() {
     for format in [DemoFormat::Xlsx, DemoFormat::Csv] {
         let (data, _dir, inputs) = demo_on_disk(format, 3000);
-        let ds = read_inputs(&inputs, &ReadOptions::default()).unwrap();
+        let ds = read_inputs(&inputs, &demo::read_options()).unwrap();
         let params = CheckParams::defaults(data.options.as_of).unwrap();
         let report = run_checks(&ds, &params).unwrap();
         let manifest = data.manifest_for(format);
@@ -65,7 +67,7 @@ fn check_finds_exactly_the_planted_defects() {
 #[test]
 fn demo_roster_reads_back_to_the_generated_households_and_persons() {
     let (data, _dir, inputs) = demo_on_disk(DemoFormat::Xlsx, 2000);
-    let ds = read_inputs(&inputs, &ReadOptions::default()).unwrap();
+    let ds = read_inputs(&inputs, &demo::read_options()).unwrap();
     assert_eq!(ds.roster.households.len(), data.households.len());
     assert_eq!(ds.roster.persons.len(), data.persons.len());
     assert_eq!(ds.roster.merged_persons, 0);
@@ -90,11 +92,10 @@ fn demo_roster_reads_back_to_the_generated_households_and_persons() {
 fn record_mode_equals_aggregate_mode_on_demo_data() {
     use gonggu_core::catalog::{Catalog, ReportKind};
     use gonggu_core::pipeline::{Settings, build};
-    use gonggu_core::region::Level;
     use rust_decimal::Decimal;
 
     let (data, dir, inputs) = demo_on_disk(DemoFormat::Xlsx, 3000);
-    let ds = read_inputs(&inputs, &ReadOptions::default()).unwrap();
+    let ds = read_inputs(&inputs, &demo::read_options()).unwrap();
     let catalog = Catalog::builtin().unwrap();
     let mut selection = catalog.selection(ReportKind::Compute);
     selection.extend(
@@ -145,4 +146,69 @@ fn record_mode_equals_aggregate_mode_on_demo_data() {
             assert!(a["total"] == b["total"], "county totals differ");
         }
     }
+}
+
+/// The demo writes addresses in 务工所在地; what gonggu counts per destination must be what
+/// the generator meant (the manifest), and the four destinations add up to 务工就业人数.
+#[test]
+fn employment_by_destination_matches_the_manifest() {
+    let (data, _dir, inputs) = demo_on_disk(DemoFormat::Csv, 3000);
+    let manifest = data.manifest_for(DemoFormat::Csv);
+    let ds = read_inputs(&inputs, &demo::read_options()).unwrap();
+    let tallies = tally_records(
+        &ds,
+        Level::County,
+        data.options.as_of,
+        rust_decimal::Decimal::from(7500),
+    );
+    let mut mismatches = Vec::new();
+    let mut kinds = [0usize; 5];
+    for county in &manifest.counties {
+        let (_, tally) = tallies
+            .units
+            .iter()
+            .find(|(id, _)| ds.regions.name(*id) == county.name)
+            .unwrap_or_else(|| panic!("no unit {}", county.name));
+        let groups = [
+            county.employment,
+            county.tuopin_employment,
+            county.monitored_employment,
+        ];
+        for (ids, meant) in EMPLOYMENT.iter().zip(groups) {
+            let meant = meant.as_array();
+            let found = ids.map(|id| usize::try_from(tally.get(id).unwrap().mantissa()).unwrap());
+            if found != meant {
+                mismatches.push(format!(
+                    "{} {}: manifest {meant:?}, gonggu {found:?}",
+                    county.name, ids[0]
+                ));
+            }
+            assert_eq!(
+                found[0],
+                found[1..].iter().sum::<usize>(),
+                "{} {}",
+                county.name,
+                ids[0]
+            );
+        }
+        for (k, v) in kinds.iter_mut().zip(county.employment.as_array()) {
+            *k += v;
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    // Every destination occurs, unknown only where WK02 was planted.
+    assert!(kinds[1..4].iter().all(|&k| k > 100), "{kinds:?}");
+    assert!(kinds[4] <= manifest.rules["WK02"].count, "{kinds:?}");
+    // Most workers have an address, a few a category word.
+    let words = ds
+        .roster
+        .work_places
+        .iter()
+        .filter(|w| w.text.ends_with("务工") || &*w.text == "省外")
+        .count();
+    assert!(
+        words < ds.roster.work_places.len() / 4,
+        "{words} of {}",
+        ds.roster.work_places.len()
+    );
 }

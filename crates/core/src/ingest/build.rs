@@ -5,10 +5,11 @@ use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
+use crate::division::Classifier;
 use crate::error::{Error, Place, Result};
 use crate::model::{
     BadValue, Dataset, Household, IdNumber, Loan, Measure, MeasureSet, Person, Project, RiskSet,
-    RowRef, SourceInfo, SummaryRow, TargetRow,
+    RowRef, SourceInfo, SummaryRow, TargetRow, WorkPlace,
 };
 use crate::region::{Level, RegionId};
 
@@ -87,10 +88,12 @@ pub struct Builder<'o> {
     hh_state: Vec<HouseholdState>,
     persons_by_id: FxHashMap<IdNumber, (u32, u32)>,
     last_region: Option<(String, String, String, RegionId)>,
+    /// Places 务工所在地 addresses against each household's county (SPEC §3.1).
+    work_places: Classifier,
 }
 
 impl<'o> Builder<'o> {
-    pub(crate) fn new(opts: &'o ReadOptions) -> Self {
+    pub(crate) fn new(opts: &'o ReadOptions, work_places: Classifier) -> Self {
         Builder {
             ds: Dataset::default(),
             opts,
@@ -98,7 +101,16 @@ impl<'o> Builder<'o> {
             hh_state: Vec::new(),
             persons_by_id: FxHashMap::default(),
             last_region: None,
+            work_places,
         }
+    }
+
+    /// The dataset, with the distinct 务工所在地 values, and the notes about them.
+    pub(crate) fn finish(self) -> (Dataset, Vec<String>) {
+        let mut ds = self.ds;
+        let (entries, notes) = self.work_places.finish();
+        ds.roster.work_places = entries;
+        (ds, notes)
     }
 
     pub(crate) fn progress(&self) -> Option<&'o (dyn Fn(u64) + Send + Sync)> {
@@ -313,7 +325,17 @@ impl<'o> Builder<'o> {
 
         let hidx = self.household_for(r, hh_key, village, is_head, category.is_some())?;
 
-        let (work, work_unrecognised) = vocab::work_place(r.text(Col::WorkPlace));
+        // The household's county as the region tree names it (after [region_aliases]).
+        let opts = self.opts;
+        let county = r.text(Col::County);
+        let county = opts
+            .region_aliases
+            .get(county)
+            .map_or(county, String::as_str);
+        let work_entry = self.work_places.classify(county, r.text(Col::WorkPlace));
+        let work = work_entry
+            .and_then(|e| self.work_places.entries().get(e as usize))
+            .map_or(WorkPlace::NotWorking, |e| e.place);
         let sex = match vocab::sex(r.text(Col::Sex)) {
             Ok(s) => s,
             Err(Unparseable) => {
@@ -337,7 +359,7 @@ impl<'o> Builder<'o> {
             school: vocab::school(r.text(Col::School)),
             labor: vocab::labor(r.text(Col::Labor)),
             work,
-            work_unrecognised,
+            work_entry,
             monthly_wage: self.decimal(r, Col::MonthlyWage)?,
             certified: self.flag(r, Col::Certified)?,
             welfare_post: !vocab::is_nothing(r.text(Col::WelfarePost)),

@@ -37,8 +37,15 @@ pub struct ReadOptions {
     pub aliases: BTreeMap<String, Vec<String>>,
     /// Region name variants → official name (`商丘市梁园区` → `梁园区`).
     pub region_aliases: BTreeMap<String, String>,
-    /// The parent region's name (rows naming it are totals).
+    /// The parent region's name (rows naming it are totals; also where 县 cells are looked
+    /// up in the division table to place 务工所在地 addresses).
     pub region_name: Option<String>,
+    /// `[region] code`: the parent region's division code (`411400`), pinning it in the
+    /// division table.
+    pub region_code: Option<String>,
+    /// `[region_codes]`: 县 names the division table lacks (functional zones such as
+    /// 示范区) → the code of their county, or of the prefecture they lie in.
+    pub region_codes: BTreeMap<String, String>,
     /// Unparseable values are fatal instead of warnings.
     pub strict: bool,
     /// Personal data in quoted values (warnings, errors): masked unless revealed.
@@ -53,6 +60,8 @@ impl std::fmt::Debug for ReadOptions {
             .field("aliases", &self.aliases)
             .field("region_aliases", &self.region_aliases)
             .field("region_name", &self.region_name)
+            .field("region_code", &self.region_code)
+            .field("region_codes", &self.region_codes)
             .field("strict", &self.strict)
             .field("pii", &self.pii)
             .finish_non_exhaustive()
@@ -69,7 +78,9 @@ pub use crate::text::normalize_header;
 /// - [`Error::NoHeader`] when no sheet of a file has a recognisable header row;
 /// - [`Error::MissingColumn`] when a table lacks a required column;
 /// - [`Error::BadValue`] for an unparseable figure in a 汇总, or any unparseable value with
-///   `strict`.
+///   `strict`;
+/// - [`Error::Config`] when `region_code` or a code of `region_codes` is not in the
+///   division table.
 ///
 /// Unparseable values in rosters and ledgers are not errors: they are collected in
 /// [`Dataset::bad_values`] and treated as missing.
@@ -89,12 +100,17 @@ pub use crate::text::normalize_header;
 /// ```
 pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     let matcher = HeaderMatcher::new(&opts.aliases).map_err(Error::Config)?;
-    let mut builder = Builder::new(opts);
+    let places = crate::division::Places::new(
+        opts.region_name.as_deref(),
+        opts.region_code.as_deref(),
+        &opts.region_codes,
+    )?;
+    let mut builder = Builder::new(opts, crate::division::Classifier::new(places));
     let mut rows_read = 0u64;
     for path in paths {
         read_file(path, &matcher, &mut builder, &mut rows_read)?;
     }
-    let mut ds = builder.ds;
+    let (mut ds, work_notes) = builder.finish();
     let merged = ds.roster.merged_persons;
     if merged > 0 {
         ds.notes.push(format!(
@@ -113,6 +129,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             ds.bad_values.len()
         ));
     }
+    ds.notes.extend(work_notes);
     Ok(ds)
 }
 

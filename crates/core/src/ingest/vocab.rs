@@ -68,30 +68,43 @@ pub fn labor(text: &str) -> Option<LaborSkill> {
     })
 }
 
-/// 务工所在地, classified by content (SPEC §3.1). Returns the class and whether a
-/// non-empty value was not recognised.
+/// 务工所在地 written as a category word rather than an address (SPEC §3.1): `省外务工`,
+/// `外省`, `国外`/`境外` → 省外; `省内县外`, `县外省内务工` → 省内县外; `县内`, `乡镇内务工`,
+/// `乡外县内务工`, `本县` → 县内. `None` when no category word occurs; addresses are placed by
+/// [`crate::division`], which falls back on this.
 ///
 /// # Examples
 /// ```
-/// use gonggu_core::ingest::vocab::work_place;
+/// use gonggu_core::ingest::vocab::work_category;
 /// use gonggu_core::model::WorkPlace;
-/// assert_eq!(work_place("县外省内务工"), (WorkPlace::InProvince, false));
-/// assert_eq!(work_place("乡外县内务工"), (WorkPlace::InCounty, false));
-/// assert_eq!(work_place("广东"), (WorkPlace::Unknown, true));
-/// assert_eq!(work_place("否"), (WorkPlace::NotWorking, false));
+/// assert_eq!(work_category("县外省内务工"), Some(WorkPlace::InProvince));
+/// assert_eq!(work_category("乡外县内务工"), Some(WorkPlace::InCounty));
+/// assert_eq!(work_category("出国务工"), Some(WorkPlace::OutProvince));
+/// assert_eq!(work_category("在外省打工"), Some(WorkPlace::OutProvince));
+/// assert_eq!(work_category("外出打工"), None);
 /// ```
-pub fn work_place(text: &str) -> (WorkPlace, bool) {
-    let t = text.trim();
-    if is_nothing(t) {
-        (WorkPlace::NotWorking, false)
-    } else if t.contains("省外") {
-        (WorkPlace::OutProvince, false)
-    } else if t.contains("县外") {
-        (WorkPlace::InProvince, false)
-    } else if t.contains("县内") || t.contains("乡镇内") || t.contains("乡内") {
-        (WorkPlace::InCounty, false)
+pub fn work_category(text: &str) -> Option<WorkPlace> {
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if has(&["省外", "国外", "境外", "出国", "海外"]) {
+        Some(WorkPlace::OutProvince)
+    } else if has(&["县外"]) {
+        Some(WorkPlace::InProvince)
+    } else if has(&["外省"]) {
+        // After 县外: `县外省内务工` contains 外省 too.
+        Some(WorkPlace::OutProvince)
+    } else if has(&[
+        "县内",
+        "乡镇内",
+        "乡内",
+        "镇内",
+        "本县",
+        "本乡",
+        "本镇",
+        "本村",
+    ]) {
+        Some(WorkPlace::InCounty)
     } else {
-        (WorkPlace::Unknown, true)
+        None
     }
 }
 

@@ -138,3 +138,125 @@ fn official_order_lists_every_region_and_flags_unlisted() {
             .any(|n| n.contains("夏邑县") && n.contains("官方顺序"))
     );
 }
+
+/// A roster whose 务工所在地 holds addresses, as real exports write it: households in 夏邑县
+/// (two towns) and in 商丘's functional zone 示范区, which GB/T 2260 lacks.
+const ADDRESSES: &str = "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,劳动技能,务工所在地
+夏邑县,城关镇,东关村,H1,410101199001011301,脱贫户,户主,边缘易致贫户,普通劳动力,夏邑县会亭镇
+夏邑县,城关镇,东关村,H1,410101199001011302,脱贫户,之子,边缘易致贫户,普通劳动力,江苏省苏州市昆山市玉山镇
+夏邑县,城关镇,西关村,H2,410101199001011303,脱贫户,户主,,普通劳动力,河南省商丘市夏邑县城关镇
+夏邑县,城关镇,西关村,H2,410101199001011304,脱贫户,配偶,,普通劳动力,上海市浦东新区
+夏邑县,会亭镇,北村,H3,410101199001011305,脱贫户,户主,,普通劳动力,商丘夏邑
+夏邑县,会亭镇,北村,H3,410101199001011306,脱贫户,之子,,普通劳动力,河南省郑州市金水区
+夏邑县,会亭镇,北村,H3,410101199001011307,脱贫户,之女,,普通劳动力,鼓楼区
+夏邑县,会亭镇,北村,H4,410101199001011308,一般农户,户主,,普通劳动力,新疆
+示范区,平台镇,南村,H5,410101199001011309,一般农户,户主,突发严重困难户,普通劳动力,商丘市示范区平台镇
+示范区,平台镇,南村,H5,410101199001011310,一般农户,配偶,突发严重困难户,普通劳动力,河南省济源市
+示范区,平台镇,南村,H5,410101199001011311,一般农户,之子,突发严重困难户,普通劳动力,广西南宁
+示范区,平台镇,南村,H5,410101199001011312,一般农户,之女,突发严重困难户,普通劳动力,外出务工
+示范区,平台镇,南村,H5,410101199001011313,一般农户,之孙子,突发严重困难户,普通劳动力,国外
+示范区,平台镇,南村,H5,410101199001011314,一般农户,之孙女,突发严重困难户,普通劳动力,
+";
+
+fn address_roster(zone_code: Option<&str>) -> Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("监测对象信息.csv");
+    std::fs::write(&path, ADDRESSES).unwrap();
+    let opts = ReadOptions {
+        region_name: Some("商丘市".into()),
+        region_codes: zone_code
+            .map(|c| BTreeMap::from([("示范区".to_string(), c.to_string())]))
+            .unwrap_or_default(),
+        ..ReadOptions::default()
+    };
+    read_inputs(&[path], &opts).unwrap()
+}
+
+/// (all, 县内, 省内县外, 省外, 去向不明) of one employment group in a tally.
+fn destinations(t: &Tally, group: usize) -> [i64; 5] {
+    measures::EMPLOYMENT[group].map(|id| {
+        let v = t.get(id).unwrap_or_else(|| panic!("{id} unavailable"));
+        i64::try_from(v.mantissa()).unwrap()
+    })
+}
+
+fn assert_buckets_add_up(t: &Tally, what: &str) {
+    for group in 0..3 {
+        let [all, c, p, o, u] = destinations(t, group);
+        assert_eq!(
+            all,
+            c + p + o + u,
+            "{what}, group {group}: {all} ≠ {c}+{p}+{o}+{u}"
+        );
+    }
+}
+
+#[test]
+fn employment_by_destination_from_addresses_at_county_and_town_level() {
+    let as_of = NaiveDate::from_ymd_opt(2021, 11, 30).unwrap();
+    for (zone_code, zone_expected) in [
+        (Some("411400"), [5, 1, 1, 2, 1]),
+        // Without [region_codes] the zone's in-province addresses are never guessed.
+        (None, [5, 0, 0, 2, 3]),
+    ] {
+        let ds = address_roster(zone_code);
+        let by_name = |t: &measures::Tallies, name: &str| {
+            t.units
+                .iter()
+                .find(|(id, _)| ds.regions.name(*id) == name)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_else(|| panic!("no unit {name}"))
+        };
+        let county = measures::tally_records(&ds, Level::County, as_of, Decimal::from(7500));
+        // Covered households only: H4 (一般农户, not monitored) is not counted.
+        assert_eq!(
+            destinations(&by_name(&county, "夏邑县"), 0),
+            [7, 3, 1, 2, 1]
+        );
+        assert_eq!(destinations(&by_name(&county, "示范区"), 0), zone_expected);
+        // 脱贫人口: H1–H3; 监测对象: H1 and H5.
+        assert_eq!(
+            destinations(&by_name(&county, "夏邑县"), 1),
+            [7, 3, 1, 2, 1]
+        );
+        assert_eq!(destinations(&by_name(&county, "示范区"), 1), [0; 5]);
+        let [_, zc, zp, zo, zu] = zone_expected;
+        assert_eq!(destinations(&county.total, 2), [7, 1 + zc, zp, 1 + zo, zu]);
+        let town = measures::tally_records(&ds, Level::Town, as_of, Decimal::from(7500));
+        assert_eq!(destinations(&by_name(&town, "城关镇"), 0), [4, 2, 0, 2, 0]);
+        assert_eq!(destinations(&by_name(&town, "会亭镇"), 0), [3, 1, 1, 0, 1]);
+        assert_eq!(destinations(&by_name(&town, "平台镇"), 0), zone_expected);
+        for t in [&county, &town] {
+            assert_buckets_add_up(&t.total, "total");
+            for (id, u) in &t.units {
+                assert_buckets_add_up(u, ds.regions.name(*id));
+            }
+        }
+        // The unplaced zone is said, once, with what to configure.
+        let zone_note = ds
+            .notes
+            .iter()
+            .any(|n| n.contains("「示范区」") && n.contains("[region_codes]"));
+        assert_eq!(zone_note, zone_code.is_none(), "{:?}", ds.notes);
+    }
+}
+
+#[test]
+fn aggregate_mode_reads_the_unknown_destination_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("汇总.csv");
+    std::fs::write(
+        &path,
+        "县(市、区),务工就业人数,县内务工人数,省内县外务工人数,省外务工人数,务工去向不明人数\n夏邑县,10,4,3,2,1\n虞城县,5,1,1,3,0\n",
+    )
+    .unwrap();
+    let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
+    let mut s = settings(Level::County);
+    s.selection = vec![
+        "employed_persons".into(),
+        "employed_unknown_destination".into(),
+    ];
+    let r = build(&ds, &Catalog::builtin().unwrap(), &s, None).unwrap();
+    let total = r.total.cell("employed_unknown_destination").unwrap();
+    assert_eq!(total.display, "1");
+}

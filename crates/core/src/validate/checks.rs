@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{
     Dataset, EliminationMethod, Health, HouseholdType, LaborSkill, Measure, MonitorCategory,
-    Person, Risk, RowRef, SchoolStage, WorkPlace,
+    Person, Risk, RowRef, SchoolStage, WorkPlace, WorkPlaceProblem,
 };
 use crate::region::RegionId;
 use crate::text::age_on;
@@ -210,29 +210,36 @@ impl<'a> Checker<'a> {
                     Vec::new(),
                 );
             }
+            let work = ds.roster.work_place_of(p);
+            let written = work.map_or("", |w| &*w.text);
             if self.on(Code::WK01)
                 && p.welfare_post
                 && matches!(p.work, WorkPlace::InProvince | WorkPlace::OutProvince)
             {
-                let place = if p.work == WorkPlace::OutProvince {
-                    "省外"
+                let place = p.work.label();
+                let msg = if written.starts_with(place) {
+                    format!("务工所在地为{place}，同时在公益性岗位")
                 } else {
-                    "省内县外"
+                    format!("务工所在地「{written}」在{place}，同时在公益性岗位")
                 };
                 self.person_finding(
                     Code::WK01,
                     p,
-                    format!("务工所在地为{place}，同时在公益性岗位"),
-                    vec![s("务工所在地", place), s("公益性岗位", "是")],
+                    msg,
+                    vec![s("务工所在地", written), s("公益性岗位", "是")],
                 );
             }
-            if self.on(Code::WK02) && p.work_unrecognised {
-                self.person_finding(
-                    Code::WK02,
-                    p,
-                    "务工所在地无法识别为县内、省内县外或省外（按务工、去向不明统计）".into(),
-                    Vec::new(),
-                );
+            if self.on(Code::WK02)
+                && p.work == WorkPlace::Unknown
+                && let Some(w) = work
+            {
+                // Addresses are not personal data: the value is shown as written.
+                let mut values = vec![s("务工所在地", &w.text)];
+                let problem = w.problem.clone().unwrap_or(WorkPlaceProblem::NotAPlace);
+                if let WorkPlaceProblem::Ambiguous(c) = &problem {
+                    values.push(s("可能的地区", c.join("、")));
+                }
+                self.person_finding(Code::WK02, p, problem.message(&w.text), values);
             }
             if self.on(Code::WK03)
                 && let Some(w) = p.monthly_wage

@@ -261,16 +261,36 @@ const CASES: &[Case] = &[
     Case {
         code: "WK01",
         head: head!("务工所在地", "公益性岗位"),
-        fire: &["H1,@,脱贫户,省外务工,村级", "H2,@,脱贫户,县外省内务工,是"],
-        n: 2,
-        quiet: &["H1,@,脱贫户,乡外县内务工,村级", "H2,@,脱贫户,省外务工,否"],
+        fire: &[
+            "H1,@,脱贫户,省外务工,村级",
+            "H2,@,脱贫户,县外省内务工,是",
+            "H3,@,脱贫户,江苏省苏州市昆山市,是",
+        ],
+        n: 3,
+        quiet: &[
+            "H1,@,脱贫户,乡外县内务工,村级",
+            "H2,@,脱贫户,省外务工,否",
+            "H3,@,脱贫户,夏邑县会亭镇,是",
+        ],
         ..NONE
     },
     Case {
         code: "WK02",
         head: head!("务工所在地"),
-        fire: &["H1,@,脱贫户,广东"],
-        quiet: &["H1,@,脱贫户,省外务工", "H2,@,脱贫户,", "H3,@,脱贫户,无"],
+        fire: &[
+            "H1,@,脱贫户,外出务工",
+            "H2,@,脱贫户,鼓楼区",
+            "H3,@,脱贫户,商丘市",
+        ],
+        n: 3,
+        quiet: &[
+            "H1,@,脱贫户,省外务工",
+            "H2,@,脱贫户,",
+            "H3,@,脱贫户,无",
+            "H4,@,脱贫户,广东",
+            "H5,@,脱贫户,河南省郑州市金水区",
+            "H6,@,脱贫户,夏邑县城关镇",
+        ],
         ..NONE
     },
     Case {
@@ -905,4 +925,50 @@ fn a_county_scale_roster_is_checked_in_one_pass() {
     assert_eq!(report.count("PH02"), 20_000);
     // valid_id repeats every 1000: 19 duplicates of each of 1000 numbers.
     assert_eq!(report.count("ID02"), 19_000);
+}
+
+#[test]
+fn wk02_shows_the_value_and_the_candidates() {
+    let ds = dataset(
+        head!("务工所在地", "公益性岗位"),
+        &[
+            "H1,@,脱贫户,鼓楼区,",
+            "H2,@,脱贫户,在外打工,",
+            "H3,@,脱贫户,江苏省苏州市昆山市,村级",
+        ],
+        &[],
+    );
+    let report = run_checks(&ds, &params()).unwrap();
+    let wk02: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "WK02")
+        .collect();
+    assert_eq!(wk02.len(), 2, "{}", show(&report));
+    let gulou = wk02[0];
+    assert_eq!(
+        gulou.values[0],
+        ("务工所在地".to_string(), "鼓楼区".to_string())
+    );
+    assert_eq!(gulou.values[1].0, "可能的地区");
+    assert!(
+        gulou.values[1].1.contains("江苏省南京市鼓楼区")
+            && gulou.values[1].1.contains("河南省开封市鼓楼区"),
+        "{:?}",
+        gulou.values
+    );
+    assert!(gulou.message.contains("同名"), "{}", gulou.message);
+    assert_eq!(
+        wk02[1].values,
+        [("务工所在地".to_string(), "在外打工".to_string())]
+    );
+    // WK01 shows the address too.
+    let wk01: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "WK01")
+        .collect();
+    assert_eq!(wk01.len(), 1);
+    assert_eq!(wk01[0].values[0].1, "江苏省苏州市昆山市");
+    assert!(wk01[0].message.contains("省外"), "{}", wk01[0].message);
 }
