@@ -111,7 +111,7 @@ pub fn by_name(name: &str) -> Option<&'static MeasureDef> {
         .find(|m| crate::text::normalize_header(m.name) == wanted)
 }
 
-/// Measure values of one unit, by measure id. An absent id is unavailable, not zero.
+/// Assistance values of one unit, by measure id. An absent id is unavailable, not zero.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally(pub BTreeMap<String, Decimal>);
 
@@ -324,7 +324,7 @@ pub fn tally_records(
             available.push("new_monitored_households");
         }
         let measure_cols =
-            crate::model::Measure::ALL.iter().any(|m| col(m.label())) || col("帮扶措施");
+            crate::model::Assistance::ALL.iter().any(|m| col(m.label())) || col("帮扶措施");
         if measure_cols {
             available.push("assisted_monitored_households");
         }

@@ -367,7 +367,7 @@ impl RiskSet {
 /// measure is in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[repr(u8)]
-pub enum Measure {
+pub enum Assistance {
     /// 产业帮扶.
     Industry = 0,
     /// 就业帮扶.
@@ -398,46 +398,46 @@ pub enum Measure {
     Infrastructure,
 }
 
-impl Measure {
+impl Assistance {
     /// All measure columns.
-    pub const ALL: [Measure; 14] = [
-        Measure::Industry,
-        Measure::Employment,
-        Measure::WelfarePost,
-        Measure::Health,
-        Measure::Education,
-        Measure::CompulsoryEducation,
-        Measure::Housing,
-        Measure::Water,
-        Measure::SocialSecurity,
-        Measure::Social,
-        Measure::Finance,
-        Measure::Relocation,
-        Measure::LivingConditions,
-        Measure::Infrastructure,
+    pub const ALL: [Assistance; 14] = [
+        Assistance::Industry,
+        Assistance::Employment,
+        Assistance::WelfarePost,
+        Assistance::Health,
+        Assistance::Education,
+        Assistance::CompulsoryEducation,
+        Assistance::Housing,
+        Assistance::Water,
+        Assistance::SocialSecurity,
+        Assistance::Social,
+        Assistance::Finance,
+        Assistance::Relocation,
+        Assistance::LivingConditions,
+        Assistance::Infrastructure,
     ];
 
     /// Column name as exported.
     pub fn label(self) -> &'static str {
         match self {
-            Measure::Industry => "产业帮扶",
-            Measure::Employment => "就业帮扶",
-            Measure::WelfarePost => "公益岗位帮扶",
-            Measure::Health => "健康帮扶",
-            Measure::Education => "教育帮扶",
-            Measure::CompulsoryEducation => "义务教育保障",
-            Measure::Housing => "住房安全保障",
-            Measure::Water => "饮水安全保障",
-            Measure::SocialSecurity => "综合保障",
-            Measure::Social => "社会帮扶",
-            Measure::Finance => "金融帮扶",
-            Measure::Relocation => "搬迁",
-            Measure::LivingConditions => "生产生活条件改善",
-            Measure::Infrastructure => "基础设施建设",
+            Assistance::Industry => "产业帮扶",
+            Assistance::Employment => "就业帮扶",
+            Assistance::WelfarePost => "公益岗位帮扶",
+            Assistance::Health => "健康帮扶",
+            Assistance::Education => "教育帮扶",
+            Assistance::CompulsoryEducation => "义务教育保障",
+            Assistance::Housing => "住房安全保障",
+            Assistance::Water => "饮水安全保障",
+            Assistance::SocialSecurity => "综合保障",
+            Assistance::Social => "社会帮扶",
+            Assistance::Finance => "金融帮扶",
+            Assistance::Relocation => "搬迁",
+            Assistance::LivingConditions => "生产生活条件改善",
+            Assistance::Infrastructure => "基础设施建设",
         }
     }
 
-    /// Bit of this measure in a [`MeasureSet`].
+    /// Bit of this measure in a [`AssistanceSet`].
     pub fn bit(self) -> u16 {
         1 << (self as u8)
     }
@@ -445,15 +445,15 @@ impl Measure {
 
 /// A set of household measures in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-pub struct MeasureSet(pub u16);
+pub struct AssistanceSet(pub u16);
 
-impl MeasureSet {
+impl AssistanceSet {
     /// Whether `m` is in place.
-    pub fn contains(self, m: Measure) -> bool {
+    pub fn contains(self, m: Assistance) -> bool {
         self.0 & m.bit() != 0
     }
     /// Marks `m` as in place.
-    pub fn insert(&mut self, m: Measure) {
+    pub fn insert(&mut self, m: Assistance) {
         self.0 |= m.bit();
     }
     /// Whether no measure is in place.
@@ -586,10 +586,10 @@ pub struct Household {
     pub income: Option<Decimal>,
     /// 人数 as recorded.
     pub size_recorded: Option<u32>,
-    /// Measure columns in place (any row of the household).
-    pub measures: MeasureSet,
+    /// Assistance columns in place (any row of the household).
+    pub assistance: AssistanceSet,
     /// 帮扶措施 text non-empty (any row).
-    pub measures_text: bool,
+    pub assistance_text: bool,
     /// 是否危房户 = 是.
     pub unsafe_housing: Flag,
     /// 是否解决安全饮用水 (false = not solved).
@@ -618,7 +618,7 @@ impl Household {
 
     /// "Has assistance in place" (已享受帮扶政策): a measure column or 帮扶措施 filled.
     pub fn has_assistance(&self) -> bool {
-        !self.measures.is_empty() || self.measures_text
+        !self.assistance.is_empty() || self.assistance_text
     }
 }
 

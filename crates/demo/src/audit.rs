@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::rows::{col, is_head_label, lcol, pcol, post_held};
 use super::{DemoCell, DemoData, YearMonth};
-use gonggu_core::model::Measure;
+use gonggu_core::model::Assistance;
 
 /// Where a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -454,11 +454,11 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
     if !monitored && income.is_some_and(|v| v < LINE) {
         push!("MN05", at);
     }
-    let measure = |m: Measure| {
+    let measure = |m: Assistance| {
         rows.iter()
             .any(|(_, r)| measure_in_place(cell(r, col::FIRST_MEASURE + m as usize)))
     };
-    let any_measure = Measure::ALL.iter().any(|&m| measure(m))
+    let any_measure = Assistance::ALL.iter().any(|&m| measure(m))
         || rows
             .iter()
             .any(|(_, r)| measure_in_place(cell(r, col::MEASURES_TEXT)));
@@ -484,23 +484,24 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
     }
     let risks = [risk1, text(cell(first, col::RISK2))];
     let has_risk = |r: &str| risks.iter().any(|x| x == r);
-    if has_risk("因病") && !(measure(Measure::Health) || measure(Measure::Social)) {
+    if has_risk("因病") && !(measure(Assistance::Health) || measure(Assistance::Social)) {
         push!("RK01", at);
     }
     if has_risk("因学")
-        && !(measure(Measure::CompulsoryEducation)
-            || measure(Measure::Education)
-            || measure(Measure::Social))
+        && !(measure(Assistance::CompulsoryEducation)
+            || measure(Assistance::Education)
+            || measure(Assistance::Social))
     {
         push!("RK02", at);
     }
-    if has_risk("因残") && !(measure(Measure::SocialSecurity) || measure(Measure::Social)) {
+    if has_risk("因残") && !(measure(Assistance::SocialSecurity) || measure(Assistance::Social)) {
         push!("RK03", at);
     }
-    if has_risk("因安全住房") && !(measure(Measure::Housing) || measure(Measure::Relocation)) {
+    if has_risk("因安全住房") && !(measure(Assistance::Housing) || measure(Assistance::Relocation))
+    {
         push!("RK04", at);
     }
-    if has_risk("因安全饮水") && !measure(Measure::Water) {
+    if has_risk("因安全饮水") && !measure(Assistance::Water) {
         push!("RK05", at);
     }
     let health_any =
@@ -515,7 +516,7 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
         matches!(text(cell(r, col::DIBAO)).as_str(), "城市低保" | "农村低保")
             || matches!(text(cell(r, col::TEKUN)).as_str(), "城市特困" | "农村特困")
     });
-    if assisted_social && !measure(Measure::SocialSecurity) {
+    if assisted_social && !measure(Assistance::SocialSecurity) {
         push!("SB01", at);
     }
     let phone = text(cell(first, col::PHONE));

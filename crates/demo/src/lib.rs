@@ -35,7 +35,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use gonggu_core::model::{
-    EliminationMethod, HouseholdType, LaborSkill, LoanStatus, MeasureSet, MonitorCategory,
+    AssistanceSet, EliminationMethod, HouseholdType, LaborSkill, LoanStatus, MonitorCategory,
     ProjectStatus, ProjectType, Risk, Sex,
 };
 
@@ -626,10 +626,10 @@ pub struct DemoHousehold {
     pub wage_income: i64,
     /// 户联系电话 (11 digits).
     pub phone: u64,
-    /// Measure columns in place.
-    pub measures: MeasureSet,
+    /// Assistance columns in place.
+    pub assistance: AssistanceSet,
     /// Measures written as content text (`家庭医生签约`) rather than `是`.
-    pub measure_text: MeasureSet,
+    pub measure_text: AssistanceSet,
     /// 帮扶措施 joined with `;` instead of `、`.
     pub semicolons: bool,
     /// 享受低保政策情况.

@@ -16,8 +16,8 @@ use super::{
     DibaoStatus, Education, Manifest, Post, Relation, School, Work, YearMonth,
 };
 use gonggu_core::model::{
-    EliminationMethod, Health, HouseholdType, LaborSkill, Measure, MeasureSet, MonitorCategory,
-    Risk, Sex,
+    Assistance, AssistanceSet, EliminationMethod, Health, HouseholdType, LaborSkill,
+    MonitorCategory, Risk, Sex,
 };
 
 /// Monitoring line (元/人·年) the clean data respect.
@@ -881,7 +881,7 @@ fn household(
     }
 
     // Measures: each risk gets a matching measure (RK01–RK05); 低保/特困 get 综合保障 (SB01).
-    let mut measures = MeasureSet::default();
+    let mut measures = AssistanceSet::default();
     let any_worker = members.iter().any(|p| p.work != Work::None);
     let any_post = members.iter().any(|p| p.welfare_post != Post::None);
     let compulsory = members
@@ -891,82 +891,82 @@ fn household(
         for risk in [risk1, risk2].into_iter().flatten() {
             match risk {
                 Risk::Illness => {
-                    measures.insert(Measure::Health);
+                    measures.insert(Assistance::Health);
                     if rng.chance(0.3) {
-                        measures.insert(Measure::Social);
+                        measures.insert(Assistance::Social);
                     }
                 }
                 Risk::Disability => {
                     if rng.chance(0.65) {
-                        measures.insert(Measure::SocialSecurity);
+                        measures.insert(Assistance::SocialSecurity);
                     } else {
-                        measures.insert(Measure::Social);
+                        measures.insert(Assistance::Social);
                     }
                     if rng.chance(0.4) {
-                        measures.insert(Measure::Health);
+                        measures.insert(Assistance::Health);
                     }
                 }
                 Risk::Schooling => {
-                    measures.insert(Measure::Education);
+                    measures.insert(Assistance::Education);
                     if compulsory {
-                        measures.insert(Measure::CompulsoryEducation);
+                        measures.insert(Assistance::CompulsoryEducation);
                     }
                 }
                 Risk::Housing => {
                     if rng.chance(0.85) {
-                        measures.insert(Measure::Housing);
+                        measures.insert(Assistance::Housing);
                     } else {
-                        measures.insert(Measure::Relocation);
+                        measures.insert(Assistance::Relocation);
                     }
                 }
-                Risk::Water => measures.insert(Measure::Water),
+                Risk::Water => measures.insert(Assistance::Water),
                 Risk::LackOfLabor => {
                     if rng.chance(0.5) {
-                        measures.insert(Measure::Industry);
+                        measures.insert(Assistance::Industry);
                     } else {
-                        measures.insert(Measure::Social);
+                        measures.insert(Assistance::Social);
                     }
                 }
-                Risk::UnstableWork => measures.insert(Measure::Employment),
+                Risk::UnstableWork => measures.insert(Assistance::Employment),
                 Risk::IndustryFailure => {
-                    measures.insert(Measure::Industry);
+                    measures.insert(Assistance::Industry);
                     if rng.chance(0.5) {
-                        measures.insert(Measure::Finance);
+                        measures.insert(Assistance::Finance);
                     }
                 }
                 Risk::Disaster | Risk::Accident | Risk::Other => {
                     if rng.chance(0.5) {
-                        measures.insert(Measure::Social);
+                        measures.insert(Assistance::Social);
                     } else {
-                        measures.insert(Measure::SocialSecurity);
+                        measures.insert(Assistance::SocialSecurity);
                     }
                 }
             }
         }
         if rng.chance(0.35) {
-            measures.insert(Measure::Industry);
+            measures.insert(Assistance::Industry);
         }
         if any_worker && rng.chance(0.45) {
-            measures.insert(Measure::Employment);
+            measures.insert(Assistance::Employment);
         }
         if any_post {
-            measures.insert(Measure::WelfarePost);
+            measures.insert(Assistance::WelfarePost);
         }
         if rng.chance(0.12) {
-            measures.insert(Measure::Finance);
+            measures.insert(Assistance::Finance);
         }
         if rng.chance(0.08) {
-            measures.insert(Measure::LivingConditions);
+            measures.insert(Assistance::LivingConditions);
         }
         if rng.chance(0.05) {
-            measures.insert(Measure::Infrastructure);
+            measures.insert(Assistance::Infrastructure);
         }
     }
     if tekun || dibao != DibaoStatus::None {
-        measures.insert(Measure::SocialSecurity);
+        measures.insert(Assistance::SocialSecurity);
     }
-    let mut measure_text = MeasureSet::default();
-    for m in Measure::ALL {
+    let mut measure_text = AssistanceSet::default();
+    for m in Assistance::ALL {
         if rng.chance(0.4) {
             measure_text.insert(m);
         }
@@ -1042,7 +1042,7 @@ fn household(
         income_fen: pc * 100 + cents,
         wage_income: wage_total,
         phone,
-        measures,
+        assistance: measures,
         measure_text,
         semicolons: rng.chance(0.3),
         dibao,

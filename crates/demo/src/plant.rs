@@ -20,7 +20,7 @@ use super::{
     YearMonth,
 };
 use gonggu_core::model::{
-    EliminationMethod, Health, LaborSkill, LoanStatus, Measure, MonitorCategory, ProjectStatus,
+    Assistance, EliminationMethod, Health, LaborSkill, LoanStatus, MonitorCategory, ProjectStatus,
     Risk,
 };
 
@@ -213,12 +213,12 @@ fn has_risk(hh: &super::DemoHousehold, r: Risk) -> bool {
     hh.risk1 == Some(r) || hh.risk2 == Some(r)
 }
 
-fn remove_measures(hh: &mut super::DemoHousehold, ms: &[Measure]) {
+fn remove_measures(hh: &mut super::DemoHousehold, ms: &[Assistance]) {
     for m in ms {
-        hh.measures.0 &= !m.bit();
+        hh.assistance.0 &= !m.bit();
     }
-    if hh.measures.is_empty() {
-        hh.measures.insert(Measure::Industry);
+    if hh.assistance.is_empty() {
+        hh.assistance.insert(Assistance::Industry);
     }
 }
 
@@ -672,7 +672,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 Risk::Other
             });
             hh.risk2 = None;
-            hh.measures = Default::default();
+            hh.assistance = Default::default();
             Some(Plant::new(
                 Target::Household(h),
                 "监测户的帮扶措施及14项帮扶列均为空".into(),
@@ -933,36 +933,36 @@ fn plant_roster(pl: &mut Planter<'_>) {
         })
     });
     // RK01–RK05: a risk without its measure.
-    let rk: [(&'static str, Risk, &'static [Measure], &'static str); 5] = [
+    let rk: [(&'static str, Risk, &'static [Assistance], &'static str); 5] = [
         (
             "RK01",
             Risk::Illness,
-            &[Measure::Health, Measure::Social],
+            &[Assistance::Health, Assistance::Social],
             "健康帮扶、社会帮扶",
         ),
         (
             "RK02",
             Risk::Schooling,
             &[
-                Measure::CompulsoryEducation,
-                Measure::Education,
-                Measure::Social,
+                Assistance::CompulsoryEducation,
+                Assistance::Education,
+                Assistance::Social,
             ],
             "义务教育保障、教育帮扶、社会帮扶",
         ),
         (
             "RK03",
             Risk::Disability,
-            &[Measure::SocialSecurity, Measure::Social],
+            &[Assistance::SocialSecurity, Assistance::Social],
             "综合保障、社会帮扶",
         ),
         (
             "RK04",
             Risk::Housing,
-            &[Measure::Housing, Measure::Relocation],
+            &[Assistance::Housing, Assistance::Relocation],
             "住房安全保障、搬迁",
         ),
-        ("RK05", Risk::Water, &[Measure::Water], "饮水安全保障"),
+        ("RK05", Risk::Water, &[Assistance::Water], "饮水安全保障"),
     ];
     for (code, risk, measures, names) in rk {
         let mut missing = 0;
@@ -1050,7 +1050,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             if hh.dibao == DibaoStatus::None || hh.is_monitored() {
                 return None;
             }
-            hh.measures.0 &= !Measure::SocialSecurity.bit();
+            hh.assistance.0 &= !Assistance::SocialSecurity.bit();
             Some(Plant::new(
                 Target::Household(h),
                 format!("享受{}，但综合保障为空", hh.dibao.label()),

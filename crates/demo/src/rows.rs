@@ -3,7 +3,7 @@
 
 use super::{DemoCell, DemoData, DemoHousehold, DemoPerson, Post, Relation};
 use gonggu_core::model::{
-    EliminationMethod, Health, HouseholdType, LaborSkill, LoanStatus, Measure, MonitorCategory,
+    Assistance, EliminationMethod, Health, HouseholdType, LaborSkill, LoanStatus, MonitorCategory,
     ProjectStatus, ProjectType, Sex,
 };
 
@@ -255,29 +255,29 @@ pub(crate) fn loan_status_label(s: LoanStatus) -> &'static str {
 }
 
 /// Content text of a measure when not written as `是`.
-pub(crate) fn measure_content(m: Measure) -> &'static str {
+pub(crate) fn measure_content(m: Assistance) -> &'static str {
     match m {
-        Measure::Industry => "产业奖补",
-        Measure::Employment => "稳岗就业",
-        Measure::WelfarePost => "公益性岗位安置",
-        Measure::Health => "家庭医生签约服务",
-        Measure::Education => "雨露计划",
-        Measure::CompulsoryEducation => "两免一补",
-        Measure::Housing => "危房改造",
-        Measure::Water => "饮水工程",
-        Measure::SocialSecurity => "纳入低保或特困供养",
-        Measure::Social => "社会救助",
-        Measure::Finance => "小额信贷",
-        Measure::Relocation => "易地搬迁",
-        Measure::LivingConditions => "改厨改厕",
-        Measure::Infrastructure => "道路硬化",
+        Assistance::Industry => "产业奖补",
+        Assistance::Employment => "稳岗就业",
+        Assistance::WelfarePost => "公益性岗位安置",
+        Assistance::Health => "家庭医生签约服务",
+        Assistance::Education => "雨露计划",
+        Assistance::CompulsoryEducation => "两免一补",
+        Assistance::Housing => "危房改造",
+        Assistance::Water => "饮水工程",
+        Assistance::SocialSecurity => "纳入低保或特困供养",
+        Assistance::Social => "社会救助",
+        Assistance::Finance => "小额信贷",
+        Assistance::Relocation => "易地搬迁",
+        Assistance::LivingConditions => "改厨改厕",
+        Assistance::Infrastructure => "道路硬化",
     }
 }
 
 /// Short name of a measure inside 帮扶措施.
-pub(crate) fn measure_name(m: Measure) -> &'static str {
+pub(crate) fn measure_name(m: Assistance) -> &'static str {
     match m {
-        Measure::WelfarePost => "公益性岗位帮扶",
+        Assistance::WelfarePost => "公益性岗位帮扶",
         other => other.label(),
     }
 }
@@ -382,7 +382,10 @@ fn push_text(
         MEASURES_TEXT => {
             let sep = if h.semicolons { ";" } else { "、" };
             let mut first = true;
-            for m in Measure::ALL.iter().filter(|m| h.measures.contains(**m)) {
+            for m in Assistance::ALL
+                .iter()
+                .filter(|m| h.assistance.contains(**m))
+            {
                 if !first {
                     out.push_str(sep);
                 }
@@ -391,8 +394,8 @@ fn push_text(
             }
         }
         c if c >= FIRST_MEASURE => {
-            if let Some(&m) = Measure::ALL.get(c - FIRST_MEASURE)
-                && h.measures.contains(m)
+            if let Some(&m) = Assistance::ALL.get(c - FIRST_MEASURE)
+                && h.assistance.contains(m)
             {
                 out.push_str(if h.measure_text.contains(m) {
                     measure_content(m)

@@ -11,7 +11,7 @@ use super::audit::{self, audit_all};
 use super::plant::{RULES, finding_row};
 use super::rows::col;
 use super::*;
-use gonggu_core::model::{Health, LaborSkill, Measure};
+use gonggu_core::model::{Assistance, Health, LaborSkill};
 
 const OFFICIAL_ORDER: [&str; 10] = [
     "永城市",
@@ -259,17 +259,19 @@ fn unplanted_data_respect_the_rules() {
             continue;
         }
         assert!(h.risk1.is_some(), "monitored without risk");
-        assert!(!h.measures.is_empty(), "monitored without measure");
-        let m = |x: Measure| h.measures.contains(x);
+        assert!(!h.assistance.is_empty(), "monitored without measure");
+        let m = |x: Assistance| h.assistance.contains(x);
         for r in [h.risk1, h.risk2].into_iter().flatten() {
             let ok = match r {
-                Risk::Illness => m(Measure::Health) || m(Measure::Social),
+                Risk::Illness => m(Assistance::Health) || m(Assistance::Social),
                 Risk::Schooling => {
-                    m(Measure::CompulsoryEducation) || m(Measure::Education) || m(Measure::Social)
+                    m(Assistance::CompulsoryEducation)
+                        || m(Assistance::Education)
+                        || m(Assistance::Social)
                 }
-                Risk::Disability => m(Measure::SocialSecurity) || m(Measure::Social),
-                Risk::Housing => m(Measure::Housing) || m(Measure::Relocation),
-                Risk::Water => m(Measure::Water),
+                Risk::Disability => m(Assistance::SocialSecurity) || m(Assistance::Social),
+                Risk::Housing => m(Assistance::Housing) || m(Assistance::Relocation),
+                Risk::Water => m(Assistance::Water),
                 _ => true,
             };
             assert!(ok, "risk {} without its measure", r.label());
@@ -283,7 +285,7 @@ fn unplanted_data_respect_the_rules() {
             assert!(h.income_fen >= 7500 * 100);
         }
         if h.dibao != DibaoStatus::None || h.tekun {
-            assert!(m(Measure::SocialSecurity));
+            assert!(m(Assistance::SocialSecurity));
         }
     }
     for p in &data.persons {

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use crate::division::Classifier;
 use crate::error::{Error, Place, Result};
 use crate::model::{
-    BadValue, Dataset, Household, IdNumber, Loan, Measure, MeasureSet, Person, Project, RiskSet,
-    RowRef, SourceInfo, SummaryRow, TargetRow, WorkPlace,
+    Assistance, AssistanceSet, BadValue, Dataset, Household, IdNumber, Loan, Person, Project,
+    RiskSet, RowRef, SourceInfo, SummaryRow, TargetRow, WorkPlace,
 };
 use crate::region::{Level, RegionId};
 
@@ -19,21 +19,21 @@ use super::source::{CellKind, RawCell, RowBuf};
 use super::value::{self, Unparseable};
 use super::vocab;
 
-const MEASURE_COLS: [(Col, Measure); 14] = [
-    (Col::MIndustry, Measure::Industry),
-    (Col::MEmployment, Measure::Employment),
-    (Col::MWelfarePost, Measure::WelfarePost),
-    (Col::MHealth, Measure::Health),
-    (Col::MEducation, Measure::Education),
-    (Col::MCompulsoryEducation, Measure::CompulsoryEducation),
-    (Col::MHousing, Measure::Housing),
-    (Col::MWater, Measure::Water),
-    (Col::MSocialSecurity, Measure::SocialSecurity),
-    (Col::MSocial, Measure::Social),
-    (Col::MFinance, Measure::Finance),
-    (Col::MRelocation, Measure::Relocation),
-    (Col::MLivingConditions, Measure::LivingConditions),
-    (Col::MInfrastructure, Measure::Infrastructure),
+const MEASURE_COLS: [(Col, Assistance); 14] = [
+    (Col::MIndustry, Assistance::Industry),
+    (Col::MEmployment, Assistance::Employment),
+    (Col::MWelfarePost, Assistance::WelfarePost),
+    (Col::MHealth, Assistance::Health),
+    (Col::MEducation, Assistance::Education),
+    (Col::MCompulsoryEducation, Assistance::CompulsoryEducation),
+    (Col::MHousing, Assistance::Housing),
+    (Col::MWater, Assistance::Water),
+    (Col::MSocialSecurity, Assistance::SocialSecurity),
+    (Col::MSocial, Assistance::Social),
+    (Col::MFinance, Assistance::Finance),
+    (Col::MRelocation, Assistance::Relocation),
+    (Col::MLivingConditions, Assistance::LivingConditions),
+    (Col::MInfrastructure, Assistance::Infrastructure),
 ];
 
 const RISK_COLS: [Col; 5] = [Col::Risk1, Col::Risk2, Col::Risk3, Col::Risk4, Col::Risk5];
@@ -437,8 +437,8 @@ impl<'o> Builder<'o> {
                     has_risk1: false,
                     income: None,
                     size_recorded: None,
-                    measures: MeasureSet::default(),
-                    measures_text: false,
+                    assistance: AssistanceSet::default(),
+                    assistance_text: false,
                     unsafe_housing: None,
                     safe_water: None,
                     members: 0,
@@ -448,16 +448,16 @@ impl<'o> Builder<'o> {
             }
         };
         // Measures and 帮扶措施 count from any row of the household.
-        let mut measures = MeasureSet::default();
+        let mut measures = AssistanceSet::default();
         for (col, m) in MEASURE_COLS {
             if !vocab::is_nothing(r.text(col)) {
                 measures.insert(m);
             }
         }
-        let measures_text = !vocab::is_nothing(r.text(Col::MeasuresText));
+        let assistance_text = !vocab::is_nothing(r.text(Col::MeasuresText));
         if let Some(h) = self.ds.roster.households.get_mut(hidx as usize) {
-            h.measures.0 |= measures.0;
-            h.measures_text |= measures_text;
+            h.assistance.0 |= measures.0;
+            h.assistance_text |= assistance_text;
         }
 
         let state = self

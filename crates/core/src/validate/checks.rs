@@ -7,7 +7,7 @@ use chrono::Months;
 use rust_decimal::Decimal;
 
 use crate::model::{
-    Dataset, EliminationMethod, Health, HouseholdType, LaborSkill, Measure, MonitorCategory,
+    Assistance, Dataset, EliminationMethod, Health, HouseholdType, LaborSkill, MonitorCategory,
     Person, Risk, RowRef, SchoolStage, WorkPlace, WorkPlaceProblem,
 };
 use crate::region::RegionId;
@@ -629,37 +629,37 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            let risk_rules: [(Code, Risk, &[Measure]); 5] = [
+            let risk_rules: [(Code, Risk, &[Assistance]); 5] = [
                 (
                     Code::RK01,
                     Risk::Illness,
-                    &[Measure::Health, Measure::Social],
+                    &[Assistance::Health, Assistance::Social],
                 ),
                 (
                     Code::RK02,
                     Risk::Schooling,
                     &[
-                        Measure::CompulsoryEducation,
-                        Measure::Education,
-                        Measure::Social,
+                        Assistance::CompulsoryEducation,
+                        Assistance::Education,
+                        Assistance::Social,
                     ],
                 ),
                 (
                     Code::RK03,
                     Risk::Disability,
-                    &[Measure::SocialSecurity, Measure::Social],
+                    &[Assistance::SocialSecurity, Assistance::Social],
                 ),
                 (
                     Code::RK04,
                     Risk::Housing,
-                    &[Measure::Housing, Measure::Relocation],
+                    &[Assistance::Housing, Assistance::Relocation],
                 ),
-                (Code::RK05, Risk::Water, &[Measure::Water]),
+                (Code::RK05, Risk::Water, &[Assistance::Water]),
             ];
             for (code, risk, measures) in risk_rules {
                 if on(code)
                     && h.risks.contains(risk)
-                    && !measures.iter().any(|m| h.measures.contains(*m))
+                    && !measures.iter().any(|m| h.assistance.contains(*m))
                 {
                     let names: Vec<&str> = measures.iter().map(|m| m.label()).collect();
                     push(
@@ -686,7 +686,7 @@ impl<'a> Checker<'a> {
             }
             if on(Code::SB01)
                 && flags & DIBAO_OR_TEKUN != 0
-                && !h.measures.contains(Measure::SocialSecurity)
+                && !h.assistance.contains(Assistance::SocialSecurity)
             {
                 push(
                     Code::SB01,
