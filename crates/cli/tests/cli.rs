@@ -1229,6 +1229,29 @@ mod safety {
         eprintln!("{complete} of 12 killed runs had finished before the signal");
     }
 
+    /// A roster without its header row: the error shows what it found, but not the data
+    /// row's ID, name or phone.
+    #[test]
+    fn a_roster_without_header_is_not_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("人员.csv");
+        std::fs::write(
+            &roster,
+            "夏邑县,城关镇,东关村,H1,410101199001011234,王小明,13812345678,脱贫户\n",
+        )
+        .unwrap();
+        let o = run(gonggu()
+            .arg("check")
+            .arg(&roster)
+            .args(["--as-of", "2021-11-30"]));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("人员.csv") && err.contains("第 1 行"), "{err}");
+        for secret in ["410101199001011234", "王小明", "13812345678"] {
+            assert!(!err.contains(secret), "{secret} in {err}");
+        }
+    }
+
     /// Personal data typed into the wrong columns (an ID in 出生日期, a phone in 识别监测时间)
     /// appears in no output and no message.
     #[test]
