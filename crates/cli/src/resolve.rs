@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use gonggu_core::catalog::{Catalog, ReportKind};
 use gonggu_core::compute::Report;
 use gonggu_core::config::Config;
+use gonggu_core::error::io_reason;
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::pipeline::{self, Settings};
@@ -16,7 +17,7 @@ use gonggu_core::region::Level;
 use gonggu_core::text::end_of_previous_month;
 use gonggu_render::pdf::Fonts;
 
-use crate::args::{CommonArgs, FontArgs, LevelArg};
+use crate::args::{CommonArgs, DocLevelArg, FontArgs, LevelArg};
 use crate::common::{note, read_dataset};
 
 impl From<LevelArg> for Level {
@@ -29,15 +30,13 @@ impl From<LevelArg> for Level {
     }
 }
 
-/// The level of a document (通报, 简报, 后评估): counties or towns, never villages.
-pub fn document_level(level: LevelArg, document: &str) -> Result<Level> {
-    let level = Level::from(level);
-    if level == Level::Village {
-        bail!(
-            "{document}按县（--level county）或乡镇（--level town）比较；村级指标请用 gonggu compute --level village"
-        );
+impl From<DocLevelArg> for Level {
+    fn from(l: DocLevelArg) -> Level {
+        match l {
+            DocLevelArg::County => Level::County,
+            DocLevelArg::Town => Level::Town,
+        }
     }
-    Ok(level)
 }
 
 /// A loaded configuration and the file it came from (`--config`, else `./gonggu.toml`
@@ -71,7 +70,7 @@ pub fn catalog(flag: Option<&Path>, config: &Config) -> Result<(Catalog, Option<
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("无法读取指标目录文件 {}", p.display()))?;
+                .map_err(|e| anyhow!("无法读取指标目录文件 {}：{}", p.display(), io_reason(&e)))?;
             Ok((
                 Catalog::from_toml(&text, &p.display().to_string())?,
                 Some(p),
@@ -145,18 +144,18 @@ impl ReportPlan {
         kind: ReportKind,
         explicit: &[String],
     ) -> Result<ReportPlan> {
+        check_inputs_exist(&common.inputs)?;
+        check_inputs_exist(&common.previous)?;
         let LoadedConfig { config, path } = config(common.config.as_deref())?;
         let (catalog, catalog_path) = catalog(common.catalog.as_deref(), &config)?;
         let as_of = as_of(common.as_of, &config);
         let settings = Settings::new(level, as_of, &config, &catalog, kind, explicit)?;
-        check_inputs_exist(&common.inputs)?;
         let previous = if common.previous.is_empty() {
             if common.previous_as_of.is_some() {
                 bail!("给出了 --previous-as-of，但没有给出上期数据文件（--previous）");
             }
             None
         } else {
-            check_inputs_exist(&common.previous)?;
             let prev_as_of = common
                 .previous_as_of
                 .unwrap_or_else(|| end_of_previous_month(as_of));
@@ -208,11 +207,19 @@ impl ReportPlan {
     }
 }
 
-/// A missing input is an error before any work.
+/// An input that cannot be read is an error before any work, worded alike in every
+/// command: missing, a folder, not readable.
 pub fn check_inputs_exist(inputs: &[PathBuf]) -> Result<()> {
     for p in inputs {
-        if !p.exists() {
-            bail!("输入文件不存在：{}", p.display());
+        if p.is_dir() {
+            bail!(
+                "无法读取输入文件 {}：这是一个文件夹，不是文件（请写出其中的文件，如 {}/*.xlsx）",
+                p.display(),
+                p.display()
+            );
+        }
+        if let Err(e) = std::fs::File::open(p) {
+            bail!("无法读取输入文件 {}：{}", p.display(), io_reason(&e));
         }
     }
     Ok(())

@@ -21,10 +21,10 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    resolve::check_inputs_exist(&a.inputs)?;
     let loaded = resolve::config(a.config.as_deref())?;
     let config = &loaded.config;
     let as_of = resolve::as_of(a.as_of, config);
-    resolve::check_inputs_exist(&a.inputs)?;
     let pii = resolve::pii(a.reveal_pii);
     let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
     let params = CheckParams::defaults(as_of)?.with_config(config);
