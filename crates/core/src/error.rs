@@ -54,6 +54,38 @@ pub enum Error {
         /// What the reader said.
         reason: String,
     },
+    /// A file is not what its name says (a web page saved as `.xls`, a workbook named
+    /// `.csv`, a Word document…), or is no spreadsheet at all. The message says what the
+    /// file is and what to do with it.
+    #[error("文件 {file}：{message}")]
+    FileKind {
+        /// File name.
+        file: String,
+        /// What the file is and what to do, in Chinese.
+        message: String,
+    },
+    /// A workbook is password-protected (encrypted): gonggu cannot read it.
+    #[error(
+        "文件 {file} 设置了打开密码（{what}），gonggu 无法读取。请在 Excel 中打开它，去掉密码后另存（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码后确定），再重新导入。"
+    )]
+    Encrypted {
+        /// File name.
+        file: String,
+        /// Which kind of protection was found.
+        what: String,
+    },
+    /// A workbook's inner structure is broken or claims more than the file holds
+    /// (truncated, damaged in transfer, or written by faulty software). Found before the
+    /// workbook library reads it, so that a bad file cannot exhaust memory.
+    #[error(
+        "{place}：文件已损坏，{reason}。请从系统重新导出，或用 Excel 打开后另存为 .xlsx 再试。"
+    )]
+    Corrupt {
+        /// File, and the sheet and row when known.
+        place: Place,
+        /// What is wrong, in Chinese (with the cell when known).
+        reason: String,
+    },
     /// A file or sheet holds no data at all.
     #[error("文件 {file} 是空的，没有可读取的数据。")]
     Empty {

@@ -7,25 +7,25 @@
 //! or sheets of one kind are concatenated.
 
 pub(crate) mod build;
+pub(crate) mod guard;
 pub(crate) mod schema;
 pub(crate) mod source;
 pub mod value;
 pub mod vocab;
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use calamine::{Reader, Xlsx};
+use calamine::Reader;
 
 use crate::error::{Error, Place, Result};
 use crate::model::{Dataset, SourceInfo, TableKind};
 use crate::region::Level;
 
 use build::{Builder, RowCtx};
+use guard::Format;
 use schema::{HeaderMatcher, guess_record_header, region_header_level};
-use source::{CsvRows, RangeRows, RowBuf, RowSource, XlsxRows};
+use source::{CsvRows, RowBuf, RowSource, WholeBook, XlsxRows};
 
 /// How many rows from the top of a sheet may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 10;
@@ -69,6 +69,7 @@ impl std::fmt::Debug for ReadOptions {
 }
 
 pub use crate::text::normalize_header;
+pub use guard::reading_foreign_file;
 
 /// Reads every input file into one dataset.
 ///
@@ -172,13 +173,13 @@ fn read_file(
         .file_stem()
         .and_then(|s| s.to_str())
         .is_some_and(|s| s.contains("目标"));
-    let unreadable = |e: &dyn std::fmt::Display| Error::Unreadable {
-        file: file.clone(),
-        reason: e.to_string(),
-    };
+    // Before calamine sees the file: what it is, and whether its claims fit its size.
+    let inspected = guard::inspect(path, &file, &ext, meta.len())?;
+    b.ds.notes.extend(inspected.note);
+    let mut scans = inspected.sheets;
     let mut outcomes: Vec<(Option<String>, Outcome)> = Vec::new();
-    match ext.as_str() {
-        "csv" | "txt" => {
+    match inspected.format {
+        Format::Csv => {
             let mut rows = CsvRows::open(path, &file)?;
             let ctx = TableCtx {
                 file: &file,
@@ -187,15 +188,24 @@ fn read_file(
             };
             outcomes.push((None, read_table(&mut rows, &ctx, matcher, b, rows_read)?));
         }
-        "xlsx" | "xlsm" => {
-            let f = File::open(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let mut wb: Xlsx<_> =
-                Xlsx::new(BufReader::with_capacity(1 << 16, f)).map_err(|e| unreadable(&e))?;
+        Format::Xlsx => {
+            let mut wb = source::open_xlsx(path, &file)?;
             for name in wb.sheet_names() {
-                let mut rows = XlsxRows::open(&mut wb, &name, &file)?;
+                let mut rows = XlsxRows::open(&mut wb, &name, &file, scans.take(&name))?;
+                let ctx = TableCtx {
+                    file: &file,
+                    sheet: Some(&name),
+                    targets_hint: stem_says_targets || name.contains("目标"),
+                };
+                let o = read_table(&mut rows, &ctx, matcher, b, rows_read)?;
+                b.ds.notes.extend(rows.take_notes());
+                outcomes.push((Some(name.clone()), o));
+            }
+        }
+        format @ (Format::Xls | Format::Ods | Format::Xlsb) => {
+            let mut wb = WholeBook::open(path, &file, format)?;
+            for name in wb.sheet_names() {
+                let mut rows = wb.sheet(&name)?;
                 let ctx = TableCtx {
                     file: &file,
                     sheet: Some(&name),
@@ -204,26 +214,6 @@ fn read_file(
                 let o = read_table(&mut rows, &ctx, matcher, b, rows_read)?;
                 outcomes.push((Some(name.clone()), o));
             }
-        }
-        "xls" | "ods" | "xlsb" => {
-            let mut wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(&e))?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-                let mut rows = RangeRows::new(range);
-                let ctx = TableCtx {
-                    file: &file,
-                    sheet: Some(&name),
-                    targets_hint: stem_says_targets || name.contains("目标"),
-                };
-                let o = read_table(&mut rows, &ctx, matcher, b, rows_read)?;
-                outcomes.push((Some(name.clone()), o));
-            }
-        }
-        _ => {
-            return Err(Error::Unreadable {
-                file,
-                reason: format!("不支持的文件类型「.{ext}」，请提供 xlsx、xlsm、xls、ods 或 csv"),
-            });
         }
     }
     if outcomes.iter().any(|(_, o)| matches!(o, Outcome::Read)) {

@@ -6,9 +6,11 @@ use std::fs::File;
 use std::io::{BufReader, Chain, Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Range, Xlsx};
+use calamine::{Data, DataRef, Range, Reader, Xlsx};
 
-use crate::error::{Error, Result};
+use super::guard::xlsx::{BadCell, SheetScan};
+use super::guard::{Format, MAX_COLUMNS, MAX_ROWS, column_letters, shielded};
+use crate::error::{Error, Place, Result};
 
 /// What a cell holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -150,6 +152,12 @@ pub trait RowSource {
     /// # Errors
     /// When the file turns out to be corrupt mid-way.
     fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>>;
+
+    /// Notes about what was read (cells that could not be read, formulas without a saved
+    /// value), taken once the table has been read.
+    fn take_notes(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn set_from_data_ref(cell: &mut RawCell, v: &DataRef<'_>) {
@@ -193,33 +201,269 @@ fn set_from_data(cell: &mut RawCell, v: &Data) {
     }
 }
 
+/// Opens an `.xlsx` workbook (shared strings, styles, sheet list) after
+/// [`super::guard::inspect`]
+/// checked it.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be opened; [`Error::Corrupt`] or
+/// [`Error::Encrypted`] when calamine cannot read it.
+pub fn open_xlsx(path: &Path, file: &str) -> Result<Xlsx<BufReader<File>>> {
+    let f = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    shielded(file, None, || {
+        Xlsx::new(BufReader::with_capacity(1 << 16, f))
+            .map_err(|e| workbook_error(file, None, &calamine::Error::Xlsx(e)))
+    })
+}
+
+/// A workbook read whole by calamine (`.xls`, `.ods`, `.xlsb`).
+pub struct WholeBook {
+    wb: calamine::Sheets<BufReader<File>>,
+    file: String,
+}
+
+impl WholeBook {
+    /// Opens (and, for `.xls` and `.ods`, reads) the workbook at `path` as `format`,
+    /// whatever its extension says.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be opened; [`Error::Corrupt`] or
+    /// [`Error::Encrypted`] when calamine cannot read it.
+    pub fn open(path: &Path, file: &str, format: Format) -> Result<Self> {
+        let f = File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let r = BufReader::with_capacity(1 << 16, f);
+        let wb = shielded(file, None, || {
+            let wb = match format {
+                Format::Xls => calamine::Xls::new(r)
+                    .map(calamine::Sheets::Xls)
+                    .map_err(calamine::Error::Xls),
+                Format::Ods => calamine::Ods::new(r)
+                    .map(calamine::Sheets::Ods)
+                    .map_err(calamine::Error::Ods),
+                _ => calamine::Xlsb::new(r)
+                    .map(calamine::Sheets::Xlsb)
+                    .map_err(calamine::Error::Xlsb),
+            };
+            wb.map_err(|e| workbook_error(file, None, &e))
+        })?;
+        Ok(WholeBook {
+            wb,
+            file: file.to_string(),
+        })
+    }
+
+    /// The sheets' names, in workbook order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        self.wb.sheet_names()
+    }
+
+    /// The rows of sheet `name`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when calamine cannot read the sheet.
+    pub fn sheet(&mut self, name: &str) -> Result<RangeRows> {
+        let file = &self.file;
+        let wb = &mut self.wb;
+        shielded(file, Some(name), || {
+            wb.worksheet_range(name)
+                .map(RangeRows::new)
+                .map_err(|e| workbook_error(file, Some(name), &e))
+        })
+    }
+}
+
+/// calamine's error, said in Chinese (its own words follow as a technical detail).
+fn workbook_error(file: &str, sheet: Option<&str>, e: &calamine::Error) -> Error {
+    use calamine::{OdsError, XlsError, XlsbError, XlsxError};
+    let locked = matches!(
+        e,
+        calamine::Error::Xls(XlsError::Password)
+            | calamine::Error::Xlsx(XlsxError::Password)
+            | calamine::Error::Xlsb(XlsbError::Password)
+            | calamine::Error::Ods(OdsError::Password)
+    );
+    if locked {
+        return Error::Encrypted {
+            file: file.to_string(),
+            what: "工作簿已加密".into(),
+        };
+    }
+    let what = match e {
+        calamine::Error::Io(_) => "读取文件时出错",
+        calamine::Error::Xlsx(XlsxError::Xml(_) | XlsxError::XmlAttr(_))
+        | calamine::Error::Ods(OdsError::Xml(_) | OdsError::XmlAttr(_)) => "其中的 XML 结构损坏",
+        calamine::Error::Xlsx(XlsxError::XmlEof(_)) | calamine::Error::Ods(OdsError::Eof(_)) => {
+            "其中的 XML 在结尾之前中断（文件不完整）"
+        }
+        calamine::Error::Xlsx(XlsxError::Zip(_)) | calamine::Error::Ods(OdsError::Zip(_)) => {
+            "压缩包中的数据损坏"
+        }
+        calamine::Error::Xlsx(XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound)
+        | calamine::Error::Ods(OdsError::FileNotFound(_)) => "缺少工作簿的组成部分",
+        calamine::Error::Xls(XlsError::Cfb(_)) => "复合文档结构损坏",
+        calamine::Error::Xls(_) => "工作簿数据（BIFF 记录）无法解析",
+        _ => "内部结构无法解析",
+    };
+    Error::Corrupt {
+        place: Place {
+            file: file.to_string(),
+            sheet: sheet.map(str::to_string),
+            row: None,
+            column: None,
+        },
+        reason: format!("{what}（技术细节：{e}）"),
+    }
+}
+
 /// Streams an `.xlsx` sheet cell by cell (memory independent of the sheet's size).
+///
+/// A cell calamine refuses (a `<v>` that does not fit its type) is taken from the
+/// guard's scan, which found it before: it becomes an error-valued cell at its place
+/// (a bad value where a figure is expected), reading goes on, and a note names it.
 pub struct XlsxRows<'a, RS: Read + Seek> {
     reader: calamine::XlsxCellReader<'a, RS>,
     file: String,
+    sheet: String,
     /// A cell read ahead that belongs to the next row: (row, col, value owned as a RawCell).
     pending: Option<(u32, u32, RawCell)>,
     done: bool,
+    /// What the guard found in this sheet.
+    scan: SheetScan,
+    /// `<c>` elements read so far (calamine returns one per call, or fails on it).
+    ordinal: u64,
+    /// The last cell read, for messages.
+    last: Option<(u32, u32)>,
+    /// Cells that could not be read: count, and the first few.
+    bad: (u64, Vec<BadCell>),
 }
 
 impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
-    /// Opens the sheet `name` of `wb` for streaming.
+    /// Opens the sheet `name` of `wb` for streaming, with what the guard's scan found in
+    /// it.
     ///
     /// # Errors
-    /// [`Error::Unreadable`] when the sheet cannot be opened.
-    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str) -> Result<Self> {
-        let reader = wb
-            .worksheet_cells_reader(name)
-            .map_err(|e| Error::Unreadable {
-                file: file.to_string(),
-                reason: e.to_string(),
-            })?;
+    /// [`Error::Corrupt`] when the sheet cannot be opened.
+    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str, scan: SheetScan) -> Result<Self> {
+        let reader = shielded(file, Some(name), || {
+            wb.worksheet_cells_reader(name)
+                .map_err(|e| workbook_error(file, Some(name), &calamine::Error::Xlsx(e)))
+        })?;
         Ok(XlsxRows {
             reader,
             file: file.to_string(),
+            sheet: name.to_string(),
             pending: None,
             done: false,
+            scan,
+            ordinal: 0,
+            last: None,
+            bad: (0, Vec::new()),
         })
+    }
+
+    /// The next cell: position and value, `None` at the end of the sheet.
+    fn next_cell(&mut self) -> Result<Option<(u32, u32, CellValue<'a>)>> {
+        let (file, sheet) = (&self.file, &self.sheet);
+        let reader = &mut self.reader;
+        let next = shielded(file, Some(sheet), || Ok(reader.next_cell()));
+        let next = match next {
+            Ok(n) => n,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        let ordinal = self.ordinal;
+        self.ordinal += 1;
+        match next {
+            Ok(None) => Ok(None),
+            Ok(Some(cell)) => {
+                let (r, c) = cell.get_position();
+                if u64::from(c) >= MAX_COLUMNS || u64::from(r) >= MAX_ROWS {
+                    return Err(self.broken(format!(
+                        "第 {} 行第 {} 列的单元格超出了 Excel 的最大范围（XFD 列、1048576 行）",
+                        u64::from(r) + 1,
+                        u64::from(c) + 1
+                    )));
+                }
+                self.last = Some((r, c));
+                Ok(Some((r, c, CellValue::Read(cell))))
+            }
+            Err(e) => {
+                while self.scan.bad.front().is_some_and(|b| b.ordinal < ordinal) {
+                    self.scan.bad.pop_front();
+                }
+                match self.scan.bad.pop_front() {
+                    Some(b) if b.ordinal == ordinal => {
+                        self.last = Some((b.row, b.col));
+                        let (r, c) = (b.row, b.col);
+                        self.bad.0 += 1;
+                        if self.bad.1.len() < 10 {
+                            self.bad.1.push(b.clone());
+                        }
+                        Ok(Some((r, c, CellValue::Bad(b.raw))))
+                    }
+                    _ => Err(self.broken(format!(
+                        "{}（技术细节：{e}）",
+                        match &e {
+                            calamine::XlsxError::Xml(_) => "工作表的 XML 结构损坏",
+                            calamine::XlsxError::XmlEof(_) =>
+                                "工作表的 XML 在结尾之前中断（文件不完整）",
+                            calamine::XlsxError::Zip(_) | calamine::XlsxError::Io(_) =>
+                                "压缩包中的数据损坏",
+                            _ => "单元格无法解析",
+                        }
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// An error at the last cell read.
+    fn broken(&mut self, reason: String) -> Error {
+        self.done = true;
+        let at = match self.last {
+            Some((r, c)) => format!("在单元格 {}{} 之后", column_letters(c), u64::from(r) + 1),
+            None => "在第一个单元格".to_string(),
+        };
+        Error::Corrupt {
+            place: Place {
+                file: self.file.clone(),
+                sheet: Some(self.sheet.clone()),
+                row: self.last.map(|(r, _)| r.saturating_add(1)),
+                column: None,
+            },
+            reason: format!("{at}：{reason}"),
+        }
+    }
+}
+
+/// A cell's value: read by calamine, or refused by it (the `<v>` text).
+enum CellValue<'a> {
+    Read(calamine::Cell<DataRef<'a>>),
+    Bad(String),
+}
+
+impl CellValue<'_> {
+    fn is_empty(&self) -> bool {
+        matches!(self, CellValue::Read(c) if matches!(c.get_value(), DataRef::Empty))
+    }
+
+    fn set(&self, cell: &mut RawCell) {
+        match self {
+            CellValue::Read(c) => set_from_data_ref(cell, c.get_value()),
+            CellValue::Bad(raw) => {
+                cell.kind = CellKind::Error;
+                cell.text.clear();
+                cell.text.push_str(raw.trim());
+            }
+        }
     }
 }
 
@@ -233,29 +477,22 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 *row.slot(c as usize) = cell;
             }
             while !self.done {
-                let next = self.reader.next_cell().map_err(|e| Error::Unreadable {
-                    file: self.file.clone(),
-                    reason: e.to_string(),
-                })?;
-                let Some(cell) = next else {
+                let Some((r, c, value)) = self.next_cell()? else {
                     self.done = true;
                     break;
                 };
-                let (r, c) = cell.get_position();
-                if matches!(cell.get_value(), DataRef::Empty) {
+                if value.is_empty() {
                     continue;
                 }
                 match current {
                     None => {
                         current = Some(r);
-                        set_from_data_ref(row.slot(c as usize), cell.get_value());
+                        value.set(row.slot(c as usize));
                     }
-                    Some(cur) if cur == r => {
-                        set_from_data_ref(row.slot(c as usize), cell.get_value());
-                    }
+                    Some(cur) if cur == r => value.set(row.slot(c as usize)),
                     Some(_) => {
                         let mut owned = RawCell::default();
-                        set_from_data_ref(&mut owned, cell.get_value());
+                        value.set(&mut owned);
                         self.pending = Some((r, c, owned));
                         break;
                     }
@@ -267,6 +504,36 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 Some(_) => continue,
             }
         }
+    }
+
+    fn take_notes(&mut self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let at = format!("文件 {}，工作表「{}」", self.file, self.sheet);
+        if self.bad.0 > 0 {
+            let cells: Vec<String> = self
+                .bad
+                .1
+                .iter()
+                .map(|b| format!("{}（应为{}）", b.reference(), b.expected))
+                .collect();
+            notes.push(format!(
+                "{at}：有 {} 个单元格的值无法读取：{}{}；已按错误值处理（需要数字、日期或是/否的列会把它们列为无法识别的值）。",
+                self.bad.0,
+                cells.join("、"),
+                if self.bad.0 > cells.len() as u64 { " 等" } else { "" }
+            ));
+        }
+        let n = self.scan.formulas_without_value_count;
+        if n > 0 {
+            notes.push(format!(
+                "{at}：有 {n} 个公式单元格没有保存计算结果（{}{}），已按空白处理。请用 Excel 打开该文件，确认公式已计算后保存，再重新导入。",
+                self.scan.formulas_without_value.join("、"),
+                if n > self.scan.formulas_without_value.len() as u64 { " 等" } else { "" }
+            ));
+            self.scan.formulas_without_value_count = 0;
+        }
+        self.bad = (0, Vec::new());
+        notes
     }
 }
 

@@ -241,7 +241,7 @@ fn corrupt_empty_and_unknown_files() {
     let corrupt = dir.path().join("坏文件.xlsx");
     std::fs::write(&corrupt, b"PK\x03\x04 this is not a zip").unwrap();
     let e = read(&[corrupt]).unwrap_err();
-    assert!(matches!(e, Error::Unreadable { .. }), "{e:?}");
+    assert!(matches!(e, Error::Corrupt { .. }), "{e:?}");
     assert!(e.to_string().contains("坏文件.xlsx"));
 
     let empty = dir.path().join("空.csv");
