@@ -1519,3 +1519,360 @@ mod language {
         }
     }
 }
+
+/// Files that are damaged, disguised or hostile (issue 15): each is refused with a Chinese
+/// error naming the file, exit 2, no panic, within 1 GB of address space.
+mod hostile {
+    use super::*;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    const ROSTER_HEADER: &str = "县(市、区、旗),乡(镇),行政村,户编号,证件号码,户类型";
+    const ROSTER_ROW: [&str; 6] = [
+        "睢县",
+        "白庙乡",
+        "刘庄村",
+        "H1",
+        "11010519491231002X",
+        "脱贫户",
+    ];
+
+    /// `gonggu compute <file>` under `prlimit --as` of 1 GiB (when util-linux has it): a
+    /// file that makes the reader ask for gigabytes aborts instead of swapping, and the
+    /// test sees it. Returns the output and the wall time (printed, never asserted).
+    fn compute_limited(dir: &Path, file: &str, extra: &[&str]) -> (Output, Duration) {
+        let bin = env!("CARGO_BIN_EXE_gonggu");
+        let limited = Command::new("prlimit").arg("--version").output().is_ok();
+        let mut c = if limited {
+            let mut c = Command::new("prlimit");
+            c.args(["--as=1073741824", "--"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        c.env("CI", "true")
+            .current_dir(dir)
+            .args([
+                "compute",
+                file,
+                "--level",
+                "county",
+                "--as-of",
+                "2024-06-30",
+            ])
+            .args(extra);
+        let start = Instant::now();
+        let o = run(&mut c);
+        let took = start.elapsed();
+        eprintln!(
+            "{file}: exit {:?} in {:.0} ms{}: {}",
+            o.status.code(),
+            took.as_secs_f64() * 1000.0,
+            if limited { " (prlimit --as=1GiB)" } else { "" },
+            stderr(&o).lines().next().unwrap_or("")
+        );
+        (o, took)
+    }
+
+    /// Exit 2, a Chinese error naming the file and containing every needle, no panic.
+    fn refused(o: &Output, file: &str, needles: &[&str]) -> String {
+        let err = stderr(o);
+        assert_eq!(o.status.code(), Some(2), "{file}: {err}");
+        assert!(err.starts_with("错误："), "{file}: {err}");
+        assert!(err.contains(file), "{file}: {err}");
+        for n in needles {
+            assert!(err.contains(n), "{file}: missing 「{n}」 in:\n{err}");
+        }
+        for english in ["panicked", "RUST_BACKTRACE", "memory allocation"] {
+            assert!(!err.contains(english), "{file}: {err}");
+        }
+        err
+    }
+
+    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in parts {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// A one-sheet workbook whose sheet XML is `sheet_data` (the inside of `<sheetData>`).
+    fn xlsx_with(sheet_data: &str) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+        );
+        zip_of(&[
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="监测对象" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            ("xl/worksheets/sheet1.xml", &sheet),
+        ])
+    }
+
+    /// Inline-string cells of one row.
+    fn xlsx_row(r: u32, cells: &[&str]) -> String {
+        let mut s = format!(r#"<row r="{r}">"#);
+        for (i, v) in cells.iter().enumerate() {
+            let col = char::from(b'A' + i as u8);
+            s.push_str(&format!(
+                r#"<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#
+            ));
+        }
+        s.push_str("</row>");
+        s
+    }
+
+    fn roster_rows() -> String {
+        let header: Vec<&str> = ROSTER_HEADER.split(',').collect();
+        xlsx_row(1, &header) + &xlsx_row(2, &ROSTER_ROW)
+    }
+
+    fn ods_with(rows: &str) -> Vec<u8> {
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="监测对象">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        zip_of(&[
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            (
+                "META-INF/manifest.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
+            ),
+            ("content.xml", &content),
+        ])
+    }
+
+    fn ods_row(cells: &[&str], repeated: Option<&str>) -> String {
+        let mut s = match repeated {
+            Some(n) => format!(r#"<table:table-row table:number-rows-repeated="{n}">"#),
+            None => "<table:table-row>".to_string(),
+        };
+        for v in cells {
+            s.push_str(&format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+            ));
+        }
+        s.push_str("</table:table-row>");
+        s
+    }
+
+    #[test]
+    fn truncated_xls_is_refused_at_every_length() {
+        let bytes = std::fs::read(fixture("监测对象信息_示例.xls")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // Every 97th length, and the lengths the issue's mutation run found panicking.
+        let mut lengths: Vec<usize> = (1..bytes.len()).step_by(97).collect();
+        lengths.extend([8, 512, 526, 1024, 1536, 4096, bytes.len() - 1]);
+        let mut slowest = Duration::ZERO;
+        for n in lengths {
+            let name = format!("截断{n}.xls");
+            std::fs::write(dir.path().join(&name), &bytes[..n]).unwrap();
+            let (o, took) = compute_limited(dir.path(), &name, &[]);
+            refused(&o, &name, &[]);
+            slowest = slowest.max(took);
+        }
+        eprintln!(
+            "slowest truncation: {:.0} ms",
+            slowest.as_secs_f64() * 1000.0
+        );
+    }
+
+    #[test]
+    fn bit_flipped_xls_never_panics() {
+        let bytes = std::fs::read(fixture("监测对象信息_示例.xls")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut refused_count = 0;
+        let mut total = 0;
+        // Header, FAT, directory and the BIFF records: every 53rd byte, two flips each.
+        for at in (0..bytes.len()).step_by(53) {
+            for mask in [0x80u8, 0x01] {
+                let mut b = bytes.clone();
+                b[at] ^= mask;
+                let name = format!("翻转{at}_{mask}.xls");
+                std::fs::write(dir.path().join(&name), &b).unwrap();
+                let (o, _) = compute_limited(dir.path(), &name, &[]);
+                total += 1;
+                let err = stderr(&o);
+                assert!(
+                    matches!(o.status.code(), Some(0..=2)),
+                    "{name}: {:?} {err}",
+                    o.status
+                );
+                assert!(
+                    !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+                    "{name}: {err}"
+                );
+                if o.status.code() == Some(2) {
+                    refused(&o, &name, &[]);
+                    refused_count += 1;
+                }
+            }
+        }
+        eprintln!("{refused_count} of {total} bit-flipped files refused, the rest read");
+    }
+
+    #[test]
+    fn column_beyond_xfd_is_a_bad_file_naming_the_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        for reference in ["ZZZZZZZZ5", "ZZZZZZ5", "XFE5"] {
+            let name = format!("列{reference}.xlsx");
+            let data = roster_rows()
+                + &format!(
+                    r#"<row r="5"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>"#
+                );
+            std::fs::write(dir.path().join(&name), xlsx_with(&data)).unwrap();
+            let (o, _) = compute_limited(dir.path(), &name, &[]);
+            refused(&o, &name, &["已损坏", "监测对象", reference, "XFD"]);
+        }
+    }
+
+    #[test]
+    fn ods_rows_repeated_four_billion_times_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let header: Vec<&str> = ROSTER_HEADER.split(',').collect();
+        let repeated = |n: &str| ods_row(&header, None) + &ods_row(&ROSTER_ROW, Some(n));
+        std::fs::write(
+            dir.path().join("重复.ods"),
+            ods_with(&repeated("4294967296")),
+        )
+        .unwrap();
+        let (o, _) = compute_limited(dir.path(), "重复.ods", &[]);
+        refused(
+            &o,
+            "重复.ods",
+            &["监测对象", "第 2 行", "4294967296", "1048576"],
+        );
+
+        // Within Excel's rows but far beyond what 1 KB can hold: 1,048,575 rows × 6 cells.
+        std::fs::write(dir.path().join("展开.ods"), ods_with(&repeated("1048575"))).unwrap();
+        let (o, _) = compute_limited(dir.path(), "展开.ods", &[]);
+        refused(&o, "展开.ods", &["监测对象", "重复", "内存"]);
+    }
+
+    #[test]
+    fn a_web_page_saved_as_xls_says_to_save_as_xlsx() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = format!(
+            "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body><table><tr><td>{}</td></tr></table></body></html>",
+            ROSTER_HEADER.replace(',', "</td><td>")
+        );
+        std::fs::write(dir.path().join("网页.xls"), html).unwrap();
+        let (o, _) = compute_limited(dir.path(), "网页.xls", &[]);
+        refused(&o, "网页.xls", &["网页文件", "另存为", ".xlsx"]);
+    }
+
+    #[test]
+    fn a_workbook_named_csv_is_named_not_dumped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("名单.csv"), xlsx_with(&roster_rows())).unwrap();
+        let (o, _) = compute_limited(dir.path(), "名单.csv", &[]);
+        let err = refused(&o, "名单.csv", &["xlsx", "不是 CSV", "扩展名"]);
+        assert!(!err.contains("PK") && !err.contains('\u{FFFD}'), "{err}");
+
+        // An .xls that is an .xlsx is read as what it is, with a note.
+        std::fs::write(dir.path().join("名单.xls"), xlsx_with(&roster_rows())).unwrap();
+        let (o, _) = compute_limited(dir.path(), "名单.xls", &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stderr(&o).contains("实际是 xlsx 格式"), "{}", stderr(&o));
+    }
+
+    #[test]
+    fn a_password_protected_workbook_says_to_remove_the_password() {
+        // Excel saves a password-protected .xlsx as a compound file holding
+        // EncryptionInfo and EncryptedPackage streams.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("加密.xlsx");
+        let mut c = cfb::create(&path).unwrap();
+        c.create_stream("EncryptionInfo")
+            .unwrap()
+            .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+            .unwrap();
+        c.create_stream("EncryptedPackage")
+            .unwrap()
+            .write_all(&[0u8; 5000])
+            .unwrap();
+        c.flush().unwrap();
+        drop(c);
+        let (o, _) = compute_limited(dir.path(), "加密.xlsx", &[]);
+        refused(&o, "加密.xlsx", &["密码", "去掉密码后另存"]);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_inflating() {
+        // 200 MB of one letter deflate to about 200 KB: a 1000:1 entry.
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/workbook.xml", opts).unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..200 {
+            w.write_all(&chunk).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        std::fs::write(dir.path().join("炸弹.xlsx"), bytes).unwrap();
+        let (o, _) = compute_limited(dir.path(), "炸弹.xlsx", &[]);
+        refused(&o, "炸弹.xlsx", &["xl/workbook.xml", "倍"]);
+    }
+
+    #[test]
+    fn broken_sheet_xml_names_the_sheet_and_the_last_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = roster_rows()
+            + r#"<row r="3"><c r="A3" t="inlineStr"><is><t>睢县</t></is></c><c r="B3"#;
+        std::fs::write(dir.path().join("坏表.xlsx"), xlsx_with(&data)).unwrap();
+        let (o, _) = compute_limited(dir.path(), "坏表.xlsx", &[]);
+        refused(&o, "坏表.xlsx", &["工作表「监测对象」", "A3"]);
+    }
+
+    #[test]
+    fn one_bad_cell_is_a_bad_value_not_a_bad_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let header: Vec<&str> = ROSTER_HEADER
+            .split(',')
+            .chain(["人均纯收入（元）"])
+            .collect();
+        let data = xlsx_row(1, &header)
+            + r#"<row r="2"><c r="A2" t="inlineStr"><is><t>睢县</t></is></c><c r="B2" t="inlineStr"><is><t>白庙乡</t></is></c><c r="C2" t="inlineStr"><is><t>刘庄村</t></is></c><c r="D2" t="inlineStr"><is><t>H1</t></is></c><c r="E2" t="inlineStr"><is><t>11010519491231002X</t></is></c><c r="F2" t="inlineStr"><is><t>脱贫户</t></is></c><c r="G2" t="n"><v>一万</v></c></row>"#
+            + r#"<row r="3"><c r="A3" t="inlineStr"><is><t>睢县</t></is></c><c r="G3"><f>SUM(G1:G2)</f></c></row>"#;
+        std::fs::write(dir.path().join("坏格.xlsx"), xlsx_with(&data)).unwrap();
+        let (o, _) = compute_limited(dir.path(), "坏格.xlsx", &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("G2（应为数字）"), "{err}");
+        assert!(err.contains("公式") && err.contains("G3"), "{err}");
+
+        let (o, _) = compute_limited(dir.path(), "坏格.xlsx", &["--strict"]);
+        refused(&o, "坏格.xlsx", &["第 2 行", "人均纯收入（元）", "一万"]);
+    }
+
+    #[test]
+    fn a_panic_is_reported_in_chinese_with_exit_2() {
+        let o = run(gonggu()
+            .env("GONGGU_TEST_PANIC", "1")
+            .args(["compute", "x.csv", "--level", "county"]));
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.contains("内部错误") && err.contains("维护者"), "{err}");
+        assert!(
+            !err.contains("RUST_BACKTRACE") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use gonggu_render::package;
 
 use crate::EXIT_FINDINGS;
 use crate::args::CheckArgs;
-use crate::common::read_dataset;
+use crate::common::{note, read_dataset};
 use crate::resolve;
 use crate::write::Outputs;
 
@@ -27,6 +27,10 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     let as_of = resolve::as_of(a.as_of, config);
     let pii = resolve::pii(a.reveal_pii);
     let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
+    // What reading noticed (cells that could not be read, formulas without a value…).
+    for n in &ds.notes {
+        note(n);
+    }
     let params = CheckParams::defaults(as_of)?.with_config(config);
     let report = validate::run_checks(&ds, &params)?;
     for line in validate::overview_lines(&report) {

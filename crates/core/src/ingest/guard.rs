@@ -212,16 +212,35 @@ fn sniff(head: &[u8]) -> Content {
             return Content::OtherXml;
         }
     }
-    // Text has no NUL and few control characters; a binary file has many.
+    // Text has no NUL, few control characters, and decodes as UTF-8 or GB18030 (the
+    // head may end inside a character); a binary file does not.
     let control = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A))
         .count();
-    if head.contains(&0) || control * 20 > head.len() {
+    if head.contains(&0) || control * 20 > head.len() || !decodes(head) {
         return Content::Binary;
     }
     Content::Text
 }
+
+/// Whether `head` (the first bytes of a file, perhaps cut inside a character) is UTF-8
+/// or GB18030 text.
+fn decodes(head: &[u8]) -> bool {
+    let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head);
+    // A full head may end inside a character (at most 3 of its bytes are there).
+    let cut = if head.len() >= HEAD - 3 { 3 } else { 0 };
+    (0..=cut).any(|k| {
+        let part = head.get(..head.len().saturating_sub(k)).unwrap_or(head);
+        std::str::from_utf8(part).is_ok()
+            || encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(part)
+                .is_some()
+    })
+}
+
+/// Bytes read to tell what a file is.
+const HEAD: usize = 8192;
 
 /// The first attribute named `key` (as written, prefix included), raw.
 pub(crate) fn xml_attr(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
@@ -253,7 +272,7 @@ fn read_head(path: &Path, n: usize) -> Result<Vec<u8>> {
 /// - [`Error::Corrupt`] when its structure is broken or claims more than its size allows;
 /// - [`Error::Io`] when it cannot be read.
 pub(crate) fn inspect(path: &Path, file: &str, ext: &str, len: u64) -> Result<Inspected> {
-    let head = read_head(path, 8192)?;
+    let head = read_head(path, HEAD)?;
     let content = sniff(&head);
     let named = match ext {
         "csv" | "txt" => Format::Csv,

@@ -236,7 +236,7 @@ fn shared_strings(zip: &mut Zip, xl: &str, file: &str, len: u64) -> Result<Optio
 }
 
 /// Parses `A1` the way calamine does, without overflow: `(row, col)` 0-based, or why not.
-fn parse_ref(r: &str) -> Result<(u64, u64), &'static str> {
+pub(crate) fn parse_ref(r: &str) -> Result<(u64, u64), &'static str> {
     let b = r.as_bytes();
     let mut i = 0;
     let mut col = 0u64;
