@@ -430,6 +430,38 @@ mod errors {
     }
 
     #[test]
+    fn two_headers_for_one_column_name_both() {
+        fails_with(
+            &["compute", "r.csv", "--level", "county", "--as-of", "2021-11-30"],
+            &[(
+                "r.csv",
+                "县,乡,村,户编号,证件号码,户类型,身份证号\n睢县,白庙乡,刘庄村,H1,410101199001011234,脱贫户,410101199001011234\n".as_bytes(),
+            )],
+            &["r.csv", "第 1 行", "第 E 列「证件号码」", "第 G 列「身份证号」", "删除或改名"],
+        );
+        fails_with(
+            &[
+                "compute",
+                "h.csv",
+                "--level",
+                "county",
+                "--as-of",
+                "2021-11-30",
+            ],
+            &[(
+                "h.csv",
+                "县(市、区),贷款余额户数,脱贫户和监测户数,贷款余额户数\n睢县,10,100,12\n"
+                    .as_bytes(),
+            )],
+            &[
+                "h.csv",
+                "第 B 列「贷款余额户数」",
+                "第 D 列「贷款余额户数」",
+            ],
+        );
+    }
+
+    #[test]
     fn strict_bad_value_names_row_and_column() {
         fails_with(
             &["compute", "r.csv", "--level", "county", "--as-of", "2021-11-30", "--strict"],

@@ -10,9 +10,11 @@
 //!    workbook whose extension names the wrong workbook format is read as what it is;
 //! 2. **checked** against its size: the compound file's sector chains ([`cfb`]) and the
 //!    `.xls` records' dimensions, strings and cell ranges ([`biff`]); the zip entries'
-//!    declared sizes ([`archive`]); the `.ods` repeat counts ([`ods`]); the `.xlsx` cell
-//!    references ([`xlsx`]). What calamine would allocate must stay within
-//!    [`memory_budget`], proportional to the file's length;
+//!    declared sizes ([`archive`]); the `.ods` repeat counts ([`ods`]); the `.xlsx` shared
+//!    strings ([`xlsx`]). What calamine would allocate must stay within
+//!    [`memory_budget`], proportional to the file's length. An `.xlsx` sheet is streamed,
+//!    so its cells are bounded as they are read, and [`xlsx::diagnose`] explains what
+//!    calamine stumbles on;
 //! 3. read by calamine inside [`shielded`], which turns a panic (the last resort, for what
 //!    the checks do not foresee) into [`Error::Corrupt`].
 
@@ -66,9 +68,6 @@ pub(crate) struct Inspected {
     pub(crate) format: Format,
     /// A note for the user (e.g. an `.xls` that is really an `.xlsx`).
     pub(crate) note: Option<String>,
-    /// For `.xlsx`: each sheet's cells that calamine will refuse, and formula cells
-    /// without a value, found before reading.
-    pub(crate) sheets: xlsx::Sheets,
 }
 
 /// The most memory reading a file may take: 64 MiB, plus 256 bytes per byte of file, at
@@ -395,19 +394,12 @@ pub(crate) fn inspect(path: &Path, file: &str, ext: &str, len: u64) -> Result<In
             format.label()
         )
     });
-    let sheets = match format {
-        Format::Xlsx => xlsx::scan(path, file, len)?,
-        Format::Ods => {
-            ods::scan(path, file, len, budget)?;
-            xlsx::Sheets::default()
-        }
-        _ => xlsx::Sheets::default(),
-    };
-    Ok(Inspected {
-        format,
-        note,
-        sheets,
-    })
+    match format {
+        Format::Xlsx => xlsx::check_claims(path, file, len)?,
+        Format::Ods => ods::scan(path, file, len, budget)?,
+        _ => {}
+    }
+    Ok(Inspected { format, note })
 }
 
 /// A compound file: encrypted OOXML, an `.xls`, or another Office document.

@@ -176,7 +176,6 @@ fn read_file(
     // Before calamine sees the file: what it is, and whether its claims fit its size.
     let inspected = guard::inspect(path, &file, &ext, meta.len())?;
     b.ds.notes.extend(inspected.note);
-    let mut scans = inspected.sheets;
     let mut outcomes: Vec<(Option<String>, Outcome)> = Vec::new();
     match inspected.format {
         Format::Csv => {
@@ -191,7 +190,7 @@ fn read_file(
         Format::Xlsx => {
             let mut wb = source::open_xlsx(path, &file)?;
             for name in wb.sheet_names() {
-                let mut rows = XlsxRows::open(&mut wb, &name, &file, scans.take(&name))?;
+                let mut rows = XlsxRows::open(&mut wb, &name, &file, path)?;
                 let ctx = TableCtx {
                     file: &file,
                     sheet: Some(&name),
@@ -411,6 +410,22 @@ fn read_table(
         rows: 0,
     });
     let mut count = 0u64;
+    let twice = match &recognised {
+        Recognised::Record(g) => g
+            .duplicates
+            .first()
+            .map(|(c, a, b)| (*a, *b, c.canonical().to_string())),
+        Recognised::Figures { .. } => None,
+    };
+    if let Some((a, b, canonical)) = twice {
+        return Err(duplicate_columns(
+            &headers,
+            a,
+            b,
+            &canonical,
+            place(Some(*header_row)),
+        ));
+    }
     match recognised {
         Recognised::Record(g) => {
             match kind {
@@ -506,6 +521,15 @@ fn read_table(
                         }
                     }
                 };
+                if let Some((j, _, _)) = value_cols.iter().find(|(_, _, k)| *k == key) {
+                    return Err(duplicate_columns(
+                        &headers,
+                        *j,
+                        i,
+                        h,
+                        place(Some(*header_row)),
+                    ));
+                }
                 value_cols.push((i, h.clone(), key));
             }
             for (r, row) in &head[hi + 1..] {
@@ -523,6 +547,31 @@ fn read_table(
         s.rows = count;
     }
     Ok(Outcome::Read)
+}
+
+/// Two headers that name one column: gonggu would have to guess which one holds the data.
+fn duplicate_columns(
+    headers: &[String],
+    a: usize,
+    b: usize,
+    canonical: &str,
+    place: Place,
+) -> Error {
+    let name = |i: usize| {
+        format!(
+            "第 {} 列「{}」",
+            guard::column_letters(i as u32),
+            headers.get(i).map_or("", String::as_str)
+        )
+    };
+    Error::Input {
+        place,
+        message: format!(
+            "表头中{}和{}都对应「{canonical}」，无法确定该用哪一列。请删除或改名其中一列后重新导入。",
+            name(a),
+            name(b)
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -315,14 +315,22 @@ pub struct HeaderGuess {
     pub missing: Vec<Col>,
     /// Number of known columns matched.
     pub score: usize,
+    /// Columns of this table that two headers name: (column, first position, second).
+    pub duplicates: Vec<(Col, usize, usize)>,
 }
 
 /// Tries to read `row` as the header of a record table (roster, projects, loans).
 pub fn guess_record_header(row: &RowBuf, matcher: &HeaderMatcher) -> Option<HeaderGuess> {
     let mut found: HashMap<Col, usize> = HashMap::new();
+    let mut twice: Vec<(Col, usize, usize)> = Vec::new();
     for (i, cell) in row.cells().iter().enumerate() {
         if let Some(col) = matcher.column(cell.as_text()) {
-            found.entry(col).or_insert(i);
+            match found.get(&col) {
+                Some(&first) => twice.push((col, first, i)),
+                None => {
+                    found.insert(col, i);
+                }
+            }
         }
     }
     let mut best: Option<HeaderGuess> = None;
@@ -352,6 +360,11 @@ pub fn guess_record_header(row: &RowBuf, matcher: &HeaderMatcher) -> Option<Head
                 map: ColumnMap::from_pairs(pos.into_iter()),
                 missing,
                 score,
+                duplicates: twice
+                    .iter()
+                    .filter(|(c, _, _)| cols.contains(c))
+                    .copied()
+                    .collect(),
             });
         }
     }

@@ -4,12 +4,12 @@
 
 use std::fs::File;
 use std::io::{BufReader, Chain, Cursor, Read, Seek};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, DataRef, Range, Reader, Xlsx};
 
 use super::guard::xlsx::{BadCell, SheetScan};
-use super::guard::{Format, MAX_COLUMNS, MAX_ROWS, column_letters, shielded};
+use super::guard::{self, Format, MAX_COLUMNS, MAX_ROWS, column_letters, shielded};
 use crate::error::{Error, Place, Result};
 
 /// What a cell holds.
@@ -323,103 +323,152 @@ fn workbook_error(file: &str, sheet: Option<&str>, e: &calamine::Error) -> Error
 
 /// Streams an `.xlsx` sheet cell by cell (memory independent of the sheet's size).
 ///
-/// A cell calamine refuses (a `<v>` that does not fit its type) is taken from the
-/// guard's scan, which found it before: it becomes an error-valued cell at its place
-/// (a bad value where a figure is expected), reading goes on, and a note names it.
+/// Each cell's position is bounded by Excel's range before it sizes the row. When calamine
+/// fails, panics or reports a position beyond the range, [`guard::xlsx::diagnose`] reads
+/// the sheet to name the cell; a cell calamine refuses (a `<v>` that does not fit its type)
+/// becomes an error-valued cell at its place (a bad value where a figure is expected),
+/// reading goes on, and a note names it. Formula cells saved without their value read as
+/// empty, and a note names them.
 pub struct XlsxRows<'a, RS: Read + Seek> {
     reader: calamine::XlsxCellReader<'a, RS>,
     file: String,
     sheet: String,
+    path: PathBuf,
     /// A cell read ahead that belongs to the next row: (row, col, value owned as a RawCell).
     pending: Option<(u32, u32, RawCell)>,
     done: bool,
-    /// What the guard found in this sheet.
-    scan: SheetScan,
+    /// What the diagnosis found, once calamine stumbled.
+    diagnosis: Option<SheetScan>,
     /// `<c>` elements read so far (calamine returns one per call, or fails on it).
     ordinal: u64,
     /// The last cell read, for messages.
     last: Option<(u32, u32)>,
     /// Cells that could not be read: count, and the first few.
     bad: (u64, Vec<BadCell>),
+    /// Formula cells without a saved value: count, and the first few (`C5`).
+    formulas: (u64, Vec<String>),
 }
 
 impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
-    /// Opens the sheet `name` of `wb` for streaming, with what the guard's scan found in
-    /// it.
+    /// Opens the sheet `name` of `wb` (the file at `path`) for streaming.
     ///
     /// # Errors
     /// [`Error::Corrupt`] when the sheet cannot be opened.
-    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str, scan: SheetScan) -> Result<Self> {
+    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str, path: &Path) -> Result<Self> {
         let reader = shielded(file, Some(name), || {
             wb.worksheet_cells_reader(name)
                 .map_err(|e| workbook_error(file, Some(name), &calamine::Error::Xlsx(e)))
-        })?;
+        });
+        let reader = match reader {
+            Ok(r) => r,
+            // A sheet calamine cannot even open: say where, if the XML tells.
+            Err(e) => return Err(guard::xlsx::diagnose(path, file, name).err().unwrap_or(e)),
+        };
         Ok(XlsxRows {
             reader,
             file: file.to_string(),
             sheet: name.to_string(),
+            path: path.to_path_buf(),
             pending: None,
             done: false,
-            scan,
+            diagnosis: None,
             ordinal: 0,
             last: None,
             bad: (0, Vec::new()),
+            formulas: (0, Vec::new()),
         })
+    }
+
+    /// The diagnosis of this sheet, run once. `Err` when it found what is wrong.
+    fn diagnosis(&mut self) -> Result<&mut SheetScan> {
+        if self.diagnosis.is_none() {
+            let scan = guard::xlsx::diagnose(&self.path, &self.file, &self.sheet)?;
+            self.diagnosis = Some(scan);
+        }
+        Ok(self.diagnosis.get_or_insert_with(SheetScan::default))
+    }
+
+    /// The error to report: what the diagnosis names, else `fallback`. Reading stops.
+    fn stop(&mut self, fallback: Error) -> Error {
+        self.done = true;
+        match self.diagnosis() {
+            Err(e) => e,
+            Ok(_) => fallback,
+        }
     }
 
     /// The next cell: position and value, `None` at the end of the sheet.
     fn next_cell(&mut self) -> Result<Option<(u32, u32, CellValue<'a>)>> {
         let (file, sheet) = (&self.file, &self.sheet);
         let reader = &mut self.reader;
-        let next = shielded(file, Some(sheet), || Ok(reader.next_cell()));
+        let next = shielded(file, Some(sheet), || {
+            Ok(reader.next_cell_with_formula_metadata())
+        });
         let next = match next {
             Ok(n) => n,
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
+            Err(caught) => return Err(self.stop(caught)),
         };
         let ordinal = self.ordinal;
         self.ordinal += 1;
         match next {
             Ok(None) => Ok(None),
             Ok(Some(cell)) => {
-                let (r, c) = cell.get_position();
+                let (r, c) = cell.pos;
                 if u64::from(c) >= MAX_COLUMNS || u64::from(r) >= MAX_ROWS {
-                    return Err(self.broken(format!(
+                    let e = self.broken(format!(
                         "第 {} 行第 {} 列的单元格超出了 Excel 的最大范围（XFD 列、1048576 行）",
                         u64::from(r) + 1,
                         u64::from(c) + 1
-                    )));
+                    ));
+                    return Err(self.stop(e));
                 }
                 self.last = Some((r, c));
-                Ok(Some((r, c, CellValue::Read(cell))))
+                if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+                    self.formulas.0 += 1;
+                    if self.formulas.1.len() < 10 {
+                        self.formulas
+                            .1
+                            .push(format!("{}{}", column_letters(c), u64::from(r) + 1));
+                    }
+                }
+                Ok(Some((r, c, CellValue::Read(cell.value))))
             }
             Err(e) => {
-                while self.scan.bad.front().is_some_and(|b| b.ordinal < ordinal) {
-                    self.scan.bad.pop_front();
+                let reason = format!(
+                    "{}（技术细节：{e}）",
+                    match &e {
+                        calamine::XlsxError::Xml(_) => "工作表的 XML 结构损坏",
+                        calamine::XlsxError::XmlEof(_) =>
+                            "工作表的 XML 在结尾之前中断（文件不完整）",
+                        calamine::XlsxError::Zip(_) | calamine::XlsxError::Io(_) =>
+                            "压缩包中的数据损坏",
+                        _ => "单元格无法解析",
+                    }
+                );
+                let scan = match self.diagnosis() {
+                    Ok(scan) => scan,
+                    Err(located) => {
+                        self.done = true;
+                        return Err(located);
+                    }
+                };
+                while scan.bad.front().is_some_and(|b| b.ordinal < ordinal) {
+                    scan.bad.pop_front();
                 }
-                match self.scan.bad.pop_front() {
+                match scan.bad.pop_front() {
                     Some(b) if b.ordinal == ordinal => {
-                        self.last = Some((b.row, b.col));
                         let (r, c) = (b.row, b.col);
+                        self.last = Some((r, c));
                         self.bad.0 += 1;
                         if self.bad.1.len() < 10 {
                             self.bad.1.push(b.clone());
                         }
                         Ok(Some((r, c, CellValue::Bad(b.raw))))
                     }
-                    _ => Err(self.broken(format!(
-                        "{}（技术细节：{e}）",
-                        match &e {
-                            calamine::XlsxError::Xml(_) => "工作表的 XML 结构损坏",
-                            calamine::XlsxError::XmlEof(_) =>
-                                "工作表的 XML 在结尾之前中断（文件不完整）",
-                            calamine::XlsxError::Zip(_) | calamine::XlsxError::Io(_) =>
-                                "压缩包中的数据损坏",
-                            _ => "单元格无法解析",
-                        }
-                    ))),
+                    _ => {
+                        self.done = true;
+                        Err(self.broken(reason))
+                    }
                 }
             }
         }
@@ -446,18 +495,18 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
 
 /// A cell's value: read by calamine, or refused by it (the `<v>` text).
 enum CellValue<'a> {
-    Read(calamine::Cell<DataRef<'a>>),
+    Read(DataRef<'a>),
     Bad(String),
 }
 
 impl CellValue<'_> {
     fn is_empty(&self) -> bool {
-        matches!(self, CellValue::Read(c) if matches!(c.get_value(), DataRef::Empty))
+        matches!(self, CellValue::Read(DataRef::Empty))
     }
 
     fn set(&self, cell: &mut RawCell) {
         match self {
-            CellValue::Read(c) => set_from_data_ref(cell, c.get_value()),
+            CellValue::Read(v) => set_from_data_ref(cell, v),
             CellValue::Bad(raw) => {
                 cell.kind = CellKind::Error;
                 cell.text.clear();
@@ -523,14 +572,13 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 if self.bad.0 > cells.len() as u64 { " 等" } else { "" }
             ));
         }
-        let n = self.scan.formulas_without_value_count;
+        let (n, cells) = std::mem::take(&mut self.formulas);
         if n > 0 {
             notes.push(format!(
                 "{at}：有 {n} 个公式单元格没有保存计算结果（{}{}），已按空白处理。请用 Excel 打开该文件，确认公式已计算后保存，再重新导入。",
-                self.scan.formulas_without_value.join("、"),
-                if n > self.scan.formulas_without_value.len() as u64 { " 等" } else { "" }
+                cells.join("、"),
+                if n > cells.len() as u64 { " 等" } else { "" }
             ));
-            self.scan.formulas_without_value_count = 0;
         }
         self.bad = (0, Vec::new());
         notes

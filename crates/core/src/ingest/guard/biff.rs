@@ -467,8 +467,19 @@ pub(crate) fn scan(stream: &[u8], budget: u64) -> Result<Claim, Problem> {
                         break;
                     };
                     let last = u32::from(last);
-                    let n = u64::from(last.saturating_sub(first)) + 1;
-                    if last < first || d.len() as u64 != 6 + 6 * n {
+                    if last < first {
+                        return Err(corrupt(
+                            sheet,
+                            format!(
+                                "第 {} 行的数字记录（MulRk）末列 {} 在首列 {} 之前",
+                                row + 1,
+                                super::column_letters(last),
+                                super::column_letters(first)
+                            ),
+                        ));
+                    }
+                    let n = u64::from(last - first) + 1;
+                    if d.len() as u64 != 6 + 6 * n {
                         break;
                     }
                     cells.add(row, first);

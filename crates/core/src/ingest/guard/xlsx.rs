@@ -1,15 +1,17 @@
-//! `.xlsx` sheets, streamed once before calamine streams them.
+//! `.xlsx` workbooks: the shared-string count before calamine reads them, and a sheet's
+//! cells when calamine stumbles on one.
 //!
-//! calamine parses a cell reference into a `u32` column without bounds (`ZZZZZZZZ5`
-//! overflows, and a wrapped column sizes the row buffer), reserves as many shared strings
-//! as `uniqueCount` claims, and fails the whole sheet on one unreadable `<v>`. [`scan`]
-//! reads each sheet's XML as calamine will and
-//! - refuses references beyond XFD / row 1,048,576 and malformed XML, naming the sheet and
-//!   the cell (or the last cell before the damage);
-//! - lists, in document order, the cells calamine will refuse (a `<v>` that is not a
-//!   number, boolean or error of its type, a shared string that does not exist), so that
-//!   the reader can resume after each one and report it as a bad cell, not a bad file;
-//! - lists formula cells saved without their computed value (calamine reads them as empty).
+//! calamine reserves as many shared strings as `uniqueCount` claims: [`check_claims`]
+//! compares the claim with the part's size first. It streams a sheet without allocating by
+//! what cells claim, so the sheet itself is not scanned up front (a second pass over the
+//! XML would cost about as much as reading it); the reader bounds each cell's position and,
+//! when calamine fails, panics or reports a position beyond Excel's range, [`diagnose`]
+//! reads the sheet's XML as calamine does and
+//! - names the cell reference beyond XFD / row 1,048,576, or malformed, or the place where
+//!   the XML breaks (the last cell before the damage);
+//! - lists, in document order, the cells calamine refuses (a `<v>` that is not a number,
+//!   boolean or error of its type, a shared string that does not exist), so that the reader
+//!   can resume after each one and report it as a bad cell, not a bad file.
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
@@ -51,28 +53,15 @@ impl BadCell {
     }
 }
 
-/// What the scan found in one sheet.
+/// What the diagnosis found in one sheet.
 #[derive(Debug, Default)]
 pub(crate) struct SheetScan {
-    /// Cells calamine will refuse, in document order.
+    /// Cells calamine refuses, in document order.
     pub(crate) bad: VecDeque<BadCell>,
     /// The first few formula cells without a saved value (`C5`).
     pub(crate) formulas_without_value: Vec<String>,
     /// How many formula cells have no saved value.
     pub(crate) formulas_without_value_count: u64,
-}
-
-/// Scans by sheet name.
-#[derive(Debug, Default)]
-pub(crate) struct Sheets {
-    by_name: HashMap<String, SheetScan>,
-}
-
-impl Sheets {
-    /// Takes the scan of sheet `name` (empty when the sheet was not scanned).
-    pub(crate) fn take(&mut self, name: &str) -> SheetScan {
-        self.by_name.remove(name).unwrap_or_default()
-    }
 }
 
 type Zip = zip::ZipArchive<BufReader<File>>;
@@ -196,8 +185,15 @@ fn unescape(s: &str) -> String {
     quick_xml::escape::unescape(s).map_or_else(|_| s.to_string(), |c| c.into_owned())
 }
 
-/// Counts the shared strings and checks the `uniqueCount` calamine reserves room for.
-fn shared_strings(zip: &mut Zip, xl: &str, file: &str, len: u64) -> Result<Option<u64>> {
+/// Counts the shared strings (`claims_only`: stops after checking the `uniqueCount`
+/// calamine reserves room for).
+fn shared_strings(
+    zip: &mut Zip,
+    xl: &str,
+    file: &str,
+    len: u64,
+    claims_only: bool,
+) -> Result<Option<u64>> {
     let Some(name) = entry_name(zip, &format!("{xl}sharedStrings.xml")) else {
         return Ok(None);
     };
@@ -226,6 +222,9 @@ fn shared_strings(zip: &mut Zip, xl: &str, file: &str, len: u64) -> Result<Optio
                             len,
                         ));
                     }
+                }
+                if claims_only {
+                    return Ok(None);
                 }
             }
             Ok(Event::Start(e)) if e.local_name().as_ref() == "si" => count += 1,
@@ -281,18 +280,48 @@ pub(crate) fn parse_ref(r: &str) -> Result<(u64, u64), &'static str> {
     Ok((row - 1, col - 1))
 }
 
+/// A cell's `t` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    /// No `t` (a number, or text calamine keeps as text).
+    Absent,
+    Shared,
+    Bool,
+    Error,
+    Number,
+    /// `str`, `d`, `inlineStr`: calamine takes any text.
+    Text,
+    Inline,
+    /// Anything else: calamine refuses the cell.
+    Unknown,
+}
+
+impl CellType {
+    fn of(t: &str) -> CellType {
+        match t {
+            "s" => CellType::Shared,
+            "b" => CellType::Bool,
+            "e" => CellType::Error,
+            "n" => CellType::Number,
+            "str" | "d" => CellType::Text,
+            "inlineStr" | "is" => CellType::Inline,
+            _ => CellType::Unknown,
+        }
+    }
+}
+
 /// Whether calamine reads `<v>` text `v` of a cell of type `t` without error; if not, what
 /// the type required.
-fn value_problem(t: Option<&str>, v: &str, strings: Option<u64>) -> Option<&'static str> {
+fn value_problem(t: CellType, v: &str, strings: Option<u64>) -> Option<&'static str> {
     match t {
-        Some("s") => {
+        CellType::Shared => {
             if v.is_empty() {
                 return None;
             }
             let idx = v.parse::<u64>().unwrap_or(0);
             (idx >= strings.unwrap_or(0)).then_some("共享字符串表中存在的编号")
         }
-        Some("b") => {
+        CellType::Bool => {
             let v = v.trim();
             let ok = v.is_empty()
                 || v == "0"
@@ -301,28 +330,26 @@ fn value_problem(t: Option<&str>, v: &str, strings: Option<u64>) -> Option<&'sta
                 || v.eq_ignore_ascii_case("false");
             (!ok).then_some("是/否（TRUE/FALSE）")
         }
-        Some("e") => v
+        CellType::Error => v
             .parse::<calamine::CellErrorType>()
             .is_err()
             .then_some("Excel 错误值（如 #N/A）"),
-        Some("n") => (!v.is_empty() && fast_float(v).is_none()).then_some("数字"),
-        None | Some("str" | "d" | "inlineStr" | "is") => None,
-        Some(_) => Some("已知的单元格类型"),
+        // calamine's float parser accepts what Rust's does (and `inf`, `nan`).
+        CellType::Number => (!v.is_empty() && v.parse::<f64>().is_err()).then_some("数字"),
+        CellType::Absent | CellType::Text | CellType::Inline => None,
+        CellType::Unknown => Some("已知的单元格类型"),
     }
 }
 
-/// A float as calamine parses it (its parser accepts what Rust's does, and `inf`/`nan`).
-fn fast_float(v: &str) -> Option<f64> {
-    v.parse::<f64>().ok()
-}
-
+/// The cell being read.
 struct CellState {
     ordinal: u64,
     row: u64,
     col: u64,
-    t: Option<String>,
+    t: CellType,
     formula: bool,
-    value: Option<String>,
+    /// Whether a `<v>` was seen (its text is in the scanner's buffer).
+    value: bool,
     inline: bool,
     /// A child element calamine does not expect (it fails on it).
     unexpected: bool,
@@ -347,6 +374,7 @@ fn scan_sheet(
     let sheet = Some(name);
     let mut buf = Vec::new();
     let mut skip = Vec::new();
+    let mut value = String::new();
     let (mut row, mut col) = (0u64, 0u64);
     let mut ordinal = 0u64;
     let mut cell: Option<CellState> = None;
@@ -404,17 +432,28 @@ fn scan_sheet(
                     }
                 }
                 "c" => {
-                    let (r, c) = match attr(&e, "r") {
-                        Some(reference) => parse_ref(reference.trim()).map_err(|why| {
-                            corrupt(
-                                file,
-                                sheet,
-                                None,
-                                format!("单元格引用「{}」无效：{why}", short(&reference)),
-                            )
-                        })?,
-                        None => (row, col),
-                    };
+                    // One pass over the attributes, without copying them: every cell
+                    // of the sheet comes through here.
+                    let mut at: Option<(u64, u64)> = None;
+                    let mut t = CellType::Absent;
+                    for a in e.attributes().with_checks(false).flatten() {
+                        match a.key.as_ref() {
+                            "r" => {
+                                let reference = a.value.trim();
+                                at = Some(parse_ref(reference).map_err(|why| {
+                                    corrupt(
+                                        file,
+                                        sheet,
+                                        None,
+                                        format!("单元格引用「{}」无效：{why}", short(reference)),
+                                    )
+                                })?);
+                            }
+                            "t" => t = CellType::of(&a.value),
+                            _ => {}
+                        }
+                    }
+                    let (r, c) = at.unwrap_or((row, col));
                     if c >= MAX_COLUMNS || r >= MAX_ROWS {
                         return Err(corrupt(
                             file,
@@ -427,13 +466,14 @@ fn scan_sheet(
                         ));
                     }
                     col = c;
+                    value.clear();
                     cell = Some(CellState {
                         ordinal,
                         row: r,
                         col: c,
-                        t: attr(&e, "t"),
+                        t,
                         formula: false,
-                        value: None,
+                        value: false,
                         inline: false,
                         unexpected: false,
                     });
@@ -452,7 +492,7 @@ fn scan_sheet(
                     _ if in_v => {}
                     "v" => {
                         in_v = true;
-                        c.value.get_or_insert_with(String::new);
+                        c.value = true;
                     }
                     local @ ("f" | "is") => {
                         if local == "f" {
@@ -461,36 +501,27 @@ fn scan_sheet(
                             c.inline = true;
                         }
                         // calamine reads these whole; their children are not cells' children.
-                        let end = e.name().as_ref().to_string();
                         skip.clear();
-                        if let Err(err) =
-                            xml.read_to_end_into(quick_xml::name::QName(&end), &mut skip)
-                        {
+                        if let Err(err) = xml.read_to_end_into(e.name(), &mut skip) {
                             return Err(broken(file, sheet, last, &err));
                         }
                     }
                     _ => c.unexpected = true,
                 }
             }
-            Event::Text(t) if in_v => {
-                if let Some(v) = cell.as_mut().and_then(|c| c.value.as_mut())
-                    && v.len() < 256
-                {
-                    v.push_str(t.as_ref());
-                }
-            }
+            Event::Text(t) if in_v && value.len() < 256 => value.push_str(t.as_ref()),
+            Event::Text(_) => {}
             Event::End(e) if e.local_name().as_ref() == "v" => in_v = false,
             Event::End(e) if e.local_name().as_ref() == "c" => {
                 in_v = false;
                 let Some(c) = cell.take() else { continue };
                 col = c.col + 1;
                 last = Some((c.row, c.col));
-                let t = c.t.as_deref();
-                let v = c.value.as_deref().unwrap_or("");
+                let v = value.as_str();
                 let problem = if c.unexpected {
                     Some("单元格值（v、f 或 is 元素）")
-                } else if c.value.is_some() && !matches!(t, Some("inlineStr" | "is")) {
-                    value_problem(t, v, strings)
+                } else if c.value {
+                    value_problem(c.t, v, strings)
                 } else {
                     None
                 };
@@ -554,27 +585,45 @@ fn short(s: &str) -> String {
     out
 }
 
-/// Scans every sheet of the `.xlsx` at `path`.
-///
-/// # Errors
-/// [`Error::Corrupt`] for a cell reference beyond Excel's range or malformed, broken sheet
-/// XML, more than 10,000 unreadable cells in a sheet, or a shared-string count out of
-/// proportion.
-pub(crate) fn scan(path: &Path, file: &str, len: u64) -> Result<Sheets> {
+fn open(path: &Path) -> Result<Option<Zip>> {
     let f = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut sheets = Sheets::default();
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
-        return Ok(sheets);
+    Ok(zip::ZipArchive::new(BufReader::new(f)).ok())
+}
+
+/// Checks what the workbook claims before calamine opens it: the shared-string count.
+///
+/// # Errors
+/// [`Error::Corrupt`] when `uniqueCount` is out of proportion to the part's size.
+pub(crate) fn check_claims(path: &Path, file: &str, len: u64) -> Result<()> {
+    let Some(mut zip) = open(path)? else {
+        return Ok(());
+    };
+    let (xl, _) = workbook_path(&mut zip, memory_budget(len));
+    shared_strings(&mut zip, &xl, file, len, true).map(|_| ())
+}
+
+/// Reads sheet `sheet` of the `.xlsx` at `path` as calamine does, to say what it stumbled
+/// on (see the module documentation).
+///
+/// # Errors
+/// [`Error::Corrupt`] for a cell reference beyond Excel's range or malformed, broken sheet
+/// XML, or more than 10,000 unreadable cells.
+pub(crate) fn diagnose(path: &Path, file: &str, sheet: &str) -> Result<SheetScan> {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let Some(mut zip) = open(path)? else {
+        return Ok(SheetScan::default());
     };
     let limit = memory_budget(len);
     let (xl, book) = workbook_path(&mut zip, limit);
-    let strings = shared_strings(&mut zip, &xl, file, len)?;
-    for (name, path) in sheet_paths(&mut zip, &xl, &book, limit) {
-        let scan = scan_sheet(&mut zip, &name, &path, strings, file)?;
-        sheets.by_name.insert(name, scan);
+    let strings = shared_strings(&mut zip, &xl, file, len, false)?;
+    let part = sheet_paths(&mut zip, &xl, &book, limit)
+        .into_iter()
+        .find(|(name, _)| name == sheet);
+    match part {
+        Some((name, part)) => scan_sheet(&mut zip, &name, &part, strings, file),
+        None => Ok(SheetScan::default()),
     }
-    Ok(sheets)
 }
