@@ -1894,6 +1894,21 @@ mod hostile {
         refused(&o, "坏格.xlsx", &["第 2 行", "人均纯收入（元）", "一万"]);
     }
 
+    /// The inputs fuzzing found (`fixtures/hostile/`), through the binary.
+    #[test]
+    fn fuzz_findings_exit_2() {
+        let dir = fixture("hostile");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let (o, _) = compute_limited(&dir, &name, &[]);
+            refused(&o, &name, &["已损坏"]);
+        }
+    }
+
     #[test]
     fn a_panic_is_reported_in_chinese_with_exit_2() {
         let o = run(gonggu()

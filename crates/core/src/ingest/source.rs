@@ -623,7 +623,51 @@ impl RowSource for RangeRows {
     }
 }
 
-type CsvInput = Chain<Cursor<Vec<u8>>, BufReader<File>>;
+/// Longest line accepted in a CSV file. A roster row is a few hundred bytes; without a
+/// limit one line without a newline would be held whole in memory.
+const MAX_LINE: usize = 1 << 20;
+
+/// Bytes a batch of records may hold before it is handed over (see [`CSV_BATCH`]).
+const CSV_BATCH_BYTES: usize = 4 << 20;
+
+/// Fails a read once a line grows beyond [`MAX_LINE`] bytes. Lines are short, so the
+/// newlines nearest the ends of each chunk are found after a few bytes.
+struct LineLimit<R> {
+    inner: R,
+    since_newline: usize,
+}
+
+/// The message of the error a too-long line raises (recognised in `parse_batches`).
+const LINE_TOO_LONG: &str = "line too long";
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = buf.get(..n).unwrap_or_default();
+        let first = chunk.iter().position(|&b| b == b'\n');
+        let last = chunk.iter().rposition(|&b| b == b'\n');
+        let longest = match (first, last) {
+            (Some(f), Some(l)) => {
+                let head = self.since_newline + f;
+                self.since_newline = n - l - 1;
+                head
+            }
+            _ => {
+                self.since_newline += n;
+                self.since_newline
+            }
+        };
+        if longest > MAX_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                LINE_TOO_LONG,
+            ));
+        }
+        Ok(n)
+    }
+}
+
+type CsvInput = LineLimit<Chain<Cursor<Vec<u8>>, BufReader<File>>>;
 
 /// Records per batch handed from the parsing thread to the reader.
 const CSV_BATCH: usize = 2048;
@@ -642,6 +686,7 @@ pub struct CsvRows {
     pos: usize,
     line: u32,
     finished: bool,
+    file: String,
 }
 
 impl CsvRows {
@@ -677,7 +722,11 @@ impl CsvRows {
                 // Only an incomplete character cut at the end of the sample.
                 Err(e) => e.error_len().is_none(),
             };
-        let input: CsvInput = Cursor::new(head).chain(f);
+        let input = LineLimit {
+            inner: Cursor::new(head).chain(f),
+            since_newline: 0,
+        };
+        let input: CsvInput = input;
         let boxed: Box<dyn Read + Send> = if utf8 {
             Box::new(input)
         } else {
@@ -694,8 +743,8 @@ impl CsvRows {
             .from_reader(boxed);
         let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
         let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
-        let file = file.to_string();
-        std::thread::spawn(move || parse_batches(reader, &file, &tx, &back));
+        let name = file.to_string();
+        std::thread::spawn(move || parse_batches(reader, &name, &tx, &back));
         Ok(CsvRows {
             batches,
             recycle,
@@ -703,6 +752,7 @@ impl CsvRows {
             pos: 0,
             line: 0,
             finished: false,
+            file: file.to_string(),
         })
     }
 }
@@ -722,19 +772,30 @@ fn parse_batches(
             batch.resize_with(CSV_BATCH, csv::StringRecord::new);
         }
         let mut n = 0;
-        while n < CSV_BATCH {
+        let mut bytes = 0;
+        let mut full = false;
+        while n < CSV_BATCH && !full {
             let Some(record) = batch.get_mut(n) else {
                 break;
             };
             // One UTF-8 validation per record (StringRecord), not one per field.
             match reader.read_record(record) {
-                Ok(true) => n += 1,
+                Ok(true) => {
+                    n += 1;
+                    // Long records hand the batch over early: memory stays bounded.
+                    bytes += record.as_byte_record().as_slice().len();
+                    full = bytes >= CSV_BATCH_BYTES;
+                }
                 Ok(false) => break,
                 Err(e) => {
+                    let at = records + n as u64 + 1;
                     let reason = match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => format!(
-                            "第 {} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
-                            records + n as u64 + 1
+                        csv::ErrorKind::Utf8 { .. } => {
+                            format!("第 {at} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）")
+                        }
+                        csv::ErrorKind::Io(io) if io.to_string() == LINE_TOO_LONG => format!(
+                            "第 {at} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
+                            MAX_LINE >> 20
                         ),
                         _ => e.to_string(),
                     };
@@ -747,7 +808,7 @@ fn parse_batches(
             }
         }
         records += n as u64;
-        let done = n < CSV_BATCH;
+        let done = n < CSV_BATCH && !full;
         batch.truncate(n);
         if n > 0 && tx.send(Ok(batch)).is_err() {
             return;
@@ -782,7 +843,7 @@ impl RowSource for CsvRows {
                     Ok(Err(e)) => return Err(e),
                     Err(_) => {
                         return Err(Error::Unreadable {
-                            file: String::new(),
+                            file: self.file.clone(),
                             reason: "读取 CSV 的线程意外结束".into(),
                         });
                     }
@@ -794,6 +855,20 @@ impl RowSource for CsvRows {
             };
             self.pos += 1;
             self.line += 1;
+            if record.len() as u64 > MAX_COLUMNS {
+                return Err(Error::Corrupt {
+                    place: Place {
+                        file: self.file.clone(),
+                        sheet: None,
+                        row: Some(self.line),
+                        column: None,
+                    },
+                    reason: format!(
+                        "这一行有 {} 列，超过了表格最多 {MAX_COLUMNS} 列（文件可能不是 CSV）",
+                        record.len()
+                    ),
+                });
+            }
             row.clear();
             for (i, field) in record.iter().enumerate() {
                 let field = trim_fast(field);
