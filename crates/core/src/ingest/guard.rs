@@ -39,8 +39,6 @@ use crate::error::{Error, Place, Result};
 pub(crate) enum Format {
     /// Office Open XML workbook (`.xlsx`, `.xlsm`).
     Xlsx,
-    /// Binary Office Open XML workbook (`.xlsb`).
-    Xlsb,
     /// Excel 97–2003 workbook in a compound file.
     Xls,
     /// OpenDocument spreadsheet.
@@ -53,7 +51,6 @@ impl Format {
     fn label(self) -> &'static str {
         match self {
             Format::Xlsx => "xlsx",
-            Format::Xlsb => "xlsb",
             Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Csv => "csv",
@@ -238,6 +235,10 @@ fn decodes(head: &[u8]) -> bool {
     })
 }
 
+/// The binary workbook format has no guards here (its records size calamine's buffers
+/// and ranges as they claim): it is refused with the way out.
+const XLSB: &str = "这是 Excel 二进制工作簿（xlsb 格式），gonggu 不读取这种格式。请用 Excel 打开它，再「另存为」Excel 工作簿（.xlsx）后重新导入。";
+
 /// Bytes read to tell what a file is.
 const HEAD: usize = 8192;
 
@@ -276,7 +277,7 @@ pub(crate) fn inspect(path: &Path, file: &str, ext: &str, len: u64) -> Result<In
     let named = match ext {
         "csv" | "txt" => Format::Csv,
         "xlsx" | "xlsm" => Format::Xlsx,
-        "xlsb" => Format::Xlsb,
+        "xlsb" => return Err(kind(file, XLSB)),
         "xls" => Format::Xls,
         "ods" => Format::Ods,
         _ => {
@@ -370,7 +371,7 @@ pub(crate) fn inspect(path: &Path, file: &str, ext: &str, len: u64) -> Result<In
             let zip = archive::inspect(path, file, len, budget)?;
             let format = match zip {
                 archive::Kind::Xlsx => Format::Xlsx,
-                archive::Kind::Xlsb => Format::Xlsb,
+                archive::Kind::Xlsb => return Err(kind(file, XLSB)),
                 archive::Kind::Ods => Format::Ods,
                 archive::Kind::Other(what) => return Err(kind(file, what)),
             };

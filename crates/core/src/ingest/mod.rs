@@ -201,7 +201,7 @@ fn read_file(
                 outcomes.push((Some(name.clone()), o));
             }
         }
-        format @ (Format::Xls | Format::Ods | Format::Xlsb) => {
+        format @ (Format::Xls | Format::Ods) => {
             let mut wb = WholeBook::open(path, &file, format)?;
             for name in wb.sheet_names() {
                 let mut rows = wb.sheet(&name)?;

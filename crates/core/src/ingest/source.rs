@@ -219,14 +219,14 @@ pub fn open_xlsx(path: &Path, file: &str) -> Result<Xlsx<BufReader<File>>> {
     })
 }
 
-/// A workbook read whole by calamine (`.xls`, `.ods`, `.xlsb`).
+/// A workbook read whole by calamine (`.xls`, `.ods`).
 pub struct WholeBook {
     wb: calamine::Sheets<BufReader<File>>,
     file: String,
 }
 
 impl WholeBook {
-    /// Opens (and, for `.xls` and `.ods`, reads) the workbook at `path` as `format`,
+    /// Opens and reads the workbook at `path` as `format` (`.xls` or `.ods`),
     /// whatever its extension says.
     ///
     /// # Errors
@@ -243,12 +243,9 @@ impl WholeBook {
                 Format::Xls => calamine::Xls::new(r)
                     .map(calamine::Sheets::Xls)
                     .map_err(calamine::Error::Xls),
-                Format::Ods => calamine::Ods::new(r)
+                _ => calamine::Ods::new(r)
                     .map(calamine::Sheets::Ods)
                     .map_err(calamine::Error::Ods),
-                _ => calamine::Xlsb::new(r)
-                    .map(calamine::Sheets::Xlsb)
-                    .map_err(calamine::Error::Xlsb),
             };
             wb.map_err(|e| workbook_error(file, None, &e))
         })?;
@@ -280,12 +277,11 @@ impl WholeBook {
 
 /// calamine's error, said in Chinese (its own words follow as a technical detail).
 fn workbook_error(file: &str, sheet: Option<&str>, e: &calamine::Error) -> Error {
-    use calamine::{OdsError, XlsError, XlsbError, XlsxError};
+    use calamine::{OdsError, XlsError, XlsxError};
     let locked = matches!(
         e,
         calamine::Error::Xls(XlsError::Password)
             | calamine::Error::Xlsx(XlsxError::Password)
-            | calamine::Error::Xlsb(XlsbError::Password)
             | calamine::Error::Ods(OdsError::Password)
     );
     if locked {
@@ -585,7 +581,7 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
     }
 }
 
-/// Rows of a sheet read whole (`.xls`, `.ods`, `.xlsb`).
+/// Rows of a sheet read whole (`.xls`, `.ods`).
 pub struct RangeRows {
     range: Range<Data>,
     next: usize,

@@ -37,6 +37,16 @@ impl From<Stop> for Fail {
     }
 }
 
+/// Malformed XML in `content.xml`: calamine fails on it too, but cannot say where.
+fn broken(ctx: &Ctx<'_>, row: u64, e: &quick_xml::Error) -> Error {
+    corrupt(
+        ctx.file,
+        Some(&ctx.sheet),
+        u32::try_from(row).ok(),
+        format!("表格内容（content.xml）的 XML 结构在这一行损坏（技术细节：{e}）"),
+    )
+}
+
 fn number(v: Option<String>) -> Result<u64, Stop> {
     match v {
         None => Ok(1),
@@ -118,7 +128,7 @@ fn cell(
                                 "单元格的批注（office:annotation）直到文件末尾都没有结束（content.xml 不完整）",
                             )));
                         }
-                        Err(_) => return Err(Fail::Stop),
+                        Err(e) => return Err(Fail::Error(broken(ctx, row, &e))),
                         _ => {}
                     }
                 },
@@ -127,13 +137,16 @@ fn cell(
                     "text:s" => value += number(attr(&x, "text:c"))?,
                     _ => {}
                 },
-                Ok(Event::Eof) | Err(_) => return Err(Fail::Stop),
+                Ok(Event::Eof) => return Err(Fail::Stop),
+                Err(e) => return Err(Fail::Error(broken(ctx, row, &e))),
                 _ => {}
             }
         }
     } else {
         buf.clear();
-        xml.read_to_end_into(e.name(), buf).map_err(|_| Stop)?;
+        if let Err(e) = xml.read_to_end_into(e.name(), buf) {
+            return Err(Fail::Error(broken(ctx, row, &e)));
+        }
     }
     Ok(CellCost {
         filled,
@@ -231,6 +244,7 @@ fn row(xml: &mut Xml<'_>, e: &BytesStart<'_>, s: &mut Sheet, ctx: &Ctx<'_>) -> R
                 formula = formula.saturating_add(cap.saturating_mul(cost.formula));
             }
             Ok(Event::End(x)) if x.name().as_ref() == "table:table-row" => break,
+            Err(e) => return Err(Fail::Error(broken(ctx, excel_row, &e))),
             _ => return Err(Fail::Stop),
         }
     }
@@ -331,7 +345,7 @@ pub(crate) fn scan(path: &Path, file: &str, len: u64, budget: u64) -> Result<()>
                         "工作表直到文件末尾都没有结束（content.xml 不完整）",
                     ));
                 }
-                Err(_) => break true,
+                Err(e) => return Err(broken(&ctx, sheet.rows + 1, &e)),
                 _ => {}
             }
         };

@@ -527,3 +527,25 @@ fn the_scan_lists_bad_cells_and_formulas_in_document_order() {
     assert_eq!(formulas_without_value, ["H1"]);
     assert_eq!(formulas_without_value_count, 1);
 }
+
+#[test]
+fn broken_ods_xml_names_the_sheet_and_row() {
+    let b = ods(&format!(
+        r#"<table:table table:name="名单">{ODS_HEADER}<table:table-row><table:table-cell office:value-type="string"><text:p>睢县</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="1><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#
+    ));
+    let text = corrupt(read_bytes("坏.ods", &b), "坏.ods");
+    assert!(
+        text.contains("工作表「名单」") && text.contains("第 2 行"),
+        "{text}"
+    );
+}
+
+#[test]
+fn xlsb_is_refused_with_the_way_out() {
+    let b = zip_of(&[("[Content_Types].xml", "<Types/>"), ("xl/workbook.bin", "\u{83}\u{1}")]);
+    for name in ["二进制.xlsb", "二进制.xlsx"] {
+        let e = read_bytes(name, &b).unwrap_err();
+        assert!(matches!(e, Error::FileKind { .. }), "{e:?}");
+        assert!(e.to_string().contains("xlsb") && e.to_string().contains("另存为"), "{e}");
+    }
+}
