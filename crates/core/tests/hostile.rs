@@ -14,6 +14,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Fuzzing (xls target): a MulRk record whose last column precedes its first made
     // calamine subtract with overflow (xls.rs:987).
     ("xls-mulrk-inverted-columns.xls", &["已损坏", "MulRk"]),
+    // Fuzzing (xlsx target): `<dimension ref="A9:M6"/>` made calamine subtract with
+    // overflow (xlsx/mod.rs:3048) when opening the sheet.
+    ("xlsx-dimension-inverted.xlsx", &["dimension", "A9:M6"]),
 ];
 
 fn hostile() -> Vec<PathBuf> {

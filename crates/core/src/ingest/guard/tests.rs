@@ -542,10 +542,16 @@ fn broken_ods_xml_names_the_sheet_and_row() {
 
 #[test]
 fn xlsb_is_refused_with_the_way_out() {
-    let b = zip_of(&[("[Content_Types].xml", "<Types/>"), ("xl/workbook.bin", "\u{83}\u{1}")]);
+    let b = zip_of(&[
+        ("[Content_Types].xml", "<Types/>"),
+        ("xl/workbook.bin", "\u{83}\u{1}"),
+    ]);
     for name in ["二进制.xlsb", "二进制.xlsx"] {
         let e = read_bytes(name, &b).unwrap_err();
         assert!(matches!(e, Error::FileKind { .. }), "{e:?}");
-        assert!(e.to_string().contains("xlsb") && e.to_string().contains("另存为"), "{e}");
+        assert!(
+            e.to_string().contains("xlsb") && e.to_string().contains("另存为"),
+            "{e}"
+        );
     }
 }

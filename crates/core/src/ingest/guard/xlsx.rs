@@ -1,8 +1,9 @@
 //! `.xlsx` workbooks: the shared-string count before calamine reads them, and a sheet's
 //! cells when calamine stumbles on one.
 //!
-//! calamine reserves as many shared strings as `uniqueCount` claims: [`check_claims`]
-//! compares the claim with the part's size first. It streams a sheet without allocating by
+//! calamine reserves as many shared strings as `uniqueCount` claims, and subtracts the
+//! corners of a sheet's `<dimension>`: [`check_claims`] compares the claim with the part's
+//! size and checks each dimension (it comes before the cells) first. It streams a sheet without allocating by
 //! what cells claim, so the sheet itself is not scanned up front (a second pass over the
 //! XML would cost about as much as reading it); the reader bounds each cell's position and,
 //! when calamine fails, panics or reports a position beyond Excel's range, [`diagnose`]
@@ -391,22 +392,7 @@ fn scan_sheet(
             Event::Eof => return Ok(out),
             Event::Start(e) if !in_data => match e.local_name().as_ref() {
                 "sheetData" => in_data = true,
-                "dimension" => {
-                    let d = attr(&e, "ref").unwrap_or_default();
-                    for part in d.split(':') {
-                        parse_ref(part.trim()).map_err(|why| {
-                            corrupt(
-                                file,
-                                sheet,
-                                None,
-                                format!(
-                                    "工作表的范围声明（dimension）「{}」无效：{why}",
-                                    short(&d)
-                                ),
-                            )
-                        })?;
-                    }
-                }
+                "dimension" => check_dimension(&e, file, sheet)?,
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == "sheetData" && cell.is_none() => {
@@ -585,6 +571,57 @@ fn short(s: &str) -> String {
     out
 }
 
+/// The `<dimension ref>` of a sheet: references within Excel's range, first before last
+/// (calamine subtracts them).
+fn check_dimension(e: &BytesStart<'_>, file: &str, sheet: Option<&str>) -> Result<()> {
+    let d = attr(e, "ref").unwrap_or_default();
+    let bad = |why: &str| {
+        corrupt(
+            file,
+            sheet,
+            None,
+            format!("工作表的范围声明（dimension）「{}」无效：{why}", short(&d)),
+        )
+    };
+    let parts = d
+        .split(':')
+        .map(|p| parse_ref(p.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    if let [(r0, c0), (r1, c1)] = parts.as_slice()
+        && (r1 < r0 || c1 < c0)
+    {
+        return Err(bad("末尾的单元格在开头之前"));
+    }
+    Ok(())
+}
+
+/// Reads a sheet's XML up to `<sheetData>` (a few hundred bytes) and checks its
+/// dimension, which calamine parses when it opens the sheet.
+fn check_sheet_head(zip: &mut Zip, name: &str, path: &str, file: &str) -> Result<()> {
+    let Some(entry) = entry_name(zip, path) else {
+        return Ok(());
+    };
+    let Ok(part) = zip.by_name(&entry) else {
+        return Ok(());
+    };
+    let mut xml = Reader::from_reader(BufReader::new(part));
+    configure(&mut xml);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "dimension" => check_dimension(&e, file, Some(name))?,
+                "sheetData" => return Ok(()),
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
 fn open(path: &Path) -> Result<Option<Zip>> {
     let f = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -593,16 +630,23 @@ fn open(path: &Path) -> Result<Option<Zip>> {
     Ok(zip::ZipArchive::new(BufReader::new(f)).ok())
 }
 
-/// Checks what the workbook claims before calamine opens it: the shared-string count.
+/// Checks what the workbook claims before calamine opens it: the shared-string count, and
+/// each sheet's dimension.
 ///
 /// # Errors
-/// [`Error::Corrupt`] when `uniqueCount` is out of proportion to the part's size.
+/// [`Error::Corrupt`] when `uniqueCount` is out of proportion to the part's size, or a
+/// dimension is malformed, beyond Excel's range or inverted.
 pub(crate) fn check_claims(path: &Path, file: &str, len: u64) -> Result<()> {
     let Some(mut zip) = open(path)? else {
         return Ok(());
     };
-    let (xl, _) = workbook_path(&mut zip, memory_budget(len));
-    shared_strings(&mut zip, &xl, file, len, true).map(|_| ())
+    let limit = memory_budget(len);
+    let (xl, book) = workbook_path(&mut zip, limit);
+    shared_strings(&mut zip, &xl, file, len, true)?;
+    for (name, path) in sheet_paths(&mut zip, &xl, &book, limit) {
+        check_sheet_head(&mut zip, &name, &path, file)?;
+    }
+    Ok(())
 }
 
 /// Reads sheet `sheet` of the `.xlsx` at `path` as calamine does, to say what it stumbled
