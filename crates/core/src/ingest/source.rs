@@ -683,6 +683,20 @@ pub struct CsvRows {
     line: u32,
     finished: bool,
     file: String,
+    /// The parsing thread, joined when the rows are dropped: a reader that stops early
+    /// (no header found, an error) leaves no thread behind still holding batches.
+    parser: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for CsvRows {
+    fn drop(&mut self) {
+        // Close the channel first: the parser's next send fails and it returns.
+        let (_, closed) = std::sync::mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.batches, closed));
+        if let Some(parser) = self.parser.take() {
+            let _ = parser.join();
+        }
+    }
 }
 
 impl CsvRows {
@@ -740,7 +754,7 @@ impl CsvRows {
         let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
         let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
         let name = file.to_string();
-        std::thread::spawn(move || parse_batches(reader, &name, &tx, &back));
+        let parser = std::thread::spawn(move || parse_batches(reader, &name, &tx, &back));
         Ok(CsvRows {
             batches,
             recycle,
@@ -749,6 +763,7 @@ impl CsvRows {
             line: 0,
             finished: false,
             file: file.to_string(),
+            parser: Some(parser),
         })
     }
 }
