@@ -2,6 +2,7 @@
 """Writes the fuzz seed corpora (fuzz/seeds/<target>/): the fixtures, and small generated
 workbooks and CSVs that reach header detection, every cell type and the guards' checks.
 Zip entries come both deflated and stored: mutations of a stored entry reach the XML.
+Files named regression-* (inputs fuzzing found) are left alone.
 
 Run from the repository root: python3 scripts/fuzz-seeds.py
 """
@@ -22,6 +23,11 @@ ROWS = [
      "", "202306", "一万", "否"],
     ["合计", "", "", "", "", "", "", "", 6, "", "", 20819, ""],
 ]
+
+
+def entry(name):
+    """A zip entry with a fixed date, so that the seeds are the same bytes every run."""
+    return zipfile.ZipInfo(name, date_time=(2024, 6, 30, 0, 0, 0))
 
 
 def put(target, name, data):
@@ -86,7 +92,7 @@ def xlsx(rows, method, extra="", sheet_name="监测对象"):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:
         for name, text in parts.items():
-            z.writestr(name, text)
+            z.writestr(entry(name), text, compress_type=method)
     return buf.getvalue()
 
 
@@ -113,9 +119,10 @@ def ods(rows, method, extra_row=""):
     import io
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-        z.writestr("content.xml", content)
+        z.writestr(entry("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr(entry("META-INF/manifest.xml"), '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        z.writestr(entry("content.xml"), content, compress_type=method)
     return buf.getvalue()
 
 
@@ -124,7 +131,7 @@ def csv_text(rows):
 
 
 def main():
-    shutil.rmtree(SEEDS, ignore_errors=True)
+    # Files named regression-* are inputs fuzzing found: they are kept.
     table = [["巩固拓展脱贫攻坚成果监测对象信息"], ["导出时间：2024-06-30"], HEADER] + ROWS
     odd = ('<row r="7"><c r="A7" t="n"><v>abc</v></c><c r="B7" t="b"><v>2</v></c>'
            '<c r="C7" t="e"><v>#N/A</v></c><c r="D7" t="str"><v>公式文本</v></c>'
