@@ -421,7 +421,7 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
     }
     if !matches!(
         text(cell(first, col::KIND)).as_str(),
-        "脱贫户" | "一般农户" | "非脱贫户"
+        "脱贫户" | "普通农户" | "一般农户" | "非脱贫户"
     ) {
         push!("HH03", at);
     }

@@ -555,7 +555,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // HH03: a 户类型 outside the vocabulary, on an unmonitored 一般农户 (so that it counts
+    // HH03: a 户类型 outside the vocabulary, on an unmonitored 普通农户 (so that it counts
     // in no class and triggers nothing else).
     pl.plant_n("HH03", 2, |k| {
         boxed(move |d, h, _| {
@@ -568,7 +568,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 .insert((h, usize::MAX, col::KIND), DemoCell::Text(text.into()));
             Some(Plant::new(
                 Target::Household(h),
-                format!("户类型写为“{text}”，不是脱贫户或一般农户"),
+                format!("户类型写为“{text}”，不是脱贫户或普通农户"),
             ))
         })
     });
@@ -694,7 +694,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // MN08: 脱贫不稳定户 recorded as 一般农户.
+    // MN08: 脱贫不稳定户 recorded as 普通农户.
     pl.plant_n("MN08", 2, |_| {
         boxed(|d, h, _| {
             let hh = d.households.get_mut(h)?;
@@ -704,7 +704,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             hh.kind = gonggu_core::model::HouseholdType::General;
             Some(Plant::new(
                 Target::Household(h),
-                "脱贫不稳定户的户类型写为一般农户".into(),
+                "脱贫不稳定户的户类型写为普通农户".into(),
             ))
         })
     });
