@@ -8,7 +8,9 @@
 
 pub(crate) mod build;
 pub(crate) mod schema;
+mod scope;
 pub(crate) mod source;
+mod titles;
 pub mod value;
 pub mod vocab;
 
@@ -23,7 +25,7 @@ use crate::error::{Error, Place, Result};
 use crate::model::{Dataset, SourceInfo, TableKind};
 use crate::region::Level;
 
-use build::{Builder, RowCtx};
+use build::{Builder, FiguresLayout, RowCtx, RowOutcome};
 use schema::{HeaderMatcher, guess_record_header, region_header_level};
 use source::{CsvRows, RangeRows, RowBuf, RowSource, XlsxRows};
 
@@ -69,6 +71,8 @@ impl std::fmt::Debug for ReadOptions {
 }
 
 pub use crate::text::normalize_header;
+pub use scope::is_total_label;
+pub use titles::{StatedDate, stated_date};
 
 /// Reads every input file into one dataset.
 ///
@@ -110,7 +114,34 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     for path in paths {
         read_file(path, &matcher, &mut builder, &mut rows_read)?;
     }
+    let county = builder.scope_county().map(str::to_string);
+    let filled = builder.filled_regions;
+    let derived: Vec<&str> = builder.derived.iter().copied().collect();
     let (mut ds, work_notes) = builder.finish();
+    if let Some(county) = county
+        && !ds.out_of_scope.is_empty()
+    {
+        let parts: Vec<String> = ds
+            .out_of_scope
+            .iter()
+            .map(|(kind, n)| format!("{} {n} 行", kind.label()))
+            .collect();
+        ds.notes.push(format!(
+            "配置的地区是{county}（gonggu.toml 的 [region] name），只统计{county}的数据：其他县(市、区)的行未计入（{}）。",
+            parts.join("，")
+        ));
+    }
+    if filled > 0 {
+        ds.notes.push(format!(
+            "人员表中有 {filled} 行的县、乡或村为空，已按同一户编号的其他成员所在地区计入。"
+        ));
+    }
+    if !derived.is_empty() {
+        ds.notes.push(format!(
+            "人员表没有「{}」列，已按18位证件号码推算（年龄相关的核查规则照常执行）。",
+            derived.join("」「")
+        ));
+    }
     let merged = ds.roster.merged_persons;
     if merged > 0 {
         ds.notes.push(format!(
@@ -264,14 +295,15 @@ enum Recognised {
     },
 }
 
-/// Looks at one candidate header row for a 汇总 or 目标 table: leading region columns and
-/// at least one figure column.
-fn guess_figures(row: &RowBuf, targets_hint: bool) -> Option<Recognised> {
+/// Looks at candidate column names for a 汇总 or 目标 table: leading region columns and at
+/// least one figure column. The score is the number of region columns plus, for a 汇总, the
+/// columns naming a measure (for a 目标, every named column: its columns may name
+/// indicators, which ingest does not know).
+fn guess_figures(names: &[String], targets_hint: bool) -> Option<(Recognised, usize)> {
     let mut regions = Vec::new();
     let mut others = 0;
     let mut measures = 0;
-    for (i, cell) in row.cells().iter().enumerate() {
-        let t = cell.as_text();
+    for (i, t) in names.iter().enumerate() {
         if t.is_empty() {
             continue;
         }
@@ -288,16 +320,136 @@ fn guess_figures(row: &RowBuf, targets_hint: bool) -> Option<Recognised> {
     if regions.is_empty() || others == 0 {
         return None;
     }
+    let n = regions.len();
     if targets_hint {
-        return Some(Recognised::Figures {
-            targets: true,
-            regions,
-        });
+        return Some((
+            Recognised::Figures {
+                targets: true,
+                regions,
+            },
+            n + others,
+        ));
     }
-    (measures > 0).then_some(Recognised::Figures {
-        targets: false,
-        regions,
-    })
+    (measures > 0).then_some((
+        Recognised::Figures {
+            targets: false,
+            regions,
+        },
+        n + measures,
+    ))
+}
+
+/// What one candidate header (one row, or two rows combined) is.
+enum Assessed {
+    Found(Recognised, usize),
+    Incomplete(schema::HeaderGuess),
+    Nothing,
+}
+
+fn assess(names: &[String], matcher: &HeaderMatcher, targets_hint: bool) -> Assessed {
+    if let Some(g) = guess_record_header(names, matcher) {
+        if g.missing.is_empty() {
+            let score = g.score;
+            return Assessed::Found(Recognised::Record(g), score);
+        }
+        // A 汇总 header names measures such as 衔接资金（万元）, which a project
+        // ledger also has: a region column first makes it a 汇总.
+        if let Some((f, score)) = guess_figures(names, targets_hint) {
+            return Assessed::Found(f, score);
+        }
+        return Assessed::Incomplete(g);
+    }
+    match guess_figures(names, targets_hint) {
+        Some((f, score)) => Assessed::Found(f, score),
+        None => Assessed::Nothing,
+    }
+}
+
+/// The header found among the first rows of a table.
+struct Header {
+    /// Index in the buffered rows of its first row.
+    first: usize,
+    /// One row, or two (a merged group row over sub-headers).
+    rows: usize,
+    /// The column names.
+    names: Vec<String>,
+    recognised: Recognised,
+}
+
+/// Finds the header among the buffered first rows: the first row (or pair of rows read as
+/// a two-row header) recognised as a table. A pair is taken only when it recognises more
+/// columns than either of its rows alone, so a title row above a one-row header never
+/// joins it.
+fn find_header(
+    texts: &[Vec<String>],
+    matcher: &HeaderMatcher,
+    targets_hint: bool,
+) -> (
+    Option<Header>,
+    Option<(usize, Vec<String>, schema::HeaderGuess)>,
+) {
+    let known = |name: &str| {
+        matcher.column(name).is_some()
+            || crate::measures::by_name(name).is_some()
+            || region_header_level(name).is_some()
+    };
+    let score = |a: &Assessed| match a {
+        Assessed::Found(_, s) => Some(*s),
+        _ => None,
+    };
+    let mut best_incomplete: Option<(usize, Vec<String>, schema::HeaderGuess)> = None;
+    let mut keep_incomplete = |i: usize, names: &[String], a: Assessed| {
+        if let Assessed::Incomplete(g) = a
+            && best_incomplete
+                .as_ref()
+                .is_none_or(|(_, _, b)| g.score > b.score)
+        {
+            best_incomplete = Some((i, names.to_vec(), g));
+        }
+    };
+    for (i, row) in texts.iter().enumerate() {
+        let single = assess(row, matcher, targets_hint);
+        if let Some(sub) = texts.get(i + 1) {
+            let names = schema::combine_header_rows(row, sub, &known);
+            let pair = assess(&names, matcher, targets_hint);
+            let next = assess(sub, matcher, targets_hint);
+            let beats = |other: Option<usize>| match (score(&pair), other) {
+                (Some(p), Some(o)) => p > o,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if beats(score(&single)) && beats(score(&next)) {
+                if let Assessed::Found(recognised, _) = pair {
+                    return (
+                        Some(Header {
+                            first: i,
+                            rows: 2,
+                            names,
+                            recognised,
+                        }),
+                        None,
+                    );
+                }
+            } else {
+                keep_incomplete(i + 1, &names, pair);
+            }
+        }
+        match single {
+            Assessed::Found(recognised, _) => {
+                return (
+                    Some(Header {
+                        first: i,
+                        rows: 1,
+                        names: row.clone(),
+                        recognised,
+                    }),
+                    None,
+                );
+            }
+            other => keep_incomplete(i, row, other),
+        }
+    }
+    (None, best_incomplete)
 }
 
 fn read_table(
@@ -318,46 +470,28 @@ fn read_table(
     if head.is_empty() {
         return Ok(Outcome::Blank);
     }
-    let mut found: Option<(usize, Recognised)> = None;
-    let mut best_incomplete: Option<(usize, schema::HeaderGuess)> = None;
-    for (i, (_, row)) in head.iter().enumerate() {
-        if let Some(g) = guess_record_header(row, matcher) {
-            if g.missing.is_empty() {
-                found = Some((i, Recognised::Record(g)));
-                break;
-            }
-            // A 汇总 header names measures such as 衔接资金（万元）, which a project
-            // ledger also has: a region column first makes it a 汇总.
-            if let Some(f) = guess_figures(row, ctx.targets_hint) {
-                found = Some((i, f));
-                break;
-            }
-            if best_incomplete
-                .as_ref()
-                .is_none_or(|(_, b)| g.score > b.score)
-            {
-                best_incomplete = Some((i, g));
-            }
-            continue;
-        }
-        if let Some(f) = guess_figures(row, ctx.targets_hint) {
-            found = Some((i, f));
-            break;
-        }
-    }
+    let texts: Vec<Vec<String>> = head
+        .iter()
+        .map(|(_, row)| {
+            row.cells()
+                .iter()
+                .map(|c| c.as_text().to_string())
+                .collect()
+        })
+        .collect();
     let place = |row: Option<u32>| Place {
         file: ctx.file.to_string(),
         sheet: ctx.sheet.map(str::to_string),
         row,
         column: None,
     };
-    let Some((hi, recognised)) = found else {
-        if let Some((i, g)) = best_incomplete {
-            let (row_no, row) = &head[i];
-            let found: Vec<&str> = row
-                .cells()
+    let (found, best_incomplete) = find_header(&texts, matcher, ctx.targets_hint);
+    let Some(header) = found else {
+        if let Some((i, names, g)) = best_incomplete {
+            let row_no = head.get(i).map(|(r, _)| *r);
+            let found: Vec<&str> = names
                 .iter()
-                .map(|c| c.as_text())
+                .map(String::as_str)
                 .filter(|t| !t.is_empty())
                 .collect();
             let column = g
@@ -367,15 +501,16 @@ fn read_table(
                 .collect::<Vec<_>>()
                 .join("」「");
             return Err(Error::MissingColumn {
-                place: place(Some(*row_no)),
+                place: place(row_no),
                 table: g.kind.label(),
                 column,
                 found: found.join("、"),
             });
         }
-        let first: Vec<&str> = head
+        let first: Vec<&str> = texts
             .iter()
-            .flat_map(|(_, r)| r.cells().iter().map(|c| c.as_text()))
+            .flatten()
+            .map(String::as_str)
             .filter(|t| !t.is_empty())
             .take(8)
             .collect();
@@ -384,88 +519,90 @@ fn read_table(
             first.join("、")
         )));
     };
-    let (header_row, header) = &head[hi];
-    let headers: Vec<String> = header
-        .cells()
-        .iter()
-        .map(|c| c.as_text().to_string())
-        .collect();
+    let Header {
+        first: hi,
+        rows: header_rows,
+        names: headers,
+        recognised,
+    } = header;
+    let data_from = hi + header_rows;
+    let header_row = head.get(data_from - 1).map(|(r, _)| *r).unwrap_or_default();
     let kind = match &recognised {
         Recognised::Record(g) => g.kind,
         Recognised::Figures { targets: true, .. } => TableKind::Targets,
         Recognised::Figures { .. } => TableKind::Summary,
     };
+    let data_date = titles::data_date(head.iter().take(hi).map(|(_, row)| row));
     let source = b.add_source(SourceInfo {
         file: ctx.file.to_string(),
         sheet: ctx.sheet.map(str::to_string),
         kind,
-        header_row: *header_row,
+        header_row,
         headers: headers.clone(),
         rows: 0,
+        data_date,
     });
+    let rest = head.get(data_from..).unwrap_or_default();
     let mut count = 0u64;
     match recognised {
         Recognised::Record(g) => {
-            match kind {
-                TableKind::Roster => {
-                    for c in g.map.columns() {
-                        b.ds.roster.columns.insert(c.canonical());
-                    }
-                }
-                TableKind::Projects => {
-                    for c in g.map.columns() {
-                        b.ds.project_columns.insert(c.canonical());
-                    }
-                }
-                TableKind::Loans => {
-                    for c in g.map.columns() {
-                        b.ds.loan_columns.insert(c.canonical());
-                    }
-                }
-                _ => {}
+            let columns = match kind {
+                TableKind::Roster => Some(&mut b.ds.roster.columns),
+                TableKind::Projects => Some(&mut b.ds.project_columns),
+                TableKind::Loans => Some(&mut b.ds.loan_columns),
+                _ => None,
+            };
+            if let Some(columns) = columns {
+                columns.extend(g.map.columns().map(schema::Col::canonical));
             }
-            let county_pos = g.map.get(schema::Col::County);
-            let handle = |b: &mut Builder<'_>, row: &RowBuf, excel_row: u32| -> Result<bool> {
-                let first = county_pos
-                    .and_then(|i| row.get(i))
-                    .map(|c| c.as_text())
-                    .unwrap_or("");
-                if b.is_total_label(first) {
-                    b.ds.total_rows.push(crate::model::RowRef {
-                        source,
-                        row: excel_row,
-                    });
-                    return Ok(false);
-                }
+            if kind == TableKind::Roster {
+                b.derive_from_id(&g.map);
+            }
+            let mut deferred: Vec<(u32, RowBuf)> = Vec::new();
+            let mut handle = |b: &mut Builder<'_>, row: &RowBuf, excel_row: u32| -> Result<u64> {
                 let r = RowCtx {
                     row,
                     map: &g.map,
                     source,
                     excel_row,
                 };
-                match kind {
-                    TableKind::Roster => b.roster_row(&r)?,
-                    TableKind::Projects => b.project_row(&r)?,
-                    _ => b.loan_row(&r)?,
-                }
-                Ok(true)
+                Ok(match b.record_row(&r, kind)? {
+                    RowOutcome::Counted => 1,
+                    RowOutcome::Skipped => 0,
+                    RowOutcome::Deferred => {
+                        deferred.push((excel_row, row.snapshot()));
+                        0
+                    }
+                })
             };
-            for (r, row) in &head[hi + 1..] {
-                count += u64::from(handle(b, row, *r)?);
+            for (r, row) in rest {
+                count += handle(b, row, *r)?;
             }
             let progress = b.progress();
             while let Some(r) = src.next_row(&mut buf)? {
-                count += u64::from(handle(b, &buf, r)?);
+                count += handle(b, &buf, r)?;
                 if count.is_multiple_of(8192)
                     && let Some(p) = progress
                 {
                     p(*rows_read + count);
                 }
             }
+            // Member rows whose household came later in the table.
+            for (excel_row, row) in &deferred {
+                let r = RowCtx {
+                    row,
+                    map: &g.map,
+                    source,
+                    excel_row: *excel_row,
+                };
+                if b.roster_row(&r, true)? == RowOutcome::Counted {
+                    count += 1;
+                }
+            }
         }
         Recognised::Figures { targets, regions } => {
             let region_idx: Vec<usize> = regions.iter().map(|(i, _)| *i).collect();
-            let mut value_cols = Vec::new();
+            let mut values = Vec::new();
             for (i, h) in headers.iter().enumerate() {
                 if h.is_empty() || region_idx.contains(&i) {
                     continue;
@@ -484,7 +621,7 @@ fn read_table(
                                 return Err(Error::Input {
                                     place: Place {
                                         column: Some(h.clone()),
-                                        ..place(Some(*header_row))
+                                        ..place(Some(header_row))
                                     },
                                     message: format!(
                                         "汇总表中的「{h}」是比率，比率不能直接合计。请改为提供它的分子列和分母列（例如「贷款余额户数」和「脱贫户和监测户数」），gonggu 会重新计算比率和合计。"
@@ -499,15 +636,29 @@ fn read_table(
                         }
                     }
                 };
-                value_cols.push((i, h.clone(), key));
+                values.push((i, h.clone(), key));
             }
-            for (r, row) in &head[hi + 1..] {
-                count += 1;
-                b.figures_row(row, source, *r, &regions, &value_cols, targets)?;
+            // Only a column headed 县 holds counties: 地区 or 单位 may hold towns.
+            let county_col = regions
+                .iter()
+                .find(|(i, level)| {
+                    *level == Level::County
+                        && headers
+                            .get(*i)
+                            .is_some_and(|h| normalize_header(h).starts_with('县'))
+                })
+                .map(|(i, _)| *i);
+            let layout = FiguresLayout {
+                regions,
+                values,
+                targets,
+                county_col,
+            };
+            for (r, row) in rest {
+                count += u64::from(b.figures_row(row, source, *r, &layout)?);
             }
             while let Some(r) = src.next_row(&mut buf)? {
-                count += 1;
-                b.figures_row(&buf, source, r, &regions, &value_cols, targets)?;
+                count += u64::from(b.figures_row(&buf, source, r, &layout)?);
             }
         }
     }
