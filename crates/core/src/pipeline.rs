@@ -116,16 +116,103 @@ impl Settings {
 /// The catalog parameter of the monitoring income line.
 const MONITORING_LINE: &str = "monitoring_line";
 
+/// Refuses a dataset without a data row (a roster, ledger or 汇总 row): only headers,
+/// total rows, a 目标 table, or rows of other counties than the configured one.
+///
+/// # Errors
+/// [`crate::Error::NoData`], saying what each input held.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::ingest::{read_inputs, ReadOptions};
+/// use gonggu_core::pipeline::require_data;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("名单.csv");
+/// std::fs::write(&path, "县,乡,村,户编号,证件号码,户类型\n").unwrap();
+/// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
+/// let e = require_data(&ds).unwrap_err().to_string();
+/// assert!(e.contains("名单.csv") && e.contains("只有表头"), "{e}");
+/// ```
+pub fn require_data(ds: &Dataset) -> Result<()> {
+    let rows = ds.roster.persons.len() + ds.projects.len() + ds.loans.len() + ds.summary.len();
+    if rows > 0 {
+        return Ok(());
+    }
+    let mut parts: Vec<String> = ds
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let sheet = s
+                .sheet
+                .as_ref()
+                .map(|n| format!("的工作表「{n}」"))
+                .unwrap_or_default();
+            let totals = ds
+                .total_rows
+                .iter()
+                .filter(|r| r.source as usize == i)
+                .count();
+            let what = match s.kind {
+                crate::model::TableKind::Targets => {
+                    "是目标表（目标表只提供目标值，不是统计数据）".to_string()
+                }
+                _ if totals > 0 => {
+                    format!("是{}，只有 {totals} 行合计，没有数据行", s.kind.label())
+                }
+                _ => format!("是{}，只有表头，没有数据行", s.kind.label()),
+            };
+            format!("{}{sheet}{what}", s.file)
+        })
+        .collect();
+    let left_out: u64 = ds.out_of_scope.iter().map(|(_, n)| n).sum();
+    if left_out > 0 {
+        parts.push(format!(
+            "另有 {left_out} 行属于配置的地区（gonggu.toml 的 [region] name）以外的县(市、区)，未计入"
+        ));
+    }
+    Err(crate::Error::NoData(format!(
+        "{}。请确认导出的文件含有数据。",
+        parts.join("；")
+    )))
+}
+
+/// Why each measure the report lacks is unavailable: a column not recognised in a table
+/// that was given, a 汇总 without that column, a 目标 table without it.
+fn reasons(ds: &Dataset, missing_columns: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    use crate::model::TableKind;
+    let mut why = missing_columns.clone();
+    for m in measures::MEASURES {
+        if why.contains_key(m.id) {
+            continue;
+        }
+        let table = crate::catalog::source_table(m.source);
+        let reason = if m.source == measures::MeasureSource::Targets && ds.has(TableKind::Targets) {
+            format!("目标表中没有「{}」列", m.name)
+        } else if ds.has(TableKind::Summary) {
+            format!("汇总表中没有「{}」列，也未提供{table}", m.name)
+        } else {
+            continue;
+        };
+        why.insert(m.id.to_string(), reason);
+    }
+    why
+}
+
 /// Builds the report of one period.
 ///
 /// # Errors
-/// Catalog errors (unknown indicator ids in the selection or the overrides).
+/// - [`crate::Error::NoData`] when the inputs hold no data row (see [`require_data`]);
+/// - [`crate::Error::NoIndicators`] when no selected indicator can be computed, with the
+///   reasons;
+/// - catalog errors (unknown indicator ids in the selection or the overrides).
 pub fn build(
     ds: &Dataset,
     catalog: &Catalog,
     s: &Settings,
     previous: Option<&Report>,
 ) -> Result<Report> {
+    require_data(ds)?;
     let catalog = with_overrides(catalog, &s.target_overrides)?;
     let mut notes: Vec<String> = ds.notes.clone();
     let tallies = measures::tally_records(ds, s.level, s.as_of, s.monitoring_line);
@@ -146,18 +233,32 @@ pub fn build(
     }
     let mut params = catalog.param_defaults();
     params.insert(MONITORING_LINE.into(), s.monitoring_line);
-    let mut report = compute::build_report(ReportInput {
-        catalog: &catalog,
-        selection: s.selection.clone(),
-        level: s.level,
-        parent,
-        as_of: s.as_of,
-        units: ordered,
-        total,
-        params,
-        warning: s.warning.clone(),
-        previous,
-    })?;
+    let why = reasons(ds, &tallies.missing);
+    let mut report = compute::build_report_explained(
+        ReportInput {
+            catalog: &catalog,
+            selection: s.selection.clone(),
+            level: s.level,
+            parent,
+            as_of: s.as_of,
+            units: ordered,
+            total,
+            params,
+            warning: s.warning.clone(),
+            previous,
+        },
+        &why,
+    )?;
+    if report.indicators.is_empty() {
+        let why = if report.left_out.is_empty() {
+            "没有选择任何指标".to_string()
+        } else {
+            report.left_out.join("；")
+        };
+        return Err(crate::Error::NoIndicators(format!(
+            "{why}。请补充相应的表或列（列名的其他写法可在 gonggu.toml 的 [aliases] 中添加）。"
+        )));
+    }
     notes.append(&mut report.notes);
     report.notes = notes;
     Ok(report)

@@ -260,3 +260,69 @@ fn aggregate_mode_reads_the_unknown_destination_column() {
     let total = r.total.cell("employed_unknown_destination").unwrap();
     assert_eq!(total.display, "1");
 }
+
+/// A column not recognised leaves its indicators out, with a note naming the column and
+/// the names gonggu accepts; never 0.
+#[test]
+fn an_unrecognised_column_leaves_its_indicators_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("roster.csv");
+    std::fs::write(&p, ROSTER.replace("风险是否消除", "风险已消除否")).unwrap();
+    let ds = read_inputs(&[p], &ReadOptions::default()).unwrap();
+    let r = build(
+        &ds,
+        &Catalog::builtin().unwrap(),
+        &settings(Level::County),
+        None,
+    )
+    .unwrap();
+    assert!(r.indicator("elimination_rate").is_none());
+    assert!(r.indicator("eliminated_households").is_none());
+    assert!(r.indicator("assisted_share").is_some());
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.contains("风险消除占比"))
+        .expect("a note");
+    assert!(
+        note.contains("人员表中没有可识别的「风险是否消除」列") && note.contains("风险是否已消除"),
+        "{note}"
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("未提供人员表")),
+        "{:?}",
+        r.notes
+    );
+}
+
+/// No data row, or no indicator left: an error, not a report of zeros.
+#[test]
+fn no_data_or_no_indicator_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let header_only = dir.path().join("监测对象信息.csv");
+    std::fs::write(&header_only, ROSTER.lines().next().unwrap()).unwrap();
+    let ds = read_inputs(&[header_only], &ReadOptions::default()).unwrap();
+    let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
+    assert!(matches!(e, crate::Error::NoData(_)), "{e}");
+    assert!(
+        e.to_string().contains("监测对象信息.csv是人员表，只有表头"),
+        "{e}"
+    );
+
+    let targets = dir.path().join("目标.csv");
+    std::fs::write(&targets, "县(市、区),务工就业目标人数\n夏邑县,100\n").unwrap();
+    let ds = read_inputs(&[targets], &ReadOptions::default()).unwrap();
+    let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
+    assert!(e.to_string().contains("是目标表"), "{e}");
+
+    let ds = read_inputs(&records(dir.path())[..1], &ReadOptions::default()).unwrap();
+    let mut s = settings(Level::County);
+    s.selection = vec!["project_start_rate".into(), "loan_household_rate".into()];
+    let e = build(&ds, &catalog, &s, None).unwrap_err();
+    assert!(matches!(e, crate::Error::NoIndicators(_)), "{e}");
+    assert!(
+        e.to_string().contains("未提供项目表") && e.to_string().contains("未提供小额信贷台账"),
+        "{e}"
+    );
+}
