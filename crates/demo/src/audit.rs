@@ -450,6 +450,9 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
             push!("MN04", at);
         }
     }
+    if ident.is_some_and(|i| YearMonth::of(i).index() > YearMonth::of(as_of).index()) {
+        push!("MN10", at);
+    }
     let income = parse_number(cell(first, col::INCOME)).ok().flatten();
     if !monitored && income.is_some_and(|v| v < LINE) {
         push!("MN05", at);

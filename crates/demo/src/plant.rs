@@ -26,7 +26,7 @@ use gonggu_core::model::{
 
 /// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
 /// test).
-pub(crate) const RULES: [(&str, &str); 43] = [
+pub(crate) const RULES: [(&str, &str); 44] = [
     ("ID01", "person"),
     ("ID02", "person"),
     ("ID03", "person"),
@@ -42,6 +42,7 @@ pub(crate) const RULES: [(&str, &str); 43] = [
     ("MN07", "household"),
     ("MN08", "household"),
     ("MN09", "household"),
+    ("MN10", "household"),
     ("HS01", "household"),
     ("WK01", "person"),
     ("WK02", "person"),
@@ -634,6 +635,28 @@ fn plant_roster(pl: &mut Planter<'_>) {
             Some(Plant::new(
                 Target::Household(h),
                 format!("消除监测时间 {} 早于识别监测时间 {}", e.text(), id.text()),
+            ))
+        })
+    });
+    // MN10: identified after the as-of month (a monitored household not yet eliminated, so
+    // that no elimination rule sees the later date).
+    pl.plant_n("MN10", 2, |_| {
+        boxed(|d, h, rng| {
+            let as_of = YearMonth::of(d.options.as_of);
+            let hh = d.households.get_mut(h)?;
+            hh.identified?;
+            if hh.eliminated_on.is_some() || hh.eliminated == Some(true) {
+                return None;
+            }
+            let later = YearMonth::from_index(as_of.index() + rng.range(1, 3));
+            hh.identified = Some(later);
+            Some(Plant::new(
+                Target::Household(h),
+                format!(
+                    "识别监测时间 {} 晚于统计截止日期 {}",
+                    later.text(),
+                    d.options.as_of
+                ),
             ))
         })
     });
