@@ -9,7 +9,7 @@ use gonggu_render::package;
 
 use crate::EXIT_FINDINGS;
 use crate::args::CheckArgs;
-use crate::common::{Outputs, read_dataset};
+use crate::common::{Outputs, note, read_dataset};
 use crate::resolve;
 
 pub fn run(a: &CheckArgs) -> Result<ExitCode> {
@@ -22,10 +22,14 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     }
     let loaded = resolve::config(a.config.as_deref())?;
     let config = &loaded.config;
-    let as_of = resolve::as_of(a.as_of, config);
     resolve::check_inputs_exist(&a.inputs)?;
     let pii = resolve::pii(a.reveal_pii);
     let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
+    for n in &ds.notes {
+        note(n);
+    }
+    gonggu_core::pipeline::require_data(&ds)?;
+    let as_of = resolve::as_of(a.as_of, config, &ds);
     let params = CheckParams::defaults(as_of)?.with_config(config);
     let report = validate::run_checks(&ds, &params)?;
     for line in validate::overview_lines(&report) {
