@@ -1027,3 +1027,7 @@ mod destinations {
         );
     }
 }
+
+/// Real exports as a county has them (issue 13).
+#[path = "cli/real_exports.rs"]
+mod real_exports;

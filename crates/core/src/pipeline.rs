@@ -131,7 +131,7 @@ const MONITORING_LINE: &str = "monitoring_line";
 /// std::fs::write(&path, "县,乡,村,户编号,证件号码,户类型\n").unwrap();
 /// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
 /// let e = require_data(&ds).unwrap_err().to_string();
-/// assert!(e.contains("名单.csv") && e.contains("只有表头"), "{e}");
+/// assert!(e.contains("名单.csv：人员表只有表头"), "{e}");
 /// ```
 pub fn require_data(ds: &Dataset) -> Result<()> {
     let rows = ds.roster.persons.len() + ds.projects.len() + ds.loans.len() + ds.summary.len();
@@ -146,7 +146,7 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
             let sheet = s
                 .sheet
                 .as_ref()
-                .map(|n| format!("的工作表「{n}」"))
+                .map(|n| format!("，工作表「{n}」"))
                 .unwrap_or_default();
             let totals = ds
                 .total_rows
@@ -154,15 +154,13 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
                 .filter(|r| r.source as usize == i)
                 .count();
             let what = match s.kind {
-                crate::model::TableKind::Targets => {
-                    "是目标表（目标表只提供目标值，不是统计数据）".to_string()
-                }
+                crate::model::TableKind::Targets => "目标表只提供目标值，不是统计数据".to_string(),
                 _ if totals > 0 => {
-                    format!("是{}，只有 {totals} 行合计，没有数据行", s.kind.label())
+                    format!("{}只有 {totals} 行合计，没有数据行", s.kind.label())
                 }
-                _ => format!("是{}，只有表头，没有数据行", s.kind.label()),
+                _ => format!("{}只有表头，没有数据行", s.kind.label()),
             };
-            format!("{}{sheet}{what}", s.file)
+            format!("文件 {}{sheet}：{what}", s.file)
         })
         .collect();
     let left_out: u64 = ds.out_of_scope.iter().map(|(_, n)| n).sum();

@@ -156,7 +156,7 @@ pub fn stated_date(ds: &Dataset) -> Option<StatedDate> {
     let others: Vec<String> = dated
         .iter()
         .filter(|(_, d)| d.kind != DataDateKind::Exported && d.date != chosen.date)
-        .map(|(i, d)| format!("{} 为 {}", place_of(ds, *i, &d.label), d.date))
+        .map(|(i, d)| format!("{}为 {}", place_of(ds, *i, &d.label), d.date))
         .collect();
     Some(StatedDate {
         date: chosen.date,

@@ -306,7 +306,7 @@ fn no_data_or_no_indicator_is_an_error() {
     let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
     assert!(matches!(e, crate::Error::NoData(_)), "{e}");
     assert!(
-        e.to_string().contains("监测对象信息.csv是人员表，只有表头"),
+        e.to_string().contains("监测对象信息.csv：人员表只有表头"),
         "{e}"
     );
 
@@ -314,7 +314,10 @@ fn no_data_or_no_indicator_is_an_error() {
     std::fs::write(&targets, "县(市、区),务工就业目标人数\n夏邑县,100\n").unwrap();
     let ds = read_inputs(&[targets], &ReadOptions::default()).unwrap();
     let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
-    assert!(e.to_string().contains("是目标表"), "{e}");
+    assert!(
+        e.to_string().contains("目标.csv：目标表只提供目标值"),
+        "{e}"
+    );
 
     let ds = read_inputs(&records(dir.path())[..1], &ReadOptions::default()).unwrap();
     let mut s = settings(Level::County);
