@@ -124,24 +124,33 @@ mod scope {
                 id("19900101", 3),
             ),
         );
+        // The county's own 目标 names its towns only.
+        write(
+            dir.path(),
+            "目标.csv",
+            "乡镇,务工就业目标人数\n城关镇,4\n会亭镇,6\n夏邑县,10\n",
+        );
         let (v, err) = compute(
             dir.path(),
             &[
                 "监测对象信息.csv",
+                "目标.csv",
                 "--level",
                 "town",
                 "--as-of",
                 "2021-11-30",
                 "--indicators",
-                "covered_households,tuopin_persons,monitored_households",
+                "covered_households,tuopin_persons,monitored_households,employment_target_persons",
             ],
         );
         assert_eq!(v["parent"], "夏邑县");
         assert_eq!(regions(&v), ["城关镇", "会亭镇"]);
+        assert_eq!(shown(&v, "会亭镇", "employment_target_persons"), "6");
+        assert_eq!(shown(&v, "夏邑县", "employment_target_persons"), "10");
         assert_eq!(shown(&v, "夏邑县", "covered_households"), "2");
         assert_eq!(shown(&v, "夏邑县", "tuopin_persons"), "2");
         assert_eq!(shown(&v, "会亭镇", "monitored_households"), "1");
-        assert!(err.contains("跳过合计行 1 行"), "{err}");
+        assert!(err.contains("跳过合计行 2 行"), "{err}");
         assert!(!err.contains("只统计"), "nothing left out: {err}");
 
         // check sees the county's records: X2 has no 户主.

@@ -158,6 +158,9 @@ pub struct Builder<'o> {
     scope: Option<CountyScope>,
     /// 户编号 (hashed) of roster rows left out as another county's.
     out_households: FxHashSet<u64>,
+    /// The configured county's node in the region tree: where the towns of a 汇总 or 目标
+    /// without a 县 column belong.
+    scope_node: Option<RegionId>,
     /// Member rows whose blank region cells were taken from their household.
     pub(crate) filled_regions: u64,
     /// The roster table being read has no 出生日期 / 性别 column: they come from the
@@ -174,6 +177,7 @@ impl<'o> Builder<'o> {
         Builder {
             scope,
             out_households: FxHashSet::default(),
+            scope_node: None,
             filled_regions: 0,
             birth_from_id: false,
             sex_from_id: false,
@@ -373,6 +377,10 @@ impl<'o> Builder<'o> {
         let county_name = self.alias(county).to_string();
         let regions = &mut self.ds.regions;
         let mut id = regions.intern(None, Level::County, &county_name);
+        // Only rows of the configured county get here when one is configured.
+        if self.scope.is_some() && self.scope_node.is_none() {
+            self.scope_node = Some(id);
+        }
         if !town.is_empty() {
             id = regions.intern(Some(id), Level::Town, town);
             if !village.is_empty() {
@@ -875,8 +883,21 @@ impl<'o> Builder<'o> {
             });
             return Ok(false);
         }
-        // Build the region path from the region columns present.
+        // Build the region path from the region columns present. Towns without a 县 column
+        // belong to the configured county, when the region is one.
         let mut parent: Option<RegionId> = None;
+        if region_cols
+            .first()
+            .is_some_and(|(_, level)| *level == Level::Town)
+            && let Some(name) = self.scope.as_ref().map(|s| s.name.clone())
+        {
+            let node = match self.scope_node {
+                Some(n) => n,
+                None => self.ds.regions.intern(None, Level::County, &name),
+            };
+            self.scope_node = Some(node);
+            parent = Some(node);
+        }
         let mut id: Option<RegionId> = None;
         for (i, level) in region_cols {
             let name = row.get(*i).map(|c| c.as_text()).unwrap_or("");

@@ -713,3 +713,22 @@ fn data_dates_in_title_rows() {
     let plain = csv(dir.path(), "p.csv", head);
     assert!(stated_date(&read(&[plain]).unwrap()).is_none());
 }
+
+/// With a county as the region, the towns of a 目标 or 汇总 without a 县 column are that
+/// county's towns: the same units as the roster's.
+#[test]
+fn towns_without_a_county_column_belong_to_the_configured_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = csv(dir.path(), "目标.csv", "乡镇,务工就业目标人数\n城关镇,4\n");
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "县,乡,村,户编号,证件号码,户类型\n夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户\n",
+    );
+    let ds = read_inputs(&[targets, roster], &county_opts("夏邑县")).unwrap();
+    let town = ds
+        .regions
+        .ancestor_at(ds.roster.households[0].village, crate::region::Level::Town);
+    assert_eq!(Some(ds.targets[0].region), town);
+    assert_eq!(ds.regions.at_level(crate::region::Level::Town).len(), 1);
+}
