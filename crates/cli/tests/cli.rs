@@ -474,9 +474,12 @@ mod setup {
             v["parent"], "商丘市",
             "gonggu.toml in the working directory is read"
         );
+        // The placeholder config has no as_of: the fixture's title says 截至2021年11月30日.
+        assert_eq!(v["as_of"], "2021-11-30");
         assert!(
-            stderr(&o).contains("按今天"),
-            "today as as-of date is announced"
+            stderr(&o).contains("标题中的「截至」：2021-11-30"),
+            "the as-of date from the title row is announced: {}",
+            stderr(&o)
         );
     }
 

@@ -306,7 +306,7 @@ impl<'o> Builder<'o> {
     /// Whether a 县 cell lies outside the configured county (never, without one).
     fn out_of_scope(&mut self, county_cell: &str) -> bool {
         let county_cell = county_cell.trim();
-        if county_cell.is_empty() {
+        if county_cell.is_empty() || self.scope.is_none() {
             return false;
         }
         let cell = self

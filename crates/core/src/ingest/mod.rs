@@ -1,10 +1,13 @@
 //! Reading exports: the only code that touches calamine and csv.
 //!
 //! Each file may hold several tables (one per sheet). For every sheet the header row is
-//! searched among the first 10 rows (exports put title rows above it), columns are matched by
-//! canonical name or alias, the table kind is recognised from its headers (or, for 目标, from
-//! the sheet or file name), and rows are turned into typed records by [`build`]. Several files
-//! or sheets of one kind are concatenated.
+//! searched among the first 10 rows (exports put title rows above it, and may spread a header
+//! over two rows: a merged group cell over sub-headers), the title rows are read for the date
+//! of the data (`titles`), columns are matched by canonical name or alias, the table kind is
+//! recognised from its headers (or, for 目标, from the sheet or file name), total rows and,
+//! with a county as the region, other counties' rows are set aside (`scope`), and rows are
+//! turned into typed records by [`build`]. Several files or sheets of one kind are
+//! concatenated.
 
 pub(crate) mod build;
 pub(crate) mod schema;

@@ -30,6 +30,13 @@ fn closes_label(rest: &str) -> bool {
 /// assert!(!is_total_label("小计划"));
 /// ```
 pub fn is_total_label(text: &str) -> bool {
+    // Called for several cells of every row: most cells cannot start a total word.
+    if !text
+        .trim_start()
+        .starts_with(['合', '总', '小', '共', '全'])
+    {
+        return false;
+    }
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return false;
