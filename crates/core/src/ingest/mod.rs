@@ -379,6 +379,14 @@ struct Header {
     recognised: Recognised,
 }
 
+/// The best header candidate that lacks required columns (for the error naming them).
+struct Incomplete {
+    /// Index in the buffered rows of its (last) row.
+    row: usize,
+    names: Vec<String>,
+    guess: schema::HeaderGuess,
+}
+
 /// Finds the header among the buffered first rows: the first row (or pair of rows read as
 /// a two-row header) recognised as a table. A pair is taken only when it recognises more
 /// columns than either of its rows alone, so a title row above a one-row header never
@@ -387,10 +395,7 @@ fn find_header(
     texts: &[Vec<String>],
     matcher: &HeaderMatcher,
     targets_hint: bool,
-) -> (
-    Option<Header>,
-    Option<(usize, Vec<String>, schema::HeaderGuess)>,
-) {
+) -> Result<Header, Option<Incomplete>> {
     let known = |name: &str| {
         matcher.column(name).is_some()
             || crate::measures::by_name(name).is_some()
@@ -400,14 +405,18 @@ fn find_header(
         Assessed::Found(_, s) => Some(*s),
         _ => None,
     };
-    let mut best_incomplete: Option<(usize, Vec<String>, schema::HeaderGuess)> = None;
-    let mut keep_incomplete = |i: usize, names: &[String], a: Assessed| {
-        if let Assessed::Incomplete(g) = a
+    let mut best_incomplete: Option<Incomplete> = None;
+    let mut keep_incomplete = |row: usize, names: &[String], a: Assessed| {
+        if let Assessed::Incomplete(guess) = a
             && best_incomplete
                 .as_ref()
-                .is_none_or(|(_, _, b)| g.score > b.score)
+                .is_none_or(|b| guess.score > b.guess.score)
         {
-            best_incomplete = Some((i, names.to_vec(), g));
+            best_incomplete = Some(Incomplete {
+                row,
+                names: names.to_vec(),
+                guess,
+            });
         }
     };
     for (i, row) in texts.iter().enumerate() {
@@ -423,15 +432,12 @@ fn find_header(
             };
             if beats(score(&single)) && beats(score(&next)) {
                 if let Assessed::Found(recognised, _) = pair {
-                    return (
-                        Some(Header {
-                            first: i,
-                            rows: 2,
-                            names,
-                            recognised,
-                        }),
-                        None,
-                    );
+                    return Ok(Header {
+                        first: i,
+                        rows: 2,
+                        names,
+                        recognised,
+                    });
                 }
             } else {
                 keep_incomplete(i + 1, &names, pair);
@@ -439,20 +445,57 @@ fn find_header(
         }
         match single {
             Assessed::Found(recognised, _) => {
-                return (
-                    Some(Header {
-                        first: i,
-                        rows: 1,
-                        names: row.clone(),
-                        recognised,
-                    }),
-                    None,
-                );
+                return Ok(Header {
+                    first: i,
+                    rows: 1,
+                    names: row.clone(),
+                    recognised,
+                });
             }
             other => keep_incomplete(i, row, other),
         }
     }
-    (None, best_incomplete)
+    Err(best_incomplete)
+}
+
+/// The error or note when no header was found: the required columns an almost-header lacks,
+/// else what the first rows hold.
+fn not_found(
+    head: &[(u32, RowBuf)],
+    texts: &[Vec<String>],
+    incomplete: Option<Incomplete>,
+    place: &dyn Fn(Option<u32>) -> Place,
+) -> Result<Outcome> {
+    if let Some(Incomplete { row, names, guess }) = incomplete {
+        let found: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let column = guess
+            .missing
+            .iter()
+            .map(|c| c.canonical())
+            .collect::<Vec<_>>()
+            .join("」「");
+        return Err(Error::MissingColumn {
+            place: place(head.get(row).map(|(r, _)| *r)),
+            table: guess.kind.label(),
+            column,
+            found: found.join("、"),
+        });
+    }
+    let first: Vec<&str> = texts
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty())
+        .take(8)
+        .collect();
+    Ok(Outcome::Unrecognised(format!(
+        "前几行的内容是：{}。人员表需要「县」「乡」「村」「户编号」「证件号码」「户类型」等列；汇总表第一列应为「县(市、区)」或「乡镇」。",
+        first.join("、")
+    )))
 }
 
 fn read_table(
@@ -488,39 +531,9 @@ fn read_table(
         row,
         column: None,
     };
-    let (found, best_incomplete) = find_header(&texts, matcher, ctx.targets_hint);
-    let Some(header) = found else {
-        if let Some((i, names, g)) = best_incomplete {
-            let row_no = head.get(i).map(|(r, _)| *r);
-            let found: Vec<&str> = names
-                .iter()
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-                .collect();
-            let column = g
-                .missing
-                .iter()
-                .map(|c| c.canonical())
-                .collect::<Vec<_>>()
-                .join("」「");
-            return Err(Error::MissingColumn {
-                place: place(row_no),
-                table: g.kind.label(),
-                column,
-                found: found.join("、"),
-            });
-        }
-        let first: Vec<&str> = texts
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .filter(|t| !t.is_empty())
-            .take(8)
-            .collect();
-        return Ok(Outcome::Unrecognised(format!(
-            "前几行的内容是：{}。人员表需要「县」「乡」「村」「户编号」「证件号码」「户类型」等列；汇总表第一列应为「县(市、区)」或「乡镇」。",
-            first.join("、")
-        )));
+    let header = match find_header(&texts, matcher, ctx.targets_hint) {
+        Ok(header) => header,
+        Err(incomplete) => return not_found(&head, &texts, incomplete, &place),
     };
     let Header {
         first: hi,
