@@ -155,6 +155,9 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
                 .count();
             let what = match s.kind {
                 crate::model::TableKind::Targets => "目标表只提供目标值，不是统计数据".to_string(),
+                _ if ds.out_of_scope.iter().any(|(k, _)| *k == s.kind) => {
+                    format!("{}中没有本级地区的数据行", s.kind.label())
+                }
                 _ if totals > 0 => {
                     format!("{}只有 {totals} 行合计，没有数据行", s.kind.label())
                 }

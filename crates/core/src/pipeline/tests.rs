@@ -329,3 +329,27 @@ fn no_data_or_no_indicator_is_an_error() {
         "{e}"
     );
 }
+
+/// A county config whose county is not in the data: the error says the rows were another
+/// county's, not that the file was empty.
+#[test]
+fn no_row_of_the_configured_county_is_an_error_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ReadOptions {
+        region_name: Some("永城市".into()),
+        ..ReadOptions::default()
+    };
+    let ds = read_inputs(&records(dir.path())[..1], &opts).unwrap();
+    let e = build(
+        &ds,
+        &Catalog::builtin().unwrap(),
+        &settings(Level::Town),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("人员表中没有本级地区的数据行") && e.contains("另有 5 行"),
+        "{e}"
+    );
+}
