@@ -6,6 +6,7 @@ mod args;
 mod cmd;
 mod common;
 mod resolve;
+mod write;
 
 use std::process::ExitCode;
 
@@ -17,6 +18,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    write::install_interrupt_cleanup();
     let cli = args::Cli::parse();
     match cmd::run(cli.command) {
         Ok(code) => code,

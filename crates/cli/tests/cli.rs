@@ -46,6 +46,37 @@ fn xlsx_text(path: &Path) -> String {
     text
 }
 
+/// Every file below `dir` (none when it does not exist), sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One small demo run shared by the tests (it renders every report).
+fn demo_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu()
+            .args(["demo", "--households", "600", "--out"])
+            .arg(dir.path()));
+        assert!(o.status.success(), "demo failed:\n{}", stderr(&o));
+        dir
+    })
+    .path()
+}
+
 const SHANGQIU_CONFIG: &str = "[region]\nname = \"商丘市\"\norder = [\"永城市\", \"夏邑县\", \"虞城县\", \"示范区\", \"梁园区\", \"睢阳区\", \"宁陵县\", \"柘城县\", \"睢县\", \"民权县\"]\n";
 
 mod compute {
@@ -319,7 +350,7 @@ mod fonts {
     }
 
     #[test]
-    fn demo_without_cjk_font_says_which_package_to_install() {
+    fn demo_without_cjk_font_says_which_package_to_install_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let o = run(gonggu()
             .env("GONGGU_SYSTEM_FONTS", "0")
@@ -331,12 +362,9 @@ mod fonts {
             "{}",
             stderr(&o)
         );
-        let outputs: Vec<String> = std::fs::read_dir(dir.path().join("输出"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(outputs.iter().any(|n| n.ends_with(".xlsx")), "{outputs:?}");
-        assert!(!outputs.iter().any(|n| n.ends_with(".pdf")), "{outputs:?}");
+        // All or nothing: no inputs, no workbooks, no temporaries.
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
 
@@ -430,7 +458,7 @@ mod errors {
             ])
             .arg(&input));
         assert_eq!(o.status.code(), Some(2));
-        assert!(stderr(&o).contains("输入文件相同"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("是本次读取的文件"), "{}", stderr(&o));
         assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
     }
 
@@ -508,35 +536,6 @@ mod setup {
 
 mod demo {
     use super::*;
-    use std::sync::OnceLock;
-
-    /// One small demo run shared by the tests of this module (it renders every report).
-    fn demo_dir() -> &'static Path {
-        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-        DIR.get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let o = run(gonggu()
-                .args(["demo", "--households", "600", "--out"])
-                .arg(dir.path()));
-            assert!(o.status.success(), "demo failed:\n{}", stderr(&o));
-            dir
-        })
-        .path()
-    }
-
-    fn files_under(dir: &Path) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-        out.sort();
-        out
-    }
 
     fn pdf_text(path: &Path) -> Option<String> {
         let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
@@ -1028,6 +1027,322 @@ mod destinations {
             err.contains("gonggu.toml") && err.contains("411499") && err.contains("示范区"),
             "{err}"
         );
+    }
+}
+
+/// Nothing overwritten, nothing outside --out, nothing half-written, nothing leaked.
+mod safety {
+    use super::*;
+
+    fn temporaries(dir: &Path) -> Vec<PathBuf> {
+        files_under(dir)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".gonggu-"))
+            .collect()
+    }
+
+    fn roster_in(dir: &Path, county: &str) -> PathBuf {
+        let p = dir.join("人员.csv");
+        let mut w = String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n");
+        for (i, town) in ["甲镇", "乙镇"].iter().enumerate() {
+            w.push_str(&format!(
+                "\"{county}\",{town},一村,H{i},41010119900101123{i},脱贫户,户主,边缘易致贫户\n"
+            ));
+        }
+        std::fs::write(&p, w).unwrap();
+        p
+    }
+
+    /// A county named like a path cannot steer where files go.
+    #[test]
+    fn names_from_cells_never_leave_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let escape = dir.path().join("escape");
+        for county in ["../../逃逸".to_string(), escape.display().to_string()] {
+            let work = tempfile::tempdir_in(dir.path()).unwrap();
+            let roster = roster_in(work.path(), &county);
+            let out = work.path().join("out");
+            let o = run(gonggu()
+                .arg("notice")
+                .arg(&roster)
+                .args(["--level", "town", "--as-of", "2021-11-30", "--out"])
+                .arg(&out));
+            assert!(o.status.success(), "{}", stderr(&o));
+            let written = files_under(work.path());
+            assert_eq!(written.len(), 3, "{written:?}"); // the roster, the xlsx, the pdf
+            for f in written.iter().filter(|p| **p != roster) {
+                assert!(
+                    f.starts_with(&out),
+                    "{} outside {}",
+                    f.display(),
+                    out.display()
+                );
+                assert_eq!(f.parent(), Some(out.as_path()), "{}", f.display());
+            }
+            assert!(!escape.exists());
+        }
+    }
+
+    /// --out equal to the --config or a --previous file is refused; both stay as they were.
+    #[test]
+    fn files_a_command_reads_are_never_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("汇总.csv");
+        std::fs::copy(fixture("商丘市_汇总.csv"), &input).unwrap();
+        let previous = dir.path().join("上月.csv");
+        std::fs::copy(fixture("商丘市_汇总.csv"), &previous).unwrap();
+        let config = dir.path().join("gonggu.toml");
+        std::fs::write(&config, SHANGQIU_CONFIG).unwrap();
+        for target in [&config, &previous] {
+            let before = std::fs::read(target).unwrap();
+            let o = run(gonggu()
+                .arg("compute")
+                .arg(&input)
+                .args(["--level", "county", "--as-of", "2021-11-30", "--config"])
+                .arg(&config)
+                .arg("--previous")
+                .arg(&previous)
+                .args(["--format", "json", "--out"])
+                .arg(target));
+            assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+            assert!(stderr(&o).contains("是本次读取的文件"), "{}", stderr(&o));
+            assert_eq!(std::fs::read(target).unwrap(), before);
+        }
+    }
+
+    /// When one file cannot be written (a folder stands at its name), none is.
+    #[test]
+    fn one_file_failing_leaves_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let pdf = out.join("商丘市2021年11月主要指标通报.pdf");
+        std::fs::create_dir_all(&pdf).unwrap();
+        let config = dir.path().join("gonggu.toml");
+        std::fs::write(&config, SHANGQIU_CONFIG).unwrap();
+        let o = run(gonggu()
+            .arg("notice")
+            .arg(fixture("商丘市_汇总.csv"))
+            .args(["--level", "county", "--as-of", "2021-11-30", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("是一个目录"), "{}", stderr(&o));
+        assert_eq!(files_under(&out), Vec::<PathBuf>::new());
+    }
+
+    /// Files are created as any program's are (0666 less the umask), not private 0600.
+    #[cfg(unix)]
+    #[test]
+    fn files_get_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("指标.json");
+        let o = run(Command::new("sh").arg("-c").arg(format!(
+            "umask 022; exec \"{}\" compute \"{}\" --level county --as-of 2021-11-30 --out \"{}\"",
+            env!("CARGO_BIN_EXE_gonggu"),
+            fixture("商丘市_汇总.csv").display(),
+            out.display()
+        )));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+
+    /// A cell a spreadsheet would run as a formula is written as text.
+    #[test]
+    fn csv_output_defuses_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = roster_in(dir.path(), "=cmd|' /C calc'!A0");
+        let o = run(gonggu().arg("compute").arg(&roster).args([
+            "--level",
+            "county",
+            "--as-of",
+            "2021-11-30",
+            "--format",
+            "csv",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let csv = stdout(&o);
+        assert!(csv.contains("\n'=cmd|' /C calc'!A0,"), "{csv}");
+        assert!(!csv.contains("\n=cmd"), "{csv}");
+    }
+
+    /// Killed at any moment, `notice` leaves all of its files or none; after a SIGTERM no
+    /// temporary is left either.
+    #[cfg(unix)]
+    #[test]
+    fn killed_notices_leave_all_or_nothing() {
+        let demo = demo_dir();
+        let inputs: Vec<PathBuf> = ["监测对象信息.xlsx", "衔接资金项目.xlsx", "小额信贷.xlsx"]
+            .iter()
+            .map(|n| demo.join("输入").join(n))
+            .collect();
+        let finals = [
+            "商丘市2021年11月主要指标通报表.xlsx",
+            "商丘市2021年11月主要指标通报.pdf",
+        ];
+        let notice = |out: &Path| {
+            let mut c = gonggu();
+            c.arg("notice")
+                .args(&inputs)
+                .args(["--level", "county", "--config"])
+                .arg(demo.join("gonggu.toml"))
+                .arg("--out")
+                .arg(out)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            c
+        };
+        // How long one run takes here, so the signals fall across the whole run.
+        let started = std::time::Instant::now();
+        let probe = tempfile::tempdir().unwrap();
+        assert!(notice(probe.path()).status().unwrap().success());
+        let span = started.elapsed().as_millis() as u64 + 1;
+        let mut complete = 0;
+        for i in 0..12u64 {
+            let out = tempfile::tempdir().unwrap();
+            let mut child = notice(out.path()).spawn().unwrap();
+            // Spread over 0 to 150% of a run.
+            std::thread::sleep(std::time::Duration::from_millis(
+                span * ((i * 7) % 12) * 3 / 22,
+            ));
+            let term = i % 2 == 0;
+            if term {
+                let _ = Command::new("kill")
+                    .args(["-TERM", &child.id().to_string()])
+                    .status();
+            } else {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
+            let present: Vec<bool> = finals.iter().map(|f| out.path().join(f).exists()).collect();
+            assert!(
+                present.iter().all(|p| *p) || present.iter().all(|p| !*p),
+                "run {i}: partial output {:?}",
+                files_under(out.path())
+            );
+            if present.iter().all(|p| *p) {
+                complete += 1;
+            }
+            if term {
+                assert_eq!(temporaries(out.path()), Vec::<PathBuf>::new(), "run {i}");
+            }
+        }
+        eprintln!("{complete} of 12 killed runs had finished before the signal");
+    }
+
+    /// A roster without its header row: the error shows what it found, but not the data
+    /// row's ID, name or phone.
+    #[test]
+    fn a_roster_without_header_is_not_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("人员.csv");
+        std::fs::write(
+            &roster,
+            "夏邑县,城关镇,东关村,H1,410101199001011234,王小明,13812345678,脱贫户\n",
+        )
+        .unwrap();
+        let o = run(gonggu()
+            .arg("check")
+            .arg(&roster)
+            .args(["--as-of", "2021-11-30"]));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("人员.csv") && err.contains("第 1 行"), "{err}");
+        for secret in ["410101199001011234", "王小明", "13812345678"] {
+            assert!(!err.contains(secret), "{secret} in {err}");
+        }
+    }
+
+    /// Personal data typed into the wrong columns (an ID in 出生日期, a phone in 识别监测时间)
+    /// appears in no output and no message.
+    #[test]
+    fn misplaced_personal_data_appears_nowhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = "410101199001011234";
+        let stray_id = "410101198802028765";
+        let phone = "13812345678";
+        let roster = dir.path().join("人员.csv");
+        std::fs::write(
+            &roster,
+            format!(
+                "县,乡,村,户编号,证件号码,姓名,户类型,与户主关系,监测对象类别,出生日期,识别监测时间,户联系电话\n\
+                 夏邑县,城关镇,东关村,H1,{id},王小明,脱贫户,户主,边缘易致贫户,{stray_id},{phone},{phone}\n\
+                 夏邑县,会亭镇,北村,H2,410101199203041111,李四,脱贫户,户主,,19920304,,\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let mut messages = String::new();
+        let runs: Vec<Vec<String>> = vec![
+            vec![
+                "check".into(),
+                "--out".into(),
+                out.join("核查清单.xlsx").display().to_string(),
+            ],
+            vec![
+                "notice".into(),
+                "--level".into(),
+                "town".into(),
+                "--out".into(),
+                out.display().to_string(),
+            ],
+            vec![
+                "evaluate".into(),
+                "--level".into(),
+                "town".into(),
+                "--out".into(),
+                out.display().to_string(),
+            ],
+            vec![
+                "compute".into(),
+                "--level".into(),
+                "village".into(),
+                "--format".into(),
+                "csv".into(),
+            ],
+            vec![
+                "compute".into(),
+                "--level".into(),
+                "town".into(),
+                "--strict".into(),
+            ],
+        ];
+        for args in &runs {
+            let o = run(gonggu()
+                .arg(&args[0])
+                .arg(&roster)
+                .args(["--as-of", "2021-11-30"])
+                .args(&args[1..]));
+            assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+            messages.push_str(&stdout(&o));
+            messages.push_str(&stderr(&o));
+        }
+        let mut shown = messages;
+        let files = files_under(&out);
+        // The check list, the notice (xlsx, pdf) and the evaluation (xlsx, pdf).
+        assert!(files.len() >= 5, "{files:?}");
+        for f in files {
+            let text = match f.extension().and_then(|e| e.to_str()) {
+                Some("xlsx") => xlsx_text(&f),
+                Some("pdf") => Command::new("pdftotext")
+                    .arg(&f)
+                    .arg("-")
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default(),
+                _ => String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned(),
+            };
+            shown.push_str(&text);
+        }
+        assert!(
+            shown.contains("410***********8765"),
+            "the stray ID is quoted masked"
+        );
+        for secret in [id, stray_id, phone, "王小明"] {
+            assert!(!shown.contains(secret), "{secret} shown in:\n{shown}");
+        }
     }
 }
 

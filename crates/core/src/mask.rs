@@ -136,6 +136,12 @@ impl Pii {
     }
 }
 
+/// Whether a text looks like personal data by its shape alone: an ID number or a phone
+/// number.
+pub fn looks_personal(value: &str) -> bool {
+    looks_like_id(value) || looks_like_phone(value)
+}
+
 /// Whether a text looks like a resident ID number: 15 or 18 characters, digits but for a
 /// final `X`, or a long number Excel turned into `4.10123E+17`.
 fn looks_like_id(value: &str) -> bool {

@@ -849,9 +849,25 @@ impl Dataset {
 
     /// Describes a row for messages: `文件 a.xlsx，工作表「Sheet1」，第 12 行`.
     pub fn describe(&self, at: RowRef) -> String {
+        self.place_of(at, false)
+    }
+
+    /// Like [`Dataset::describe`], with the file's base name only (`监测对象信息.xlsx`): for
+    /// documents sent to others, which should carry no folder of this computer.
+    pub fn describe_short(&self, at: RowRef) -> String {
+        self.place_of(at, true)
+    }
+
+    fn place_of(&self, at: RowRef, short: bool) -> String {
         match self.sources.get(at.source as usize) {
             Some(s) => crate::error::Place {
-                file: s.file.clone(),
+                file: if short {
+                    std::path::Path::new(&s.file)
+                        .file_name()
+                        .map_or_else(|| s.file.clone(), |n| n.to_string_lossy().into_owned())
+                } else {
+                    s.file.clone()
+                },
                 sheet: s.sheet.clone(),
                 row: Some(at.row),
                 column: None,

@@ -128,9 +128,14 @@ pub fn evaluation_title(report: &Report) -> String {
 
 /// `商丘市2021年11月`: the period prefix of output file names.
 pub fn period_prefix(report: &Report) -> String {
+    let region = region_word(&report.parent);
+    let region = if region.is_empty() {
+        String::new()
+    } else {
+        file_name_part(region)
+    };
     format!(
-        "{}{}年{}月",
-        region_word(&report.parent),
+        "{region}{}年{}月",
         report.as_of.year(),
         report.as_of.month()
     )
@@ -168,11 +173,7 @@ pub fn document_meta(config: &Config, report: &Report, table_title: &str) -> Doc
 pub fn source_note(ds: &Dataset, report: &Report) -> String {
     let mut files: Vec<String> = Vec::new();
     for s in &ds.sources {
-        let name = Path::new(&s.file)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| s.file.clone());
-        let label = format!("{}（{}）", name, s.kind.label());
+        let label = format!("{}（{}）", base_name(&s.file), s.kind.label());
         if !files.contains(&label) {
             files.push(label);
         }
@@ -184,16 +185,70 @@ pub fn source_note(ds: &Dataset, report: &Report) -> String {
 fn source_list(ds: &Dataset) -> Vec<String> {
     ds.sources
         .iter()
-        .map(|s| match &s.sheet {
-            Some(sheet) => format!(
-                "{}（工作表「{sheet}」，{}，{} 行）",
-                s.file,
-                s.kind.label(),
-                s.rows
-            ),
-            None => format!("{}（{}，{} 行）", s.file, s.kind.label(), s.rows),
+        .map(|s| {
+            let file = base_name(&s.file);
+            match &s.sheet {
+                Some(sheet) => format!(
+                    "{file}（工作表「{sheet}」，{}，{} 行）",
+                    s.kind.label(),
+                    s.rows
+                ),
+                None => format!("{file}（{}，{} 行）", s.kind.label(), s.rows),
+            }
         })
         .collect()
+}
+
+/// A file's name without its folder: documents carry no path of this computer.
+fn base_name(file: &str) -> String {
+    Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Text from the data (a region's name) made safe as part of a file name on Windows and
+/// Linux alike: no folder separators or `..`, no control characters, none of `<>:"|?*`, no
+/// trailing dot or space, not a reserved device name (CON, NUL, COM1 …), at most 60
+/// characters. Anything replaced becomes `_`.
+///
+/// # Examples
+/// ```
+/// use gonggu_render::package::file_name_part;
+/// assert_eq!(file_name_part("夏邑县"), "夏邑县");
+/// assert_eq!(file_name_part("../../逃逸"), "_.._.._逃逸");
+/// assert_eq!(file_name_part("/etc/cron.d"), "_etc_cron.d");
+/// assert_eq!(file_name_part("CON"), "_CON");
+/// assert_eq!(file_name_part("甲镇\n乙 ."), "甲镇_乙");
+/// ```
+pub fn file_name_part(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(60)
+        .collect();
+    while out.ends_with('.') || out.ends_with(' ') {
+        out.pop();
+    }
+    // A leading `..` (or `.`) would be a hidden or parent name once joined.
+    if out.starts_with('.') {
+        out.insert(0, '_');
+    }
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.ends_with(|c: char| c.is_ascii_digit()));
+    if reserved {
+        out.insert(0, '_');
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
 }
 
 /// The date a PDF carries in its metadata: a notice is dated when it is issued, the brief
@@ -367,7 +422,7 @@ pub fn check_lists(
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "核查清单".into());
-            file_name.with_file_name(format!("{stem}_{suffix}.xlsx"))
+            file_name.with_file_name(format!("{stem}_{}.xlsx", file_name_part(&suffix)))
         };
         out.add(path, bytes);
     }

@@ -600,7 +600,7 @@ fn write_findings(
             f.name.as_deref().map(|v| pii.name(v)).unwrap_or_default(),
             f.phone.as_deref().map(|v| pii.phone(v)).unwrap_or_default(),
             values.join("；"),
-            ds.describe(f.at),
+            ds.describe_short(f.at),
         ];
         for (c, text) in cells.iter().enumerate() {
             let format = if c == 0 || c == 2 {

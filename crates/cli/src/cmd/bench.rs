@@ -16,7 +16,7 @@ use gonggu_core::region::Level;
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 
 use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};
-use crate::common::write_atomic;
+use crate::write::write_one;
 
 const CHILD_ENV: &str = "GONGGU_BENCH_CHILD";
 
@@ -81,7 +81,7 @@ fn generate(a: &BenchArgs, dir: &Path) -> Result<()> {
     };
     let data = demo::generate(&opts);
     for f in demo::write_inputs(&data, format)? {
-        write_atomic(&dir.join(&f.name), &f.bytes)?;
+        write_one(&dir.join(&f.name), f.bytes.clone(), &[])?;
     }
     eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
     Ok(())

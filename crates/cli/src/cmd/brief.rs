@@ -8,8 +8,8 @@ use gonggu_core::catalog::ReportKind;
 use gonggu_render::package::{self, PdfOptions};
 
 use crate::args::BriefArgs;
-use crate::common::Outputs;
 use crate::resolve::{self, ReportPlan};
+use crate::write::Outputs;
 
 pub fn run(a: &BriefArgs) -> Result<ExitCode> {
     let level = resolve::document_level(a.level, "简报")?;

@@ -9,8 +9,9 @@ use gonggu_render::package;
 
 use crate::EXIT_FINDINGS;
 use crate::args::CheckArgs;
-use crate::common::{Outputs, note, read_dataset};
+use crate::common::{note, read_dataset};
 use crate::resolve;
+use crate::write::Outputs;
 
 pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     if a.list_rules {

@@ -8,8 +8,8 @@ use gonggu_core::catalog::ReportKind;
 use gonggu_render::package::{self, IndicatorFormat};
 
 use crate::args::{ComputeArgs, FormatArg};
-use crate::common::Outputs;
 use crate::resolve::ReportPlan;
+use crate::write::Outputs;
 
 pub fn run(a: &ComputeArgs) -> Result<ExitCode> {
     if a.format == FormatArg::Xlsx && a.out.is_none() {

@@ -25,22 +25,34 @@ use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use gonggu_render::package::{self, IndicatorFormat, PdfOptions};
 
 use crate::args::{DemoArgs, DemoFormatArg};
-use crate::common::{Outputs, note, read_dataset, write_atomic};
+use crate::common::{note, read_dataset};
 use crate::resolve;
+use crate::write::Outputs;
 
 /// The demo's reports rank counties.
 const LEVEL: Level = Level::County;
 
-fn write_inputs(data: &demo::DemoData, format: DemoFormat, dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+/// Writes the generated exports into `dir` (a scratch folder the readers read from) and
+/// queues them for `dest`; returns the scratch paths of the tables.
+fn stage_inputs(
+    data: &demo::DemoData,
+    format: DemoFormat,
+    dir: &Path,
+    dest: &Path,
+    out: &mut Outputs,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut tables = Vec::new();
     for f in demo::write_inputs(data, format)? {
         let path = dir.join(&f.name);
-        write_atomic(&path, &f.bytes)?;
+        std::fs::write(&path, &f.bytes)
+            .with_context(|| format!("无法写出临时文件 {}", path.display()))?;
         if !f.name.ends_with(".json") {
-            written.push(path);
+            tables.push(path);
         }
+        out.add(dest.join(&f.name), f.bytes);
     }
-    Ok(written)
+    Ok(tables)
 }
 
 /// This month's and last month's data, and how reports are built from them.
@@ -90,10 +102,15 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let this_dir = a.out.join("输入");
     let prev_dir = a.out.join("上月输入");
     let out_dir = a.out.join("输出");
-    let config_path = a.out.join("gonggu.toml");
     let config = Config::parse(demo::CONFIG, "gonggu.toml")?;
     let as_of = config.as_of_date().context("示例配置缺少 as_of")?;
-    write_atomic(&config_path, demo::CONFIG.as_bytes())?;
+    // Without a Chinese font no PDF can be made: say so before anything is written.
+    let fonts = resolve::fonts(&config, &a.fonts)?;
+    if !fonts.has_cjk() {
+        anyhow::bail!(
+            "没有找到中文字体，示例的通报、简报和后评估 PDF 无法生成，未写出任何文件。请安装中文字体后重新运行：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk；或用 --font-dir 指定字体目录。"
+        );
+    }
 
     eprintln!("正在生成示例数据（{} 户）……", a.households);
     let opts = DemoOptions {
@@ -104,10 +121,27 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         ..DemoOptions::default()
     };
     let data = demo::generate(&opts);
-    let inputs = write_inputs(&data, format, &this_dir)?;
+    // Everything is written at the end, all or nothing; the readers read the exports from a
+    // scratch folder meanwhile (documents name files by their base names only).
+    let scratch = tempfile::tempdir().context("无法创建临时目录")?;
+    let mut out = Outputs::default();
+    out.add(a.out.join("gonggu.toml"), demo::CONFIG.as_bytes().to_vec());
+    let inputs = stage_inputs(
+        &data,
+        format,
+        &scratch.path().join("输入"),
+        &this_dir,
+        &mut out,
+    )?;
     // Last month: the same city before this month's eliminations, project progress,
     // spending and loans.
-    let previous = write_inputs(&data.previous_month(), format, &prev_dir)?;
+    let previous = stage_inputs(
+        &data.previous_month(),
+        format,
+        &scratch.path().join("上月输入"),
+        &prev_dir,
+        &mut out,
+    )?;
 
     let catalog = Catalog::builtin()?;
     let month = Month {
@@ -122,9 +156,8 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let parent = config.region.name.as_deref().unwrap_or("合计");
     let line = month.settings(ReportKind::Compute)?.monitoring_line;
     let summary = demo::summary::summary_workbook(ds, LEVEL, as_of, line, parent)?;
-    write_atomic(&this_dir.join("汇总（由明细生成）.xlsx"), &summary)?;
+    out.add(this_dir.join("汇总（由明细生成）.xlsx"), summary);
 
-    let mut out = Outputs::default();
     let compute = month.report(ReportKind::Compute, true)?;
     for n in &compute.notes {
         note(n);
@@ -146,20 +179,6 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         package::check_lists(ds, &check, Pii::Masked, lists)?,
     );
 
-    let mut reads = inputs.clone();
-    reads.extend(previous.iter().cloned());
-    let fonts = resolve::fonts(&config, &a.fonts)?;
-    if !fonts.has_cjk() {
-        note(
-            "没有找到中文字体，PDF 未生成。请安装中文字体后重新运行：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk；或用 --font-dir 指定字体目录。",
-        );
-        out.add(
-            out_dir.join("指标（县级）.xlsx"),
-            package::indicators(&compute, IndicatorFormat::Xlsx)?,
-        );
-        out.write(&reads)?;
-        return Ok(ExitCode::from(crate::EXIT_ERROR));
-    }
     let pdf = |emit_typst| PdfOptions {
         fonts: &fonts,
         emit_typst,
@@ -180,7 +199,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         &out_dir,
         package::evaluation(&evaluation, ds, Some(&check), &config, pdf(false))?,
     );
-    out.write(&reads)?;
+    out.write(&[])?;
     eprintln!(
         "示例完成：输入在 {}，报告在 {}。",
         this_dir.display(),

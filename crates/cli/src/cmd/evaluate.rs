@@ -9,8 +9,8 @@ use gonggu_core::validate::{CheckParams, run_checks};
 use gonggu_render::package::{self, PdfOptions};
 
 use crate::args::EvaluateArgs;
-use crate::common::Outputs;
 use crate::resolve::{self, ReportPlan};
+use crate::write::Outputs;
 
 pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
     let level = resolve::document_level(a.level, "后评估")?;

@@ -7,8 +7,8 @@ use gonggu_core::catalog::ReportKind;
 use gonggu_render::package::{self, PdfOptions};
 
 use crate::args::NoticeArgs;
-use crate::common::Outputs;
 use crate::resolve::{self, ReportPlan};
+use crate::write::Outputs;
 
 pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
     let level = resolve::document_level(a.level, "通报")?;

@@ -149,7 +149,19 @@ pub fn to_json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
+/// One CSV field. A text that a spreadsheet would take for a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as spreadsheets expect;
+/// numbers (`-1.25`, `+3`) stay numbers.
 fn csv_field(out: &mut String, text: &str) {
+    let formula_like = text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && text.trim().trim_end_matches('%').parse::<f64>().is_err();
+    let owned;
+    let text = if formula_like {
+        owned = format!("'{text}");
+        owned.as_str()
+    } else {
+        text
+    };
     if text.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&text.replace('"', "\"\""));

@@ -146,7 +146,7 @@ struct HouseholdState {
 /// Accumulates the dataset while tables are read.
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
-    opts: &'o ReadOptions,
+    pub(crate) opts: &'o ReadOptions,
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: FxHashMap<Box<str>, u32>,
     hh_state: Vec<HouseholdState>,

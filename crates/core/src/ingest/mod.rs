@@ -462,8 +462,8 @@ fn find_header(
 /// else what the first rows hold.
 fn not_found(
     head: &[(u32, RowBuf)],
-    texts: &[Vec<String>],
     incomplete: Option<Incomplete>,
+    masked: bool,
     place: &dyn Fn(Option<u32>) -> Place,
 ) -> Result<Outcome> {
     if let Some(Incomplete { row, names, guess }) = incomplete {
@@ -485,13 +485,28 @@ fn not_found(
             found: found.join("、"),
         });
     }
-    let first: Vec<&str> = texts
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .filter(|t| !t.is_empty())
-        .take(8)
-        .collect();
+    // A row holding an ID or a phone number is a data row: its cells (names among them)
+    // are not quoted unless personal data is revealed.
+    let mut first: Vec<String> = Vec::new();
+    for (row_no, r) in head {
+        let cells: Vec<&str> = r
+            .cells()
+            .iter()
+            .map(|c| c.as_text())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if masked && cells.iter().any(|t| crate::mask::looks_personal(t)) {
+            first.push(format!(
+                "（第 {row_no} 行像是一行数据，含证件号码或电话，不予显示）"
+            ));
+        } else {
+            first.extend(cells.iter().map(|t| t.to_string()));
+        }
+        if first.len() >= 8 {
+            break;
+        }
+    }
+    first.truncate(8);
     Ok(Outcome::Unrecognised(format!(
         "前几行的内容是：{}。人员表需要「县」「乡」「村」「户编号」「证件号码」「户类型」等列；汇总表第一列应为「县(市、区)」或「乡镇」。",
         first.join("、")
@@ -533,7 +548,10 @@ fn read_table(
     };
     let header = match find_header(&texts, matcher, ctx.targets_hint) {
         Ok(header) => header,
-        Err(incomplete) => return not_found(&head, &texts, incomplete, &place),
+        Err(incomplete) => {
+            let masked = b.opts.pii == crate::mask::Pii::Masked;
+            return not_found(&head, incomplete, masked, &place);
+        }
     };
     let Header {
         first: hi,

@@ -134,6 +134,16 @@ fn environment() -> Environment<'static> {
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.add_filter("cn", cn_numeral);
     env.add_filter("abbrev", abbrev);
+    // Every value printed into prose stays on its line: a name from the data holding a
+    // line break (`甲镇\n\n# 标题`) must not start a paragraph or a heading.
+    env.set_formatter(|out, _state, value| {
+        let text = value.to_string();
+        let flat: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        out.write_str(&flat).map_err(minijinja::Error::from)
+    });
     env
 }
 

@@ -69,3 +69,20 @@ fn fixed_never_negative_zero() {
     assert_eq!(fixed(dec("-0.005"), 2), "-0.01");
     assert_eq!(fixed(dec("7"), 0), "7");
 }
+
+#[test]
+fn csv_fields_that_look_like_formulas_are_quoted_for_spreadsheets() {
+    let field = |t: &str| {
+        let mut s = String::new();
+        super::csv_field(&mut s, t);
+        s
+    };
+    assert_eq!(field("=cmd|' /C calc'!A0村"), "'=cmd|' /C calc'!A0村");
+    assert_eq!(field("+1+1村"), "'+1+1村");
+    assert_eq!(field("@SUM(1,1)村"), "\"'@SUM(1,1)村\"");
+    assert_eq!(field("\t村"), "'\t村");
+    assert_eq!(field("-1.25"), "-1.25");
+    assert_eq!(field("+3"), "+3");
+    assert_eq!(field("-0.50%"), "-0.50%");
+    assert_eq!(field("夏邑县"), "夏邑县");
+}

@@ -58,3 +58,18 @@ fn blank_template_lines_break_paragraphs_even_after_block_tags() {
         ]
     );
 }
+
+#[test]
+fn values_from_the_data_stay_on_their_line() {
+    let env = environment();
+    let out = env
+        .render_str(
+            "{{ name }}位列第一。",
+            minijinja::context! { name => "甲镇\n\n# 伪造标题\r\n[[tables]]" },
+        )
+        .unwrap();
+    assert_eq!(out, "甲镇  # 伪造标题  [[tables]]位列第一。");
+    let blocks = parse_body(&format!("{PARAGRAPH}\n{out}\n"), &["tables"]).unwrap();
+    assert_eq!(blocks.len(), 1, "{blocks:?}");
+    assert!(matches!(blocks[0], ProseBlock::Paragraph(_)));
+}
