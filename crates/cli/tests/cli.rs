@@ -1043,10 +1043,12 @@ mod safety {
 
     fn roster_in(dir: &Path, county: &str) -> PathBuf {
         let p = dir.join("人员.csv");
-        let mut w = String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n");
+        // 风险是否消除 gives the notice an indicator to report (风险消除占比).
+        let mut w =
+            String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,风险是否消除\n");
         for (i, town) in ["甲镇", "乙镇"].iter().enumerate() {
             w.push_str(&format!(
-                "\"{county}\",{town},一村,H{i},41010119900101123{i},脱贫户,户主,边缘易致贫户\n"
+                "\"{county}\",{town},一村,H{i},41010119900101123{i},脱贫户,户主,边缘易致贫户,否\n"
             ));
         }
         std::fs::write(&p, w).unwrap();
@@ -1267,9 +1269,9 @@ mod safety {
         std::fs::write(
             &roster,
             format!(
-                "县,乡,村,户编号,证件号码,姓名,户类型,与户主关系,监测对象类别,出生日期,识别监测时间,户联系电话\n\
-                 夏邑县,城关镇,东关村,H1,{id},王小明,脱贫户,户主,边缘易致贫户,{stray_id},{phone},{phone}\n\
-                 夏邑县,会亭镇,北村,H2,410101199203041111,李四,脱贫户,户主,,19920304,,\n"
+                "县,乡,村,户编号,证件号码,姓名,户类型,与户主关系,监测对象类别,出生日期,识别监测时间,户联系电话,风险是否消除\n\
+                 夏邑县,城关镇,东关村,H1,{id},王小明,脱贫户,户主,边缘易致贫户,{stray_id},{phone},{phone},否\n\
+                 夏邑县,会亭镇,北村,H2,410101199203041111,李四,脱贫户,户主,,19920304,,,\n"
             ),
         )
         .unwrap();

@@ -149,10 +149,60 @@ pub struct Tallies {
     pub total: Tally,
     /// Notes for the user (Chinese).
     pub notes: Vec<String>,
-    /// Measures left unavailable although their table was given, by id: why, naming the
-    /// columns that were not recognised and the names gonggu accepts for them
-    /// (`人员表中没有可识别的「风险是否消除」列（可用列名：风险是否消除、风险是否已消除）`).
-    pub missing: BTreeMap<String, String>,
+    /// Measures left unavailable although their table was given, by id: the columns that
+    /// were not recognised.
+    pub missing: BTreeMap<String, MissingColumns>,
+}
+
+/// Why a measure is unavailable although its table was given: columns not recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingColumns {
+    /// The table (`人员表`).
+    pub table: &'static str,
+    /// Canonical names of the columns: all needed, or with `any` one of them.
+    pub columns: Vec<&'static str>,
+    /// One of the columns would do.
+    pub any: bool,
+    /// How to name a long group of columns (`帮扶列`), if any.
+    pub group: Option<&'static str>,
+}
+
+impl MissingColumns {
+    fn all(table: &'static str, columns: Vec<&'static str>) -> Self {
+        MissingColumns {
+            table,
+            columns,
+            any: false,
+            group: None,
+        }
+    }
+
+    /// The reason as a sentence naming the columns and the names gonggu accepts.
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::measures::MissingColumns;
+    /// let m = MissingColumns { table: "项目表", columns: vec!["项目状态", "完工日期"], any: true, group: None };
+    /// assert!(m.sentence().starts_with("项目表中没有可识别的「项目状态」或「完工日期」列"));
+    /// ```
+    pub fn sentence(&self) -> String {
+        match self.group {
+            Some(group) => format!(
+                "{}中没有可识别的{group}（「{}」，或{}等 {} 列之一）",
+                self.table,
+                self.columns.first().copied().unwrap_or_default(),
+                self.columns
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                self.columns.len().saturating_sub(1)
+            ),
+            None => missing_columns(self.table, &self.columns, self.any),
+        }
+    }
 }
 
 /// Why measures of a table are unavailable: the columns that were not recognised
@@ -300,7 +350,7 @@ impl UnitSink {
         t
     }
 
-    fn finish(self, missing: BTreeMap<String, String>) -> Tallies {
+    fn finish(self, missing: BTreeMap<String, MissingColumns>) -> Tallies {
         let units = self
             .units
             .iter()
@@ -334,7 +384,7 @@ pub fn tally_records(
     use chrono::Datelike;
 
     let mut sink = UnitSink::new();
-    let mut missing: BTreeMap<String, String> = BTreeMap::new();
+    let mut missing: BTreeMap<String, MissingColumns> = BTreeMap::new();
     let regions = &ds.regions;
     let roster = &ds.roster;
     let has_roster = ds.has(TableKind::Roster);
@@ -403,20 +453,27 @@ pub fn tally_records(
             if absent.is_empty() {
                 available.push(id);
             } else {
-                missing.insert(id.to_string(), missing_columns("人员表", &absent, false));
+                missing.insert(id.to_string(), MissingColumns::all("人员表", absent));
             }
         }
         if !col(category) {
             missing.insert(
                 "assisted_monitored_households".into(),
-                missing_columns("人员表", &[category], false),
+                MissingColumns::all("人员表", vec![category]),
             );
         } else if measure_cols {
             available.push("assisted_monitored_households");
         } else {
+            let mut columns = vec!["帮扶措施"];
+            columns.extend(crate::model::Assistance::ALL.iter().map(|m| m.label()));
             missing.insert(
                 "assisted_monitored_households".into(),
-                "人员表中没有可识别的帮扶列（「帮扶措施」，或产业帮扶、就业帮扶、公益岗位帮扶、健康帮扶等 14 个帮扶列之一）".into(),
+                MissingColumns {
+                    table: "人员表",
+                    columns,
+                    any: true,
+                    group: Some("帮扶列"),
+                },
             );
         }
         // Counting into an unavailable measure is harmless (it is left out of the tallies);
@@ -657,7 +714,15 @@ pub fn tally_records(
             if present {
                 available.push(id);
             } else {
-                missing.insert(id.into(), missing_columns("项目表", columns, true));
+                missing.insert(
+                    id.into(),
+                    MissingColumns {
+                        table: "项目表",
+                        columns: columns.to_vec(),
+                        any: columns.len() > 1,
+                        group: None,
+                    },
+                );
             }
         }
         sink.touch_all(&available);

@@ -178,26 +178,64 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
     )))
 }
 
-/// Why each measure the report lacks is unavailable: a column not recognised in a table
-/// that was given, a 汇总 without that column, a 目标 table without it.
-fn reasons(ds: &Dataset, missing_columns: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+/// Why a measure without column reasons is unavailable: a 目标 table or a 汇总 that lacks
+/// its column (without them, its table was not given: `None`).
+fn table_reason(ds: &Dataset, id: &str) -> Option<String> {
     use crate::model::TableKind;
-    let mut why = missing_columns.clone();
-    for m in measures::MEASURES {
-        if why.contains_key(m.id) {
-            continue;
-        }
-        let table = crate::catalog::source_table(m.source);
-        let reason = if m.source == measures::MeasureSource::Targets && ds.has(TableKind::Targets) {
-            format!("目标表中没有「{}」列", m.name)
-        } else if ds.has(TableKind::Summary) {
-            format!("汇总表中没有「{}」列，也未提供{table}", m.name)
-        } else {
-            continue;
-        };
-        why.insert(m.id.to_string(), reason);
+    let m = measures::by_id(id)?;
+    let table = crate::catalog::source_table(m.source);
+    if m.source == measures::MeasureSource::Targets && ds.has(TableKind::Targets) {
+        Some(format!("目标表中没有「{}」列", m.name))
+    } else if ds.has(TableKind::Summary) {
+        Some(format!("汇总表中没有「{}」列，也未提供{table}", m.name))
+    } else {
+        None
     }
-    why
+}
+
+/// Explains the measures an indicator lacks: the columns not recognised, merged per table
+/// (持证率 lacks 持证人数 and 劳动力人数: one sentence naming 劳动技能 and 是否持证), then a
+/// 目标 or 汇总 without the column. `None` when a measure's table was not given at all.
+fn explain(
+    ds: &Dataset,
+    columns: &BTreeMap<String, measures::MissingColumns>,
+    missing: &[&str],
+) -> Option<String> {
+    let mut all_of: Vec<(&str, Vec<&'static str>)> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !others.contains(&s) {
+            others.push(s);
+        }
+    };
+    for id in missing {
+        match columns.get(*id) {
+            Some(m) if !m.any => {
+                let at = match all_of.iter().position(|(t, _)| *t == m.table) {
+                    Some(at) => at,
+                    None => {
+                        all_of.push((m.table, Vec::new()));
+                        all_of.len() - 1
+                    }
+                };
+                if let Some((_, cols)) = all_of.get_mut(at) {
+                    for c in &m.columns {
+                        if !cols.contains(c) {
+                            cols.push(c);
+                        }
+                    }
+                }
+            }
+            Some(m) => push(m.sentence()),
+            None => push(table_reason(ds, id)?),
+        }
+    }
+    let mut sentences: Vec<String> = all_of
+        .iter()
+        .map(|(t, cols)| measures::missing_columns(t, cols, false))
+        .collect();
+    sentences.extend(others);
+    Some(sentences.join("；"))
 }
 
 /// Builds the report of one period.
@@ -234,7 +272,7 @@ pub fn build(
     }
     let mut params = catalog.param_defaults();
     params.insert(MONITORING_LINE.into(), s.monitoring_line);
-    let why = reasons(ds, &tallies.missing);
+    let why = |missing: &[&str]| explain(ds, &tallies.missing, missing);
     let mut report = compute::build_report_explained(
         ReportInput {
             catalog: &catalog,

@@ -423,13 +423,13 @@ fn previous_row<'r>(previous: Option<&'r Report>, key: &str, label: &str) -> Opt
 /// assert!(to_json(&report).contains("\"value\": 0.2441"));
 /// ```
 pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
-    build_report_explained(input, &BTreeMap::new())
+    build_report_explained(input, &|_| None)
 }
 
-/// [`build_report`], with the reasons measures are unavailable (measure id → a phrase naming
-/// what the user must supply, e.g. `人员表中没有可识别的「是否持证」列（…）`): an indicator
-/// left out is explained by the reasons of its missing measures; a measure without a reason
-/// by its source table (`未提供项目表（缺少：已开工项目数）`).
+/// [`build_report`], with an explanation of why measures are unavailable: `explain` gets the
+/// measures an indicator lacks and returns a phrase naming what the user must supply (e.g.
+/// `人员表中没有可识别的「是否持证」列（…）`), or `None`, and the indicator is explained by
+/// the source table of its first missing measure (`未提供项目表（缺少：已开工项目数）`).
 ///
 /// # Errors
 /// As [`build_report`].
@@ -445,10 +445,9 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
 /// let catalog = Catalog::builtin().unwrap();
 /// let mut total = Tally::default();
 /// total.add("labor_persons", 10.into());
-/// let why = BTreeMap::from([(
-///     "certified_persons".to_string(),
-///     "人员表中没有可识别的「是否持证」列".to_string(),
-/// )]);
+/// let why = |missing: &[&str]| {
+///     (missing == ["certified_persons"]).then(|| "人员表中没有可识别的「是否持证」列".to_string())
+/// };
 /// let report = build_report_explained(
 ///     ReportInput {
 ///         catalog: &catalog,
@@ -470,7 +469,7 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
 /// ```
 pub fn build_report_explained(
     input: ReportInput<'_>,
-    why: &BTreeMap<String, String>,
+    explain: &dyn Fn(&[&str]) -> Option<String>,
 ) -> Result<Report> {
     let ReportInput {
         catalog,
@@ -514,26 +513,15 @@ pub fn build_report_explained(
             shown.push(ind.clone());
             continue;
         }
-        // Measures with a reason are explained by it; the others by their table.
-        let mut reasons: Vec<&str> = Vec::new();
-        for m in &missing {
-            if let Some(r) = why.get(*m)
-                && !reasons.contains(&r.as_str())
-            {
-                reasons.push(r);
-            }
-        }
-        let unexplained: Vec<&str> = missing
-            .iter()
-            .copied()
-            .filter(|m| !why.contains_key(*m))
-            .collect();
-        let key = match unexplained.first() {
-            Some(first) => format!(
-                "未提供{}",
-                measures::by_id(first).map_or("相关数据", |m| source_table(m.source))
+        let (key, unexplained) = match explain(&missing) {
+            Some(reason) => (reason, Vec::new()),
+            None => (
+                format!(
+                    "未提供{}",
+                    measures::by_id(missing[0]).map_or("相关数据", |m| source_table(m.source))
+                ),
+                missing.clone(),
             ),
-            None => reasons.join("；"),
         };
         let at = match left_out.iter().position(|g| g.0 == key) {
             Some(at) => at,

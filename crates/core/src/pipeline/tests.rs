@@ -261,21 +261,26 @@ fn aggregate_mode_reads_the_unknown_destination_column() {
     assert_eq!(total.display, "1");
 }
 
-/// A column not recognised leaves its indicators out, with a note naming the column and
-/// the names gonggu accepts; never 0.
-#[test]
-fn an_unrecognised_column_leaves_its_indicators_out() {
+/// The county-level report of every indicator from one roster.
+fn county_report(roster: &str) -> Report {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("roster.csv");
-    std::fs::write(&p, ROSTER.replace("风险是否消除", "风险已消除否")).unwrap();
+    std::fs::write(&p, roster).unwrap();
     let ds = read_inputs(&[p], &ReadOptions::default()).unwrap();
-    let r = build(
+    build(
         &ds,
         &Catalog::builtin().unwrap(),
         &settings(Level::County),
         None,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// A column not recognised leaves its indicators out, with a note naming the column and
+/// the names gonggu accepts; never 0.
+#[test]
+fn an_unrecognised_column_leaves_its_indicators_out() {
+    let r = county_report(&ROSTER.replace("风险是否消除", "风险已消除否"));
     assert!(r.indicator("elimination_rate").is_none());
     assert!(r.indicator("eliminated_households").is_none());
     assert!(r.indicator("assisted_share").is_some());
@@ -351,5 +356,26 @@ fn no_row_of_the_configured_county_is_an_error_that_says_so() {
     assert!(
         e.contains("人员表中没有本级地区的数据行") && e.contains("另有 5 行"),
         "{e}"
+    );
+}
+
+/// An indicator lacking several columns of one table is explained in one sentence.
+#[test]
+fn the_columns_an_indicator_lacks_are_named_together() {
+    let r = county_report(
+        &ROSTER
+            .replace("劳动技能", "劳动力类型")
+            .replace("是否持证", "证书"),
+    );
+    let note = r
+        .left_out
+        .iter()
+        .find(|n| n.contains("持证率"))
+        .expect("持证率 left out");
+    assert!(
+        note.starts_with(
+            "人员表中没有可识别的「劳动技能」「是否持证」列（可用列名：劳动技能；是否持证、技能证书），略去指标："
+        ),
+        "{note}"
     );
 }
