@@ -1519,3 +1519,87 @@ mod language {
         }
     }
 }
+
+/// `gonggu template`: the 填报 form, and its copies read back as 汇总.
+mod template {
+    use super::*;
+
+    fn sheet_rows(path: &Path) -> Vec<Vec<String>> {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(path).unwrap();
+        let range = wb.worksheet_range("填报").unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn counties_of_the_configured_city_come_from_the_division_table() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "county",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let form = dir.path().join("填报表.xlsx");
+        let rows = sheet_rows(&form);
+        assert!(rows[0][0].contains("商丘市") && rows[0][0].contains("2021年11月30日"));
+        assert_eq!(rows[1][0], "县(市、区)");
+        assert!(rows[1].iter().any(|h| h == "贷款余额户数"), "{:?}", rows[1]);
+        assert!(!rows[1].iter().any(|h| h.ends_with('率')), "{:?}", rows[1]);
+        let units: Vec<&str> = rows[2..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            units,
+            [
+                "梁园区",
+                "睢阳区",
+                "民权县",
+                "睢县",
+                "宁陵县",
+                "柘城县",
+                "虞城县",
+                "夏邑县",
+                "永城市"
+            ]
+        );
+        // Sent back unfilled, the form is refused cell by cell, never read as zeros.
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "compute",
+            "填报表.xlsx",
+            "--level",
+            "county",
+        ]));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("第 3 行") && stderr(&o).contains("每一格都要填写"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    #[test]
+    fn without_an_order_or_a_city_it_asks_for_the_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "town",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("[region] order"), "{}", stderr(&o));
+        assert!(!dir.path().join("填报表.xlsx").exists());
+    }
+}

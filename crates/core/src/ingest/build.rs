@@ -83,6 +83,8 @@ struct HouseholdState {
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
     pub(crate) opts: &'o ReadOptions,
+    /// The file being read is a filled gonggu 填报 template: every figure must be there.
+    pub(crate) template: bool,
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: FxHashMap<Box<str>, u32>,
     hh_state: Vec<HouseholdState>,
@@ -97,6 +99,7 @@ impl<'o> Builder<'o> {
         Builder {
             ds: Dataset::default(),
             opts,
+            template: false,
             households: FxHashMap::default(),
             hh_state: Vec::new(),
             persons_by_id: FxHashMap::default(),
@@ -642,6 +645,13 @@ impl<'o> Builder<'o> {
             };
             match parsed {
                 Ok(Some(v)) => values.push((key.clone(), v)),
+                Ok(None) if self.template && !targets && !self.is_total_label(&first) => {
+                    return Err(Error::BadValue {
+                        place: self.place(source, excel_row, header),
+                        value: String::new(),
+                        expected: "数字：填报表中的每一格都要填写，没有的填 0".into(),
+                    });
+                }
                 Ok(None) => {}
                 Err(Unparseable) => {
                     return Err(Error::BadValue {
