@@ -129,6 +129,7 @@ fn form(ws: &mut Worksheet, spec: &TemplateSpec) -> Result<(), XlsxError> {
     let last_row = FIRST_ROW + spec.units.len().saturating_sub(1) as u32;
     for (r, name) in spec.units.iter().enumerate() {
         let row = FIRST_ROW + r as u32;
+        ws.set_row_height(row, 20)?;
         ws.write_string_with_format(row, 0, name, &unit)?;
         for (i, c) in spec.columns.iter().enumerate() {
             let col = i as u16 + 1;
@@ -163,6 +164,11 @@ fn form(ws: &mut Worksheet, spec: &TemplateSpec) -> Result<(), XlsxError> {
         }
     }
     ws.set_freeze_panes(FIRST_ROW, 1)?;
+    // Printed for signing off: A4 landscape, one page wide, the header on every page.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, HEADER_ROW)?;
     ws.protect();
     Ok(())
 }
