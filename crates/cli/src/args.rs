@@ -23,7 +23,12 @@ fn parse_switch(text: &str) -> Result<bool, String> {
 /// 巩固（gonggu）：把防返贫监测系统、项目台账和小额信贷台账的导出数据，
 /// 一条命令变成月通报排名表、领导简报、后评估材料和数据质量核查清单。
 #[derive(Debug, Parser)]
-#[command(name = "gonggu", version, about, long_about = None)]
+#[command(
+    name = "gonggu",
+    version,
+    about = "巩固（gonggu）：把防返贫监测系统、项目台账和小额信贷台账的导出数据，一条命令变成月通报排名表、领导简报、后评估材料和数据质量核查清单。",
+    long_about = None
+)]
 pub struct Cli {
     /// 要执行的命令
     #[command(subcommand)]
@@ -34,25 +39,71 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 生成一套合成的示例数据（仿商丘市 10 个县区）及全部报告
+    #[command(
+        override_usage = "gonggu demo --out <目录> [选项]",
+        after_help = "示例：\n  gonggu demo --out 示例"
+    )]
     Demo(DemoArgs),
-    /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）。
-    /// 退出码：0 未发现问题，1 发现疑似问题，2 输入有错无法核查
+    /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
+    #[command(
+        override_usage = "gonggu check <输入文件>... [--out 核查清单.xlsx] [选项]",
+        after_help = "退出码：0 未发现问题，1 发现疑似问题，2 输入有错无法核查。\n\n示例：\n  gonggu check 数据/监测对象信息.xlsx --out 输出/数据质量核查清单.xlsx"
+    )]
     Check(CheckArgs),
     /// 计算指标并输出 JSON / CSV / XLSX
+    #[command(
+        override_usage = "gonggu compute <输入文件>... --level <层级> [--format json|csv|xlsx] [--out <文件>] [选项]",
+        after_help = "示例：\n  gonggu compute 数据/*.xlsx --level town --format csv --out 输出/指标.csv"
+    )]
     Compute(ComputeArgs),
     /// 月通报：排名表（XLSX）和公文格式通报（PDF）
+    #[command(
+        override_usage = "gonggu notice <输入文件>... --level <层级> --out <目录> [选项]",
+        after_help = "示例：\n  gonggu notice 数据/*.xlsx --level county --out 输出 --previous 上月数据/*.xlsx"
+    )]
     Notice(NoticeArgs),
     /// 领导简报（PDF，1–2 页）
+    #[command(
+        override_usage = "gonggu brief <输入文件>... --level <层级> --out <文件.pdf> [选项]",
+        after_help = "示例：\n  gonggu brief 数据/*.xlsx --level county --out 输出/领导简报.pdf"
+    )]
     Brief(BriefArgs),
     /// 后评估材料：各指标对照目标的达标情况（XLSX + PDF）
+    #[command(
+        override_usage = "gonggu evaluate <输入文件>... --level <层级> --out <目录> [选项]",
+        after_help = "示例：\n  gonggu evaluate 数据/*.xlsx --level county --out 输出"
+    )]
     Evaluate(EvaluateArgs),
     /// 列出指标目录
+    #[command(
+        override_usage = "gonggu indicators [--all] [--catalog <文件>]",
+        after_help = "示例：\n  gonggu indicators --all"
+    )]
     Indicators(IndicatorsArgs),
     /// 在当前目录写出带说明的 gonggu.toml
+    #[command(
+        override_usage = "gonggu init [--out <文件>] [--force]",
+        after_help = "示例：\n  gonggu init"
+    )]
     Init(InitArgs),
+    /// 填报表：生成发给各县（乡镇）填写数字的 Excel 表，收回后可直接作为汇总表输入
+    #[command(
+        override_usage = "gonggu template --level <层级> --out <文件.xlsx> [选项]",
+        after_help = "示例：\n  gonggu template --level county --out 填报表.xlsx\n  gonggu compute 收回/*.xlsx --level county"
+    )]
+    Template(TemplateArgs),
     /// 性能测试：生成数据并测量读取和计算速度、峰值内存
     #[command(hide = true)]
     Bench(BenchArgs),
+}
+
+/// The level of the documents: counties or towns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocLevelArg {
+    /// 按县（市、区）排名
+    County,
+    /// 按乡镇排名
+    Town,
 }
 
 /// 统计层级.
@@ -70,22 +121,22 @@ pub enum LevelArg {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required = true, value_name = "输入文件")]
     pub inputs: Vec<PathBuf>,
     /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为今天）
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
     /// 上期数据文件，用于计算较上期变化和名次进退
-    #[arg(long, num_args = 1.., value_name = "INPUT")]
+    #[arg(long, num_args = 1.., value_name = "输入文件")]
     pub previous: Vec<PathBuf>,
     /// 上期截止日期（默认为本期截止日期上一个月的最后一天）
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
     pub previous_as_of: Option<NaiveDate>,
     /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 指标目录文件（替换内置目录）
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub catalog: Option<PathBuf>,
     /// 严格模式：任何无法识别的值都报错退出
     #[arg(long)]
@@ -99,15 +150,15 @@ pub struct CommonArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// 输出目录
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     pub out: PathBuf,
     /// 户数（默认 20000）
     #[arg(long, default_value_t = 20_000)]
     pub households: usize,
-    /// 人员表格式：xlsx 或 csv（大规模数据请用 csv）
+    /// 人员表格式：xlsx（默认）或 csv（大规模数据请用 csv）
     #[arg(long, value_enum, default_value_t = DemoFormatArg::Xlsx)]
     pub format: DemoFormatArg,
-    /// 随机种子（相同种子生成相同数据）
+    /// 随机种子（默认 2021；相同种子生成相同数据）
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
     /// 字体选项
@@ -119,12 +170,13 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct FontArgs {
     /// 额外的字体目录
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     pub font_dir: Vec<PathBuf>,
-    /// 是否使用系统已安装的字体（0 表示只用 --font-dir 和配置中的字体目录）
+    /// 是否使用系统已安装的字体：1（默认）或 0（只用 --font-dir 和配置中的字体目录；也可设环境变量 GONGGU_SYSTEM_FONTS=0）
     #[arg(
         long,
         env = "GONGGU_SYSTEM_FONTS",
+        action = clap::ArgAction::Set,
         value_name = "1|0",
         default_value = "1",
         value_parser = parse_switch
@@ -145,19 +197,19 @@ pub enum DemoFormatArg {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// 输入文件
-    #[arg(value_name = "INPUT", required_unless_present = "list_rules")]
+    #[arg(value_name = "输入文件", required_unless_present = "list_rules")]
     pub inputs: Vec<PathBuf>,
     /// 核查清单输出文件（.xlsx）
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 列出全部核查规则
     #[arg(long)]
     pub list_rules: bool,
     /// 统计截止日期（用于计算年龄等）
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
     /// 配置文件
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 严格模式：任何无法识别的值都报错退出
     #[arg(long)]
@@ -184,17 +236,17 @@ pub struct ComputeArgs {
     /// 共同参数
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 统计层级
-    #[arg(long, value_enum)]
+    /// 统计层级：county（县）、town（乡镇）或 village（行政村）
+    #[arg(long, value_enum, value_name = "层级")]
     pub level: LevelArg,
-    /// 输出格式
+    /// 输出格式：json（默认）、csv 或 xlsx
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     pub format: FormatArg,
     /// 输出文件（默认写到标准输出）
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 只输出这些指标（逗号分隔的指标 id）
-    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    #[arg(long, value_delimiter = ',', value_name = "指标,…")]
     pub indicators: Vec<String>,
 }
 
@@ -215,11 +267,11 @@ pub struct NoticeArgs {
     /// 共同参数
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 统计层级（county 或 town）
-    #[arg(long, value_enum)]
-    pub level: LevelArg,
+    /// 统计层级：county（按县排名）或 town（按乡镇排名）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: DocLevelArg,
     /// 输出目录
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     pub out: PathBuf,
     /// 在排名表中附加各指标的柱状图
     #[arg(long)]
@@ -235,11 +287,11 @@ pub struct BriefArgs {
     /// 共同参数
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 统计层级（county 或 town）
-    #[arg(long, value_enum)]
-    pub level: LevelArg,
+    /// 统计层级：county（按县排名）或 town（按乡镇排名）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: DocLevelArg,
     /// 输出的 PDF 文件
-    #[arg(long, value_name = "FILE.pdf")]
+    #[arg(long, value_name = "文件.pdf")]
     pub out: PathBuf,
     /// PDF 选项
     #[command(flatten)]
@@ -252,11 +304,11 @@ pub struct EvaluateArgs {
     /// 共同参数
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 统计层级（county 或 town）
-    #[arg(long, value_enum)]
-    pub level: LevelArg,
+    /// 统计层级：county（按县排名）或 town（按乡镇排名）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: DocLevelArg,
     /// 输出目录
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     pub out: PathBuf,
     /// PDF 选项
     #[command(flatten)]
@@ -267,18 +319,41 @@ pub struct EvaluateArgs {
 #[derive(Debug, Args)]
 pub struct IndicatorsArgs {
     /// 指标目录文件（替换内置目录）
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub catalog: Option<PathBuf>,
     /// 同时列出全部计数指标（每个指标分量）
     #[arg(long)]
     pub all: bool,
 }
 
+/// `gonggu template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// 填报单位：county（各县、市、区填写）或 town（各乡镇填写）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: DocLevelArg,
+    /// 写出的 Excel 文件
+    #[arg(long, value_name = "文件.xlsx")]
+    pub out: PathBuf,
+    /// 只收集这些指标所需的数字（逗号分隔的指标 id；默认为通报的指标）
+    #[arg(long, value_delimiter = ',', value_name = "指标,…")]
+    pub indicators: Vec<String>,
+    /// 统计截止日期（默认取配置文件中的日期，否则为今天）
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 指标目录文件（替换内置目录）
+    #[arg(long, value_name = "文件")]
+    pub catalog: Option<PathBuf>,
+}
+
 /// `gonggu init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// 写出的文件
-    #[arg(long, default_value = "gonggu.toml", value_name = "FILE")]
+    /// 写出的文件（默认 gonggu.toml）
+    #[arg(long, default_value = "gonggu.toml", value_name = "文件")]
     pub out: PathBuf,
     /// 覆盖已有文件
     #[arg(long)]
@@ -298,7 +373,7 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = DemoFormatArg::Csv)]
     pub format: DemoFormatArg,
     /// 生成数据的目录（默认临时目录；已存在同规模数据则复用）
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     pub dir: Option<PathBuf>,
 }
 

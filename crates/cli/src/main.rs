@@ -7,10 +7,9 @@ mod cmd;
 mod common;
 mod resolve;
 mod write;
+mod zh;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 /// Exit code when `gonggu check` found suspicious records.
 pub const EXIT_FINDINGS: u8 = 1;
@@ -19,7 +18,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     write::install_interrupt_cleanup();
-    let cli = args::Cli::parse();
+    let cli = zh::parse();
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => {

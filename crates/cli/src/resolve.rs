@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use gonggu_core::catalog::{Catalog, ReportKind};
 use gonggu_core::compute::Report;
 use gonggu_core::config::Config;
+use gonggu_core::error::io_reason;
 use gonggu_core::ingest::stated_date;
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
@@ -17,7 +18,7 @@ use gonggu_core::region::Level;
 use gonggu_core::text::end_of_previous_month;
 use gonggu_render::pdf::Fonts;
 
-use crate::args::{CommonArgs, FontArgs, LevelArg};
+use crate::args::{CommonArgs, DocLevelArg, FontArgs, LevelArg};
 use crate::common::{note, read_dataset};
 
 impl From<LevelArg> for Level {
@@ -30,15 +31,13 @@ impl From<LevelArg> for Level {
     }
 }
 
-/// The level of a document (通报, 简报, 后评估): counties or towns, never villages.
-pub fn document_level(level: LevelArg, document: &str) -> Result<Level> {
-    let level = Level::from(level);
-    if level == Level::Village {
-        bail!(
-            "{document}按县（--level county）或乡镇（--level town）比较；村级指标请用 gonggu compute --level village"
-        );
+impl From<DocLevelArg> for Level {
+    fn from(l: DocLevelArg) -> Level {
+        match l {
+            DocLevelArg::County => Level::County,
+            DocLevelArg::Town => Level::Town,
+        }
     }
-    Ok(level)
 }
 
 /// A loaded configuration and the file it came from (`--config`, else `./gonggu.toml`
@@ -72,7 +71,7 @@ pub fn catalog(flag: Option<&Path>, config: &Config) -> Result<(Catalog, Option<
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(&p)
-                .with_context(|| format!("无法读取指标目录文件 {}", p.display()))?;
+                .map_err(|e| anyhow!("无法读取指标目录文件 {}：{}", p.display(), io_reason(&e)))?;
             Ok((
                 Catalog::from_toml(&text, &p.display().to_string())?,
                 Some(p),
@@ -84,9 +83,10 @@ pub fn catalog(flag: Option<&Path>, config: &Config) -> Result<(Catalog, Option<
 
 /// The as-of date (SPEC §7): `--as-of`, else `as_of` of the config, else the data date the
 /// inputs' title rows state (数据截至 / 数据日期, then 截至, then 导出时间), else today. A
-/// note says which, and when the inputs state another date than the one used.
-pub fn as_of(flag: Option<NaiveDate>, config: &Config, ds: &Dataset) -> NaiveDate {
-    let stated = stated_date(ds);
+/// note says which, and when the inputs state another date than the one used. `ds` is
+/// `None` for a command that reads no data (`template`).
+pub fn as_of(flag: Option<NaiveDate>, config: &Config, ds: Option<&Dataset>) -> NaiveDate {
+    let stated = ds.and_then(stated_date);
     if let Some(d) = flag.or_else(|| config.as_of_date()) {
         if let Some(s) = stated.filter(|s| s.date != d) {
             note(&format!(
@@ -107,8 +107,13 @@ pub fn as_of(flag: Option<NaiveDate>, config: &Config, ds: &Dataset) -> NaiveDat
         return s.date;
     }
     let today = chrono::Local::now().date_naive();
+    let titles = if ds.is_some() {
+        "输入文件的标题中也没有数据日期，"
+    } else {
+        ""
+    };
     note(&format!(
-        "未指定统计截止日期（--as-of 或配置文件 as_of），输入文件的标题中也没有数据日期，按今天 {} 计算。",
+        "未指定统计截止日期（--as-of 或配置文件 as_of），{titles}按今天 {} 计算。",
         today.format("%Y-%m-%d")
     ));
     today
@@ -189,6 +194,8 @@ impl ReportPlan {
         kind: ReportKind,
         explicit: &[String],
     ) -> Result<ReportPlan> {
+        check_inputs_exist(&common.inputs)?;
+        check_inputs_exist(&common.previous)?;
         let LoadedConfig { config, path } = config(common.config.as_deref())?;
         let (catalog, catalog_path) = catalog(common.catalog.as_deref(), &config)?;
         // A provisional date: the data may state the real one (see `prepare`).
@@ -197,14 +204,12 @@ impl ReportPlan {
             .or_else(|| config.as_of_date())
             .unwrap_or_else(|| chrono::Local::now().date_naive());
         let settings = Settings::new(level, provisional, &config, &catalog, kind, explicit)?;
-        check_inputs_exist(&common.inputs)?;
         let previous = if common.previous.is_empty() {
             if common.previous_as_of.is_some() {
                 bail!("给出了 --previous-as-of，但没有给出上期数据文件（--previous）");
             }
             None
         } else {
-            check_inputs_exist(&common.previous)?;
             Some((common.previous.clone(), common.previous_as_of))
         };
         Ok(ReportPlan {
@@ -233,7 +238,7 @@ impl ReportPlan {
     /// Reads the inputs (and last period's), settles the as-of dates and builds the report.
     pub fn prepare(&self) -> Result<Prepared> {
         let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
-        let as_of = as_of(self.as_of_flag, &self.config, &dataset);
+        let as_of = as_of(self.as_of_flag, &self.config, Some(&dataset));
         let settings = self.settings.at(as_of);
         let previous = match &self.previous {
             Some((inputs, flag)) => {
@@ -255,11 +260,19 @@ impl ReportPlan {
     }
 }
 
-/// A missing input is an error before any work.
+/// An input that cannot be read is an error before any work, worded alike in every
+/// command: missing, a folder, not readable.
 pub fn check_inputs_exist(inputs: &[PathBuf]) -> Result<()> {
     for p in inputs {
-        if !p.exists() {
-            bail!("输入文件不存在：{}", p.display());
+        if p.is_dir() {
+            bail!(
+                "无法读取输入文件 {}：这是一个文件夹，不是文件（请写出其中的文件，如 {}/*.xlsx）",
+                p.display(),
+                p.display()
+            );
+        }
+        if let Err(e) = std::fs::File::open(p) {
+            bail!("无法读取输入文件 {}：{}", p.display(), io_reason(&e));
         }
     }
     Ok(())

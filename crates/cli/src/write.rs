@@ -11,7 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
+use gonggu_core::error::io_reason;
 use gonggu_render::package::Package;
 use tempfile::NamedTempFile;
 
@@ -80,6 +81,18 @@ impl Outputs {
     /// A refused path, a folder that cannot be created, a disk that is full: then no
     /// queued file has been written.
     pub fn write(self, reads: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        let written = self.write_quietly(reads)?;
+        for p in &written {
+            eprintln!("已写出 {}", p.display());
+        }
+        Ok(written)
+    }
+
+    /// [`Outputs::write`] without printing the paths (the caller says what was written).
+    ///
+    /// # Errors
+    /// As [`Outputs::write`].
+    pub fn write_quietly(self, reads: &[PathBuf]) -> Result<Vec<PathBuf>> {
         let reads: Vec<PathBuf> = reads
             .iter()
             .filter_map(|p| std::fs::canonicalize(p).ok())
@@ -110,14 +123,11 @@ impl Outputs {
                     let _ = std::fs::remove_file(p);
                 }
                 remove_in_progress();
-                return Err(e.error).with_context(|| format!("无法写出 {}", path.display()));
+                bail!("无法写出 {}：{}", path.display(), io_reason(&e.error));
             }
             written.push(path);
         }
         untrack_all();
-        for p in &written {
-            eprintln!("已写出 {}", p.display());
-        }
         Ok(written)
     }
 }
@@ -141,11 +151,11 @@ fn stage(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(NamedTempFile, PathBuf)>> 
         }
         let mut tmp = builder
             .tempfile_in(&dir)
-            .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+            .map_err(|e| anyhow!("无法在 {} 中写文件：{}", dir.display(), io_reason(&e)))?;
         track(tmp.path());
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
-            .with_context(|| format!("写入 {} 失败（磁盘已满？）", path.display()))?;
+            .map_err(|e| anyhow!("写入 {} 失败：{}", path.display(), io_reason(&e)))?;
         staged.push((tmp, path.clone()));
     }
     Ok(staged)
@@ -164,7 +174,8 @@ fn create_dirs(dir: &Path) -> Result<()> {
         d = p.parent();
     }
     for p in missing.into_iter().rev() {
-        std::fs::create_dir(&p).with_context(|| format!("无法创建目录 {}", p.display()))?;
+        std::fs::create_dir(&p)
+            .map_err(|e| anyhow!("无法创建目录 {}：{}", p.display(), io_reason(&e)))?;
         track(&p);
     }
     if !dir.as_os_str().is_empty() && !dir.is_dir() {

@@ -491,6 +491,10 @@ mod setup {
         assert!(text.contains("[region]") && text.contains("document_number"));
         let again = run(gonggu().current_dir(dir.path()).arg("init"));
         assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
+        // A user fills in the region's name, as the placeholder asks.
+        let filled = text.replace("（请填写本级地区名称）", "商丘市");
+        assert_ne!(filled, text);
+        std::fs::write(dir.path().join("gonggu.toml"), filled).unwrap();
         let o = run(gonggu()
             .current_dir(dir.path())
             .arg("compute")
@@ -1345,6 +1349,263 @@ mod safety {
         for secret in [id, stray_id, phone, "王小明"] {
             assert!(!shown.contains(secret), "{secret} shown in:\n{shown}");
         }
+    }
+}
+
+/// The command line speaks Chinese: help, usage and errors (issue: county staff read no
+/// English).
+mod language {
+    use super::*;
+
+    const COMMANDS: [&str; 8] = [
+        "demo",
+        "check",
+        "compute",
+        "notice",
+        "brief",
+        "evaluate",
+        "indicators",
+        "init",
+    ];
+
+    fn is_cjk(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
+    }
+
+    /// A line reads as English when, flags, placeholders, paths and command names aside,
+    /// it holds two or more English words and no Chinese.
+    fn english_words(line: &str) -> Vec<String> {
+        line.split_whitespace()
+            .filter(|t| {
+                !t.starts_with('-')
+                    && !t.contains(['/', '.', '<', '[', '=', '|', '*', '，'])
+                    && !COMMANDS.contains(t)
+                    && *t != "gonggu"
+            })
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_ascii_alphabetic())
+                    .to_string()
+            })
+            .filter(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+            .collect()
+    }
+
+    fn assert_chinese(what: &str, text: &str) {
+        for banned in [
+            "error:",
+            "Usage:",
+            "For more information",
+            "possible values",
+            "[default",
+            "[env",
+            "os error",
+        ] {
+            assert!(!text.contains(banned), "{what}: 「{banned}」 in\n{text}");
+        }
+        for line in text.lines() {
+            let words = english_words(line);
+            assert!(
+                line.chars().any(is_cjk) || words.len() < 2,
+                "{what}: English line 「{line}」"
+            );
+        }
+    }
+
+    #[test]
+    fn help_usage_and_errors_are_chinese() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cases: Vec<(String, Vec<&str>)> = vec![
+            ("top help".into(), vec!["--help"]),
+            ("no command".into(), vec![]),
+            ("unknown command".into(), vec!["notcie"]),
+        ];
+        for c in COMMANDS {
+            cases.push((format!("{c} --help"), vec![c, "--help"]));
+            cases.push((format!("{c} --nope"), vec![c, "--nope"]));
+        }
+        for c in ["check", "compute", "notice", "brief", "evaluate", "demo"] {
+            cases.push((format!("{c} missing argument"), vec![c]));
+        }
+        for c in ["compute", "notice", "brief", "evaluate"] {
+            cases.push((
+                format!("{c} bad level"),
+                vec![c, "x.csv", "--level", "province", "--out", "o"],
+            ));
+        }
+        cases.push((
+            "notice village".into(),
+            vec!["notice", "x.csv", "--level", "village", "--out", "o"],
+        ));
+        for (what, args) in &cases {
+            let o = run(gonggu().current_dir(dir.path()).args(args));
+            let text = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(!text.trim().is_empty(), "{what}: nothing printed");
+            assert_chinese(what, &text);
+            if !args.contains(&"--help") {
+                assert_eq!(o.status.code(), Some(2), "{what}: {text}");
+            }
+        }
+    }
+
+    /// A missing input and a folder given as input read the same in every command.
+    #[test]
+    fn unreadable_inputs_are_worded_alike_in_every_command() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("数据")).unwrap();
+        for input in ["没有这个文件.xlsx", "数据"] {
+            let mut seen = std::collections::BTreeSet::new();
+            for c in ["check", "compute", "notice", "brief", "evaluate"] {
+                let mut args = vec![c, input, "--as-of", "2021-11-30"];
+                if c != "check" {
+                    args.extend(["--level", "county"]);
+                }
+                if matches!(c, "notice" | "evaluate") {
+                    args.extend(["--out", "o"]);
+                }
+                if c == "brief" {
+                    args.extend(["--out", "o.pdf"]);
+                }
+                let o = run(gonggu().current_dir(dir.path()).args(&args));
+                assert_eq!(o.status.code(), Some(2), "{c}: {}", stderr(&o));
+                assert_chinese(c, &stderr(&o));
+                seen.insert(stderr(&o));
+            }
+            assert_eq!(seen.len(), 1, "{input}: {seen:?}");
+            let only = seen.into_iter().next().unwrap_or_default();
+            assert!(only.starts_with("错误：无法读取输入文件"), "{only}");
+        }
+    }
+
+    /// `gonggu init` writes placeholders: a notice made without editing it names no place
+    /// it was not given and prints no placeholder.
+    #[test]
+    fn init_then_notice_names_no_other_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu().current_dir(dir.path()).arg("init"));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let config = std::fs::read_to_string(dir.path().join("gonggu.toml")).unwrap();
+        assert!(
+            !config.contains("商丘市巩固") && !config.contains("商乡振办"),
+            "{config}"
+        );
+        std::fs::write(
+            dir.path().join("人员.csv"),
+            "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n\
+             夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,边缘易致贫户\n\
+             夏邑县,会亭镇,北村,H2,410101199203041111,脱贫户,户主,\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "notice",
+            "人员.csv",
+            "--level",
+            "town",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "输出",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut shown = stderr(&o);
+        for f in files_under(&dir.path().join("输出")) {
+            shown.push_str(&match f.extension().and_then(|e| e.to_str()) {
+                Some("xlsx") => xlsx_text(&f),
+                _ => Command::new("pdftotext")
+                    .arg(&f)
+                    .arg("-")
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default(),
+            });
+        }
+        assert!(shown.contains("夏邑县"), "{shown}");
+        for absent in ["商丘", "请填写"] {
+            assert!(!shown.contains(absent), "{absent} in:\n{shown}");
+        }
+    }
+}
+
+/// `gonggu template`: the 填报 form, and its copies read back as 汇总.
+mod template {
+    use super::*;
+
+    fn sheet_rows(path: &Path) -> Vec<Vec<String>> {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(path).unwrap();
+        let range = wb.worksheet_range("填报").unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn counties_of_the_configured_city_come_from_the_division_table() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "county",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let form = dir.path().join("填报表.xlsx");
+        let rows = sheet_rows(&form);
+        assert!(rows[0][0].contains("商丘市") && rows[0][0].contains("2021年11月30日"));
+        assert_eq!(rows[1][0], "县(市、区)");
+        assert!(rows[1].iter().any(|h| h == "贷款余额户数"), "{:?}", rows[1]);
+        assert!(!rows[1].iter().any(|h| h.ends_with('率')), "{:?}", rows[1]);
+        let units: Vec<&str> = rows[2..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            units,
+            [
+                "梁园区",
+                "睢阳区",
+                "民权县",
+                "睢县",
+                "宁陵县",
+                "柘城县",
+                "虞城县",
+                "夏邑县",
+                "永城市"
+            ]
+        );
+        // Sent back unfilled, the form is refused cell by cell, never read as zeros.
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "compute",
+            "填报表.xlsx",
+            "--level",
+            "county",
+        ]));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("第 3 行") && stderr(&o).contains("每一格都要填写"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    #[test]
+    fn without_an_order_or_a_city_it_asks_for_the_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "town",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("[region] order"), "{}", stderr(&o));
+        assert!(!dir.path().join("填报表.xlsx").exists());
     }
 }
 

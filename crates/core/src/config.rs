@@ -114,6 +114,53 @@ pub struct ReportsConfig {
     pub block_size: Option<usize>,
 }
 
+/// Whether a configured text is a placeholder of `gonggu init` (`（请填写本级地区名称）`) or
+/// empty: such a value counts as not set and never reaches a document.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::config::is_placeholder;
+/// assert!(is_placeholder("（请填写发文机关）"));
+/// assert!(is_placeholder("  "));
+/// assert!(!is_placeholder("夏邑县"));
+/// ```
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t.starts_with("（请填写") || t.starts_with("(请填写")
+}
+
+impl Config {
+    /// Placeholders and empty texts count as not set.
+    fn drop_placeholders(&mut self) {
+        let unset = |v: &mut Option<String>| {
+            if v.as_deref().is_some_and(is_placeholder) {
+                *v = None;
+            }
+        };
+        unset(&mut self.region.name);
+        unset(&mut self.region.code);
+        let d = &mut self.document;
+        for v in [
+            &mut d.issuing_office,
+            &mut d.document_number,
+            &mut d.signature,
+            &mut d.issue_date,
+            &mut d.printer,
+            &mut d.title,
+        ] {
+            unset(v);
+        }
+        unset(&mut self.as_of);
+        for list in [
+            &mut self.region.order,
+            &mut self.document.recipients,
+            &mut self.document.cc,
+        ] {
+            list.retain(|v| !is_placeholder(v));
+        }
+    }
+}
+
 /// Indicators per block of the ranking table when `[reports] block_size` is not set (the
 /// 商丘 notice shows three).
 pub const DEFAULT_BLOCK_SIZE: usize = 3;
@@ -193,8 +240,9 @@ impl Config {
     /// assert!(Config::parse("[region_codes]\n\"示范区\" = \"411499\"\n", "gonggu.toml").is_err());
     /// ```
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
-        let config: Config =
+        let mut config: Config =
             toml::from_str(text).map_err(|e| Error::Config(format!("{origin}：{e}")))?;
+        config.drop_placeholders();
         if let Some(d) = &config.as_of {
             parse_date_setting(d, origin, "as_of")?;
         }

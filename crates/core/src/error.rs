@@ -38,7 +38,7 @@ impl fmt::Display for Place {
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be opened or read.
-    #[error("无法读取文件 {}：{source}", path.display())]
+    #[error("无法读取文件 {}：{}", path.display(), io_reason(source))]
     Io {
         /// The path.
         path: PathBuf,
@@ -111,6 +111,30 @@ pub enum Error {
     /// The indicator catalog is invalid.
     #[error("指标目录错误：{0}")]
     Catalog(String),
+}
+
+/// What went wrong with a file, in the user's words (the system's own text is English).
+///
+/// # Examples
+/// ```
+/// use gonggu_core::error::io_reason;
+/// let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+/// assert_eq!(io_reason(&e), "文件不存在");
+/// ```
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件不存在".into(),
+        K::PermissionDenied => "没有权限（请检查文件是否被其他程序占用或设为只读）".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::NotADirectory => "路径中有一段不是文件夹".into(),
+        K::AlreadyExists => "已存在同名文件".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "所在磁盘是只读的".into(),
+        K::InvalidData => "内容无法识别".into(),
+        K::UnexpectedEof => "文件不完整（可能未下载完或已损坏）".into(),
+        _ => format!("系统错误（{}）", e.kind()),
+    }
 }
 
 /// Result alias of the library.

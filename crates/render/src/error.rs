@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// A template override or font file could not be read.
-    #[error("无法读取文件 {}：{source}", path.display())]
+    #[error("无法读取文件 {}：{}", path.display(), gonggu_core::error::io_reason(source))]
     Io {
         /// The path.
         path: PathBuf,

@@ -12,7 +12,7 @@ use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
 pub fn run(a: &BriefArgs) -> Result<ExitCode> {
-    let level = resolve::document_level(a.level, "简报")?;
+    let level = a.level.into();
     let plan = ReportPlan::new(&a.common, level, ReportKind::Brief, &[])?;
     let p = plan.prepare()?;
     let fonts = resolve::fonts(&plan.config, &a.pdf.fonts)?;

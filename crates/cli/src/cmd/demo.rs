@@ -169,10 +169,10 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
 
     let params = CheckParams::defaults(as_of)?.with_config(&config);
     let check = validate::run_checks(ds, &params)?;
-    for line in validate::overview_lines(&check) {
-        println!("{line}");
+    // The count only: the rule-by-rule list is in the check list itself.
+    if let Some(first) = validate::overview_lines(&check).first() {
+        eprintln!("数据质量核查：{first}");
     }
-    println!("共发现 {} 条疑似问题，请核实。", check.findings.len());
     let lists = Path::new("数据质量核查清单.xlsx");
     out.add_package(
         &out_dir,
@@ -199,11 +199,31 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         &out_dir,
         package::evaluation(&evaluation, ds, Some(&check), &config, pdf(false))?,
     );
-    out.write(&[])?;
+    let notice_pdf = format!("{}主要指标通报.pdf", package::period_prefix(&notice));
+    let written = out.write_quietly(&[])?;
     eprintln!(
-        "示例完成：输入在 {}，报告在 {}。",
+        "已写出 {} 个文件：示例数据在 {} 和 {}，报告在 {}。",
+        written.len(),
         this_dir.display(),
+        prev_dir.display(),
         out_dir.display()
     );
+    eprintln!(
+        "\n示例完成。先打开 {}：这是按公文格式排好的月通报；同一目录中还有排名表、领导简报、后评估材料和数据质量核查清单。",
+        out_dir.join(notice_pdf).display()
+    );
+    eprintln!(
+        "\n这些报告由以下命令生成（在 {} 中运行；换成本单位的导出文件即可）：",
+        a.out.display()
+    );
+    for line in [
+        "gonggu check 输入/监测对象信息.xlsx --out 输出/数据质量核查清单.xlsx",
+        "gonggu notice 输入/*.xlsx --level county --out 输出 --previous 上月输入/*.xlsx --charts",
+        "gonggu brief 输入/*.xlsx --level county --out 输出/领导简报.pdf --previous 上月输入/*.xlsx",
+        "gonggu evaluate 输入/*.xlsx --level county --out 输出",
+        "gonggu compute 输入/*.xlsx --level county --format json --out 输出/指标.json",
+    ] {
+        eprintln!("  {line}");
+    }
     Ok(ExitCode::SUCCESS)
 }

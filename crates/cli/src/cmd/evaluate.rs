@@ -13,7 +13,7 @@ use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
 pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
-    let level = resolve::document_level(a.level, "后评估")?;
+    let level = a.level.into();
     let plan = ReportPlan::new(&a.common, level, ReportKind::Evaluate, &[])?;
     let p = plan.prepare()?;
     let records = [TableKind::Roster, TableKind::Projects, TableKind::Loans];

@@ -11,7 +11,7 @@ use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
 pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
-    let level = resolve::document_level(a.level, "通报")?;
+    let level = a.level.into();
     let plan = ReportPlan::new(&a.common, level, ReportKind::Notice, &[])?;
     let p = plan.prepare()?;
     let fonts = resolve::fonts(&plan.config, &a.pdf.fonts)?;

@@ -3,15 +3,27 @@
 use super::*;
 
 #[test]
-fn init_template_parses() {
+fn init_template_parses_to_nothing_set() {
     let c = Config::parse(TEMPLATE, "gonggu.toml").unwrap();
-    assert_eq!(c.region.name.as_deref(), Some("商丘市"));
-    assert_eq!(c.region.order.len(), 10);
-    assert_eq!(c.monitoring_line, Some(Decimal::new(7500, 0)));
-    assert_eq!(
-        c.region_aliases.get("商丘市梁园区").map(String::as_str),
-        Some("梁园区")
-    );
+    // Placeholders count as not set: no region, office or number of anyone else.
+    assert_eq!(c.region.name, None);
+    assert!(c.region.order.is_empty());
+    assert_eq!(c.document.issuing_office, None);
+    assert_eq!(c.document.document_number, None);
+    assert_eq!(c.document.printer, None);
+    assert!(c.document.recipients.is_empty() && c.document.cc.is_empty());
+    assert_eq!(c.monitoring_line, None);
+    assert!(c.region_aliases.is_empty());
+    // Filled in, the same file configures the county.
+    let filled = TEMPLATE
+        .replace("（请填写本级地区名称）", "夏邑县")
+        .replace(
+            "（请填写发文机关）",
+            "夏邑县巩固拓展脱贫攻坚成果领导小组办公室",
+        );
+    let c = Config::parse(&filled, "gonggu.toml").unwrap();
+    assert_eq!(c.region.name.as_deref(), Some("夏邑县"));
+    assert!(c.document.issuing_office.is_some());
 }
 
 #[test]

@@ -147,6 +147,8 @@ struct HouseholdState {
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
     pub(crate) opts: &'o ReadOptions,
+    /// The file being read is a filled gonggu 填报 template: every figure must be there.
+    pub(crate) template: bool,
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: FxHashMap<Box<str>, u32>,
     hh_state: Vec<HouseholdState>,
@@ -184,6 +186,7 @@ impl<'o> Builder<'o> {
             derived: Default::default(),
             ds: Dataset::default(),
             opts,
+            template: false,
             households: FxHashMap::default(),
             hh_state: Vec::new(),
             persons_by_id: FxHashMap::default(),
@@ -831,28 +834,6 @@ impl<'o> Builder<'o> {
             source,
             row: excel_row,
         };
-        let mut values = Vec::new();
-        for (i, header, key) in &layout.values {
-            let cell = row.get(*i).unwrap_or(&EMPTY);
-            let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%')
-            {
-                value::parse_decimal_text(cell.as_text().trim_end_matches('%'))
-                    .map(|v| v.map(|v| v / Decimal::ONE_HUNDRED))
-            } else {
-                value::parse_decimal(cell)
-            };
-            match parsed {
-                Ok(Some(v)) => values.push((key.clone(), v)),
-                Ok(None) => {}
-                Err(Unparseable) => {
-                    return Err(Error::BadValue {
-                        place: self.place(source, excel_row, header),
-                        value: self.opts.pii.quote(header, cell.as_text()),
-                        expected: "数字（汇总表中的每个数都会被发布，不能有无法识别的值）".into(),
-                    });
-                }
-            }
-        }
         let cell_text = |i: usize| row.get(i).map_or("", RawCell::as_text);
         let innermost = region_cols
             .iter()
@@ -865,6 +846,36 @@ impl<'o> Builder<'o> {
             .iter()
             .any(|(i, _)| is_total_label(cell_text(*i)))
             || names_parent(innermost, parent, |t| self.alias(t).to_string());
+        let mut values = Vec::new();
+        for (i, header, key) in &layout.values {
+            let cell = row.get(*i).unwrap_or(&EMPTY);
+            let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%')
+            {
+                value::parse_decimal_text(cell.as_text().trim_end_matches('%'))
+                    .map(|v| v.map(|v| v / Decimal::ONE_HUNDRED))
+            } else {
+                value::parse_decimal(cell)
+            };
+            match parsed {
+                Ok(Some(v)) => values.push((key.clone(), v)),
+                // A template's total row may be left blank: gonggu recomputes it.
+                Ok(None) if self.template && !targets && !total => {
+                    return Err(Error::BadValue {
+                        place: self.place(source, excel_row, header),
+                        value: String::new(),
+                        expected: "数字：填报表中的每一格都要填写，没有的填 0".into(),
+                    });
+                }
+                Ok(None) => {}
+                Err(Unparseable) => {
+                    return Err(Error::BadValue {
+                        place: self.place(source, excel_row, header),
+                        value: self.opts.pii.quote(header, cell.as_text()),
+                        expected: "数字（汇总表中的每个数都会被发布，不能有无法识别的值）".into(),
+                    });
+                }
+            }
+        }
         if total {
             if !targets {
                 self.ds.summary_totals.push((at, values));

@@ -77,6 +77,40 @@ pub use crate::text::normalize_header;
 pub use scope::is_total_label;
 pub use titles::{StatedDate, stated_date};
 
+/// Name of the hidden sheet that marks a gonggu 填报 template (`gonggu template`): in a
+/// workbook that has it, every figure cell must be filled.
+pub const TEMPLATE_MARKER_SHEET: &str = "gonggu模板";
+
+/// A unit whose figures come in two 汇总 rows (two filled templates, say) cannot be
+/// counted: an error naming both places.
+fn refuse_units_reported_twice(ds: &Dataset) -> Result<()> {
+    let mut seen: std::collections::HashMap<crate::region::RegionId, crate::model::RowRef> =
+        std::collections::HashMap::new();
+    for row in &ds.summary {
+        if let Some(first) = seen.insert(row.region, row.at) {
+            let place = ds
+                .sources
+                .get(row.at.source as usize)
+                .map(|s| Place {
+                    file: s.file.clone(),
+                    sheet: s.sheet.clone(),
+                    row: Some(row.at.row),
+                    column: None,
+                })
+                .unwrap_or_default();
+            return Err(Error::Input {
+                place,
+                message: format!(
+                    "「{}」的数字填报了两次，另一次在{}。请只保留一份。",
+                    ds.regions.name(row.region),
+                    ds.describe(first)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Reads every input file into one dataset.
 ///
 /// # Errors
@@ -145,6 +179,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
             derived.join("」「")
         ));
     }
+    refuse_units_reported_twice(&ds)?;
     let merged = ds.roster.merged_persons;
     if merged > 0 {
         ds.notes.push(format!(
@@ -213,6 +248,7 @@ fn read_file(
     let mut outcomes: Vec<(Option<String>, Outcome)> = Vec::new();
     match ext.as_str() {
         "csv" | "txt" => {
+            b.template = false;
             let mut rows = CsvRows::open(path, &file)?;
             let ctx = TableCtx {
                 file: &file,
@@ -228,6 +264,7 @@ fn read_file(
             })?;
             let mut wb: Xlsx<_> =
                 Xlsx::new(BufReader::with_capacity(1 << 16, f)).map_err(|e| unreadable(&e))?;
+            b.template = wb.sheet_names().iter().any(|n| n == TEMPLATE_MARKER_SHEET);
             for name in wb.sheet_names() {
                 let mut rows = XlsxRows::open(&mut wb, &name, &file)?;
                 let ctx = TableCtx {
@@ -241,6 +278,7 @@ fn read_file(
         }
         "xls" | "ods" | "xlsb" => {
             let mut wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+            b.template = wb.sheet_names().iter().any(|n| n == TEMPLATE_MARKER_SHEET);
             for name in wb.sheet_names() {
                 let range = wb.worksheet_range(&name).map_err(|e| unreadable(&e))?;
                 let mut rows = RangeRows::new(range);
