@@ -179,23 +179,27 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
 }
 
 /// Why a measure without column reasons is unavailable: a 目标 table or a 汇总 that lacks
-/// its column (without them, its table was not given: `None`).
+/// its column, else its table was not given. `None` for a measure gonggu does not know.
 fn table_reason(ds: &Dataset, id: &str) -> Option<String> {
     use crate::model::TableKind;
     let m = measures::by_id(id)?;
     let table = crate::catalog::source_table(m.source);
-    if m.source == measures::MeasureSource::Targets && ds.has(TableKind::Targets) {
-        Some(format!("目标表中没有「{}」列", m.name))
+    let targets = m.source == measures::MeasureSource::Targets;
+    Some(if targets && ds.has(TableKind::Targets) {
+        format!("目标表中没有「{}」列", m.name)
     } else if ds.has(TableKind::Summary) {
-        Some(format!("汇总表中没有「{}」列，也未提供{table}", m.name))
+        format!("汇总表中没有「{}」列，也未提供{table}", m.name)
+    } else if targets {
+        format!("未提供目标表（需有「{}」列）", m.name)
     } else {
-        None
-    }
+        format!("未提供{table}")
+    })
 }
 
 /// Explains the measures an indicator lacks: the columns not recognised, merged per table
 /// (持证率 lacks 持证人数 and 劳动力人数: one sentence naming 劳动技能 and 是否持证), then a
-/// 目标 or 汇总 without the column. `None` when a measure's table was not given at all.
+/// 目标 or 汇总 without the column, then the tables not given. `None` when a measure is
+/// not one gonggu knows (a catalog's own).
 fn explain(
     ds: &Dataset,
     columns: &BTreeMap<String, measures::MissingColumns>,

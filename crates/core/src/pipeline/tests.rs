@@ -379,3 +379,25 @@ fn the_columns_an_indicator_lacks_are_named_together() {
         "{note}"
     );
 }
+
+/// A roster without 务工所在地 and no 目标: 务工就业目标完成率 names both, never
+/// "未提供人员表" when a roster was given.
+#[test]
+fn a_given_table_is_never_said_to_be_missing() {
+    let r = county_report(&ROSTER.replace("务工所在地", "务工地点"));
+    let note = r
+        .left_out
+        .iter()
+        .find(|n| n.contains("务工就业目标完成率"))
+        .expect("left out");
+    assert!(
+        note.starts_with("人员表中没有可识别的「务工所在地」列")
+            && note.contains("未提供目标表（需有「务工就业目标人数」列）"),
+        "{note}"
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("未提供人员表")),
+        "{:?}",
+        r.notes
+    );
+}
