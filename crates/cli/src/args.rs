@@ -86,6 +86,12 @@ pub enum Command {
         after_help = "示例：\n  gonggu init"
     )]
     Init(InitArgs),
+    /// 填报表：生成发给各县（乡镇）填写数字的 Excel 表，收回后可直接作为汇总表输入
+    #[command(
+        override_usage = "gonggu template --level <层级> --out <文件.xlsx> [选项]",
+        after_help = "示例：\n  gonggu template --level county --out 填报表.xlsx\n  gonggu compute 收回/*.xlsx --level county"
+    )]
+    Template(TemplateArgs),
     /// 性能测试：生成数据并测量读取和计算速度、峰值内存
     #[command(hide = true)]
     Bench(BenchArgs),
@@ -318,6 +324,29 @@ pub struct IndicatorsArgs {
     /// 同时列出全部计数指标（每个指标分量）
     #[arg(long)]
     pub all: bool,
+}
+
+/// `gonggu template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// 填报单位：county（各县、市、区填写）或 town（各乡镇填写）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: DocLevelArg,
+    /// 写出的 Excel 文件
+    #[arg(long, value_name = "文件.xlsx")]
+    pub out: PathBuf,
+    /// 只收集这些指标所需的数字（逗号分隔的指标 id；默认为通报的指标）
+    #[arg(long, value_delimiter = ',', value_name = "指标,…")]
+    pub indicators: Vec<String>,
+    /// 统计截止日期（默认取配置文件中的日期，否则为今天）
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 指标目录文件（替换内置目录）
+    #[arg(long, value_name = "文件")]
+    pub catalog: Option<PathBuf>,
 }
 
 /// `gonggu init`.

@@ -10,6 +10,7 @@ use gonggu_core::catalog::{Catalog, ReportKind};
 use gonggu_core::compute::Report;
 use gonggu_core::config::Config;
 use gonggu_core::error::io_reason;
+use gonggu_core::ingest::stated_date;
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::pipeline::{self, Settings};
@@ -80,17 +81,63 @@ pub fn catalog(flag: Option<&Path>, config: &Config) -> Result<(Catalog, Option<
     }
 }
 
-/// The as-of date: flag, config, else today (with a note).
-pub fn as_of(flag: Option<NaiveDate>, config: &Config) -> NaiveDate {
+/// The as-of date (SPEC §7): `--as-of`, else `as_of` of the config, else the data date the
+/// inputs' title rows state (数据截至 / 数据日期, then 截至, then 导出时间), else today. A
+/// note says which, and when the inputs state another date than the one used. `ds` is
+/// `None` for a command that reads no data (`template`).
+pub fn as_of(flag: Option<NaiveDate>, config: &Config, ds: Option<&Dataset>) -> NaiveDate {
+    let stated = ds.and_then(stated_date);
     if let Some(d) = flag.or_else(|| config.as_of_date()) {
+        if let Some(s) = stated.filter(|s| s.date != d) {
+            note(&format!(
+                "{}为 {}，与指定的统计截止日期 {d} 不同；按 {d} 计算。",
+                s.from, s.date
+            ));
+        }
         return d;
     }
+    if let Some(s) = stated {
+        note(&format!(
+            "未指定统计截止日期（--as-of 或配置文件 as_of），采用{}：{}。",
+            s.from, s.date
+        ));
+        if let Some(d) = &s.disagreement {
+            note(d);
+        }
+        return s.date;
+    }
     let today = chrono::Local::now().date_naive();
+    let titles = if ds.is_some() {
+        "输入文件的标题中也没有数据日期，"
+    } else {
+        ""
+    };
     note(&format!(
-        "未指定统计截止日期（--as-of 或配置文件 as_of），按今天 {} 计算。",
+        "未指定统计截止日期（--as-of 或配置文件 as_of），{titles}按今天 {} 计算。",
         today.format("%Y-%m-%d")
     ));
     today
+}
+
+/// The previous period's as-of date: `--previous-as-of`, else the data date its own inputs'
+/// title rows state, else the last day of the month before `as_of`.
+fn previous_as_of(flag: Option<NaiveDate>, ds: &Dataset, as_of: NaiveDate) -> NaiveDate {
+    if let Some(d) = flag {
+        return d;
+    }
+    match stated_date(ds) {
+        Some(s) => {
+            note(&format!(
+                "上期数据的统计截止日期采用{}：{}。",
+                s.from, s.date
+            ));
+            if let Some(d) = &s.disagreement {
+                note(&format!("上期数据：{d}"));
+            }
+            s.date
+        }
+        None => end_of_previous_month(as_of),
+    }
 }
 
 /// Personal data in outputs and messages: masked unless `--reveal-pii`.
@@ -114,12 +161,15 @@ pub struct ReportPlan {
     pub config: Config,
     /// The indicator catalog in use.
     pub catalog: Catalog,
-    /// Settings of this period's report.
+    /// Settings of this period's report; its as-of date is settled by [`prepare`](Self::prepare)
+    /// when neither `--as-of` nor the config gives one.
     pub settings: Settings,
+    /// `--as-of`.
+    as_of_flag: Option<NaiveDate>,
     /// This period's inputs.
     pub inputs: Vec<PathBuf>,
-    /// Last period's inputs and as-of date, when given.
-    pub previous: Option<(Vec<PathBuf>, NaiveDate)>,
+    /// Last period's inputs and `--previous-as-of`, when given.
+    pub previous: Option<(Vec<PathBuf>, Option<NaiveDate>)>,
     /// `--strict`.
     pub strict: bool,
     /// Personal data in messages: masked unless `--reveal-pii`.
@@ -148,23 +198,25 @@ impl ReportPlan {
         check_inputs_exist(&common.previous)?;
         let LoadedConfig { config, path } = config(common.config.as_deref())?;
         let (catalog, catalog_path) = catalog(common.catalog.as_deref(), &config)?;
-        let as_of = as_of(common.as_of, &config);
-        let settings = Settings::new(level, as_of, &config, &catalog, kind, explicit)?;
+        // A provisional date: the data may state the real one (see `prepare`).
+        let provisional = common
+            .as_of
+            .or_else(|| config.as_of_date())
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let settings = Settings::new(level, provisional, &config, &catalog, kind, explicit)?;
         let previous = if common.previous.is_empty() {
             if common.previous_as_of.is_some() {
                 bail!("给出了 --previous-as-of，但没有给出上期数据文件（--previous）");
             }
             None
         } else {
-            let prev_as_of = common
-                .previous_as_of
-                .unwrap_or_else(|| end_of_previous_month(as_of));
-            Some((common.previous.clone(), prev_as_of))
+            Some((common.previous.clone(), common.previous_as_of))
         };
         Ok(ReportPlan {
             config,
             catalog,
             settings,
+            as_of_flag: common.as_of,
             inputs: common.inputs.clone(),
             previous,
             strict: common.strict,
@@ -183,23 +235,24 @@ impl ReportPlan {
         all
     }
 
-    /// Reads the inputs (and last period's) and builds the report.
+    /// Reads the inputs (and last period's), settles the as-of dates and builds the report.
     pub fn prepare(&self) -> Result<Prepared> {
+        let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
+        let as_of = as_of(self.as_of_flag, &self.config, Some(&dataset));
+        let settings = self.settings.at(as_of);
         let previous = match &self.previous {
-            Some((inputs, prev_as_of)) => {
+            Some((inputs, flag)) => {
                 let ds = read_dataset(inputs, &self.config, self.strict, self.pii)
                     .context("读取上期数据失败")?;
-                Some(pipeline::build(
-                    &ds,
-                    &self.catalog,
-                    &self.settings.at(*prev_as_of),
-                    None,
-                )?)
+                let prev_as_of = previous_as_of(*flag, &ds, as_of);
+                Some(
+                    pipeline::build(&ds, &self.catalog, &settings.at(prev_as_of), None)
+                        .context("上期数据")?,
+                )
             }
             None => None,
         };
-        let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
-        let report = pipeline::build(&dataset, &self.catalog, &self.settings, previous.as_ref())?;
+        let report = pipeline::build(&dataset, &self.catalog, &settings, previous.as_ref())?;
         for n in &report.notes {
             note(n);
         }

@@ -538,9 +538,12 @@ mod setup {
             v["parent"], "商丘市",
             "gonggu.toml in the working directory is read"
         );
+        // The placeholder config has no as_of: the fixture's title says 截至2021年11月30日.
+        assert_eq!(v["as_of"], "2021-11-30");
         assert!(
-            stderr(&o).contains("按今天"),
-            "today as as-of date is announced"
+            stderr(&o).contains("标题中的「截至」：2021-11-30"),
+            "the as-of date from the title row is announced: {}",
+            stderr(&o)
         );
     }
 
@@ -1076,10 +1079,12 @@ mod safety {
 
     fn roster_in(dir: &Path, county: &str) -> PathBuf {
         let p = dir.join("人员.csv");
-        let mut w = String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n");
+        // 风险是否消除 gives the notice an indicator to report (风险消除占比).
+        let mut w =
+            String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,风险是否消除\n");
         for (i, town) in ["甲镇", "乙镇"].iter().enumerate() {
             w.push_str(&format!(
-                "\"{county}\",{town},一村,H{i},41010119900101123{i},脱贫户,户主,边缘易致贫户\n"
+                "\"{county}\",{town},一村,H{i},41010119900101123{i},脱贫户,户主,边缘易致贫户,否\n"
             ));
         }
         std::fs::write(&p, w).unwrap();
@@ -1300,9 +1305,9 @@ mod safety {
         std::fs::write(
             &roster,
             format!(
-                "县,乡,村,户编号,证件号码,姓名,户类型,与户主关系,监测对象类别,出生日期,识别监测时间,户联系电话\n\
-                 夏邑县,城关镇,东关村,H1,{id},王小明,脱贫户,户主,边缘易致贫户,{stray_id},{phone},{phone}\n\
-                 夏邑县,会亭镇,北村,H2,410101199203041111,李四,脱贫户,户主,,19920304,,\n"
+                "县,乡,村,户编号,证件号码,姓名,户类型,与户主关系,监测对象类别,出生日期,识别监测时间,户联系电话,风险是否消除\n\
+                 夏邑县,城关镇,东关村,H1,{id},王小明,脱贫户,户主,边缘易致贫户,{stray_id},{phone},{phone},否\n\
+                 夏邑县,会亭镇,北村,H2,410101199203041111,李四,脱贫户,户主,,19920304,,,\n"
             ),
         )
         .unwrap();
@@ -1517,9 +1522,10 @@ mod language {
         );
         std::fs::write(
             dir.path().join("人员.csv"),
-            "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n\
-             夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,边缘易致贫户\n\
-             夏邑县,会亭镇,北村,H2,410101199203041111,脱贫户,户主,\n",
+            // 风险是否消除 gives the notice an indicator to report (风险消除占比).
+            "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,风险是否消除\n\
+             夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,边缘易致贫户,否\n\
+             夏邑县,会亭镇,北村,H2,410101199203041111,脱贫户,户主,,\n",
         )
         .unwrap();
         let o = run(gonggu().current_dir(dir.path()).args([
@@ -1551,6 +1557,94 @@ mod language {
         }
     }
 }
+
+/// `gonggu template`: the 填报 form, and its copies read back as 汇总.
+mod template {
+    use super::*;
+
+    fn sheet_rows(path: &Path) -> Vec<Vec<String>> {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(path).unwrap();
+        let range = wb.worksheet_range("填报").unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn counties_of_the_configured_city_come_from_the_division_table() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "county",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let form = dir.path().join("填报表.xlsx");
+        let rows = sheet_rows(&form);
+        assert!(rows[0][0].contains("商丘市") && rows[0][0].contains("2021年11月30日"));
+        assert_eq!(rows[1][0], "县(市、区)");
+        assert!(rows[1].iter().any(|h| h == "贷款余额户数"), "{:?}", rows[1]);
+        assert!(!rows[1].iter().any(|h| h.ends_with('率')), "{:?}", rows[1]);
+        let units: Vec<&str> = rows[2..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            units,
+            [
+                "梁园区",
+                "睢阳区",
+                "民权县",
+                "睢县",
+                "宁陵县",
+                "柘城县",
+                "虞城县",
+                "夏邑县",
+                "永城市"
+            ]
+        );
+        // Sent back unfilled, the form is refused cell by cell, never read as zeros.
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "compute",
+            "填报表.xlsx",
+            "--level",
+            "county",
+        ]));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("第 3 行") && stderr(&o).contains("每一格都要填写"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    #[test]
+    fn without_an_order_or_a_city_it_asks_for_the_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "template",
+            "--level",
+            "town",
+            "--out",
+            "填报表.xlsx",
+        ]));
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("[region] order"), "{}", stderr(&o));
+        assert!(!dir.path().join("填报表.xlsx").exists());
+    }
+}
+
+/// Real exports as a county has them (issue 13).
+#[path = "cli/real_exports.rs"]
+mod real_exports;
 
 /// Files that are damaged, disguised or hostile (issue 15): each is refused with a Chinese
 /// error naming the file, exit 2, no panic, within 1 GB of address space.

@@ -592,6 +592,24 @@ impl DivisionTable {
         parts.concat()
     }
 
+    /// The county-level units of a prefecture (through its grouping rows), in code order;
+    /// the statistics bureau's economic zones (codes ending 71–79, not in GB/T 2260) are
+    /// left out.
+    pub fn counties_of(&self, city: DivisionId) -> Vec<DivisionId> {
+        let mut out: Vec<(u32, DivisionId)> = self
+            .iter()
+            .filter(|(id, d)| {
+                *id != city
+                    && self.is_county_like(*id)
+                    && self.within(*id, city)
+                    && !(71..=79).contains(&(d.code % 100))
+            })
+            .map(|(id, d)| (d.code, id))
+            .collect();
+        out.sort();
+        out.into_iter().map(|(_, id)| id).collect()
+    }
+
     /// Units whose full name or short form is exactly `form`.
     pub fn units_named(&self, form: &str) -> &[DivisionId] {
         self.forms.get(form).map(Vec::as_slice).unwrap_or(&[])

@@ -130,6 +130,13 @@ pub enum Error {
         /// Chinese explanation with the fix.
         message: String,
     },
+    /// The inputs hold no data row: only headers, totals, targets, or rows of other
+    /// counties than the configured one. A report of zeros would be a false report.
+    #[error("输入中没有可统计的数据行：{0}")]
+    NoData(String),
+    /// Not one selected indicator can be computed from the inputs (each reason is given).
+    #[error("没有可以报告的指标：{0}")]
+    NoIndicators(String),
     /// The configuration file or a flag is invalid.
     #[error("配置错误：{0}")]
     Config(String),

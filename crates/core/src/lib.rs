@@ -1,10 +1,12 @@
 //! gonggu-core: from monitoring-system exports to ranked indicator reports.
 //!
 //! The pipeline, one module a step:
-//! 1. [`ingest`] reads `.xlsx/.xlsm/.xls/.ods/.csv` exports, finds the header row under the
-//!    title rows, matches column names and aliases, parses values, and produces a typed
-//!    [`model::Dataset`] (persons merged by 证件号码 and grouped into households, projects,
-//!    loans, 汇总 and 目标 rows) plus the values it could not parse.
+//! 1. [`ingest`] reads `.xlsx/.xlsm/.xls/.ods/.csv` exports, finds the header row (or two
+//!    rows: a merged group over sub-headers) under the title rows and the data date they
+//!    state, matches column names and aliases, sets total rows aside, keeps only the
+//!    configured county's rows when the region is one county, parses values, and produces a
+//!    typed [`model::Dataset`] (persons merged by 证件号码 and grouped into households,
+//!    projects, loans, 汇总 and 目标 rows) plus the values it could not parse.
 //!    Each 务工所在地 is placed by [`division`] (the GB/T 2260 division table and an address
 //!    resolver) against the household's own county: 县内, 省内县外, 省外 or 去向不明.
 //! 2. [`validate`] runs the data-quality rules over the dataset (`gonggu check`).

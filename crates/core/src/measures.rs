@@ -149,6 +149,96 @@ pub struct Tallies {
     pub total: Tally,
     /// Notes for the user (Chinese).
     pub notes: Vec<String>,
+    /// Measures left unavailable although their table was given, by id: the columns that
+    /// were not recognised.
+    pub missing: BTreeMap<String, MissingColumns>,
+}
+
+/// Why a measure is unavailable although its table was given: columns not recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingColumns {
+    /// The table (`人员表`).
+    pub table: &'static str,
+    /// Canonical names of the columns: all needed, or with `any` one of them.
+    pub columns: Vec<&'static str>,
+    /// One of the columns would do.
+    pub any: bool,
+    /// How to name a long group of columns (`帮扶列`), if any.
+    pub group: Option<&'static str>,
+}
+
+impl MissingColumns {
+    fn all(table: &'static str, columns: Vec<&'static str>) -> Self {
+        MissingColumns {
+            table,
+            columns,
+            any: false,
+            group: None,
+        }
+    }
+
+    /// The reason as a sentence naming the columns and the names gonggu accepts.
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::measures::MissingColumns;
+    /// let m = MissingColumns { table: "项目表", columns: vec!["项目状态", "完工日期"], any: true, group: None };
+    /// assert!(m.sentence().starts_with("项目表中没有可识别的「项目状态」或「完工日期」列"));
+    /// ```
+    pub fn sentence(&self) -> String {
+        match self.group {
+            Some(group) => format!(
+                "{}中没有可识别的{group}（「{}」，或{}等 {} 列之一）",
+                self.table,
+                self.columns.first().copied().unwrap_or_default(),
+                self.columns
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                self.columns.len().saturating_sub(1)
+            ),
+            None => missing_columns(self.table, &self.columns, self.any),
+        }
+    }
+}
+
+/// Why measures of a table are unavailable: the columns that were not recognised
+/// (`any`: one of them would do), each with the names gonggu accepts.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::measures::missing_columns;
+/// let why = missing_columns("人员表", &["风险是否消除"], false);
+/// assert_eq!(why, "人员表中没有可识别的「风险是否消除」列（可用列名：风险是否消除、风险是否已消除）");
+/// ```
+pub fn missing_columns(table: &str, columns: &[&str], any: bool) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            let accepted: Vec<&str> = crate::ingest::schema::Col::ALL
+                .iter()
+                .find(|col| col.canonical() == *c)
+                .map(|col| {
+                    std::iter::once(col.canonical())
+                        .chain(col.aliases().iter().copied())
+                        .collect()
+                })
+                .unwrap_or_else(|| vec![*c]);
+            accepted.join("、")
+        })
+        .collect();
+    let joined = if any {
+        columns.join("」或「")
+    } else {
+        columns.join("」「")
+    };
+    format!(
+        "{table}中没有可识别的「{joined}」列（可用列名：{}）",
+        names.join("；")
+    )
 }
 
 /// Index of a measure in [`MEASURES`].
@@ -260,7 +350,7 @@ impl UnitSink {
         t
     }
 
-    fn finish(self) -> Tallies {
+    fn finish(self, missing: BTreeMap<String, MissingColumns>) -> Tallies {
         let units = self
             .units
             .iter()
@@ -271,6 +361,7 @@ impl UnitSink {
             units,
             total: self.tally(&self.total_counts, &self.total_sums),
             notes: self.notes,
+            missing,
         }
     }
 }
@@ -293,6 +384,7 @@ pub fn tally_records(
     use chrono::Datelike;
 
     let mut sink = UnitSink::new();
+    let mut missing: BTreeMap<String, MissingColumns> = BTreeMap::new();
     let regions = &ds.regions;
     let roster = &ds.roster;
     let has_roster = ds.has(TableKind::Roster);
@@ -304,9 +396,18 @@ pub fn tally_records(
             .map(|h| regions.ancestor_at(h.village, level))
             .collect();
         let col = |c: &str| roster.has_column(c);
-        let mut available: Vec<&str> = vec![
-            "tuopin_households",
-            "tuopin_persons",
+        // Each measure with the columns it needs (all of them); a measure whose columns
+        // were not recognised is unavailable, with the reason, never 0 (SPEC §3.6).
+        let category = "监测对象类别";
+        let measure_cols =
+            crate::model::Assistance::ALL.iter().any(|m| col(m.label())) || col("帮扶措施");
+        let mut needs: Vec<(&str, Vec<&str>)> = vec![
+            ("tuopin_households", vec![]),
+            ("tuopin_persons", vec![]),
+            ("covered_households", vec![]),
+            ("covered_persons", vec![]),
+        ];
+        for id in [
             "monitored_households",
             "monitored_persons",
             "unstable_households",
@@ -315,47 +416,74 @@ pub fn tally_records(
             "marginal_persons",
             "sudden_households",
             "sudden_persons",
-            "eliminated_households",
-            "eliminated_persons",
-            "covered_households",
-            "covered_persons",
-        ];
-        if col("识别监测时间") {
-            available.push("new_monitored_households");
+        ] {
+            needs.push((id, vec![category]));
         }
-        let measure_cols =
-            crate::model::Assistance::ALL.iter().any(|m| col(m.label())) || col("帮扶措施");
-        if measure_cols {
-            available.push("assisted_monitored_households");
-        }
-        let labor_col = col("劳动技能");
-        let cert_col = labor_col && col("是否持证");
-        if labor_col {
-            available.push("labor_persons");
-        }
-        if cert_col {
-            available.push("certified_persons");
-        }
-        let work_col = col("务工所在地");
-        if work_col {
-            available.extend(EMPLOYMENT.iter().flatten());
-        }
-        let post_col = col("公益性岗位");
-        if post_col {
-            available.extend([
-                "welfare_post_persons",
-                "tuopin_welfare_post_persons",
+        needs.extend([
+            ("eliminated_households", vec![category, "风险是否消除"]),
+            ("eliminated_persons", vec![category, "风险是否消除"]),
+            ("new_monitored_households", vec![category, "识别监测时间"]),
+            ("labor_persons", vec!["劳动技能"]),
+            ("certified_persons", vec!["劳动技能", "是否持证"]),
+            ("welfare_post_persons", vec!["公益性岗位"]),
+            ("tuopin_welfare_post_persons", vec!["公益性岗位"]),
+            (
                 "monitored_welfare_post_persons",
-            ]);
-        }
-        let income_col = col("人均纯收入（元）");
-        if income_col {
-            available.extend([
-                "income_persons",
-                "income_persons_sum",
+                vec![category, "公益性岗位"],
+            ),
+            ("income_persons", vec!["人均纯收入（元）"]),
+            ("income_persons_sum", vec!["人均纯收入（元）"]),
+            (
                 "below_line_unmonitored_households",
-            ]);
+                vec!["人均纯收入（元）", category],
+            ),
+        ]);
+        for (group, ids) in EMPLOYMENT.iter().enumerate() {
+            for id in ids {
+                let mut cols = vec!["务工所在地"];
+                if group == 2 {
+                    cols.push(category);
+                }
+                needs.push((id, cols));
+            }
         }
+        let mut available: Vec<&str> = Vec::new();
+        for (id, cols) in &needs {
+            let absent: Vec<&str> = cols.iter().copied().filter(|c| !col(c)).collect();
+            if absent.is_empty() {
+                available.push(id);
+            } else {
+                missing.insert(id.to_string(), MissingColumns::all("人员表", absent));
+            }
+        }
+        if !col(category) {
+            missing.insert(
+                "assisted_monitored_households".into(),
+                MissingColumns::all("人员表", vec![category]),
+            );
+        } else if measure_cols {
+            available.push("assisted_monitored_households");
+        } else {
+            let mut columns = vec!["帮扶措施"];
+            columns.extend(crate::model::Assistance::ALL.iter().map(|m| m.label()));
+            missing.insert(
+                "assisted_monitored_households".into(),
+                MissingColumns {
+                    table: "人员表",
+                    columns,
+                    any: true,
+                    group: Some("帮扶列"),
+                },
+            );
+        }
+        // Counting into an unavailable measure is harmless (it is left out of the tallies);
+        // these only spare the loops work.
+        let has = |id: &str| available.contains(&id);
+        let labor_col = has("labor_persons");
+        let cert_col = has("certified_persons");
+        let work_col = has("employed_persons");
+        let post_col = has("welfare_post_persons");
+        let income_col = has("income_persons");
         sink.touch_all(&available);
         // Units in household order, even those that count nothing.
         for u in unit_of_hh.iter().flatten() {
@@ -569,14 +697,32 @@ pub fn tally_records(
         let spent_col = pcol("已支出衔接资金（万元）");
         let type_col = pcol("项目类型");
         let mut available = vec!["planned_projects", "funds_allocated"];
-        for (present, id) in [
-            (started_col, "started_projects"),
-            (completed_col, "completed_projects"),
-            (spent_col, "funds_spent"),
-            (type_col, "funds_industry"),
+        for (present, id, columns) in [
+            (
+                started_col,
+                "started_projects",
+                &["项目状态", "开工日期", "完工日期"][..],
+            ),
+            (
+                completed_col,
+                "completed_projects",
+                &["项目状态", "完工日期"][..],
+            ),
+            (spent_col, "funds_spent", &["已支出衔接资金（万元）"][..]),
+            (type_col, "funds_industry", &["项目类型"][..]),
         ] {
             if present {
                 available.push(id);
+            } else {
+                missing.insert(
+                    id.into(),
+                    MissingColumns {
+                        table: "项目表",
+                        columns: columns.to_vec(),
+                        any: columns.len() > 1,
+                        group: None,
+                    },
+                );
             }
         }
         sink.touch_all(&available);
@@ -636,7 +782,7 @@ pub fn tally_records(
             ));
         }
     }
-    sink.finish()
+    sink.finish(missing)
 }
 
 /// The employment measures: (all, in county, in province, out of province, destination

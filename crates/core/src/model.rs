@@ -33,8 +33,32 @@ pub struct SourceInfo {
     pub header_row: u32,
     /// Original header text of every column, by column index.
     pub headers: Vec<String>,
-    /// Data rows read (totals rows excluded).
+    /// Data rows read (totals rows and rows of other counties excluded).
     pub rows: u64,
+    /// The data date its title rows state (`数据截至：2021年11月30日`), if any.
+    pub data_date: Option<DataDate>,
+}
+
+/// How a title row states the date of the data, strongest first (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DataDateKind {
+    /// `数据截至…`, `数据日期…`, `统计截止日期…`.
+    DataAsOf,
+    /// `截至…` alone (`小额信贷台账（截至2021年11月30日）`).
+    AsOf,
+    /// `导出时间…`: when the file was exported.
+    Exported,
+}
+
+/// A date found in a table's title rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataDate {
+    /// The date.
+    pub date: NaiveDate,
+    /// Which wording stated it.
+    pub kind: DataDateKind,
+    /// The wording as written (`数据截至`).
+    pub label: String,
 }
 
 /// The kinds of input table gonggu understands (SPEC §3).
@@ -71,7 +95,7 @@ impl TableKind {
 pub enum HouseholdType {
     /// 脱贫户.
     Tuopin,
-    /// 一般农户 / 非脱贫户.
+    /// 普通农户 (as the national system writes it) / 一般农户 / 非脱贫户.
     General,
 }
 
@@ -810,6 +834,9 @@ pub struct Dataset {
     pub bad_values: Vec<BadValue>,
     /// Totals rows that were skipped, with their place (for cross-checks).
     pub total_rows: Vec<RowRef>,
+    /// Rows of other counties left out, per table kind, when the configured region is one
+    /// county (SPEC §3.1).
+    pub out_of_scope: Vec<(TableKind, u64)>,
     /// Notes for the user (Chinese), e.g. merges and skipped rows.
     pub notes: Vec<String>,
 }

@@ -116,16 +116,146 @@ impl Settings {
 /// The catalog parameter of the monitoring income line.
 const MONITORING_LINE: &str = "monitoring_line";
 
+/// Refuses a dataset without a data row (a roster, ledger or 汇总 row): only headers,
+/// total rows, a 目标 table, or rows of other counties than the configured one.
+///
+/// # Errors
+/// [`crate::Error::NoData`], saying what each input held.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::ingest::{read_inputs, ReadOptions};
+/// use gonggu_core::pipeline::require_data;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("名单.csv");
+/// std::fs::write(&path, "县,乡,村,户编号,证件号码,户类型\n").unwrap();
+/// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
+/// let e = require_data(&ds).unwrap_err().to_string();
+/// assert!(e.contains("名单.csv：人员表只有表头"), "{e}");
+/// ```
+pub fn require_data(ds: &Dataset) -> Result<()> {
+    let rows = ds.roster.persons.len() + ds.projects.len() + ds.loans.len() + ds.summary.len();
+    if rows > 0 {
+        return Ok(());
+    }
+    let mut parts: Vec<String> = ds
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let sheet = s
+                .sheet
+                .as_ref()
+                .map(|n| format!("，工作表「{n}」"))
+                .unwrap_or_default();
+            let totals = ds
+                .total_rows
+                .iter()
+                .filter(|r| r.source as usize == i)
+                .count();
+            let what = match s.kind {
+                crate::model::TableKind::Targets => "目标表只提供目标值，不是统计数据".to_string(),
+                _ if ds.out_of_scope.iter().any(|(k, _)| *k == s.kind) => {
+                    format!("{}中没有本级地区的数据行", s.kind.label())
+                }
+                _ if totals > 0 => {
+                    format!("{}只有 {totals} 行合计，没有数据行", s.kind.label())
+                }
+                _ => format!("{}只有表头，没有数据行", s.kind.label()),
+            };
+            format!("文件 {}{sheet}：{what}", s.file)
+        })
+        .collect();
+    let left_out: u64 = ds.out_of_scope.iter().map(|(_, n)| n).sum();
+    if left_out > 0 {
+        parts.push(format!(
+            "另有 {left_out} 行属于配置的地区（gonggu.toml 的 [region] name）以外的县(市、区)，未计入"
+        ));
+    }
+    Err(crate::Error::NoData(format!(
+        "{}。请确认导出的文件含有数据。",
+        parts.join("；")
+    )))
+}
+
+/// Why a measure without column reasons is unavailable: a 目标 table or a 汇总 that lacks
+/// its column, else its table was not given. `None` for a measure gonggu does not know.
+fn table_reason(ds: &Dataset, id: &str) -> Option<String> {
+    use crate::model::TableKind;
+    let m = measures::by_id(id)?;
+    let table = crate::catalog::source_table(m.source);
+    let targets = m.source == measures::MeasureSource::Targets;
+    Some(if targets && ds.has(TableKind::Targets) {
+        format!("目标表中没有「{}」列", m.name)
+    } else if ds.has(TableKind::Summary) {
+        format!("汇总表中没有「{}」列，也未提供{table}", m.name)
+    } else if targets {
+        format!("未提供目标表（需有「{}」列）", m.name)
+    } else {
+        format!("未提供{table}")
+    })
+}
+
+/// Explains the measures an indicator lacks: the columns not recognised, merged per table
+/// (持证率 lacks 持证人数 and 劳动力人数: one sentence naming 劳动技能 and 是否持证), then a
+/// 目标 or 汇总 without the column, then the tables not given. `None` when a measure is
+/// not one gonggu knows (a catalog's own).
+fn explain(
+    ds: &Dataset,
+    columns: &BTreeMap<String, measures::MissingColumns>,
+    missing: &[&str],
+) -> Option<String> {
+    let mut all_of: Vec<(&str, Vec<&'static str>)> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !others.contains(&s) {
+            others.push(s);
+        }
+    };
+    for id in missing {
+        match columns.get(*id) {
+            Some(m) if !m.any => {
+                let at = match all_of.iter().position(|(t, _)| *t == m.table) {
+                    Some(at) => at,
+                    None => {
+                        all_of.push((m.table, Vec::new()));
+                        all_of.len() - 1
+                    }
+                };
+                if let Some((_, cols)) = all_of.get_mut(at) {
+                    for c in &m.columns {
+                        if !cols.contains(c) {
+                            cols.push(c);
+                        }
+                    }
+                }
+            }
+            Some(m) => push(m.sentence()),
+            None => push(table_reason(ds, id)?),
+        }
+    }
+    let mut sentences: Vec<String> = all_of
+        .iter()
+        .map(|(t, cols)| measures::missing_columns(t, cols, false))
+        .collect();
+    sentences.extend(others);
+    Some(sentences.join("；"))
+}
+
 /// Builds the report of one period.
 ///
 /// # Errors
-/// Catalog errors (unknown indicator ids in the selection or the overrides).
+/// - [`crate::Error::NoData`] when the inputs hold no data row (see [`require_data`]);
+/// - [`crate::Error::NoIndicators`] when no selected indicator can be computed, with the
+///   reasons;
+/// - catalog errors (unknown indicator ids in the selection or the overrides).
 pub fn build(
     ds: &Dataset,
     catalog: &Catalog,
     s: &Settings,
     previous: Option<&Report>,
 ) -> Result<Report> {
+    require_data(ds)?;
     let catalog = with_overrides(catalog, &s.target_overrides)?;
     let mut notes: Vec<String> = ds.notes.clone();
     let tallies = measures::tally_records(ds, s.level, s.as_of, s.monitoring_line);
@@ -146,18 +276,32 @@ pub fn build(
     }
     let mut params = catalog.param_defaults();
     params.insert(MONITORING_LINE.into(), s.monitoring_line);
-    let mut report = compute::build_report(ReportInput {
-        catalog: &catalog,
-        selection: s.selection.clone(),
-        level: s.level,
-        parent,
-        as_of: s.as_of,
-        units: ordered,
-        total,
-        params,
-        warning: s.warning.clone(),
-        previous,
-    })?;
+    let why = |missing: &[&str]| explain(ds, &tallies.missing, missing);
+    let mut report = compute::build_report_explained(
+        ReportInput {
+            catalog: &catalog,
+            selection: s.selection.clone(),
+            level: s.level,
+            parent,
+            as_of: s.as_of,
+            units: ordered,
+            total,
+            params,
+            warning: s.warning.clone(),
+            previous,
+        },
+        &why,
+    )?;
+    if report.indicators.is_empty() {
+        let why = if report.left_out.is_empty() {
+            "没有选择任何指标".to_string()
+        } else {
+            report.left_out.join("；")
+        };
+        return Err(crate::Error::NoIndicators(format!(
+            "{why}。请补充相应的表或列（列名的其他写法可在 gonggu.toml 的 [aliases] 中添加）。"
+        )));
+    }
     notes.append(&mut report.notes);
     report.notes = notes;
     Ok(report)

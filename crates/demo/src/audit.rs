@@ -421,7 +421,7 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
     }
     if !matches!(
         text(cell(first, col::KIND)).as_str(),
-        "脱贫户" | "一般农户" | "非脱贫户"
+        "脱贫户" | "普通农户" | "一般农户" | "非脱贫户"
     ) {
         push!("HH03", at);
     }
@@ -449,6 +449,9 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
         if e < i {
             push!("MN04", at);
         }
+    }
+    if ident.is_some_and(|i| YearMonth::of(i).index() > YearMonth::of(as_of).index()) {
+        push!("MN10", at);
     }
     let income = parse_number(cell(first, col::INCOME)).ok().flatten();
     if !monitored && income.is_some_and(|v| v < LINE) {

@@ -26,7 +26,7 @@ use gonggu_core::model::{
 
 /// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
 /// test).
-pub(crate) const RULES: [(&str, &str); 43] = [
+pub(crate) const RULES: [(&str, &str); 44] = [
     ("ID01", "person"),
     ("ID02", "person"),
     ("ID03", "person"),
@@ -42,6 +42,7 @@ pub(crate) const RULES: [(&str, &str); 43] = [
     ("MN07", "household"),
     ("MN08", "household"),
     ("MN09", "household"),
+    ("MN10", "household"),
     ("HS01", "household"),
     ("WK01", "person"),
     ("WK02", "person"),
@@ -555,7 +556,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // HH03: a 户类型 outside the vocabulary, on an unmonitored 一般农户 (so that it counts
+    // HH03: a 户类型 outside the vocabulary, on an unmonitored 普通农户 (so that it counts
     // in no class and triggers nothing else).
     pl.plant_n("HH03", 2, |k| {
         boxed(move |d, h, _| {
@@ -568,7 +569,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 .insert((h, usize::MAX, col::KIND), DemoCell::Text(text.into()));
             Some(Plant::new(
                 Target::Household(h),
-                format!("户类型写为“{text}”，不是脱贫户或一般农户"),
+                format!("户类型写为“{text}”，不是脱贫户或普通农户"),
             ))
         })
     });
@@ -637,6 +638,28 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
+    // MN10: identified after the as-of month (a monitored household not yet eliminated, so
+    // that no elimination rule sees the later date).
+    pl.plant_n("MN10", 2, |_| {
+        boxed(|d, h, rng| {
+            let as_of = YearMonth::of(d.options.as_of);
+            let hh = d.households.get_mut(h)?;
+            hh.identified?;
+            if hh.eliminated_on.is_some() || hh.eliminated == Some(true) {
+                return None;
+            }
+            let later = YearMonth::from_index(as_of.index() + rng.range(1, 3));
+            hh.identified = Some(later);
+            Some(Plant::new(
+                Target::Household(h),
+                format!(
+                    "识别监测时间 {} 晚于统计截止日期 {}",
+                    later.text(),
+                    d.options.as_of
+                ),
+            ))
+        })
+    });
     // MN05: income below the line, not monitored.
     pl.plant_n("MN05", 3, |_| {
         boxed(|d, h, rng| {
@@ -694,7 +717,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // MN08: 脱贫不稳定户 recorded as 一般农户.
+    // MN08: 脱贫不稳定户 recorded as 普通农户.
     pl.plant_n("MN08", 2, |_| {
         boxed(|d, h, _| {
             let hh = d.households.get_mut(h)?;
@@ -704,7 +727,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             hh.kind = gonggu_core::model::HouseholdType::General;
             Some(Plant::new(
                 Target::Household(h),
-                "脱贫不稳定户的户类型写为一般农户".into(),
+                "脱贫不稳定户的户类型写为普通农户".into(),
             ))
         })
     });

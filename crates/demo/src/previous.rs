@@ -1,7 +1,9 @@
 //! The same city one month earlier, for the period comparison of the demo reports: what
 //! happened in the as-of month had not happened yet. Eliminations dated in the as-of month
-//! are undone, projects started or completed in it are not yet started or completed, loans
-//! issued in it do not exist, and spending is lower.
+//! are undone, households identified in it were identified a month earlier (so last month's
+//! data do not date an identification after their own as-of date, rule MN10), projects
+//! started or completed in it are not yet started or completed, loans issued in it do not
+//! exist, and spending is lower.
 
 use chrono::Datelike;
 
@@ -24,11 +26,17 @@ impl DemoData {
         };
         prev.options.as_of = prev_end;
         let this_month = YearMonth::of(as_of);
+        let last_month = YearMonth::of(prev_end);
         for h in &mut prev.households {
             if h.eliminated == Some(true) && h.eliminated_on == Some(this_month) {
                 h.eliminated = Some(false);
                 h.eliminated_on = None;
                 h.elimination_method = None;
+            }
+            // Planted defects keep their dates (an elimination date, or an identification
+            // after the as-of month).
+            if h.identified == Some(this_month) && h.eliminated_on.is_none() {
+                h.identified = Some(last_month);
             }
         }
         for p in &mut prev.projects {

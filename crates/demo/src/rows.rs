@@ -187,7 +187,7 @@ pub(crate) fn yes_no(b: bool) -> &'static str {
 pub(crate) fn kind_label(k: HouseholdType) -> &'static str {
     match k {
         HouseholdType::Tuopin => "脱贫户",
-        HouseholdType::General => "一般农户",
+        HouseholdType::General => "普通农户",
     }
 }
 

@@ -12,7 +12,8 @@
 //! 4. [`pdf`] compiles them with the embedded Typst engine, with fonts found on the system or
 //!    in `--font-dir`; a character no font covers is an error, never tofu.
 //!
-//! 5. [`package`] puts them together per command: titles, file names, dates, source notes —
+//! 5. [`template`] writes the 填报 form a city sends its counties, read back as a 汇总.
+//! 6. [`package`] puts them together per command: titles, file names, dates, source notes —
 //!    the named files a command writes.
 //!
 //! Every renderer returns bytes; the caller writes them (atomically). Templates live in this
@@ -28,6 +29,7 @@ pub mod error;
 pub mod package;
 pub mod pdf;
 pub mod quality;
+pub mod template;
 pub mod xlsx;
 
 pub use error::{Error, Result};

@@ -455,3 +455,84 @@ pub fn indicators(report: &Report, format: IndicatorFormat) -> Result<Vec<u8>> {
         IndicatorFormat::Xlsx => xlsx::plain_workbook(report)?,
     })
 }
+
+/// `gonggu template`: the 填报 form for `units`, one column per measure the `selection`
+/// needs (numerators before their denominators; a measure that only comes from 目标 is
+/// left out). A share's numerator may never exceed its denominator.
+///
+/// # Errors
+/// [`crate::Error::Core`] for an unknown indicator id; rendering errors of the workbook.
+pub fn template(
+    report_parent: &str,
+    catalog: &gonggu_core::catalog::Catalog,
+    selection: &[String],
+    level: gonggu_core::region::Level,
+    as_of: chrono::NaiveDate,
+    units: Vec<String>,
+) -> Result<Vec<u8>> {
+    let spec = template_spec(report_parent, catalog, selection, level, as_of, units)?;
+    crate::template::template_workbook(&spec)
+}
+
+/// The form [`template`] writes, before it becomes a workbook.
+///
+/// # Errors
+/// [`crate::Error::Core`] for an unknown indicator id.
+pub fn template_spec(
+    report_parent: &str,
+    catalog: &gonggu_core::catalog::Catalog,
+    selection: &[String],
+    level: gonggu_core::region::Level,
+    as_of: chrono::NaiveDate,
+    units: Vec<String>,
+) -> Result<crate::template::TemplateSpec> {
+    use crate::template::{TemplateColumn, TemplateSpec};
+    use gonggu_core::catalog::Kind;
+    use gonggu_core::measures::{self, MeasureSource};
+
+    let mut columns: Vec<TemplateColumn> = Vec::new();
+    let mut bounds: Vec<(&str, &str)> = Vec::new();
+    for id in selection {
+        let ind = catalog.get(id).ok_or_else(|| {
+            gonggu_core::Error::Catalog(format!(
+                "指标目录中没有指标「{id}」（见 gonggu indicators）"
+            ))
+        })?;
+        for m in ind.measures() {
+            let Some(def) = measures::by_id(m) else {
+                continue;
+            };
+            if def.source == MeasureSource::Targets || columns.iter().any(|c| c.measure.id == m) {
+                continue;
+            }
+            columns.push(TemplateColumn {
+                measure: def,
+                at_most: None,
+            });
+        }
+        if let (Kind::Ratio | Kind::Progress, Some(d)) = (ind.kind, &ind.denominator) {
+            bounds.push((ind.numerator.as_str(), d.as_str()));
+        }
+    }
+    for (num, den) in bounds {
+        let den_col = columns.iter().position(|c| c.measure.id == den);
+        if let Some(c) = columns.iter_mut().find(|c| c.measure.id == num) {
+            c.at_most = den_col;
+        }
+    }
+    let spec = TemplateSpec {
+        title: format!(
+            "{}巩固拓展脱贫攻坚成果主要指标填报表",
+            region_word(report_parent)
+        ),
+        as_of,
+        unit_header: match level {
+            gonggu_core::region::Level::Town => "乡镇".into(),
+            _ => "县(市、区)".into(),
+        },
+        units,
+        columns,
+        values: None,
+    };
+    Ok(spec)
+}

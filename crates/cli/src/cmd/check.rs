@@ -24,13 +24,13 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     resolve::check_inputs_exist(&a.inputs)?;
     let loaded = resolve::config(a.config.as_deref())?;
     let config = &loaded.config;
-    let as_of = resolve::as_of(a.as_of, config);
     let pii = resolve::pii(a.reveal_pii);
     let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
-    // What reading noticed (cells that could not be read, formulas without a value…).
     for n in &ds.notes {
         note(n);
     }
+    gonggu_core::pipeline::require_data(&ds)?;
+    let as_of = resolve::as_of(a.as_of, config, Some(&ds));
     let params = CheckParams::defaults(as_of)?.with_config(config);
     let report = validate::run_checks(&ds, &params)?;
     for line in validate::overview_lines(&report) {

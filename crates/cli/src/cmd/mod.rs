@@ -9,6 +9,7 @@ mod evaluate;
 mod indicators;
 mod init;
 mod notice;
+mod template;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(&a),
         Command::Indicators(a) => indicators::run(&a),
         Command::Init(a) => init::run(&a),
+        Command::Template(a) => template::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }

@@ -222,6 +222,10 @@ pub struct Report {
     /// Notes for the reader, in Chinese (indicators left out, regions without data …).
     #[serde(skip)]
     pub notes: Vec<String>,
+    /// The notes (also in [`notes`](Self::notes)) that say which indicators were left out
+    /// and why.
+    #[serde(skip)]
+    pub left_out: Vec<String>,
     /// As-of date of the period compared with, if any.
     #[serde(skip)]
     pub previous_as_of: Option<NaiveDate>,
@@ -419,6 +423,54 @@ fn previous_row<'r>(previous: Option<&'r Report>, key: &str, label: &str) -> Opt
 /// assert!(to_json(&report).contains("\"value\": 0.2441"));
 /// ```
 pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
+    build_report_explained(input, &|_| None)
+}
+
+/// [`build_report`], with an explanation of why measures are unavailable: `explain` gets the
+/// measures an indicator lacks and returns a phrase naming what the user must supply (e.g.
+/// `人员表中没有可识别的「是否持证」列（…）`), or `None`, and the indicator is explained by
+/// the source table of its first missing measure (`未提供项目表（缺少：已开工项目数）`).
+///
+/// # Errors
+/// As [`build_report`].
+///
+/// # Examples
+/// ```
+/// use std::collections::BTreeMap;
+/// use chrono::NaiveDate;
+/// use gonggu_core::catalog::Catalog;
+/// use gonggu_core::compute::{build_report_explained, ReportInput, WarningConfig};
+/// use gonggu_core::measures::Tally;
+/// use gonggu_core::region::Level;
+/// let catalog = Catalog::builtin().unwrap();
+/// let mut total = Tally::default();
+/// total.add("labor_persons", 10.into());
+/// let why = |missing: &[&str]| {
+///     (missing == ["certified_persons"]).then(|| "人员表中没有可识别的「是否持证」列".to_string())
+/// };
+/// let report = build_report_explained(
+///     ReportInput {
+///         catalog: &catalog,
+///         selection: vec!["certificate_rate".into()],
+///         level: Level::Town,
+///         parent: "夏邑县".into(),
+///         as_of: NaiveDate::from_ymd_opt(2021, 11, 30).unwrap(),
+///         units: vec![],
+///         total,
+///         params: BTreeMap::new(),
+///         warning: WarningConfig::default(),
+///         previous: None,
+///     },
+///     &why,
+/// )
+/// .unwrap();
+/// assert!(report.indicators.is_empty());
+/// assert_eq!(report.left_out, ["人员表中没有可识别的「是否持证」列，略去指标：持证率"]);
+/// ```
+pub fn build_report_explained(
+    input: ReportInput<'_>,
+    explain: &dyn Fn(&[&str]) -> Option<String>,
+) -> Result<Report> {
     let ReportInput {
         catalog,
         selection,
@@ -437,7 +489,8 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
 
     // Which indicators can be shown: every measure they need must be available.
     let mut shown: Vec<Indicator> = Vec::new();
-    // (table, missing measure names, indicator names left out), in first-seen order.
+    // (reason, missing measure names when the reason is only a table, indicator names left
+    // out), in first-seen order.
     let mut left_out: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for id in &selection {
@@ -456,24 +509,31 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
             .into_iter()
             .filter(|m| total.get(m).is_none())
             .collect();
-        let Some(first) = missing.first() else {
+        if missing.is_empty() {
             shown.push(ind.clone());
             continue;
+        }
+        let (key, unexplained) = match explain(&missing) {
+            Some(reason) => (reason, Vec::new()),
+            None => (
+                format!(
+                    "未提供{}",
+                    measures::by_id(missing[0]).map_or("相关数据", |m| source_table(m.source))
+                ),
+                missing.clone(),
+            ),
         };
-        let table = measures::by_id(first)
-            .map_or("相关数据", |m| source_table(m.source))
-            .to_string();
-        let at = match left_out.iter().position(|g| g.0 == table) {
+        let at = match left_out.iter().position(|g| g.0 == key) {
             Some(at) => at,
             None => {
-                left_out.push((table, Vec::new(), Vec::new()));
+                left_out.push((key, Vec::new(), Vec::new()));
                 left_out.len() - 1
             }
         };
         let Some(group) = left_out.get_mut(at) else {
             continue;
         };
-        for m in &missing {
+        for m in &unexplained {
             let name = measures::by_id(m).map_or((*m).to_string(), |d| d.name.to_string());
             if !group.1.contains(&name) {
                 group.1.push(name);
@@ -481,13 +541,18 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
         }
         group.2.push(ind.name.clone());
     }
-    for (table, missing, names) in &left_out {
-        notes.push(format!(
-            "未提供{table}（缺少：{}），略去指标：{}",
-            missing.join("、"),
-            names.join("、")
-        ));
-    }
+    let left_out: Vec<String> = left_out
+        .iter()
+        .map(|(reason, missing, names)| {
+            let listed = if missing.is_empty() {
+                String::new()
+            } else {
+                format!("（缺少：{}）", missing.join("、"))
+            };
+            format!("{reason}{listed}，略去指标：{}", names.join("、"))
+        })
+        .collect();
+    notes.extend(left_out.iter().cloned());
 
     // Unit cells, then ranks per indicator.
     let mut rows: Vec<Row> = units
@@ -606,6 +671,7 @@ pub fn build_report(input: ReportInput<'_>) -> Result<Report> {
         total: total_row,
         notes,
         previous_as_of: previous.map(|p| p.as_of),
+        left_out,
         params,
         param_names: catalog
             .params

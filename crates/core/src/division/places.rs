@@ -192,7 +192,18 @@ impl Places {
         }
     }
 
-    fn county_like(&self, place: Place) -> bool {
+    /// Whether a place is county-level: a county, a prefecture not divided into counties
+    /// (东莞市), or a zone of `[region_codes]`.
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::division::Places;
+    /// let county = Places::new(Some("夏邑县"), None, &Default::default()).unwrap();
+    /// assert!(county.county_like(county.scope().unwrap()));
+    /// let city = Places::new(Some("商丘市"), None, &Default::default()).unwrap();
+    /// assert!(!city.county_like(city.scope().unwrap()));
+    /// ```
+    pub fn county_like(&self, place: Place) -> bool {
         match place {
             Place::Unit(u) => self.table.is_county_like(u),
             Place::Zone(_) => true,

@@ -1,7 +1,7 @@
 //! Turns recognised rows into typed records: persons merged by 证件号码 and grouped into
 //! households, projects, loans, 汇总 and 目标 rows.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_decimal::Decimal;
 
@@ -9,12 +9,13 @@ use crate::division::Classifier;
 use crate::error::{Error, Place, Result};
 use crate::model::{
     Assistance, AssistanceSet, BadValue, Dataset, Household, IdNumber, Loan, Person, Project,
-    RiskSet, RowRef, SourceInfo, SummaryRow, TargetRow, WorkPlace,
+    RiskSet, RowRef, SourceInfo, SummaryRow, TableKind, TargetRow, WorkPlace,
 };
 use crate::region::{Level, RegionId};
 
 use super::ReadOptions;
 use super::schema::{Col, ColumnMap};
+use super::scope::{CountyScope, is_total_label, names_parent};
 use super::source::{CellKind, RawCell, RowBuf};
 use super::value::{self, Unparseable};
 use super::vocab;
@@ -73,6 +74,69 @@ impl RowCtx<'_> {
     }
 }
 
+/// What became of one row of a record table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowOutcome {
+    /// Read into the dataset.
+    Counted,
+    /// A total row, a row of another county, or a row that could not be used (its problem
+    /// is recorded).
+    Skipped,
+    /// A member row with a blank region cell whose household has not been seen yet: to be
+    /// read again at the end of the table.
+    Deferred,
+}
+
+/// The key columns of a record table: a total word in one of them makes a total row.
+fn key_columns(kind: TableKind) -> &'static [Col] {
+    match kind {
+        TableKind::Roster => &[Col::HouseholdId, Col::IdNumber],
+        TableKind::Projects => &[Col::ProjectId],
+        TableKind::Loans => &[Col::HouseholdId],
+        TableKind::Summary | TableKind::Targets => &[],
+    }
+}
+
+/// Columns that make a row with blank keys a record (a finding), not a total: a person's,
+/// a project's or a loan's own data.
+fn record_columns(kind: TableKind) -> &'static [Col] {
+    match kind {
+        TableKind::Roster => &[
+            Col::Name,
+            Col::Relation,
+            Col::Sex,
+            Col::Birth,
+            Col::PersonNo,
+        ],
+        TableKind::Projects => &[
+            Col::ProjectName,
+            Col::ProjectStatus,
+            Col::StartDate,
+            Col::EndDate,
+        ],
+        TableKind::Loans => &[Col::IssueDate, Col::DueDate, Col::LoanStatus],
+        TableKind::Summary | TableKind::Targets => &[],
+    }
+}
+
+/// Where the columns of a 汇总 or 目标 table are.
+#[derive(Debug)]
+pub(crate) struct FiguresLayout {
+    /// Region columns (outermost first) and their levels.
+    pub(crate) regions: Vec<(usize, Level)>,
+    /// Figure columns: (index, header as written, key: measure id or normalised header).
+    pub(crate) values: Vec<(usize, String, String)>,
+    /// A 目标 table (else a 汇总).
+    pub(crate) targets: bool,
+    /// The column headed 县 (not 地区 or 单位): where a county scope looks.
+    pub(crate) county_col: Option<usize>,
+}
+
+fn id_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(key)
+}
+
 /// Per-household state that is not part of the model.
 struct HouseholdState {
     attrs_from_head: bool,
@@ -83,6 +147,8 @@ struct HouseholdState {
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
     pub(crate) opts: &'o ReadOptions,
+    /// The file being read is a filled gonggu 填报 template: every figure must be there.
+    pub(crate) template: bool,
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: FxHashMap<Box<str>, u32>,
     hh_state: Vec<HouseholdState>,
@@ -90,13 +156,37 @@ pub struct Builder<'o> {
     last_region: Option<(String, String, String, RegionId)>,
     /// Places 务工所在地 addresses against each household's county (SPEC §3.1).
     work_places: Classifier,
+    /// The configured county, when the region is one: other counties' rows are left out.
+    scope: Option<CountyScope>,
+    /// 户编号 (hashed) of roster rows left out as another county's.
+    out_households: FxHashSet<u64>,
+    /// The configured county's node in the region tree: where the towns of a 汇总 or 目标
+    /// without a 县 column belong.
+    scope_node: Option<RegionId>,
+    /// Member rows whose blank region cells were taken from their household.
+    pub(crate) filled_regions: u64,
+    /// The roster table being read has no 出生日期 / 性别 column: they come from the
+    /// 证件号码 (SPEC §3.1).
+    birth_from_id: bool,
+    sex_from_id: bool,
+    /// Columns derived from the 证件号码 in some roster table (for the note).
+    pub(crate) derived: std::collections::BTreeSet<&'static str>,
 }
 
 impl<'o> Builder<'o> {
     pub(crate) fn new(opts: &'o ReadOptions, work_places: Classifier) -> Self {
+        let scope = CountyScope::new(opts.region_name.as_deref(), work_places.places());
         Builder {
+            scope,
+            out_households: FxHashSet::default(),
+            scope_node: None,
+            filled_regions: 0,
+            birth_from_id: false,
+            sex_from_id: false,
+            derived: Default::default(),
             ds: Dataset::default(),
             opts,
+            template: false,
             households: FxHashMap::default(),
             hh_state: Vec::new(),
             persons_by_id: FxHashMap::default(),
@@ -194,18 +284,85 @@ impl<'o> Builder<'o> {
             .unwrap_or(name)
     }
 
-    /// Whether a first-region-cell value marks a totals row.
-    pub(crate) fn is_total_label(&self, text: &str) -> bool {
-        let t = text.trim();
-        matches!(t, "合计" | "总计" | "小计" | "总 计" | "合 计")
-            || ["全市", "全县", "全区", "全省", "全镇", "全乡", "全部"]
-                .iter()
-                .any(|p| t.starts_with(p))
-            || self
-                .opts
-                .region_name
-                .as_deref()
-                .is_some_and(|p| !p.is_empty() && (t == p || self.alias(t) == p))
+    /// Prepares for the rows of a roster table: without a 出生日期 or 性别 column, they come
+    /// from the 证件号码, and the rules that need them run.
+    pub(crate) fn derive_from_id(&mut self, map: &ColumnMap) {
+        let id = map.has(Col::IdNumber);
+        self.birth_from_id = id && !map.has(Col::Birth);
+        self.sex_from_id = id && !map.has(Col::Sex);
+        for (derive, col) in [
+            (self.birth_from_id, Col::Birth),
+            (self.sex_from_id, Col::Sex),
+        ] {
+            if derive {
+                self.derived.insert(col.canonical());
+                self.ds.roster.columns.insert(col.canonical());
+            }
+        }
+    }
+
+    /// The configured county, when the region is one (its rows alone count).
+    pub(crate) fn scope_county(&self) -> Option<&str> {
+        self.scope.as_ref().map(|s| s.name.as_str())
+    }
+
+    /// Whether a 县 cell lies outside the configured county (never, without one).
+    fn out_of_scope(&mut self, county_cell: &str) -> bool {
+        let county_cell = county_cell.trim();
+        if county_cell.is_empty() || self.scope.is_none() {
+            return false;
+        }
+        let cell = self
+            .opts
+            .region_aliases
+            .get(county_cell)
+            .map_or(county_cell, String::as_str);
+        match &mut self.scope {
+            Some(scope) => !scope.contains(cell, self.work_places.places()),
+            None => false,
+        }
+    }
+
+    fn leave_out(&mut self, kind: TableKind) {
+        match self.ds.out_of_scope.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.ds.out_of_scope.push((kind, 1)),
+        }
+    }
+
+    /// Reads one row of a roster or ledger: a total row (a total word in its first
+    /// non-empty cell or a key column, or blank keys without a record's own data) is set
+    /// aside, another county's row left out, and any other row read.
+    pub(crate) fn record_row(&mut self, r: &RowCtx<'_>, kind: TableKind) -> Result<RowOutcome> {
+        let first = r
+            .row
+            .cells()
+            .iter()
+            .map(RawCell::as_text)
+            .find(|t| !t.is_empty())
+            .unwrap_or("");
+        let keys = key_columns(kind);
+        let blank_keys = keys.iter().all(|k| r.text(*k).is_empty());
+        let total = is_total_label(first)
+            || keys.iter().any(|k| is_total_label(r.text(*k)))
+            || (blank_keys && record_columns(kind).iter().all(|c| r.text(*c).is_empty()));
+        if total {
+            self.ds.total_rows.push(r.at());
+            return Ok(RowOutcome::Skipped);
+        }
+        if self.out_of_scope(r.text(Col::County)) {
+            self.leave_out(kind);
+            if kind == TableKind::Roster {
+                self.out_households
+                    .insert(id_hash(r.text(Col::HouseholdId)));
+            }
+            return Ok(RowOutcome::Skipped);
+        }
+        match kind {
+            TableKind::Roster => self.roster_row(r, false),
+            TableKind::Projects => self.project_row(r),
+            _ => self.loan_row(r),
+        }
     }
 
     /// Interns a region path; empty trailing parts stop the path one level up.
@@ -223,6 +380,10 @@ impl<'o> Builder<'o> {
         let county_name = self.alias(county).to_string();
         let regions = &mut self.ds.regions;
         let mut id = regions.intern(None, Level::County, &county_name);
+        // Only rows of the configured county get here when one is configured.
+        if self.scope.is_some() && self.scope_node.is_none() {
+            self.scope_node = Some(id);
+        }
         if !town.is_empty() {
             id = regions.intern(Some(id), Level::Town, town);
             if !village.is_empty() {
@@ -238,40 +399,72 @@ impl<'o> Builder<'o> {
         Some(id)
     }
 
-    fn region_or_bad(&mut self, r: &RowCtx<'_>, with_village: bool) -> Result<Option<RegionId>> {
+    /// The county (or town, when 乡(镇) is given) of a ledger row.
+    fn region_or_bad(&mut self, r: &RowCtx<'_>) -> Result<Option<RegionId>> {
         // Borrowed from the row, not from `self`: no allocation per row.
         let county = r.text(Col::County);
         let town = r.text(Col::Town);
-        let village = if with_village {
-            r.text(Col::Village)
-        } else {
-            ""
-        };
         if county.is_empty() {
             self.bad(r, Col::County, "县(市、区)名称")?;
             return Ok(None);
         }
-        if with_village && (town.is_empty() || village.is_empty()) {
-            let col = if town.is_empty() {
-                Col::Town
-            } else {
-                Col::Village
-            };
-            self.bad(r, col, "地区名称")?;
-            return Ok(None);
-        }
-        Ok(self.region(county, town, village))
+        Ok(self.region(county, town, ""))
     }
 
-    /// Reads one roster row.
-    pub(crate) fn roster_row(&mut self, r: &RowCtx<'_>) -> Result<()> {
-        let Some(village) = self.region_or_bad(r, true)? else {
-            return Ok(());
+    /// The village of a roster row. A member row with a blank region cell takes its
+    /// household's village; when the household has not been seen yet the row is deferred
+    /// (`retry` is false) or, read again at the end of the table, left out as another
+    /// county's or reported as a bad value.
+    fn roster_village(
+        &mut self,
+        r: &RowCtx<'_>,
+        retry: bool,
+    ) -> Result<Result<RegionId, RowOutcome>> {
+        let hh_key = r.text(Col::HouseholdId);
+        let (county, town, village) =
+            (r.text(Col::County), r.text(Col::Town), r.text(Col::Village));
+        if !county.is_empty() && !town.is_empty() && !village.is_empty() {
+            return Ok(self
+                .region(county, town, village)
+                .ok_or(RowOutcome::Skipped));
+        }
+        if let Some(h) = self
+            .households
+            .get(hh_key)
+            .and_then(|&h| self.ds.roster.households.get(h as usize))
+        {
+            self.filled_regions += 1;
+            return Ok(Ok(h.village));
+        }
+        if !retry {
+            return Ok(Err(RowOutcome::Deferred));
+        }
+        if self.scope.is_some() && self.out_households.contains(&id_hash(hh_key)) {
+            self.leave_out(TableKind::Roster);
+            return Ok(Err(RowOutcome::Skipped));
+        }
+        let col = if county.is_empty() {
+            Col::County
+        } else if town.is_empty() {
+            Col::Town
+        } else {
+            Col::Village
         };
+        self.bad(r, col, "地区名称")?;
+        Ok(Err(RowOutcome::Skipped))
+    }
+
+    /// Reads one roster row (`retry`: a deferred row read again at the end of its table).
+    pub(crate) fn roster_row(&mut self, r: &RowCtx<'_>, retry: bool) -> Result<RowOutcome> {
         let hh_key = r.text(Col::HouseholdId);
         if hh_key.is_empty() {
-            return self.bad(r, Col::HouseholdId, "户编号");
+            self.bad(r, Col::HouseholdId, "户编号")?;
+            return Ok(RowOutcome::Skipped);
         }
+        let village = match self.roster_village(r, retry)? {
+            Ok(v) => v,
+            Err(outcome) => return Ok(outcome),
+        };
         let at = r.at();
         let is_head = r.text(Col::Relation) == "户主";
         let category = vocab::category(r.text(Col::Category));
@@ -318,7 +511,7 @@ impl<'o> Builder<'o> {
                 if category.is_some() && !old_monitored {
                     replace = Some(pidx);
                 } else {
-                    return Ok(());
+                    return Ok(RowOutcome::Counted);
                 }
             }
         }
@@ -336,12 +529,25 @@ impl<'o> Builder<'o> {
         let work = work_entry
             .and_then(|e| self.work_places.entries().get(e as usize))
             .map_or(WorkPlace::NotWorking, |e| e.place);
-        let sex = match vocab::sex(r.text(Col::Sex)) {
-            Ok(s) => s,
-            Err(Unparseable) => {
-                self.bad(r, Col::Sex, "性别")?;
-                None
+        let from_id = || {
+            id.as_ref()
+                .and_then(|i| crate::validate::idcard::birth_and_sex(i.as_str()))
+        };
+        let sex = if self.sex_from_id {
+            from_id().map(|(_, s)| s)
+        } else {
+            match vocab::sex(r.text(Col::Sex)) {
+                Ok(s) => s,
+                Err(Unparseable) => {
+                    self.bad(r, Col::Sex, "性别")?;
+                    None
+                }
             }
+        };
+        let birth = if self.birth_from_id {
+            from_id().map(|(b, _)| b)
+        } else {
+            self.date(r, Col::Birth)?
         };
         let name = r.text(Col::Name);
         let phone = r.text(Col::Phone);
@@ -354,7 +560,7 @@ impl<'o> Builder<'o> {
             is_head,
             relation_recorded: !r.text(Col::Relation).is_empty(),
             sex,
-            birth: self.date(r, Col::Birth)?,
+            birth,
             health: vocab::health(r.text(Col::Health)),
             school: vocab::school(r.text(Col::School)),
             labor: vocab::labor(r.text(Col::Labor)),
@@ -397,7 +603,7 @@ impl<'o> Builder<'o> {
                 h.heads += 1;
             }
         }
-        Ok(())
+        Ok(RowOutcome::Counted)
     }
 
     /// Finds or creates the household of a roster row and applies the row's household
@@ -533,13 +739,14 @@ impl<'o> Builder<'o> {
     }
 
     /// Reads one project row.
-    pub(crate) fn project_row(&mut self, r: &RowCtx<'_>) -> Result<()> {
-        let Some(region) = self.region_or_bad(r, false)? else {
-            return Ok(());
+    pub(crate) fn project_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.region_or_bad(r)? else {
+            return Ok(RowOutcome::Skipped);
         };
         let id = r.text(Col::ProjectId);
         if id.is_empty() {
-            return self.bad(r, Col::ProjectId, "项目编号");
+            self.bad(r, Col::ProjectId, "项目编号")?;
+            return Ok(RowOutcome::Skipped);
         }
         let id: Box<str> = id.into();
         let name = r.text(Col::ProjectName);
@@ -575,17 +782,18 @@ impl<'o> Builder<'o> {
             status,
         };
         self.ds.projects.push(project);
-        Ok(())
+        Ok(RowOutcome::Counted)
     }
 
     /// Reads one loan row.
-    pub(crate) fn loan_row(&mut self, r: &RowCtx<'_>) -> Result<()> {
-        let Some(region) = self.region_or_bad(r, false)? else {
-            return Ok(());
+    pub(crate) fn loan_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.region_or_bad(r)? else {
+            return Ok(RowOutcome::Skipped);
         };
         let hh = r.text(Col::HouseholdId);
         if hh.is_empty() {
-            return self.bad(r, Col::HouseholdId, "户编号");
+            self.bad(r, Col::HouseholdId, "户编号")?;
+            return Ok(RowOutcome::Skipped);
         }
         let household_id: Box<str> = hh.into();
         let status = match vocab::loan_status(r.text(Col::LoanStatus)) {
@@ -606,32 +814,40 @@ impl<'o> Builder<'o> {
             status,
         };
         self.ds.loans.push(loan);
-        Ok(())
+        Ok(RowOutcome::Counted)
     }
 
-    /// Reads one 汇总 or 目标 row: `regions` are the region-column values (outermost first),
-    /// `values` the (column index, normalised name) of the figure columns. Every figure in a
-    /// 汇总 is published, so an unparseable one is fatal.
+    /// Reads one 汇总 or 目标 row. A row whose region cells hold a total word, or whose
+    /// innermost region cell names the parent (`夏邑县`, `夏邑县合计`), is a total; a row of
+    /// another county than the configured one is left out. Every figure in a 汇总 is
+    /// published, so an unparseable one is fatal. Returns whether the row was read as a unit.
     pub(crate) fn figures_row(
         &mut self,
         row: &RowBuf,
         source: u32,
         excel_row: u32,
-        region_cols: &[(usize, Level)],
-        value_cols: &[(usize, String, String)],
-        targets: bool,
-    ) -> Result<()> {
-        let first = region_cols
-            .first()
-            .and_then(|(i, _)| row.get(*i))
-            .map(|c| c.as_text().to_string())
-            .unwrap_or_default();
+        layout: &FiguresLayout,
+    ) -> Result<bool> {
+        let region_cols = &layout.regions;
+        let targets = layout.targets;
         let at = RowRef {
             source,
             row: excel_row,
         };
+        let cell_text = |i: usize| row.get(i).map_or("", RawCell::as_text);
+        let innermost = region_cols
+            .iter()
+            .rev()
+            .map(|(i, _)| cell_text(*i))
+            .find(|t| !t.is_empty())
+            .unwrap_or("");
+        let parent = self.opts.region_name.as_deref().unwrap_or("");
+        let total = region_cols
+            .iter()
+            .any(|(i, _)| is_total_label(cell_text(*i)))
+            || names_parent(innermost, parent, |t| self.alias(t).to_string());
         let mut values = Vec::new();
-        for (i, header, key) in value_cols {
+        for (i, header, key) in &layout.values {
             let cell = row.get(*i).unwrap_or(&EMPTY);
             let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%')
             {
@@ -642,6 +858,14 @@ impl<'o> Builder<'o> {
             };
             match parsed {
                 Ok(Some(v)) => values.push((key.clone(), v)),
+                // A template's total row may be left blank: gonggu recomputes it.
+                Ok(None) if self.template && !targets && !total => {
+                    return Err(Error::BadValue {
+                        place: self.place(source, excel_row, header),
+                        value: String::new(),
+                        expected: "数字：填报表中的每一格都要填写，没有的填 0".into(),
+                    });
+                }
                 Ok(None) => {}
                 Err(Unparseable) => {
                     return Err(Error::BadValue {
@@ -652,15 +876,39 @@ impl<'o> Builder<'o> {
                 }
             }
         }
-        if self.is_total_label(&first) {
+        if total {
             if !targets {
                 self.ds.summary_totals.push((at, values));
             }
             self.ds.total_rows.push(at);
-            return Ok(());
+            return Ok(false);
         }
-        // Build the region path from the region columns present.
+        if let Some(c) = layout.county_col
+            && !names_parent(cell_text(c), parent, |t| self.alias(t).to_string())
+            && self.out_of_scope(cell_text(c))
+        {
+            self.leave_out(if targets {
+                TableKind::Targets
+            } else {
+                TableKind::Summary
+            });
+            return Ok(false);
+        }
+        // Build the region path from the region columns present. Towns without a 县 column
+        // belong to the configured county, when the region is one.
         let mut parent: Option<RegionId> = None;
+        if region_cols
+            .first()
+            .is_some_and(|(_, level)| *level == Level::Town)
+            && let Some(name) = self.scope.as_ref().map(|s| s.name.clone())
+        {
+            let node = match self.scope_node {
+                Some(n) => n,
+                None => self.ds.regions.intern(None, Level::County, &name),
+            };
+            self.scope_node = Some(node);
+            parent = Some(node);
+        }
         let mut id: Option<RegionId> = None;
         for (i, level) in region_cols {
             let name = row.get(*i).map(|c| c.as_text()).unwrap_or("");
@@ -695,6 +943,6 @@ impl<'o> Builder<'o> {
         } else {
             self.ds.summary.push(SummaryRow { at, region, values });
         }
-        Ok(())
+        Ok(true)
     }
 }

@@ -1,15 +1,20 @@
 //! Reading exports: the only code that touches calamine and csv.
 //!
 //! Each file may hold several tables (one per sheet). For every sheet the header row is
-//! searched among the first 10 rows (exports put title rows above it), columns are matched by
-//! canonical name or alias, the table kind is recognised from its headers (or, for 目标, from
-//! the sheet or file name), and rows are turned into typed records by [`build`]. Several files
-//! or sheets of one kind are concatenated.
+//! searched among the first 10 rows (exports put title rows above it, and may spread a header
+//! over two rows: a merged group cell over sub-headers), the title rows are read for the date
+//! of the data (`titles`), columns are matched by canonical name or alias, the table kind is
+//! recognised from its headers (or, for 目标, from the sheet or file name), total rows and,
+//! with a county as the region, other counties' rows are set aside (`scope`), and rows are
+//! turned into typed records by [`build`]. Several files or sheets of one kind are
+//! concatenated.
 
 pub(crate) mod build;
 pub(crate) mod guard;
 pub(crate) mod schema;
+mod scope;
 pub(crate) mod source;
+mod titles;
 pub mod value;
 pub mod vocab;
 
@@ -22,7 +27,7 @@ use crate::error::{Error, Place, Result};
 use crate::model::{Dataset, SourceInfo, TableKind};
 use crate::region::Level;
 
-use build::{Builder, RowCtx};
+use build::{Builder, FiguresLayout, RowCtx, RowOutcome};
 use guard::Format;
 use schema::{HeaderMatcher, guess_record_header, region_header_level};
 use source::{CsvRows, RowBuf, RowSource, WholeBook, XlsxRows};
@@ -70,6 +75,42 @@ impl std::fmt::Debug for ReadOptions {
 
 pub use crate::text::normalize_header;
 pub use guard::reading_foreign_file;
+pub use scope::is_total_label;
+pub use titles::{StatedDate, stated_date};
+
+/// Name of the hidden sheet that marks a gonggu 填报 template (`gonggu template`): in a
+/// workbook that has it, every figure cell must be filled.
+pub const TEMPLATE_MARKER_SHEET: &str = "gonggu模板";
+
+/// A unit whose figures come in two 汇总 rows (two filled templates, say) cannot be
+/// counted: an error naming both places.
+fn refuse_units_reported_twice(ds: &Dataset) -> Result<()> {
+    let mut seen: std::collections::HashMap<crate::region::RegionId, crate::model::RowRef> =
+        std::collections::HashMap::new();
+    for row in &ds.summary {
+        if let Some(first) = seen.insert(row.region, row.at) {
+            let place = ds
+                .sources
+                .get(row.at.source as usize)
+                .map(|s| Place {
+                    file: s.file.clone(),
+                    sheet: s.sheet.clone(),
+                    row: Some(row.at.row),
+                    column: None,
+                })
+                .unwrap_or_default();
+            return Err(Error::Input {
+                place,
+                message: format!(
+                    "「{}」的数字填报了两次，另一次在{}。请只保留一份。",
+                    ds.regions.name(row.region),
+                    ds.describe(first)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
 
 /// Reads every input file into one dataset.
 ///
@@ -111,7 +152,35 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     for path in paths {
         read_file(path, &matcher, &mut builder, &mut rows_read)?;
     }
+    let county = builder.scope_county().map(str::to_string);
+    let filled = builder.filled_regions;
+    let derived: Vec<&str> = builder.derived.iter().copied().collect();
     let (mut ds, work_notes) = builder.finish();
+    if let Some(county) = county
+        && !ds.out_of_scope.is_empty()
+    {
+        let parts: Vec<String> = ds
+            .out_of_scope
+            .iter()
+            .map(|(kind, n)| format!("{} {n} 行", kind.label()))
+            .collect();
+        ds.notes.push(format!(
+            "配置的地区是{county}（gonggu.toml 的 [region] name），只统计{county}的数据：其他县(市、区)的行未计入（{}）。",
+            parts.join("，")
+        ));
+    }
+    if filled > 0 {
+        ds.notes.push(format!(
+            "人员表中有 {filled} 行的县、乡或村为空，已按同一户编号的其他成员所在地区计入。"
+        ));
+    }
+    if !derived.is_empty() {
+        ds.notes.push(format!(
+            "人员表没有「{}」列，已按18位证件号码推算（年龄相关的核查规则照常执行）。",
+            derived.join("」「")
+        ));
+    }
+    refuse_units_reported_twice(&ds)?;
     let merged = ds.roster.merged_persons;
     if merged > 0 {
         ds.notes.push(format!(
@@ -179,6 +248,7 @@ fn read_file(
     let mut outcomes: Vec<(Option<String>, Outcome)> = Vec::new();
     match inspected.format {
         Format::Csv => {
+            b.template = false;
             let mut rows = CsvRows::open(path, &file)?;
             let ctx = TableCtx {
                 file: &file,
@@ -189,6 +259,7 @@ fn read_file(
         }
         Format::Xlsx => {
             let mut wb = source::open_xlsx(path, &file)?;
+            b.template = wb.sheet_names().iter().any(|n| n == TEMPLATE_MARKER_SHEET);
             for name in wb.sheet_names() {
                 let mut rows = XlsxRows::open(&mut wb, &name, &file, path)?;
                 let ctx = TableCtx {
@@ -203,6 +274,7 @@ fn read_file(
         }
         format @ (Format::Xls | Format::Ods) => {
             let mut wb = WholeBook::open(path, &file, format)?;
+            b.template = wb.sheet_names().iter().any(|n| n == TEMPLATE_MARKER_SHEET);
             for name in wb.sheet_names() {
                 let mut rows = wb.sheet(&name)?;
                 let ctx = TableCtx {
@@ -253,14 +325,15 @@ enum Recognised {
     },
 }
 
-/// Looks at one candidate header row for a 汇总 or 目标 table: leading region columns and
-/// at least one figure column.
-fn guess_figures(row: &RowBuf, targets_hint: bool) -> Option<Recognised> {
+/// Looks at candidate column names for a 汇总 or 目标 table: leading region columns and at
+/// least one figure column. The score is the number of region columns plus, for a 汇总, the
+/// columns naming a measure (for a 目标, every named column: its columns may name
+/// indicators, which ingest does not know).
+fn guess_figures(names: &[String], targets_hint: bool) -> Option<(Recognised, usize)> {
     let mut regions = Vec::new();
     let mut others = 0;
     let mut measures = 0;
-    for (i, cell) in row.cells().iter().enumerate() {
-        let t = cell.as_text();
+    for (i, t) in names.iter().enumerate() {
         if t.is_empty() {
             continue;
         }
@@ -277,16 +350,194 @@ fn guess_figures(row: &RowBuf, targets_hint: bool) -> Option<Recognised> {
     if regions.is_empty() || others == 0 {
         return None;
     }
+    let n = regions.len();
     if targets_hint {
-        return Some(Recognised::Figures {
-            targets: true,
+        return Some((
+            Recognised::Figures {
+                targets: true,
+                regions,
+            },
+            n + others,
+        ));
+    }
+    (measures > 0).then_some((
+        Recognised::Figures {
+            targets: false,
             regions,
+        },
+        n + measures,
+    ))
+}
+
+/// What one candidate header (one row, or two rows combined) is.
+enum Assessed {
+    Found(Recognised, usize),
+    Incomplete(schema::HeaderGuess),
+    Nothing,
+}
+
+fn assess(names: &[String], matcher: &HeaderMatcher, targets_hint: bool) -> Assessed {
+    if let Some(g) = guess_record_header(names, matcher) {
+        if g.missing.is_empty() {
+            let score = g.score;
+            return Assessed::Found(Recognised::Record(g), score);
+        }
+        // A 汇总 header names measures such as 衔接资金（万元）, which a project
+        // ledger also has: a region column first makes it a 汇总.
+        if let Some((f, score)) = guess_figures(names, targets_hint) {
+            return Assessed::Found(f, score);
+        }
+        return Assessed::Incomplete(g);
+    }
+    match guess_figures(names, targets_hint) {
+        Some((f, score)) => Assessed::Found(f, score),
+        None => Assessed::Nothing,
+    }
+}
+
+/// The header found among the first rows of a table.
+struct Header {
+    /// Index in the buffered rows of its first row.
+    first: usize,
+    /// One row, or two (a merged group row over sub-headers).
+    rows: usize,
+    /// The column names.
+    names: Vec<String>,
+    recognised: Recognised,
+}
+
+/// The best header candidate that lacks required columns (for the error naming them).
+struct Incomplete {
+    /// Index in the buffered rows of its (last) row.
+    row: usize,
+    names: Vec<String>,
+    guess: schema::HeaderGuess,
+}
+
+/// Finds the header among the buffered first rows: the first row (or pair of rows read as
+/// a two-row header) recognised as a table. A pair is taken only when it recognises more
+/// columns than either of its rows alone, so a title row above a one-row header never
+/// joins it.
+fn find_header(
+    texts: &[Vec<String>],
+    matcher: &HeaderMatcher,
+    targets_hint: bool,
+) -> Result<Header, Option<Incomplete>> {
+    let known = |name: &str| {
+        matcher.column(name).is_some()
+            || crate::measures::by_name(name).is_some()
+            || region_header_level(name).is_some()
+    };
+    let score = |a: &Assessed| match a {
+        Assessed::Found(_, s) => Some(*s),
+        _ => None,
+    };
+    let mut best_incomplete: Option<Incomplete> = None;
+    let mut keep_incomplete = |row: usize, names: &[String], a: Assessed| {
+        if let Assessed::Incomplete(guess) = a
+            && best_incomplete
+                .as_ref()
+                .is_none_or(|b| guess.score > b.guess.score)
+        {
+            best_incomplete = Some(Incomplete {
+                row,
+                names: names.to_vec(),
+                guess,
+            });
+        }
+    };
+    for (i, row) in texts.iter().enumerate() {
+        let single = assess(row, matcher, targets_hint);
+        if let Some(sub) = texts.get(i + 1) {
+            let names = schema::combine_header_rows(row, sub, &known);
+            let pair = assess(&names, matcher, targets_hint);
+            let next = assess(sub, matcher, targets_hint);
+            let beats = |other: Option<usize>| match (score(&pair), other) {
+                (Some(p), Some(o)) => p > o,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if beats(score(&single)) && beats(score(&next)) {
+                if let Assessed::Found(recognised, _) = pair {
+                    return Ok(Header {
+                        first: i,
+                        rows: 2,
+                        names,
+                        recognised,
+                    });
+                }
+            } else {
+                keep_incomplete(i + 1, &names, pair);
+            }
+        }
+        match single {
+            Assessed::Found(recognised, _) => {
+                return Ok(Header {
+                    first: i,
+                    rows: 1,
+                    names: row.clone(),
+                    recognised,
+                });
+            }
+            other => keep_incomplete(i, row, other),
+        }
+    }
+    Err(best_incomplete)
+}
+
+/// The error or note when no header was found: the required columns an almost-header lacks,
+/// else what the first rows hold.
+fn not_found(
+    head: &[(u32, RowBuf)],
+    incomplete: Option<Incomplete>,
+    masked: bool,
+    place: &dyn Fn(Option<u32>) -> Place,
+) -> Result<Outcome> {
+    if let Some(Incomplete { row, names, guess }) = incomplete {
+        let found: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let column = guess
+            .missing
+            .iter()
+            .map(|c| c.canonical())
+            .collect::<Vec<_>>()
+            .join("」「");
+        return Err(Error::MissingColumn {
+            place: place(head.get(row).map(|(r, _)| *r)),
+            table: guess.kind.label(),
+            column,
+            found: found.join("、"),
         });
     }
-    (measures > 0).then_some(Recognised::Figures {
-        targets: false,
-        regions,
-    })
+    // A row holding an ID or a phone number is a data row: its cells (names among them)
+    // are not quoted unless personal data is revealed.
+    let mut first: Vec<String> = Vec::new();
+    for (row_no, r) in head {
+        let cells: Vec<&str> = r
+            .cells()
+            .iter()
+            .map(|c| c.as_text())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if masked && cells.iter().any(|t| crate::mask::looks_personal(t)) {
+            first.push(format!(
+                "（第 {row_no} 行像是一行数据，含证件号码或电话，不予显示）"
+            ));
+        } else {
+            first.extend(cells.iter().map(|t| t.to_string()));
+        }
+        if first.len() >= 8 {
+            break;
+        }
+    }
+    first.truncate(8);
+    Ok(Outcome::Unrecognised(format!(
+        "前几行的内容是：{}。人员表需要「县」「乡」「村」「户编号」「证件号码」「户类型」等列；汇总表第一列应为「县(市、区)」或「乡镇」。",
+        first.join("、")
+    )))
 }
 
 fn read_table(
@@ -307,108 +558,52 @@ fn read_table(
     if head.is_empty() {
         return Ok(Outcome::Blank);
     }
-    let mut found: Option<(usize, Recognised)> = None;
-    let mut best_incomplete: Option<(usize, schema::HeaderGuess)> = None;
-    for (i, (_, row)) in head.iter().enumerate() {
-        if let Some(g) = guess_record_header(row, matcher) {
-            if g.missing.is_empty() {
-                found = Some((i, Recognised::Record(g)));
-                break;
-            }
-            // A 汇总 header names measures such as 衔接资金（万元）, which a project
-            // ledger also has: a region column first makes it a 汇总.
-            if let Some(f) = guess_figures(row, ctx.targets_hint) {
-                found = Some((i, f));
-                break;
-            }
-            if best_incomplete
-                .as_ref()
-                .is_none_or(|(_, b)| g.score > b.score)
-            {
-                best_incomplete = Some((i, g));
-            }
-            continue;
-        }
-        if let Some(f) = guess_figures(row, ctx.targets_hint) {
-            found = Some((i, f));
-            break;
-        }
-    }
+    let texts: Vec<Vec<String>> = head
+        .iter()
+        .map(|(_, row)| {
+            row.cells()
+                .iter()
+                .map(|c| c.as_text().to_string())
+                .collect()
+        })
+        .collect();
     let place = |row: Option<u32>| Place {
         file: ctx.file.to_string(),
         sheet: ctx.sheet.map(str::to_string),
         row,
         column: None,
     };
-    let Some((hi, recognised)) = found else {
-        if let Some((i, g)) = best_incomplete {
-            let (row_no, row) = &head[i];
-            let found: Vec<&str> = row
-                .cells()
-                .iter()
-                .map(|c| c.as_text())
-                .filter(|t| !t.is_empty())
-                .collect();
-            let column = g
-                .missing
-                .iter()
-                .map(|c| c.canonical())
-                .collect::<Vec<_>>()
-                .join("」「");
-            return Err(Error::MissingColumn {
-                place: place(Some(*row_no)),
-                table: g.kind.label(),
-                column,
-                found: found.join("、"),
-            });
+    let header = match find_header(&texts, matcher, ctx.targets_hint) {
+        Ok(header) => header,
+        Err(incomplete) => {
+            let masked = b.opts.pii == crate::mask::Pii::Masked;
+            return not_found(&head, incomplete, masked, &place);
         }
-        // A row holding an ID or a phone number is a data row: its cells (names among
-        // them) are not quoted unless personal data is revealed.
-        let masked = b.opts.pii == crate::mask::Pii::Masked;
-        let mut first: Vec<String> = Vec::new();
-        for (row_no, r) in head.iter() {
-            let cells: Vec<&str> = r
-                .cells()
-                .iter()
-                .map(|c| c.as_text())
-                .filter(|t| !t.is_empty())
-                .collect();
-            if masked && cells.iter().any(|t| crate::mask::looks_personal(t)) {
-                first.push(format!(
-                    "（第 {row_no} 行像是一行数据，含证件号码或电话，不予显示）"
-                ));
-            } else {
-                first.extend(cells.iter().map(|t| t.to_string()));
-            }
-            if first.len() >= 8 {
-                break;
-            }
-        }
-        first.truncate(8);
-        return Ok(Outcome::Unrecognised(format!(
-            "前几行的内容是：{}。人员表需要「县」「乡」「村」「户编号」「证件号码」「户类型」等列；汇总表第一列应为「县(市、区)」或「乡镇」。",
-            first.join("、")
-        )));
     };
-    let (header_row, header) = &head[hi];
-    let headers: Vec<String> = header
-        .cells()
-        .iter()
-        .map(|c| c.as_text().to_string())
-        .collect();
+    let Header {
+        first: hi,
+        rows: header_rows,
+        names: headers,
+        recognised,
+    } = header;
+    let data_from = hi + header_rows;
+    let header_row = head.get(data_from - 1).map(|(r, _)| *r).unwrap_or_default();
     let kind = match &recognised {
         Recognised::Record(g) => g.kind,
         Recognised::Figures { targets: true, .. } => TableKind::Targets,
         Recognised::Figures { .. } => TableKind::Summary,
     };
+    let data_date = titles::data_date(head.iter().take(hi).map(|(_, row)| row));
     let source = b.add_source(SourceInfo {
         file: ctx.file.to_string(),
         sheet: ctx.sheet.map(str::to_string),
         kind,
-        header_row: *header_row,
+        header_row,
         headers: headers.clone(),
         rows: 0,
+        data_date,
     });
+    let rest = head.get(data_from..).unwrap_or_default();
     let mut count = 0u64;
     let twice = match &recognised {
         Recognised::Record(g) => g
@@ -423,71 +618,68 @@ fn read_table(
             a,
             b,
             &canonical,
-            place(Some(*header_row)),
+            place(Some(header_row)),
         ));
     }
     match recognised {
         Recognised::Record(g) => {
-            match kind {
-                TableKind::Roster => {
-                    for c in g.map.columns() {
-                        b.ds.roster.columns.insert(c.canonical());
-                    }
-                }
-                TableKind::Projects => {
-                    for c in g.map.columns() {
-                        b.ds.project_columns.insert(c.canonical());
-                    }
-                }
-                TableKind::Loans => {
-                    for c in g.map.columns() {
-                        b.ds.loan_columns.insert(c.canonical());
-                    }
-                }
-                _ => {}
+            let columns = match kind {
+                TableKind::Roster => Some(&mut b.ds.roster.columns),
+                TableKind::Projects => Some(&mut b.ds.project_columns),
+                TableKind::Loans => Some(&mut b.ds.loan_columns),
+                _ => None,
+            };
+            if let Some(columns) = columns {
+                columns.extend(g.map.columns().map(schema::Col::canonical));
             }
-            let county_pos = g.map.get(schema::Col::County);
-            let handle = |b: &mut Builder<'_>, row: &RowBuf, excel_row: u32| -> Result<bool> {
-                let first = county_pos
-                    .and_then(|i| row.get(i))
-                    .map(|c| c.as_text())
-                    .unwrap_or("");
-                if b.is_total_label(first) {
-                    b.ds.total_rows.push(crate::model::RowRef {
-                        source,
-                        row: excel_row,
-                    });
-                    return Ok(false);
-                }
+            if kind == TableKind::Roster {
+                b.derive_from_id(&g.map);
+            }
+            let mut deferred: Vec<(u32, RowBuf)> = Vec::new();
+            let mut handle = |b: &mut Builder<'_>, row: &RowBuf, excel_row: u32| -> Result<u64> {
                 let r = RowCtx {
                     row,
                     map: &g.map,
                     source,
                     excel_row,
                 };
-                match kind {
-                    TableKind::Roster => b.roster_row(&r)?,
-                    TableKind::Projects => b.project_row(&r)?,
-                    _ => b.loan_row(&r)?,
-                }
-                Ok(true)
+                Ok(match b.record_row(&r, kind)? {
+                    RowOutcome::Counted => 1,
+                    RowOutcome::Skipped => 0,
+                    RowOutcome::Deferred => {
+                        deferred.push((excel_row, row.snapshot()));
+                        0
+                    }
+                })
             };
-            for (r, row) in &head[hi + 1..] {
-                count += u64::from(handle(b, row, *r)?);
+            for (r, row) in rest {
+                count += handle(b, row, *r)?;
             }
             let progress = b.progress();
             while let Some(r) = src.next_row(&mut buf)? {
-                count += u64::from(handle(b, &buf, r)?);
+                count += handle(b, &buf, r)?;
                 if count.is_multiple_of(8192)
                     && let Some(p) = progress
                 {
                     p(*rows_read + count);
                 }
             }
+            // Member rows whose household came later in the table.
+            for (excel_row, row) in &deferred {
+                let r = RowCtx {
+                    row,
+                    map: &g.map,
+                    source,
+                    excel_row: *excel_row,
+                };
+                if b.roster_row(&r, true)? == RowOutcome::Counted {
+                    count += 1;
+                }
+            }
         }
         Recognised::Figures { targets, regions } => {
             let region_idx: Vec<usize> = regions.iter().map(|(i, _)| *i).collect();
-            let mut value_cols = Vec::new();
+            let mut values = Vec::new();
             for (i, h) in headers.iter().enumerate() {
                 if h.is_empty() || region_idx.contains(&i) {
                     continue;
@@ -506,7 +698,7 @@ fn read_table(
                                 return Err(Error::Input {
                                     place: Place {
                                         column: Some(h.clone()),
-                                        ..place(Some(*header_row))
+                                        ..place(Some(header_row))
                                     },
                                     message: format!(
                                         "汇总表中的「{h}」是比率，比率不能直接合计。请改为提供它的分子列和分母列（例如「贷款余额户数」和「脱贫户和监测户数」），gonggu 会重新计算比率和合计。"
@@ -521,24 +713,38 @@ fn read_table(
                         }
                     }
                 };
-                if let Some((j, _, _)) = value_cols.iter().find(|(_, _, k)| *k == key) {
+                if let Some((j, _, _)) = values.iter().find(|(_, _, k)| *k == key) {
                     return Err(duplicate_columns(
                         &headers,
                         *j,
                         i,
                         h,
-                        place(Some(*header_row)),
+                        place(Some(header_row)),
                     ));
                 }
-                value_cols.push((i, h.clone(), key));
+                values.push((i, h.clone(), key));
             }
-            for (r, row) in &head[hi + 1..] {
-                count += 1;
-                b.figures_row(row, source, *r, &regions, &value_cols, targets)?;
+            // Only a column headed 县 holds counties: 地区 or 单位 may hold towns.
+            let county_col = regions
+                .iter()
+                .find(|(i, level)| {
+                    *level == Level::County
+                        && headers
+                            .get(*i)
+                            .is_some_and(|h| normalize_header(h).starts_with('县'))
+                })
+                .map(|(i, _)| *i);
+            let layout = FiguresLayout {
+                regions,
+                values,
+                targets,
+                county_col,
+            };
+            for (r, row) in rest {
+                count += u64::from(b.figures_row(row, source, *r, &layout)?);
             }
             while let Some(r) = src.next_row(&mut buf)? {
-                count += 1;
-                b.figures_row(&buf, source, r, &regions, &value_cols, targets)?;
+                count += u64::from(b.figures_row(&buf, source, r, &layout)?);
             }
         }
     }

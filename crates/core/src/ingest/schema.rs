@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use crate::model::TableKind;
 
 use super::normalize_header;
-use super::source::RowBuf;
 
 macro_rules! columns {
     ($( $(#[$doc:meta])* $var:ident => $canon:literal $([$($alias:literal),*])?; )*) => {
@@ -36,7 +35,7 @@ columns! {
     Town => "乡(镇)" ["乡", "乡镇", "镇", "乡(镇、街道)", "乡镇(街道)", "乡(镇、办)"];
     Village => "行政村" ["村", "村(社区)", "行政村(社区)", "村名"];
     HouseholdId => "户编号" ["户码"];
-    PersonNo => "人编号";
+    PersonNo => "人编号" ["人口编号"];
     IdNumber => "证件号码" ["身份证号", "身份证号码", "证件号", "公民身份号码"];
     IdType => "证件类型";
     HouseholdType => "户类型";
@@ -48,18 +47,18 @@ columns! {
     Eliminated => "风险是否消除" ["风险是否已消除"];
     EliminatedOn => "消除监测时间" ["风险消除时间"];
     EliminationMethod => "风险消除方式";
-    Risk1 => "致贫/返贫风险1" ["致贫返贫风险1", "主要风险类型", "风险类型", "致贫返贫风险"];
-    Risk2 => "致贫/返贫风险2" ["致贫返贫风险2"];
-    Risk3 => "致贫/返贫风险3" ["致贫返贫风险3"];
-    Risk4 => "致贫/返贫风险4" ["致贫返贫风险4"];
-    Risk5 => "致贫/返贫风险5" ["致贫返贫风险5"];
+    Risk1 => "致贫/返贫风险1" ["致贫返贫风险1", "主要风险类型", "风险类型", "致贫返贫风险", "致贫原因1", "致贫原因"];
+    Risk2 => "致贫/返贫风险2" ["致贫返贫风险2", "致贫原因2"];
+    Risk3 => "致贫/返贫风险3" ["致贫返贫风险3", "致贫原因3"];
+    Risk4 => "致贫/返贫风险4" ["致贫返贫风险4", "致贫原因4"];
+    Risk5 => "致贫/返贫风险5" ["致贫返贫风险5", "致贫原因5"];
     Income => "人均纯收入（元）" ["人均纯收入", "家庭年人均纯收入", "家庭人均纯收入"];
     WageIncome => "工资性收入" ["工资性收入(元)"];
     Labor => "劳动技能";
     WorkPlace => "务工所在地" ["务工区域", "务工地域"];
     MonthlyWage => "务工月收入" ["务工月收入(元)"];
     Certified => "是否持证" ["技能证书"];
-    WelfarePost => "公益性岗位";
+    WelfarePost => "公益性岗位" ["公益性岗位类型"];
     MeasuresText => "帮扶措施";
     MIndustry => "产业帮扶";
     MEmployment => "就业帮扶";
@@ -75,7 +74,7 @@ columns! {
     MRelocation => "搬迁";
     MLivingConditions => "生产生活条件改善";
     MInfrastructure => "基础设施建设";
-    BasicMedical => "是否参加城乡居民基本医疗保险";
+    BasicMedical => "是否参加城乡居民基本医疗保险" ["是否参加新型农村合作医疗(城乡居民基本医疗保险)", "是否参加新型农村合作医疗"];
     SeriousIllnessInsurance => "是否参加大病保险";
     Sex => "性别";
     Birth => "出生日期";
@@ -83,10 +82,14 @@ columns! {
     School => "在校生状况";
     Education => "文化程度";
     Phone => "户联系电话" ["联系电话"];
-    UnsafeHousing => "是否危房户";
+    /// A member's own phone: recognised (and masked in messages), read by no rule yet.
+    MemberPhone => "家庭成员联系电话" ["成员联系电话", "人联系电话"];
+    /// Why a child of compulsory-school age is not in school: recognised, read by no rule yet.
+    OutOfSchoolReason => "义务教育阶段未上学原因" ["失学或辍学原因"];
+    UnsafeHousing => "是否危房户" ["危房户"];
     SafeWater => "是否解决安全饮用水";
-    Dibao => "享受低保政策情况";
-    Tekun => "享受特困供养政策情况";
+    Dibao => "享受低保政策情况" ["是否享受低保"];
+    Tekun => "享受特困供养政策情况" ["是否特困供养人员"];
     ProjectId => "项目编号";
     ProjectName => "项目名称";
     ProjectType => "项目类型";
@@ -161,6 +164,8 @@ pub fn schema(kind: TableKind) -> (&'static [Col], &'static [Col]) {
                 School,
                 Education,
                 Phone,
+                MemberPhone,
+                OutOfSchoolReason,
                 UnsafeHousing,
                 SafeWater,
                 Dibao,
@@ -319,12 +324,13 @@ pub struct HeaderGuess {
     pub duplicates: Vec<(Col, usize, usize)>,
 }
 
-/// Tries to read `row` as the header of a record table (roster, projects, loans).
-pub fn guess_record_header(row: &RowBuf, matcher: &HeaderMatcher) -> Option<HeaderGuess> {
+/// Tries to read the column names `names` as the header of a record table (roster,
+/// projects, loans).
+pub fn guess_record_header(names: &[String], matcher: &HeaderMatcher) -> Option<HeaderGuess> {
     let mut found: HashMap<Col, usize> = HashMap::new();
     let mut twice: Vec<(Col, usize, usize)> = Vec::new();
-    for (i, cell) in row.cells().iter().enumerate() {
-        if let Some(col) = matcher.column(cell.as_text()) {
+    for (i, name) in names.iter().enumerate() {
+        if let Some(col) = matcher.column(name) {
             match found.get(&col) {
                 Some(&first) => twice.push((col, first, i)),
                 None => {
@@ -378,4 +384,97 @@ pub fn region_header_level(text: &str) -> Option<crate::region::Level> {
         .iter()
         .find(|(h, _)| normalize_header(h) == n)
         .map(|(_, l)| *l)
+}
+
+/// Sub-headers too generic to stand alone under a group (`脱贫户` over `户数 | 人数`).
+const GENERIC_SUBHEADERS: [&str; 16] = [
+    "户数",
+    "人数",
+    "人口数",
+    "金额",
+    "个数",
+    "数量",
+    "户",
+    "人",
+    "个",
+    "万元",
+    "元",
+    "合计",
+    "小计",
+    "其中",
+    "目标",
+    "完成",
+];
+
+/// Forms of a group header to put before a sub-header: itself and the stems the measure
+/// names use (`脱贫户` → `脱贫`, `脱贫人口`; `监测对象` → `监测`, `监测户`).
+fn group_stems(group: &str) -> Vec<String> {
+    let g = group
+        .trim_start_matches("其中")
+        .trim_start_matches([':', '：'])
+        .trim();
+    let mut stems = vec![g.to_string()];
+    for (suffix, alternatives) in [
+        ("户", &["", "人口", "对象"][..]),
+        ("对象", &["", "户"][..]),
+        ("人口", &["", "户"][..]),
+    ] {
+        if let Some(base) = g.strip_suffix(suffix).filter(|b| !b.is_empty()) {
+            stems.extend(alternatives.iter().map(|a| format!("{base}{a}")));
+        }
+    }
+    stems
+}
+
+/// The name of one column of a two-row header (a merged group cell over sub-headers): the
+/// group and sub-header together when they name a known column or measure (`脱贫户` +
+/// `户数` → `脱贫户数`, `脱贫户` + `人数` → `脱贫人口数`, `监测对象` + `户数` → `监测户数`,
+/// `脱贫人口` + `务工就业人数` → `脱贫人口务工就业人数`); else the sub-header alone when it
+/// names one, or is not generic; else the group and sub-header joined.
+pub(crate) fn two_row_name(group: &str, sub: &str, known: &dyn Fn(&str) -> bool) -> String {
+    let sub = sub.trim();
+    let group = group.trim();
+    if group.is_empty() || sub.is_empty() {
+        return if sub.is_empty() { group } else { sub }.to_string();
+    }
+    let subs = [sub.to_string(), sub.replace("人数", "人口数")];
+    for stem in group_stems(group) {
+        for s in &subs {
+            let name = format!("{stem}{s}");
+            if known(&name) {
+                return name;
+            }
+        }
+    }
+    if known(sub) || !GENERIC_SUBHEADERS.contains(&normalize_header(sub).as_str()) {
+        return sub.to_string();
+    }
+    format!("{group}{sub}")
+}
+
+/// The column names of a two-row header: each group cell (merged across the columns it
+/// spans, so only its first cell holds the text) is carried right over the blank cells
+/// after it; a column with no sub-header (merged down over both rows) is named by its top
+/// cell.
+pub(crate) fn combine_header_rows(
+    top: &[String],
+    sub: &[String],
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let n = top.len().max(sub.len());
+    let mut group = String::new();
+    (0..n)
+        .map(|i| {
+            let t = top.get(i).map_or("", |s| s.trim());
+            let s = sub.get(i).map_or("", |s| s.trim());
+            if !t.is_empty() {
+                group = t.to_string();
+            }
+            if s.is_empty() {
+                t.to_string()
+            } else {
+                two_row_name(&group, s, known)
+            }
+        })
+        .collect()
 }

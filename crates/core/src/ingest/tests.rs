@@ -413,3 +413,322 @@ fn check_small_export(ds: Dataset) {
     assert_eq!(h.identified, NaiveDate::from_ymd_opt(2021, 3, 31));
     assert_eq!(h.income, Some(Decimal::new(8200, 0)));
 }
+
+fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn county_opts(name: &str) -> ReadOptions {
+    ReadOptions {
+        region_name: Some(name.into()),
+        ..ReadOptions::default()
+    }
+}
+
+/// A county as the configured region: its own 县 cells are data, not totals; other
+/// counties' rows are left out in every table, and a note counts them.
+#[test]
+fn a_county_region_keeps_its_rows_and_leaves_out_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "县,乡,村,户编号,证件号码,户类型\n\
+         夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户\n\
+         虞城县,城关镇,西关村,H2,410101199001011242,脱贫户\n\
+         夏邑县,,,合计,,\n",
+    );
+    let loans = csv(
+        dir.path(),
+        "贷款.csv",
+        "户编号,县(市、区、旗),乡(镇),贷款余额（元）\nH1,夏邑县,城关镇,5000\nH2,虞城县,城关镇,3000\n",
+    );
+    let summary = csv(
+        dir.path(),
+        "汇总.csv",
+        "县,乡镇,持证人数\n夏邑县,城关镇,3\n虞城县,城关镇,4\n夏邑县,,3\n",
+    );
+    let ds = read_inputs(&[roster, loans, summary], &county_opts("夏邑县")).unwrap();
+    assert_eq!(ds.roster.households.len(), 1);
+    assert_eq!(&*ds.roster.households[0].id, "H1");
+    assert_eq!(ds.loans.len(), 1);
+    assert_eq!(ds.summary.len(), 1);
+    assert_eq!(
+        ds.summary_totals.len(),
+        1,
+        "the 夏邑县 row of the 汇总 is its total"
+    );
+    assert_eq!(
+        ds.out_of_scope,
+        [
+            (TableKind::Roster, 1),
+            (TableKind::Loans, 1),
+            (TableKind::Summary, 1)
+        ]
+    );
+    assert!(
+        ds.notes
+            .iter()
+            .any(|n| n.contains("只统计夏邑县") && n.contains("人员表 1 行")),
+        "{:?}",
+        ds.notes
+    );
+    // A city as the region leaves nothing out.
+    let ds = read_inputs(&ds_paths(&dir), &county_opts("商丘市")).unwrap();
+    assert_eq!(ds.roster.households.len(), 2);
+    assert!(ds.out_of_scope.is_empty());
+}
+
+fn ds_paths(dir: &tempfile::TempDir) -> Vec<PathBuf> {
+    ["人员.csv", "贷款.csv"]
+        .iter()
+        .map(|n| dir.path().join(n))
+        .collect()
+}
+
+/// A total word in a key column or the first non-empty cell makes a total; a row with blank
+/// keys is a total only without a record's own data.
+#[test]
+fn totals_in_key_columns_and_blank_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let projects = csv(
+        dir.path(),
+        "项目.csv",
+        "项目编号,项目名称,县(市、区、旗),是否纳入年度实施计划,衔接资金（万元）\n\
+         P1,道路,夏邑县,是,10\n\
+         小计,,夏邑县,,10\n\
+         ,,,,10\n\
+         ,水渠,夏邑县,是,5\n\
+         P2,全县农村公路提升工程,夏邑县,是,3\n",
+    );
+    let ds = read(&[projects]).unwrap();
+    assert_eq!(ds.projects.len(), 2, "{:?}", ds.projects);
+    assert_eq!(ds.total_rows.len(), 2);
+    assert_eq!(
+        ds.bad_values.len(),
+        1,
+        "a project without 项目编号 is a finding"
+    );
+    assert_eq!(ds.bad_values[0].column, "项目编号");
+
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "序号,县,乡,村,户编号,证件号码,户类型,姓名\n\
+         1,夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,张一\n\
+         ,全县合计,,,,,,\n\
+         2,夏邑县,城关镇,东关村,,410101199001011242,脱贫户,张二\n",
+    );
+    let ds = read(&[roster]).unwrap();
+    assert_eq!(ds.roster.persons.len(), 1);
+    assert_eq!(ds.total_rows.len(), 1);
+    assert_eq!(ds.bad_values.len(), 1);
+    assert_eq!(ds.bad_values[0].column, "户编号");
+}
+
+/// Member rows with a blank 县, 乡 or 村 take their household's region, also when the
+/// household comes later in the table.
+#[test]
+fn blank_region_cells_take_the_households_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "县,乡,村,户编号,证件号码,户类型,与户主关系\n\
+         ,,,H1,410101199001011242,脱贫户,之子\n\
+         夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主\n\
+         夏邑县,,东关村,H1,410101199001011250,脱贫户,配偶\n\
+         夏邑县,,,H9,410101199001011269,脱贫户,户主\n",
+    );
+    let ds = read(&[roster]).unwrap();
+    assert_eq!(ds.roster.households.len(), 1);
+    assert_eq!(ds.roster.households[0].members, 3);
+    assert_eq!(ds.bad_values.len(), 1, "H9 has no region anywhere");
+    assert!(
+        ds.notes.iter().any(|n| n.contains("2 行的县、乡或村为空")),
+        "{:?}",
+        ds.notes
+    );
+}
+
+/// Without 出生日期 and 性别 columns, both come from an 18-digit 证件号码.
+#[test]
+fn birth_and_sex_from_the_id_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "县,乡,村,户编号,证件号码,户类型\n夏邑县,城关镇,东关村,H1,11010519491231002X,脱贫户\n",
+    );
+    let ds = read(&[roster]).unwrap();
+    let p = &ds.roster.persons[0];
+    assert_eq!(p.birth, NaiveDate::from_ymd_opt(1949, 12, 31));
+    assert_eq!(p.sex, Some(crate::model::Sex::Female));
+    assert!(ds.roster.has_column("出生日期") && ds.roster.has_column("性别"));
+    assert!(ds.notes.iter().any(|n| n.contains("按18位证件号码推算")));
+}
+
+/// Aliases from real exports.
+#[test]
+fn aliases_of_real_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = csv(
+        dir.path(),
+        "脱贫人口.csv",
+        "县,乡,村,户编号,人口编号,证件号码,户类型,致贫原因1,危房户,公益性岗位类型,是否享受低保,人联系电话,失学或辍学原因\n\
+         夏邑县,城关镇,东关村,H1,1,410101199001011234,普通农户,因病,是,村级,是,13812345678,\n",
+    );
+    let ds = read(&[roster]).unwrap();
+    for c in [
+        "人编号",
+        "致贫/返贫风险1",
+        "是否危房户",
+        "公益性岗位",
+        "享受低保政策情况",
+        "家庭成员联系电话",
+        "义务教育阶段未上学原因",
+    ] {
+        assert!(ds.roster.has_column(c), "{c}: {:?}", ds.roster.columns);
+    }
+    let h = &ds.roster.households[0];
+    assert_eq!(h.kind, Some(HouseholdType::General));
+    assert!(!h.kind_unrecognised);
+    assert_eq!(h.unsafe_housing, Some(true));
+    assert!(ds.roster.persons[0].welfare_post);
+}
+
+/// Two-row headers: a merged group cell over generic sub-headers, and merged groups over
+/// measure names; the region column is merged down over both rows.
+#[test]
+fn two_row_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("乡镇汇总.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = Format::new();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        6,
+        "夏邑县巩固拓展脱贫攻坚成果汇总表（数据截至2021年11月30日）",
+        &f,
+    )
+    .unwrap();
+    ws.merge_range(1, 0, 2, 0, "乡镇", &f).unwrap();
+    ws.merge_range(1, 1, 1, 2, "脱贫户", &f).unwrap();
+    ws.merge_range(1, 3, 1, 4, "监测对象", &f).unwrap();
+    ws.merge_range(1, 5, 1, 6, "小额信贷", &f).unwrap();
+    for (c, t) in [
+        "户数",
+        "人数",
+        "户数",
+        "人数",
+        "贷款余额户数",
+        "脱贫户和监测户数",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16 + 1, *t).unwrap();
+    }
+    for (r, row) in [
+        ["城关镇", "10", "30", "2", "5", "3", "12"],
+        ["合计", "10", "30", "2", "5", "3", "12"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(3 + r as u32, 0, row[0]).unwrap();
+        for (c, v) in row.iter().enumerate().skip(1) {
+            ws.write_number(3 + r as u32, c as u16, v.parse::<f64>().unwrap())
+                .unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let ds = read(std::slice::from_ref(&path)).unwrap();
+    assert_eq!(ds.sources[0].kind, TableKind::Summary);
+    assert_eq!(ds.sources[0].header_row, 3);
+    let ids: Vec<&str> = ds.summary[0]
+        .values
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "tuopin_households",
+            "tuopin_persons",
+            "monitored_households",
+            "monitored_persons",
+            "loan_balance_households",
+            "covered_households"
+        ]
+    );
+    assert_eq!(ds.summary_totals.len(), 1);
+    let stated = stated_date(&ds).unwrap();
+    assert_eq!(stated.date, NaiveDate::from_ymd_opt(2021, 11, 30).unwrap());
+}
+
+/// The strongest wording of the title rows gives the data date; several inputs that
+/// disagree give a sentence.
+#[test]
+fn data_dates_in_title_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let head =
+        "县,乡,村,户编号,证件号码,户类型\n夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户\n";
+    let a = csv(
+        dir.path(),
+        "a.csv",
+        &format!("导出时间：2021-12-03 09:30:00,数据截至：2021年11月30日\n{head}"),
+    );
+    let b = csv(
+        dir.path(),
+        "b.csv",
+        &format!("小额信贷台账（截至2021年10月31日）\n{head}"),
+    );
+    let c = csv(dir.path(), "c.csv", &format!("数据截至：,20211031\n{head}"));
+    let ds = read(&[a.clone(), b.clone()]).unwrap();
+    let s = stated_date(&ds).unwrap();
+    assert_eq!(s.date.to_string(), "2021-11-30");
+    assert!(
+        s.from.contains("a.csv") && s.from.contains("数据截至"),
+        "{}",
+        s.from
+    );
+    let note = s.disagreement.unwrap();
+    assert!(
+        note.contains("b.csv") && note.contains("2021-10-31"),
+        "{note}"
+    );
+    let ds = read(&[c]).unwrap();
+    assert_eq!(stated_date(&ds).unwrap().date.to_string(), "2021-10-31");
+    let ds = read(&[b]).unwrap();
+    assert_eq!(
+        ds.sources[0].data_date.as_ref().unwrap().kind,
+        crate::model::DataDateKind::AsOf
+    );
+    let plain = csv(dir.path(), "p.csv", head);
+    assert!(stated_date(&read(&[plain]).unwrap()).is_none());
+}
+
+/// With a county as the region, the towns of a 目标 or 汇总 without a 县 column are that
+/// county's towns: the same units as the roster's.
+#[test]
+fn towns_without_a_county_column_belong_to_the_configured_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = csv(dir.path(), "目标.csv", "乡镇,务工就业目标人数\n城关镇,4\n");
+    let roster = csv(
+        dir.path(),
+        "人员.csv",
+        "县,乡,村,户编号,证件号码,户类型\n夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户\n",
+    );
+    let ds = read_inputs(&[targets, roster], &county_opts("夏邑县")).unwrap();
+    let town = ds
+        .regions
+        .ancestor_at(ds.roster.households[0].village, crate::region::Level::Town);
+    assert_eq!(Some(ds.targets[0].region), town);
+    assert_eq!(ds.regions.at_level(crate::region::Level::Town).len(), 1);
+}

@@ -128,6 +128,12 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
 }
 
 fn ymd(year: i64, month: i64, day: Option<i64>) -> Option<NaiveDate> {
+    // A two-digit year (`21.3.5`) is in this century: monitoring began in 2020.
+    let year = if (0..100).contains(&year) {
+        2000 + year
+    } else {
+        year
+    };
     if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
@@ -149,7 +155,8 @@ fn from_digits(d: &str) -> Option<NaiveDate> {
 }
 
 /// Parses a date written as text: `2023-06-30`, `2023/6/30`, `2023.6.30`, `2023年6月30日`,
-/// `2023年6月`, `2023-06`, `2023.06`, `202306`, `20230630`. A month means its last day.
+/// `2023年6月30号`, `2023年6月`, `2023-06`, `2023.06`, `202306`, `20230630`, and with a
+/// two-digit year (`23.6.30` = 2023-06-30). A month means its last day.
 ///
 /// # Errors
 /// `Err(Unparseable)` when the text is not a date.
@@ -162,6 +169,8 @@ fn from_digits(d: &str) -> Option<NaiveDate> {
 /// assert_eq!(parse_date_text("2023年6月"), Ok(d(2023, 6, 30)));
 /// assert_eq!(parse_date_text("202302"), Ok(d(2023, 2, 28)));
 /// assert_eq!(parse_date_text("2023/6/3"), Ok(d(2023, 6, 3)));
+/// assert_eq!(parse_date_text("2021年3月5号"), Ok(d(2021, 3, 5)));
+/// assert_eq!(parse_date_text("21.3.5"), Ok(d(2021, 3, 5)));
 /// assert!(parse_date_text("2023-13-01").is_err());
 /// ```
 pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, Unparseable> {
@@ -177,9 +186,16 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, Unparseable> {
         return from_digits(t).map(Some).ok_or(Unparseable);
     }
     let parts: Vec<&str> = t
-        .split(['-', '/', '.', '年', '月', '日'])
+        .split(['-', '/', '.', '年', '月', '日', '号'])
         .filter(|p| !p.is_empty())
         .collect();
+    // The year is written in full or with two digits; a day or month never has more than two.
+    let year_ok = parts
+        .first()
+        .is_some_and(|y| matches!(y.trim().len(), 2 | 4));
+    if !year_ok || parts.iter().skip(1).any(|p| p.trim().len() > 2) {
+        return Err(Unparseable);
+    }
     let num = |i: usize| {
         parts
             .get(i)

@@ -15,13 +15,23 @@ pub fn is_nothing(text: &str) -> bool {
     )
 }
 
-/// 户类型. `Err(Unparseable)` for an unrecognised non-empty value.
+/// 户类型: `脱贫户`, or a household that is not (`普通农户` as the national system writes
+/// it, `一般农户`, `非脱贫户`). `Err(Unparseable)` for an unrecognised non-empty value.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::ingest::vocab::household_type;
+/// use gonggu_core::model::HouseholdType;
+/// assert_eq!(household_type("普通农户"), Ok(Some(HouseholdType::General)));
+/// assert_eq!(household_type("脱贫户"), Ok(Some(HouseholdType::Tuopin)));
+/// assert!(household_type("贫困户?").is_err());
+/// ```
 pub fn household_type(text: &str) -> Result<Option<HouseholdType>, Unparseable> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    if t.contains("一般") || t.starts_with('非') {
+    if t.contains("普通") || t.contains("一般") || t.starts_with('非') {
         Ok(Some(HouseholdType::General))
     } else if t.contains("脱贫") {
         Ok(Some(HouseholdType::Tuopin))

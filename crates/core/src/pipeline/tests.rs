@@ -260,3 +260,144 @@ fn aggregate_mode_reads_the_unknown_destination_column() {
     let total = r.total.cell("employed_unknown_destination").unwrap();
     assert_eq!(total.display, "1");
 }
+
+/// The county-level report of every indicator from one roster.
+fn county_report(roster: &str) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("roster.csv");
+    std::fs::write(&p, roster).unwrap();
+    let ds = read_inputs(&[p], &ReadOptions::default()).unwrap();
+    build(
+        &ds,
+        &Catalog::builtin().unwrap(),
+        &settings(Level::County),
+        None,
+    )
+    .unwrap()
+}
+
+/// A column not recognised leaves its indicators out, with a note naming the column and
+/// the names gonggu accepts; never 0.
+#[test]
+fn an_unrecognised_column_leaves_its_indicators_out() {
+    let r = county_report(&ROSTER.replace("风险是否消除", "风险已消除否"));
+    assert!(r.indicator("elimination_rate").is_none());
+    assert!(r.indicator("eliminated_households").is_none());
+    assert!(r.indicator("assisted_share").is_some());
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.contains("风险消除占比"))
+        .expect("a note");
+    assert!(
+        note.contains("人员表中没有可识别的「风险是否消除」列") && note.contains("风险是否已消除"),
+        "{note}"
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("未提供人员表")),
+        "{:?}",
+        r.notes
+    );
+}
+
+/// No data row, or no indicator left: an error, not a report of zeros.
+#[test]
+fn no_data_or_no_indicator_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let header_only = dir.path().join("监测对象信息.csv");
+    std::fs::write(&header_only, ROSTER.lines().next().unwrap()).unwrap();
+    let ds = read_inputs(&[header_only], &ReadOptions::default()).unwrap();
+    let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
+    assert!(matches!(e, crate::Error::NoData(_)), "{e}");
+    assert!(
+        e.to_string().contains("监测对象信息.csv：人员表只有表头"),
+        "{e}"
+    );
+
+    let targets = dir.path().join("目标.csv");
+    std::fs::write(&targets, "县(市、区),务工就业目标人数\n夏邑县,100\n").unwrap();
+    let ds = read_inputs(&[targets], &ReadOptions::default()).unwrap();
+    let e = build(&ds, &catalog, &settings(Level::County), None).unwrap_err();
+    assert!(
+        e.to_string().contains("目标.csv：目标表只提供目标值"),
+        "{e}"
+    );
+
+    let ds = read_inputs(&records(dir.path())[..1], &ReadOptions::default()).unwrap();
+    let mut s = settings(Level::County);
+    s.selection = vec!["project_start_rate".into(), "loan_household_rate".into()];
+    let e = build(&ds, &catalog, &s, None).unwrap_err();
+    assert!(matches!(e, crate::Error::NoIndicators(_)), "{e}");
+    assert!(
+        e.to_string().contains("未提供项目表") && e.to_string().contains("未提供小额信贷台账"),
+        "{e}"
+    );
+}
+
+/// A county config whose county is not in the data: the error says the rows were another
+/// county's, not that the file was empty.
+#[test]
+fn no_row_of_the_configured_county_is_an_error_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ReadOptions {
+        region_name: Some("永城市".into()),
+        ..ReadOptions::default()
+    };
+    let ds = read_inputs(&records(dir.path())[..1], &opts).unwrap();
+    let e = build(
+        &ds,
+        &Catalog::builtin().unwrap(),
+        &settings(Level::Town),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("人员表中没有本级地区的数据行") && e.contains("另有 5 行"),
+        "{e}"
+    );
+}
+
+/// An indicator lacking several columns of one table is explained in one sentence.
+#[test]
+fn the_columns_an_indicator_lacks_are_named_together() {
+    let r = county_report(
+        &ROSTER
+            .replace("劳动技能", "劳动力类型")
+            .replace("是否持证", "证书"),
+    );
+    let note = r
+        .left_out
+        .iter()
+        .find(|n| n.contains("持证率"))
+        .expect("持证率 left out");
+    assert!(
+        note.starts_with(
+            "人员表中没有可识别的「劳动技能」「是否持证」列（可用列名：劳动技能；是否持证、技能证书），略去指标："
+        ),
+        "{note}"
+    );
+}
+
+/// A roster without 务工所在地 and no 目标: 务工就业目标完成率 names both, never
+/// "未提供人员表" when a roster was given.
+#[test]
+fn a_given_table_is_never_said_to_be_missing() {
+    let r = county_report(&ROSTER.replace("务工所在地", "务工地点"));
+    let note = r
+        .left_out
+        .iter()
+        .find(|n| n.contains("务工就业目标完成率"))
+        .expect("left out");
+    assert!(
+        note.starts_with("人员表中没有可识别的「务工所在地」列")
+            && note.contains("未提供目标表（需有「务工就业目标人数」列）"),
+        "{note}"
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("未提供人员表")),
+        "{:?}",
+        r.notes
+    );
+}

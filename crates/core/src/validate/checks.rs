@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Months;
+use chrono::{Datelike, Months};
 use rust_decimal::Decimal;
 
 use crate::model::{
@@ -38,7 +38,7 @@ macro_rules! codes {
 
 codes! {
     ID01, ID02, ID03, HH01, HH02, HH03, MN01, MN02, MN03, MN04, MN05, MN06, MN07, MN08, MN09,
-    HS01, WK01, WK02, WK03, LB01, LB02, LB03, LB04, WP01, ED01, RK01, RK02, RK03, RK04, RK05,
+    MN10, HS01, WK01, WK02, WK03, LB01, LB02, LB03, LB04, WP01, ED01, RK01, RK02, RK03, RK04, RK05,
     RK06, RK07, SB01, IN01, IN02, PH01, PH02, VL01, VL02, PJ01, PJ02, LN01, LN02,
 }
 
@@ -608,6 +608,24 @@ impl<'a> Checker<'a> {
                         s("风险消除方式", "帮扶消除"),
                         s("人均纯收入（元）", money(income)),
                     ],
+                );
+            }
+            if on(Code::MN10)
+                && let Some(ident) = h.identified
+                && (ident.year(), ident.month()) > (p.as_of.year(), p.as_of.month())
+            {
+                push(
+                    Code::MN10,
+                    format!(
+                        "识别监测时间 {}年{}月 晚于统计截止日期 {}",
+                        ident.year(),
+                        ident.month(),
+                        crate::text::date_zh(p.as_of)
+                    ),
+                    vec![s(
+                        "识别监测时间",
+                        format!("{}年{}月", ident.year(), ident.month()),
+                    )],
                 );
             }
             if on(Code::HS01) && !monitored {

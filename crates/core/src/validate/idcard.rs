@@ -120,3 +120,33 @@ pub fn id_number_problem(text: &str, as_of: NaiveDate) -> Option<IdProblem> {
         None => Some(IdProblem::Characters),
     }
 }
+
+/// The birth date and sex an ID number carries (positions 7–14 and 17: odd = 男), when it
+/// is a valid GB 11643 number (or a 残疾人证 number built on one). Used when a roster has no
+/// 出生日期 or 性别 column.
+///
+/// # Examples
+/// ```
+/// use chrono::NaiveDate;
+/// use gonggu_core::model::Sex;
+/// use gonggu_core::validate::idcard::birth_and_sex;
+/// assert_eq!(
+///     birth_and_sex("11010519491231002X"),
+///     Some((NaiveDate::from_ymd_opt(1949, 12, 31).unwrap(), Sex::Female))
+/// );
+/// assert_eq!(birth_and_sex("110105194912310021"), None); // check digit
+/// ```
+pub fn birth_and_sex(text: &str) -> Option<(NaiveDate, crate::model::Sex)> {
+    let t = text.trim();
+    if id_number_problem(t, NaiveDate::MAX).is_some() {
+        return None;
+    }
+    let d = |r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+    let birth = NaiveDate::from_ymd_opt(i32::try_from(d(6..10)?).ok()?, d(10..12)?, d(12..14)?)?;
+    let sex = if d(16..17)? % 2 == 1 {
+        crate::model::Sex::Male
+    } else {
+        crate::model::Sex::Female
+    };
+    Some((birth, sex))
+}
