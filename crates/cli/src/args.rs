@@ -93,7 +93,10 @@ pub enum Command {
     )]
     Template(TemplateArgs),
     /// 性能测试：生成数据并测量读取和计算速度、峰值内存
-    #[command(hide = true)]
+    #[command(
+        hide = true,
+        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>]"
+    )]
     Bench(BenchArgs),
 }
 

@@ -55,12 +55,13 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
         size as f64 / 1_048_576.0
     );
     let exe = std::env::current_exe()?;
-    let status = Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .arg("--dir")
-        .arg(&dir)
-        .env(CHILD_ENV, "1")
-        .status()?;
+    let mut child = Command::new(exe);
+    child.args(std::env::args_os().skip(1)).env(CHILD_ENV, "1");
+    // The measuring process reads the same data: pass the folder unless it was given.
+    if a.dir.is_none() {
+        child.arg("--dir").arg(&dir);
+    }
+    let status = child.status()?;
     if !status.success() {
         bail!("测量进程失败：{status}");
     }
