@@ -112,18 +112,9 @@ fn context(e: &clap::Error, kind: ContextKind) -> Vec<String> {
     }
 }
 
-/// An argument as clap names it, with its placeholder in Chinese.
-fn arg_name(text: &str) -> String {
-    text.trim().to_string()
-}
-
 /// A clap error in Chinese: what is wrong, the usage line, where to read more.
 pub fn message(e: &clap::Error) -> String {
-    let arg = context(e, ContextKind::InvalidArg)
-        .iter()
-        .map(|a| arg_name(a))
-        .collect::<Vec<_>>()
-        .join("、");
+    let arg = context(e, ContextKind::InvalidArg).join("、");
     let value = context(e, ContextKind::InvalidValue).join("、");
     let valid = context(e, ContextKind::ValidValue).join("、");
     let suggested_arg = context(e, ContextKind::SuggestedArg).join("、");

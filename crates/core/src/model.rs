@@ -862,9 +862,7 @@ impl Dataset {
         match self.sources.get(at.source as usize) {
             Some(s) => crate::error::Place {
                 file: if short {
-                    std::path::Path::new(&s.file)
-                        .file_name()
-                        .map_or_else(|| s.file.clone(), |n| n.to_string_lossy().into_owned())
+                    crate::text::base_name(&s.file)
                 } else {
                     s.file.clone()
                 },

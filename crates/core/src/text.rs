@@ -4,6 +4,21 @@
 
 use chrono::{Datelike, NaiveDate};
 
+/// A file's name without its folder (`监测对象信息.xlsx`): what documents sent to others
+/// name, since they should carry no folder of this computer.
+///
+/// # Examples
+/// ```
+/// use gonggu_core::text::base_name;
+/// assert_eq!(base_name("/tmp/输入/监测对象信息.xlsx"), "监测对象信息.xlsx");
+/// assert_eq!(base_name("汇总.csv"), "汇总.csv");
+/// ```
+pub fn base_name(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// `2021年11月30日`: a date as documents write it.
 ///
 /// # Examples

@@ -13,7 +13,7 @@ use gonggu_core::compute::{self, Report};
 use gonggu_core::config::Config;
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
-use gonggu_core::text::date_zh;
+use gonggu_core::text::{base_name, date_zh};
 use gonggu_core::validate::CheckReport;
 
 use crate::documents::{self, DocumentMeta, TypstBundle};
@@ -197,13 +197,6 @@ fn source_list(ds: &Dataset) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// A file's name without its folder: documents carry no path of this computer.
-fn base_name(file: &str) -> String {
-    Path::new(file)
-        .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Text from the data (a region's name) made safe as part of a file name on Windows and

@@ -147,8 +147,7 @@ fn form(ws: &mut Worksheet, spec: &TemplateSpec) -> Result<(), XlsxError> {
                 .flatten();
             match value {
                 Some(v) => {
-                    let n = v.to_string().parse::<f64>().unwrap_or_default();
-                    ws.write_number_with_format(row, col, n, f)?;
+                    ws.write_number_with_format(row, col, crate::xlsx::style::to_f64(v), f)?;
                 }
                 None => {
                     ws.write_blank(row, col, f)?;

@@ -21,7 +21,7 @@
 
 mod ranking;
 mod sheets;
-mod style;
+pub(crate) mod style;
 mod table;
 mod targets;
 

@@ -149,7 +149,7 @@ pub(super) fn measure_format(v: Decimal) -> String {
 }
 
 /// A decimal as the nearest `f64` (via its text, which is correctly rounded).
-pub(super) fn to_f64(d: Decimal) -> f64 {
+pub(crate) fn to_f64(d: Decimal) -> f64 {
     d.normalize().to_string().parse::<f64>().unwrap_or(0.0)
 }
 
