@@ -248,7 +248,7 @@ pub struct ComputeArgs {
     /// 输出文件（默认写到标准输出）
     #[arg(long, value_name = "文件")]
     pub out: Option<PathBuf>,
-    /// 只输出这些指标（逗号分隔的指标 id）
+    /// 只输出这些指标（逗号分隔的指标 id；all 为指标目录中的全部指标和数据能算出的全部度量，即默认）
     #[arg(long, value_delimiter = ',', value_name = "指标,…")]
     pub indicators: Vec<String>,
 }

@@ -98,6 +98,59 @@ mod compute {
         serde_json::from_slice(&o.stdout).unwrap()
     }
 
+    /// Without `--indicators`, compute reports every indicator and every measure the inputs
+    /// support; `all` says the same; a measure the inputs lack is left out without a note,
+    /// a defined indicator with a note naming what is missing.
+    #[test]
+    fn by_default_every_supported_indicator_and_measure() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("人员.csv");
+        std::fs::write(
+            &roster,
+            "县,乡,村,户编号,证件号码,户类型,监测对象类别,劳动技能,务工所在地\n\
+             夏邑县,城关镇,东关村,H1,411426199001010011,脱贫户,脱贫不稳定户,普通劳动力,省外务工\n\
+             夏邑县,会亭镇,北村,H2,411426198501010033,普通农户,,普通劳动力,\n",
+        )
+        .unwrap();
+        let ids = |args: &[&str]| -> (Vec<String>, String) {
+            let o = run(gonggu()
+                .arg("compute")
+                .arg(&roster)
+                .args(["--level", "town", "--as-of", "2021-11-30"])
+                .args(args));
+            assert!(o.status.success(), "{}", stderr(&o));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let ids = v["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+                .collect();
+            (ids, stderr(&o))
+        };
+        let (default, notes) = ids(&[]);
+        for id in [
+            "employment_rate",
+            "unstable_households",
+            "unstable_persons",
+            "employed_out_province",
+            "monitored_employed_persons",
+        ] {
+            assert!(default.iter().any(|i| i == id), "{id}: {default:?}");
+        }
+        for id in ["planned_projects", "loan_balance_amount", "villages"] {
+            assert!(!default.iter().any(|i| i == id), "{id}: {default:?}");
+        }
+        // The ledgers' indicators are left out with a reason; their measures silently.
+        assert!(notes.contains("略去指标：总贷款余额户贷率"), "{notes}");
+        assert!(!notes.contains("纳入年度实施计划项目数"), "{notes}");
+        assert_eq!(ids(&["--indicators", "all"]).0, default);
+        assert_eq!(
+            ids(&["--indicators", "unstable_households"]).0,
+            ["unstable_households"]
+        );
+    }
+
     /// The 商丘 notice of 2021-12-11, recomputed from a 汇总 of numerators and denominators:
     /// the same displayed rates, the same ranks, and a total that is not the mean of rates.
     #[test]
@@ -686,6 +739,94 @@ mod demo {
             }
         }
         assert!(!stderr(&o).contains("行政区划表中找不到"), "{}", stderr(&o));
+    }
+
+    /// The notice, brief and evaluation open with 基本情况: the headline counts, as the
+    /// generator meant them, in the paragraph and in the counts tables by county.
+    #[test]
+    fn documents_open_with_the_headline_counts_of_the_manifest() {
+        let dir = demo_dir();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输入/manifest.json")).unwrap())
+                .unwrap();
+        let data: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输出/typst-通报/data.json")).unwrap())
+                .unwrap();
+        let atts = data["attachments"].as_array().unwrap();
+        assert_eq!(atts.len(), 2, "{atts:?}");
+        assert_eq!(
+            (&atts[0]["label"], &atts[1]["label"]),
+            (&"附件1".into(), &"附件2".into())
+        );
+        let text = |c: &serde_json::Value| {
+            c.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| c["text"].as_str().unwrap().to_string())
+        };
+        // The column of `sub` under the group `group` (two header rows, groups spanning).
+        let column = |table: &serde_json::Value, group: &str, sub: &str| -> usize {
+            let (mut at, mut sub_at) = (1usize, 0usize);
+            for g in table["header"][0].as_array().unwrap().iter().skip(1) {
+                let span = g["colspan"].as_u64().unwrap() as usize;
+                if text(g) == group {
+                    let subs = &table["header"][1].as_array().unwrap()[sub_at..sub_at + span];
+                    let i = subs.iter().position(|s| text(s) == sub).unwrap();
+                    return at + i;
+                }
+                at += span;
+                sub_at += span;
+            }
+            panic!("no {group}/{sub}");
+        };
+        let blocks = atts[0]["blocks"].as_array().unwrap();
+        let (families, work) = (&blocks[0], &blocks[1]);
+        for county in manifest["counties"].as_array().unwrap() {
+            let name = county["name"].as_str().unwrap();
+            let row = |t: &serde_json::Value| -> Vec<String> {
+                t["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_array().unwrap().iter().map(text).collect::<Vec<_>>())
+                    .find(|r| r[0] == name)
+                    .unwrap_or_else(|| panic!("no row {name}"))
+            };
+            let (f, w) = (row(families), row(work));
+            assert_eq!(
+                f[column(families, "监测对象", "户数")],
+                county["monitored_households"].to_string(),
+                "{name}"
+            );
+            for (group, key) in [
+                ("脱贫人口务工就业", "tuopin_employment"),
+                ("监测对象务工就业", "monitored_employment"),
+            ] {
+                for (sub, part) in [
+                    ("合计", "employed"),
+                    ("县内", "in_county"),
+                    ("省内县外", "in_province"),
+                    ("省外", "out_province"),
+                ] {
+                    assert_eq!(
+                        w[column(work, group, sub)],
+                        county[key][part].to_string(),
+                        "{name} {group} {sub}"
+                    );
+                }
+            }
+        }
+        // The paragraph: the city's monitored households, in every document.
+        let phrase = format!("监测对象{}户", manifest["counts"]["monitored_households"]);
+        for pdf in ["主要指标通报.pdf", "领导简报.pdf", "后评估指标达标情况.pdf"]
+        {
+            if let Some(t) = pdf_text(&dir.join(format!("输出/商丘市2021年11月{pdf}"))) {
+                let flat: String = t.split_whitespace().collect();
+                assert!(
+                    flat.contains("基本情况") && flat.contains(&phrase),
+                    "{pdf}: {flat}"
+                );
+            }
+        }
     }
 
     /// No output of any command carries a full 证件号码 or a full name from the input.

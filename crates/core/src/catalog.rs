@@ -410,6 +410,8 @@ pub enum ReportKind {
     Brief,
     /// `gonggu evaluate` (后评估).
     Evaluate,
+    /// The 基本情况 part of the notice, brief and evaluation: the headline counts.
+    Basics,
 }
 
 impl ReportKind {
@@ -420,9 +422,13 @@ impl ReportKind {
             ReportKind::Notice => "notice",
             ReportKind::Brief => "brief",
             ReportKind::Evaluate => "evaluate",
+            ReportKind::Basics => "basics",
         }
     }
 }
+
+/// In a selection: every indicator of the catalog, and every measure the inputs support.
+pub const ALL: &str = "all";
 
 /// The indicator catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -540,8 +546,17 @@ impl Catalog {
     }
 
     /// Default indicator ids of a report. A report without its own list uses the `compute`
-    /// list, else every indicator written in the TOML.
+    /// list, else every indicator written in the TOML. A list may hold [`ALL`]: every
+    /// indicator the inputs support (see `pipeline::build`).
     pub fn selection(&self, report: ReportKind) -> Vec<String> {
+        // The 基本情况 counts are their own list: without one, the documents have none.
+        if report == ReportKind::Basics {
+            return self
+                .selections
+                .get(report.id())
+                .cloned()
+                .unwrap_or_default();
+        }
         if let Some(list) = self
             .selections
             .get(report.id())
@@ -1069,7 +1084,7 @@ fn assemble(parsed: Parsed, origin: &str) -> Result<Catalog> {
     }
     for (report, ids) in &selections {
         for id in ids {
-            if !indicators.iter().any(|i| &i.id == id) {
+            if id != ALL && !indicators.iter().any(|i| &i.id == id) {
                 return Err(catalog_err(
                     origin,
                     format!("[selection] 的「{report}」中的指标「{id}」不在指标目录中"),

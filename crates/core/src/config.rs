@@ -112,6 +112,8 @@ pub struct ReportsConfig {
     pub brief: Option<Vec<String>>,
     /// Indicators of `evaluate`.
     pub evaluate: Option<Vec<String>>,
+    /// The headline counts of the 基本情况 part of the documents.
+    pub basics: Option<Vec<String>>,
     /// Indicators per block of the ranking table.
     pub block_size: Option<usize>,
 }
@@ -175,6 +177,7 @@ impl ReportsConfig {
             ReportKind::Notice => self.notice.as_ref(),
             ReportKind::Brief => self.brief.as_ref(),
             ReportKind::Evaluate => self.evaluate.as_ref(),
+            ReportKind::Basics => self.basics.as_ref(),
         }
     }
 

@@ -30,8 +30,11 @@ pub struct Settings {
     pub monitoring_line: Decimal,
     /// 村级集体经济收入达标线 (万元).
     pub collective_income_line: Decimal,
-    /// Indicator ids to report, in order.
+    /// Indicator ids to report, in order ([`crate::catalog::ALL`]: every indicator and
+    /// every measure the inputs support).
     pub selection: Vec<String>,
+    /// The headline counts of the 基本情况 part ([`Report::basics`]); empty for none.
+    pub basics: Vec<String>,
     /// Warning thresholds.
     pub warning: WarningConfig,
     /// `[targets]`: indicator id → threshold replacing the catalog's.
@@ -90,6 +93,14 @@ impl Settings {
                 })?,
             },
         };
+        let basics = match kind {
+            ReportKind::Notice | ReportKind::Brief | ReportKind::Evaluate => config
+                .reports
+                .selection(ReportKind::Basics)
+                .cloned()
+                .unwrap_or_else(|| catalog.selection(ReportKind::Basics)),
+            ReportKind::Compute | ReportKind::Basics => Vec::new(),
+        };
         let collective_income_line = config
             .collective_income_line
             .or_else(|| catalog.param(COLLECTIVE_INCOME_LINE))
@@ -106,6 +117,7 @@ impl Settings {
             monitoring_line,
             collective_income_line,
             selection,
+            basics,
             warning,
             target_overrides: config.targets.clone(),
         })
@@ -195,19 +207,29 @@ pub fn require_data(ds: &Dataset) -> Result<()> {
     )))
 }
 
-/// Why a measure without column reasons is unavailable: a 目标 table or a 汇总 that lacks
-/// its column, else its table was not given. `None` for a measure gonggu does not know.
-fn table_reason(ds: &Dataset, id: &str) -> Option<String> {
+/// Why measures without column reasons are unavailable (all of one source table): a 目标
+/// table or a 汇总 that lacks their columns, else their table was not given. `None` for a
+/// measure gonggu does not know.
+fn table_reason(ds: &Dataset, ids: &[&str]) -> Option<String> {
     use crate::model::TableKind;
-    let m = measures::by_id(id)?;
+    let defs: Vec<&measures::MeasureDef> = ids
+        .iter()
+        .map(|id| measures::by_id(id))
+        .collect::<Option<_>>()?;
+    let m = defs.first()?;
     let table = crate::catalog::source_table(m.source);
     let targets = m.source == measures::MeasureSource::Targets;
+    let columns = defs
+        .iter()
+        .map(|d| format!("「{}」", d.name))
+        .collect::<Vec<_>>()
+        .join("");
     Some(if targets && ds.has(TableKind::Targets) {
-        format!("目标表中没有「{}」列", m.name)
+        format!("目标表中没有{columns}列")
     } else if ds.has(TableKind::Summary) {
-        format!("汇总表中没有「{}」列，也未提供{table}", m.name)
+        format!("汇总表中没有{columns}列，也未提供{table}")
     } else if targets {
-        format!("未提供目标表（需有「{}」列）", m.name)
+        format!("未提供目标表（需有{columns}列）")
     } else {
         format!("未提供{table}")
     })
@@ -229,6 +251,8 @@ fn explain(
             others.push(s);
         }
     };
+    // Measures without column reasons, by source table: one sentence per table.
+    let mut by_table: Vec<(measures::MeasureSource, Vec<&str>)> = Vec::new();
     for id in missing {
         match columns.get(*id) {
             Some(m) if !m.any => {
@@ -248,8 +272,17 @@ fn explain(
                 }
             }
             Some(m) => push(m.sentence()),
-            None => push(table_reason(ds, id)?),
+            None => {
+                let source = measures::by_id(id)?.source;
+                match by_table.iter_mut().find(|(s, _)| *s == source) {
+                    Some((_, ids)) => ids.push(id),
+                    None => by_table.push((source, vec![id])),
+                }
+            }
         }
+    }
+    for (_, ids) in &by_table {
+        push(table_reason(ds, ids)?);
     }
     let mut sentences: Vec<String> = all_of
         .iter()
@@ -303,10 +336,30 @@ pub fn build(
     params.insert(MONITORING_LINE.into(), s.monitoring_line);
     params.insert(COLLECTIVE_INCOME_LINE.into(), s.collective_income_line);
     let why = |missing: &[&str]| explain(ds, &tallies.missing, missing);
+    let basics = (!s.basics.is_empty())
+        .then(|| {
+            let selection = supported(&catalog, &s.basics, &total, true);
+            compute::build_report(ReportInput {
+                catalog: &catalog,
+                selection,
+                level: s.level,
+                parent: parent.clone(),
+                as_of: s.as_of,
+                units: ordered.clone(),
+                total: total.clone(),
+                params: params.clone(),
+                warning: s.warning.clone(),
+                previous: previous.and_then(|p| p.basics.as_deref()),
+            })
+            .ok()
+            .filter(|b| !b.indicators.is_empty())
+            .map(Box::new)
+        })
+        .flatten();
     let mut report = compute::build_report_explained(
         ReportInput {
             catalog: &catalog,
-            selection: s.selection.clone(),
+            selection: supported(&catalog, &s.selection, &total, false),
             level: s.level,
             parent,
             as_of: s.as_of,
@@ -318,6 +371,7 @@ pub fn build(
         },
         &why,
     )?;
+    report.basics = basics;
     if report.indicators.is_empty() {
         let why = if report.left_out.is_empty() {
             "没有选择任何指标".to_string()
@@ -331,6 +385,35 @@ pub fn build(
     notes.append(&mut report.notes);
     report.notes = notes;
     Ok(report)
+}
+
+/// The indicator ids of a selection to compute: [`crate::catalog::ALL`] stands for every
+/// indicator the catalog defines and every measure the inputs support (a measure the inputs
+/// lack is no news: it is left out silently, while a defined indicator left out is noted);
+/// with `only_supported`, every id whose measures are unavailable is dropped silently.
+fn supported(
+    catalog: &Catalog,
+    selection: &[String],
+    total: &Tally,
+    only_supported: bool,
+) -> Vec<String> {
+    let available =
+        |ind: &crate::catalog::Indicator| ind.measures().iter().all(|m| total.get(m).is_some());
+    let mut out: Vec<String> = Vec::new();
+    for id in selection {
+        if id == crate::catalog::ALL {
+            out.extend(
+                catalog
+                    .indicators
+                    .iter()
+                    .filter(|i| !(i.generated || only_supported) || available(i))
+                    .map(|i| i.id.clone()),
+            );
+        } else if !only_supported || catalog.get(id).is_none_or(available) {
+            out.push(id.clone());
+        }
+    }
+    out
 }
 
 /// Applies `[targets]` overrides to a copy of the catalog.

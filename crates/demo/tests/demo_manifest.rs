@@ -114,6 +114,7 @@ fn record_mode_equals_aggregate_mode_on_demo_data() {
             monitoring_line: Decimal::from(7500),
             collective_income_line: Decimal::from(5),
             selection: selection.clone(),
+            basics: Vec::new(),
             warning: Default::default(),
             target_overrides: Default::default(),
         };

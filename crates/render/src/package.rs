@@ -107,7 +107,7 @@ pub fn font_roles(config: &Config) -> FontRoles {
 }
 
 /// The parent as a title word: nothing when it is only the fallback `合计`.
-fn region_word(parent: &str) -> &str {
+pub(crate) fn region_word(parent: &str) -> &str {
     if parent == "合计" { "" } else { parent }
 }
 

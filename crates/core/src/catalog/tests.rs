@@ -234,11 +234,13 @@ fn selection_defaults() {
         notice.first().map(String::as_str),
         Some("loan_household_rate")
     );
+    // compute: every indicator and every measure the inputs support.
+    assert_eq!(c.selection(ReportKind::Compute), [ALL]);
     for r in [
-        ReportKind::Compute,
         ReportKind::Notice,
         ReportKind::Brief,
         ReportKind::Evaluate,
+        ReportKind::Basics,
     ] {
         assert!(!c.selection(r).is_empty(), "{r:?}");
         for id in c.selection(r) {
@@ -251,6 +253,8 @@ fn selection_defaults() {
     )
     .unwrap();
     assert_eq!(bare.selection(ReportKind::Notice), vec!["a"]);
+    // Without its own list, no 基本情况.
+    assert!(bare.selection(ReportKind::Basics).is_empty());
 }
 
 #[test]

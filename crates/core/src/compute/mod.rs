@@ -236,6 +236,11 @@ pub struct Report {
     /// `防返贫监测收入标准`), so targets are described in the user's words.
     #[serde(skip)]
     pub param_names: BTreeMap<String, String>,
+    /// The headline counts of the same units (脱贫户, 监测对象 by category, 务工 by
+    /// destination …) for the 基本情况 part of the documents, with their own previous
+    /// period; `None` when not asked for or when the inputs support none of them.
+    #[serde(skip)]
+    pub basics: Option<Box<Report>>,
 }
 
 impl Report {
@@ -678,6 +683,7 @@ pub fn build_report_explained(
             .iter()
             .map(|p| (p.id.clone(), p.name.clone()))
             .collect(),
+        basics: None,
     })
 }
 

@@ -31,6 +31,7 @@ fn settings(level: Level) -> Settings {
         monitoring_line: Decimal::from(7500),
         collective_income_line: Decimal::from(5),
         selection: Catalog::builtin().unwrap().selection(ReportKind::Compute),
+        basics: Vec::new(),
         warning: WarningConfig::default(),
         target_overrides: BTreeMap::new(),
     }

@@ -96,6 +96,8 @@ pub(crate) struct ProseContext {
     pub quality: Vec<QualityLine>,
     /// Σ of the quality findings' counts.
     pub quality_total: u64,
+    /// The headline counts of the 基本情况 part, when the inputs give any.
+    pub basics: Option<super::basics::BasicsFacts>,
 }
 
 /// One indicator, as prose talks about it.
@@ -576,5 +578,6 @@ pub(crate) fn prose_context(
         sources: sources.to_vec(),
         quality: quality.to_vec(),
         quality_total: quality.iter().map(|q| q.count).sum(),
+        basics: super::basics::facts(report),
     }
 }

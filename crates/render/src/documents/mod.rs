@@ -50,6 +50,7 @@
 // `crate::Error` is large by design (every input error carries its `Place`).
 #![allow(clippy::result_large_err)]
 
+mod basics;
 mod facts;
 mod prose;
 mod tables;
@@ -269,7 +270,7 @@ pub fn notice_bundle(
         "notice.j2",
         meta.templates_dir.as_deref(),
         &ctx,
-        &["tables"],
+        &["tables", "basics"],
     )?;
     let title = prose.title.clone().unwrap_or_else(|| {
         format!(
@@ -279,25 +280,44 @@ pub fn notice_bundle(
     });
     let caption = table_title(report, meta);
     let tables = tables::ranking_tables(report, meta, &caption);
-    let inline = prose
-        .blocks
-        .iter()
-        .any(|b| matches!(b, ProseBlock::Insert(_)));
-    let body = body_blocks(&prose, |_| tables.clone());
-    let attachment = if inline {
-        Value::Null
-    } else {
-        json!({
-            "label": "附件",
-            "mention": format!("附件：{caption}"),
-            "landscape": tables.iter().any(|t| t["landscape"] == Value::Bool(true)),
-            "blocks": tables,
-        })
+    let region = crate::package::region_word(&report.parent);
+    let counts = basics::basics_tables(report, &format!("{region}{}", ctx.period));
+    let counts_caption = format!("{region}{}巩固拓展脱贫攻坚成果基本情况统计表", ctx.period);
+    let inline = |part: &str| {
+        prose
+            .blocks
+            .iter()
+            .any(|b| matches!(b, ProseBlock::Insert(name) if name == part))
     };
+    let body = body_blocks(&prose, |name| match name {
+        "basics" => counts.clone(),
+        _ => tables.clone(),
+    });
+    // The parts not placed in the body are 附件, numbered when there are two.
+    let mut parts: Vec<(String, Vec<Value>)> = Vec::new();
+    if !counts.is_empty() && !inline("basics") {
+        parts.push((counts_caption, counts.clone()));
+    }
+    if !inline("tables") {
+        parts.push((caption, tables.clone()));
+    }
+    let numbered = parts.len() > 1;
+    let attachments: Vec<Value> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mention, blocks))| {
+            json!({
+                "label": if numbered { format!("附件{}", i + 1) } else { "附件".to_string() },
+                "mention": mention,
+                "landscape": blocks.iter().any(|t| t["landscape"] == Value::Bool(true)),
+                "blocks": blocks,
+            })
+        })
+        .collect();
     let data = json!({
         "doc": doc_keys(meta, &title),
         "body": body,
-        "attachment": attachment,
+        "attachments": attachments,
     });
     bundle("notice.typ", &data, meta, roles)
 }
@@ -323,7 +343,7 @@ pub fn brief_bundle(
         "brief.j2",
         meta.templates_dir.as_deref(),
         &ctx,
-        &["headline", "ranking", "charts"],
+        &["headline", "ranking", "charts", "basics"],
     )?;
     let title = prose.title.clone().unwrap_or_else(|| {
         format!(
@@ -334,6 +354,7 @@ pub fn brief_bundle(
     let body = body_blocks(&prose, |name| match name {
         "headline" => vec![tables::headline(report, &ctx)],
         "ranking" => vec![tables::brief_ranking(&ctx)],
+        "basics" => basics::compact_table(report).into_iter().collect(),
         _ => vec![tables::charts(report, &ctx)],
     });
     let byline: Vec<String> = [
@@ -379,7 +400,9 @@ pub fn evaluation_bundle(
         "evaluate.j2",
         meta.templates_dir.as_deref(),
         &ctx,
-        &["sources", "overview", "regions", "details", "quality"],
+        &[
+            "sources", "overview", "regions", "details", "quality", "basics",
+        ],
     )?;
     let title = prose
         .title
@@ -387,6 +410,14 @@ pub fn evaluation_bundle(
         .unwrap_or_else(|| format!("{}巩固拓展脱贫攻坚成果后评估指标达标情况", ctx.parent));
     let body = body_blocks(&prose, |name| match name {
         "sources" => vec![json!({ "type": "list", "items": ctx.sources })],
+        "basics" => basics::basics_tables(
+            report,
+            &format!(
+                "{}{}",
+                crate::package::region_word(&report.parent),
+                ctx.period
+            ),
+        ),
         "overview" => vec![tables::evaluation_overview(report, &ctx)],
         "regions" => vec![tables::evaluation_regions(&ctx)],
         "details" => tables::evaluation_details(report, meta, &ctx),

@@ -12,10 +12,10 @@ use gonggu_core::compute::{Cell, DASH, Report, TargetStatus, format_change};
 use gonggu_core::text::date_zh;
 
 /// A table with at most this many body rows is kept on one page.
-const KEEP_TOGETHER_ROWS: usize = 18;
+pub(super) const KEEP_TOGETHER_ROWS: usize = 18;
 
 /// Tables wider than this many columns go on landscape pages.
-const PORTRAIT_MAX_COLUMNS: usize = 9;
+pub(super) const PORTRAIT_MAX_COLUMNS: usize = 9;
 
 /// Most charts in the brief.
 pub(crate) const MAX_CHARTS: usize = 6;

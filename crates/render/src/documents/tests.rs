@@ -381,11 +381,11 @@ fn notice_prose_reports_figures_ranks_and_targets() {
         "{all}"
     );
     // The tables are an attachment, in blocks of three, official order, total unranked.
-    let att = &data["attachment"];
-    assert_eq!(
-        att["mention"],
-        "附件：商丘市巩固拓展脱贫攻坚成果主要指标通报表"
-    );
+    // Without 基本情况 counts (a report without them) it is the only attachment.
+    assert_eq!(data["attachments"].as_array().unwrap().len(), 1);
+    let att = &data["attachments"][0];
+    assert_eq!(att["label"], "附件");
+    assert_eq!(att["mention"], "商丘市巩固拓展脱贫攻坚成果主要指标通报表");
     let blocks = att["blocks"].as_array().unwrap();
     assert_eq!(blocks.len(), 3);
     let first = &blocks[0];
@@ -465,7 +465,7 @@ fn override_template_without_blocks_is_all_body_and_may_inline_tables() {
         data["doc"]["title"],
         "关于商丘市2021年11月巩固拓展脱贫攻坚成果主要指标情况的通报"
     );
-    assert!(data["attachment"].is_null());
+    assert!(data["attachments"].as_array().unwrap().is_empty());
     let kinds: Vec<&str> = data["body"]
         .as_array()
         .unwrap()
@@ -480,7 +480,7 @@ fn override_template_without_blocks_is_all_body_and_may_inline_tables() {
 fn without_previous_period_the_table_is_the_shangqiu_form() {
     let r = build(&SHANGQIU, &NOTICE_SELECTION, date(2021, 11, 30), None);
     let data = data_json(&notice_bundle(&r, &meta(), &roles()).unwrap());
-    let first = &data["attachment"]["blocks"][0];
+    let first = &data["attachments"][0]["blocks"][0];
     let header = first["header"].as_array().unwrap();
     assert_eq!(header.len(), 1);
     let head: Vec<&str> = header[0]
@@ -502,7 +502,7 @@ fn without_previous_period_the_table_is_the_shangqiu_form() {
         ]
     );
     assert_eq!(first["landscape"], false);
-    assert_eq!(data["attachment"]["landscape"], false);
+    assert_eq!(data["attachments"][0]["landscape"], false);
     let prose: String = data["body"]
         .as_array()
         .unwrap()
@@ -827,7 +827,7 @@ fn documents_build_without_previous_period_and_with_a_unit_without_data() {
         "{text}"
     );
     // 民权县 has no data: a dash, no rank, and the computation's note under the table.
-    let first = &notice["attachment"]["blocks"][0];
+    let first = &notice["attachments"][0]["blocks"][0];
     assert_eq!(first["rows"][9][1]["text"], "—");
     assert_eq!(first["rows"][9][2]["text"], "");
     assert!(text.contains("没有数据"), "{text}");

@@ -52,6 +52,7 @@ fn report(paths: &[std::path::PathBuf]) -> Report {
         monitoring_line: Decimal::from(7500),
         collective_income_line: Decimal::from(5),
         selection: INDICATORS.iter().map(|s| s.to_string()).collect(),
+        basics: Vec::new(),
         warning: WarningConfig::default(),
         target_overrides: BTreeMap::new(),
     };
