@@ -825,6 +825,10 @@ mod demo {
                     flat.contains("基本情况") && flat.contains(&phrase),
                     "{pdf}: {flat}"
                 );
+                // Official documents speak to their readers, not to gonggu's user.
+                for tool in ["gonggu", "--strict", ".toml"] {
+                    assert!(!flat.contains(tool), "{tool} in {pdf}: {flat}");
+                }
             }
         }
     }
@@ -1696,6 +1700,47 @@ mod language {
         for absent in ["商丘", "请填写"] {
             assert!(!shown.contains(absent), "{absent} in:\n{shown}");
         }
+    }
+
+    /// Without a configured region and counties of two cities, there is no place to name:
+    /// the notice has no red header and no signature, the title names no place, and the
+    /// terminal says what to configure — never "合计" as an office or a place.
+    #[test]
+    fn without_a_region_the_notice_names_no_office_and_no_place() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("人员.csv"),
+            "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,风险是否消除\n\
+             夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,边缘易致贫户,否\n\
+             鹿邑县,城关镇,北村,H2,410101199203041111,脱贫户,户主,边缘易致贫户,是\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "notice",
+            "人员.csv",
+            "--level",
+            "county",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "输出",
+            "--emit-typst",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("[region] name"), "{}", stderr(&o));
+        let data: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join("输出/typst-通报/data.json")).unwrap(),
+        )
+        .unwrap();
+        let doc = &data["doc"];
+        assert!(doc["issuer_mark"].is_null(), "{doc}");
+        assert!(doc["signature"].is_null(), "{doc}");
+        assert_eq!(
+            doc["title"],
+            "关于2021年11月\n巩固拓展脱贫攻坚成果主要指标情况的通报"
+        );
+        let body = data["body"].to_string();
+        assert!(!body.contains("合计") && body.contains("总体"), "{body}");
     }
 }
 

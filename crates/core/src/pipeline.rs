@@ -328,7 +328,7 @@ pub fn build(
     let parent = parent_name(ds, s, &ordered);
     if parent == "合计" {
         notes.push(
-            "未配置本级地区名称（gonggu.toml 的 [region] name），合计行和标题中的地区记为“合计”。"
+            "未配置本级地区名称（gonggu.toml 的 [region] name），也无法从数据推断：合计行记为“合计”，文件名和标题中不写地区，通报不写发文机关标志和署名。请在 gonggu.toml 的 [region] name 中填写本级地区名称（[document] issuing_office 可另写发文机关）。"
                 .into(),
         );
     }

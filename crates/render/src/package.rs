@@ -123,7 +123,10 @@ pub fn table_title(config: &Config, parent: &str) -> String {
 
 /// `{地区}巩固拓展脱贫攻坚成果后评估指标达标情况`.
 pub fn evaluation_title(report: &Report) -> String {
-    format!("{}巩固拓展脱贫攻坚成果后评估指标达标情况", report.parent)
+    format!(
+        "{}巩固拓展脱贫攻坚成果后评估指标达标情况",
+        region_word(&report.parent)
+    )
 }
 
 /// `商丘市2021年11月`: the period prefix of output file names.
@@ -151,10 +154,16 @@ pub fn brief_file_name(report: &Report) -> String {
 /// signature and printer are the issuing office, the 成文日期 is the as-of date.
 pub fn document_meta(config: &Config, report: &Report, table_title: &str) -> DocumentMeta {
     let d = &config.document;
-    let office = d
-        .issuing_office
-        .clone()
-        .unwrap_or_else(|| format!("{}巩固拓展脱贫攻坚成果领导小组办公室", report.parent));
+    // Without a configured (or inferred) region there is no office to name: the notice then
+    // has no 发文机关标志 and no signature rather than a "合计…办公室".
+    let region = region_word(&report.parent);
+    let office = d.issuing_office.clone().unwrap_or_else(|| {
+        if region.is_empty() {
+            String::new()
+        } else {
+            format!("{region}巩固拓展脱贫攻坚成果领导小组办公室")
+        }
+    });
     DocumentMeta {
         issuing_office: office.clone(),
         document_number: d.document_number.clone().unwrap_or_default(),

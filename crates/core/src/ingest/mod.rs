@@ -189,7 +189,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     }
     if !ds.total_rows.is_empty() {
         ds.notes.push(format!(
-            "跳过合计行 {} 行（合计由 gonggu 重新计算）。",
+            "跳过合计行 {} 行（合计按明细重新计算）。",
             ds.total_rows.len()
         ));
     }

@@ -22,7 +22,8 @@ pub(crate) const NOTABLE_MOVE: u32 = 2;
 /// Everything a prose template can use.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ProseContext {
-    /// The parent region (`商丘市`).
+    /// The parent region (`商丘市`); empty when none is configured or can be inferred (the
+    /// total row is then labelled 合计, and no title names a place).
     pub parent: String,
     /// How the whole is called in running text (`全市`, `全县`, `全区`, `全镇`, else the
     /// parent's name).
@@ -229,6 +230,56 @@ pub(crate) struct RegionStatus {
     pub no_value: usize,
     /// Short names of the indicators missed.
     pub unmet_names: Vec<String>,
+}
+
+/// Whether a piece of a note speaks to the person running gonggu (a command, a flag, the
+/// configuration file, a rule code) rather than to the document's readers.
+fn is_tool_talk(s: &str) -> bool {
+    s.contains("gonggu")
+        || s.contains("--")
+        || s.contains(".toml")
+        || s.contains("[region")
+        || s.contains("[aliases]")
+        || s.contains("[document]")
+}
+
+/// A computation note as an official document may print it: the asides meant for the
+/// person running gonggu (`（gonggu check 会逐条列出；--strict 可使其报错）`, `；可在 gonggu.toml
+/// 中…`) are dropped; `None` when nothing is left.
+///
+/// ```text
+/// 有 5 个值无法识别，已按缺失处理（gonggu check 会逐条列出；--strict 可使其报错）。
+///   → 有 5 个值无法识别，已按缺失处理。
+/// ```
+pub(crate) fn for_readers(note: &str) -> Option<String> {
+    // Bracketed asides first (they may hold a ；), then clauses.
+    let mut kept = String::new();
+    let mut rest = note;
+    while let Some(open) = rest.find('（') {
+        let Some(len) = rest[open..].find('）') else {
+            break;
+        };
+        let aside = &rest[open..open + len + '）'.len_utf8()];
+        kept.push_str(&rest[..open]);
+        if !is_tool_talk(aside) {
+            kept.push_str(aside);
+        }
+        rest = &rest[open + aside.len()..];
+    }
+    kept.push_str(rest);
+    let mut out = String::new();
+    for sentence in kept.split_inclusive('。') {
+        let clauses: Vec<&str> = sentence
+            .trim_end_matches('。')
+            .split('；')
+            .filter(|c| !c.trim().is_empty() && !is_tool_talk(c))
+            .collect();
+        if !clauses.is_empty() {
+            out.push_str(&clauses.join("；"));
+            out.push('。');
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The unit word with full-width brackets, for running text.
@@ -531,9 +582,15 @@ pub(crate) fn prose_context(
     let mut regions_unmet: Vec<RegionStatus> =
         regions.iter().filter(|r| r.unmet > 0).cloned().collect();
     regions_unmet.sort_by_key(|r| std::cmp::Reverse(r.unmet)); // stable: official order within
+    // The fallback parent `合计` names no place: titles then name none, running text says 总体.
+    let parent = crate::package::region_word(&report.parent).to_string();
     ProseContext {
-        parent: report.parent.clone(),
-        scope: scope_of(&report.parent),
+        scope: if parent.is_empty() {
+            "总体".to_string()
+        } else {
+            scope_of(&parent)
+        },
+        parent,
         level: report.level.id(),
         unit_name: unit_name(report.level),
         unit_word: report.level.unit_word(),
@@ -574,7 +631,7 @@ pub(crate) fn prose_context(
         regions,
         total_status: region_status(&report.total, report),
         indicators,
-        notes: report.notes.clone(),
+        notes: report.notes.iter().filter_map(|n| for_readers(n)).collect(),
         sources: sources.to_vec(),
         quality: quality.to_vec(),
         quality_total: quality.iter().map(|q| q.count).sum(),

@@ -129,7 +129,10 @@ pub struct TypstBundle {
 /// The ranking table's title: [`DocumentMeta::table_title`] or the default.
 fn table_title(report: &Report, meta: &DocumentMeta) -> String {
     if meta.table_title.trim().is_empty() {
-        format!("{}巩固拓展脱贫攻坚成果主要指标通报表", report.parent)
+        format!(
+            "{}巩固拓展脱贫攻坚成果主要指标通报表",
+            crate::package::region_word(&report.parent)
+        )
     } else {
         meta.table_title.trim().to_owned()
     }

@@ -124,7 +124,12 @@ fn ranking_footnote(report: &Report) -> String {
                 .to_owned(),
         );
     }
-    notes.extend(report.notes.iter().cloned());
+    notes.extend(
+        report
+            .notes
+            .iter()
+            .filter_map(|n| super::facts::for_readers(n)),
+    );
     let numbered: Vec<String> = notes
         .iter()
         .enumerate()

@@ -912,3 +912,32 @@ fn brief_charts_of_many_units_show_best_and_last() {
     assert_eq!(labels[6], "……");
     assert_eq!(labels[12], "乡镇0", "last one shown");
 }
+
+#[test]
+fn notes_in_documents_carry_no_tool_talk() {
+    use super::facts::for_readers;
+    let cases = [
+        (
+            "有 5 个值无法识别，已按缺失处理（gonggu check 会逐条列出；--strict 可使其报错）。",
+            Some("有 5 个值无法识别，已按缺失处理。"),
+        ),
+        (
+            "有 4 人的务工所在地无法判断去向（县内、省内县外或省外），计入务工去向不明人数；gonggu check 的 WK02 逐条列出。",
+            Some("有 4 人的务工所在地无法判断去向（县内、省内县外或省外），计入务工去向不明人数。"),
+        ),
+        (
+            "配置的地区是夏邑县（gonggu.toml 的 [region] name），只统计夏邑县的数据：其他县(市、区)的行未计入（人员表 3 行）。",
+            Some(
+                "配置的地区是夏邑县，只统计夏邑县的数据：其他县(市、区)的行未计入（人员表 3 行）。",
+            ),
+        ),
+        (
+            "小额信贷台账中有 3 笔有余额的贷款，其户编号不在人员表中，未计入贷款余额户数。",
+            Some("小额信贷台账中有 3 笔有余额的贷款，其户编号不在人员表中，未计入贷款余额户数。"),
+        ),
+        ("请运行 gonggu check --list-rules 查看。", None),
+    ];
+    for (note, want) in cases {
+        assert_eq!(for_readers(note).as_deref(), want, "{note}");
+    }
+}
