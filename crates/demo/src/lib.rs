@@ -28,7 +28,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -40,7 +40,9 @@ use gonggu_core::model::{
 };
 
 mod audit;
+mod detail;
 pub mod error;
+mod layout;
 mod ledgers;
 mod names;
 mod people;
@@ -49,6 +51,8 @@ mod previous;
 mod rng;
 mod rows;
 pub mod summary;
+mod villages;
+mod work;
 mod write;
 
 #[cfg(test)]
@@ -58,7 +62,13 @@ mod tests;
 /// issuing office and document number of its notice (synthetic, no real office).
 pub const CONFIG: &str = include_str!("../templates/gonggu.toml");
 
-pub use rows::{LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
+pub use layout::{EXTRA_COLUMNS, ROSTER_COLUMNS, ROSTER_HEADER};
+pub use rows::{LOAN_HEADER, PROJECT_HEADER, TARGET_HEADER};
+pub use villages::{COLLECTIVE_LINE, VILLAGE_HEADER};
+pub use work::{
+    ELSEWHERE_COUNTIES, HENAN_COUNTIES, OUT_COUNTIES, PLAN_HEADER, PROVINCE_COUNTIES, SPELL_HEADER,
+    UNPLACED_COUNTIES,
+};
 pub use write::{write_inputs, write_roster_csv};
 
 /// Which format the person roster is written in.
@@ -279,8 +289,6 @@ pub enum Education {
     Junior,
     /// 高中.
     Senior,
-    /// 中专.
-    Vocational,
     /// 大专.
     College,
     /// 本科及以上.
@@ -296,7 +304,6 @@ impl Education {
             Education::Primary => "小学",
             Education::Junior => "初中",
             Education::Senior => "高中",
-            Education::Vocational => "中专",
             Education::College => "大专",
             Education::Bachelor => "本科及以上",
         }
@@ -313,7 +320,7 @@ pub enum School {
     PreschoolChild,
     /// 学前教育.
     Preschool,
-    /// 小学一年级 … 小学六年级.
+    /// 小学 (the grade is not written: EXPORTS.md §2 lists the stage only).
     Primary(u8),
     /// 七年级 … 九年级.
     Junior(u8),
@@ -338,7 +345,7 @@ impl School {
             School::None => String::new(),
             School::PreschoolChild => "学龄前儿童".into(),
             School::Preschool => "学前教育".into(),
-            School::Primary(g) => format!("小学{}年级", n(g)),
+            School::Primary(_) => "小学".into(),
             School::Junior(g) => format!("{}年级", n(g)),
             School::Senior(g) => format!("普通高中{}年级", n(g)),
             School::Vocational(g) => format!("中职{}年级", n(g)),
@@ -630,8 +637,6 @@ pub struct DemoHousehold {
     pub assistance: AssistanceSet,
     /// Measures written as content text (`家庭医生签约`) rather than `是`.
     pub measure_text: AssistanceSet,
-    /// 帮扶措施 joined with `;` instead of `、`.
-    pub semicolons: bool,
     /// 享受低保政策情况.
     pub dibao: DibaoStatus,
     /// 享受特困供养政策情况 = 农村特困.
@@ -697,6 +702,8 @@ pub struct DemoPerson {
     pub work: Work,
     /// 务工月收入 (元; 0 = blank).
     pub monthly_wage: u32,
+    /// 务工时间（月）: months worked in the year (0 = blank).
+    pub work_months: u8,
     /// 是否持证 (`None` = blank, for children).
     pub certified: Option<bool>,
     /// 公益性岗位.
@@ -819,6 +826,12 @@ pub struct DemoData {
     pub(crate) project_overrides: BTreeMap<(usize, usize), DemoCell>,
     /// The planted defects (to rebuild the manifest for another roster format).
     pub(crate) planted: plant::Planted,
+    /// The as-of date the data were generated for: work spells are drawn relative to it and
+    /// viewed at [`DemoOptions::as_of`] (earlier for [`DemoData::previous_month`]).
+    pub(crate) base_as_of: NaiveDate,
+    /// Persons (household, member number) without work spells: the planted ID02 copies of a
+    /// person of another household.
+    pub(crate) no_spells: BTreeSet<(usize, u32)>,
 }
 
 impl DemoData {
@@ -856,6 +869,11 @@ impl DemoData {
             t.map_or("", |t| t.name.as_str()),
             v.map_or("", |v| v.name.as_str()),
         )
+    }
+
+    /// Age of a person in whole years on the as-of date.
+    pub(crate) fn age(&self, p: &DemoPerson) -> i32 {
+        p.age_on(self.options.as_of)
     }
 
     /// Index of the county of a household.
@@ -989,6 +1007,24 @@ pub struct CountyCounts {
     pub tuopin_employment: Destinations,
     /// The same over monitored households (`monitored_employed_*`).
     pub monitored_employment: Destinations,
+    /// Persons with a 是否已务工 是 spell covering the as-of month in 已外出务工信息 (measure
+    /// `outbound_workers`; equals `employment.employed`).
+    pub outbound_workers: usize,
+    /// Those of them whose covering spell has a 务工月收入 (`outbound_income_persons`).
+    pub outbound_income_persons: usize,
+    /// Sum of those 务工月收入, whole 元 (`outbound_income_sum`).
+    pub outbound_income_sum: u64,
+    /// Persons with 是否计划务工 是 in 计划外出务工信息 (`planned_outbound_workers`).
+    pub planned_outbound_workers: usize,
+    /// Rows of 行政村信息: every village of the county (`villages`).
+    pub villages: usize,
+    /// Villages with 是否出列 是 (`exited_villages`).
+    pub exited_villages: usize,
+    /// Sum of 村级集体经济收入, 万元 with two decimals (`collective_income_sum`).
+    pub collective_income_sum: String,
+    /// Villages whose 村级集体经济收入 is at least [`COLLECTIVE_LINE`] 万元
+    /// (`villages_over_collective_line`).
+    pub villages_over_collective_line: usize,
 }
 
 /// Workers by destination: the four destinations add up to `employed`.

@@ -17,7 +17,7 @@ use super::rows::{self, ROSTER_HEADER, col, pcol};
 use super::{
     CountyCounts, DemoCell, DemoData, DemoFormat, DemoLoan, DemoPerson, Destinations, DibaoStatus,
     Manifest, ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, UNPLACED, Work,
-    YearMonth,
+    YearMonth, villages, work,
 };
 use gonggu_core::model::{
     Assistance, EliminationMethod, Health, LaborSkill, LoanStatus, MonitorCategory, ProjectStatus,
@@ -223,6 +223,18 @@ fn remove_measures(hh: &mut super::DemoHousehold, ms: &[Assistance]) {
     }
 }
 
+/// Whether a person has no work spells at all (the plants that write a 证件号码 the spells
+/// cannot match choose such persons: WK04 joins by 证件号码).
+fn no_spells(d: &DemoData, p: &DemoPerson) -> bool {
+    super::work::person_spells(d, p).is_empty()
+}
+
+/// Whether a working person worked last month too (the planted work defects must be in
+/// last month's data as well).
+fn stays(d: &DemoData, p: &DemoPerson) -> bool {
+    !d.starts_this_month(p)
+}
+
 fn money(v: i64) -> String {
     rows::hundredths(v, false)
 }
@@ -305,7 +317,11 @@ impl Planter<'_> {
             if ha.village != hb.village || hb.members >= 7 {
                 continue;
             }
-            let Some(pos) = member(self.data, a, |p, _| p.relation != Relation::Head) else {
+            // Someone not working: the copy has no spells, and neither of the two rows says
+            // the person works (WK04 joins the spells by 证件号码).
+            let Some(pos) = member(self.data, a, |p, _| {
+                p.relation != Relation::Head && p.work == Work::None
+            }) else {
                 continue;
             };
             let Some(source) = self.data.persons.get(ha.first_person + pos).cloned() else {
@@ -324,6 +340,7 @@ impl Planter<'_> {
             copy.member = member_no;
             copy.relation = Relation::Other;
             self.data.persons.insert(insert_at, copy);
+            self.data.no_spells.insert((b, member_no));
             if let Some(hb) = self.data.households.get_mut(b) {
                 hb.members += 1;
                 hb.size_recorded += 1;
@@ -336,6 +353,7 @@ impl Planter<'_> {
             if !clean {
                 // Undo the insertion.
                 self.data.persons.remove(insert_at);
+                self.data.no_spells.remove(&(b, member_no));
                 if let Some(hb) = self.data.households.get_mut(b) {
                     hb.members -= 1;
                     hb.size_recorded -= 1;
@@ -464,7 +482,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // ID01: check digit ×2, impossible birth date, 17 characters.
     pl.plant_n("ID01", 4, |k| {
         boxed(move |d, h, rng| {
-            let pos = member(d, h, |_, _| true)?;
+            let pos = member(d, h, |p, _| no_spells(d, p))?;
             let id = person_mut(d, h, pos)?.id_text().to_string();
             let first17 = id.get(..17)?.to_string();
             let (new, desc) = match k {
@@ -508,7 +526,9 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // ID03: the number stored as a number (xlsx numeric cell; CSV text 4.11426E+17).
     pl.plant_n("ID03", 2, |_| {
         boxed(|d, h, _| {
-            let pos = member(d, h, |p, _| p.id_number[17].is_ascii_digit())?;
+            let pos = member(d, h, |p, _| {
+                p.id_number[17].is_ascii_digit() && no_spells(d, p)
+            })?;
             let v: f64 = person_mut(d, h, pos)?.id_text().parse().ok()?;
             d.roster_overrides
                 .insert((h, pos, col::ID), DemoCell::Number(v));
@@ -692,7 +712,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             hh.risk1 = Some(if labor {
                 Risk::UnstableWork
             } else {
-                Risk::Other
+                Risk::Disaster
             });
             hh.risk2 = None;
             hh.assistance = Default::default();
@@ -768,8 +788,11 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // WK01: a welfare post held while working outside the county.
     pl.plant_n("WK01", 3, |k| {
         boxed(move |d, h, rng| {
-            let pos = member(d, h, |p, _| p.welfare_post != Post::None)?;
+            let pos = member(d, h, |p, _| p.welfare_post != Post::None && stays(d, p))?;
             let p = person_mut(d, h, pos)?;
+            if p.work_months == 0 {
+                p.work_months = 12;
+            }
             // An address in 河南, one in another province, and a category word.
             p.work = [
                 Work::ProvinceAddress(0),
@@ -799,7 +822,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
     pl.plant_n("WK02", UNPLACED.len(), |k| {
         boxed(move |d, h, _| {
             let pos = member(d, h, |p, _| {
-                p.work != Work::None && p.welfare_post == Post::None
+                p.work != Work::None && p.welfare_post == Post::None && stays(d, p)
             })?;
             let i = (k % UNPLACED.len()) as u8;
             person_mut(d, h, pos)?.work = Work::Unplaced(i);
@@ -813,12 +836,13 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // WK03: monthly wage out of range.
+    // WK03: monthly wage out of range, in the roster only (the spell keeps the wage).
     pl.plant_n("WK03", 3, |k| {
         boxed(move |d, h, _| {
-            let pos = member(d, h, |p, _| p.work != Work::None)?;
+            let pos = member(d, h, |p, _| p.work != Work::None && stays(d, p))?;
             let wage = [60, 35_000, 80][k % 3];
-            person_mut(d, h, pos)?.monthly_wage = wage;
+            d.roster_overrides
+                .insert((h, pos, col::WAGE), DemoCell::Text(wage.to_string()));
             Some(Plant::new(
                 Target::Person {
                     household: h,
@@ -1143,7 +1167,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                     (pos, col::BIRTH, format!("{y}0231"))
                 }
                 _ => {
-                    let pos = member(d, h, |p, _| p.work != Work::None)?;
+                    let pos = member(d, h, |p, _| p.work != Work::None && stays(d, p))?;
                     (pos, col::WAGE, ["三千", "3千元"][k % 2].to_string())
                 }
             };
@@ -1500,8 +1524,17 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             employment: Destinations::default(),
             tuopin_employment: Destinations::default(),
             monitored_employment: Destinations::default(),
+            outbound_workers: 0,
+            outbound_income_persons: 0,
+            outbound_income_sum: 0,
+            planned_outbound_workers: 0,
+            villages: 0,
+            exited_villages: 0,
+            collective_income_sum: String::new(),
+            villages_over_collective_line: 0,
         })
         .collect();
+    let month = YearMonth::of(data.options.as_of).index();
     for (h, hh) in data.households.iter().enumerate() {
         if let Some(c) = counties.get_mut(data.county_of(h)) {
             c.households += 1;
@@ -1509,7 +1542,7 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             c.monitored_households += usize::from(hh.is_monitored());
             // Destinations as the generator meant them, never as gonggu reads them.
             for p in data.persons.get(hh.person_range()).unwrap_or(&[]) {
-                let place = p.work.class();
+                let place = data.work_in_view(p).class();
                 if hh.is_covered() {
                     c.employment.add(place);
                 }
@@ -1519,8 +1552,34 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
                 if hh.is_monitored() {
                     c.monitored_employment.add(place);
                 }
+                // The spells and plans as drawn, never as written.
+                let spells = work::person_spells(data, p);
+                if let Some(s) = spells.iter().find(|s| work::covers(s, month)) {
+                    c.outbound_workers += 1;
+                    if let Some(w) = s.wage {
+                        c.outbound_income_persons += 1;
+                        c.outbound_income_sum += u64::from(w);
+                    }
+                }
+                if work::person_plan(data, p).is_some_and(|plan| plan.planned) {
+                    c.planned_outbound_workers += 1;
+                }
             }
         }
+    }
+    let mut collective = vec![0i64; counties.len()];
+    for (village, row) in data.villages.iter().zip(villages::village_rows(data)) {
+        let county = data.towns.get(village.town).map_or(0, |t| t.county);
+        if let (Some(c), Some(sum)) = (counties.get_mut(county), collective.get_mut(county)) {
+            c.villages += 1;
+            c.exited_villages += usize::from(row.exited);
+            *sum += row.collective_income;
+            c.villages_over_collective_line +=
+                usize::from(row.collective_income >= villages::COLLECTIVE_LINE * 100);
+        }
+    }
+    for (c, sum) in counties.iter_mut().zip(collective) {
+        c.collective_income_sum = rows::hundredths(sum, false);
     }
     for p in &data.projects {
         if let Some(c) = counties.get_mut(p.county) {
@@ -1563,8 +1622,10 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         "IN01：植入行的是否参加大病保险为空（未参保），空值不计 IN02。".into(),
         "VL01：出生日期无法识别的人员缺年龄，年龄相关规则（LB01–LB04、WP01、ED01）对其不检查。".into(),
         "在校生状况对非在校生为空；学龄前儿童不算在校生。".into(),
-        "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、未享受（未享受即没有）。".into(),
-        "公益性岗位取值：村级、乡级、县级或空；务工所在地的写法有乡镇内务工、乡外县内务工、县内务工、省内县外务工、县外省内务工、省外务工、省外。".into(),
+        "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、不享受。".into(),
+        "公益性岗位取值：村级、乡级、县级或空；务工所在地多为地址，少数写为乡镇内务工、乡外县内务工、县内务工、省内县外务工、县外省内务工、省外务工、省外。".into(),
+        "已外出务工信息：每段务工一行；务工就业人数及去向按覆盖统计截止月份的是否已务工为是的记录（开始时间不晚于该月、结束时间为空或不早于该月）及其务工所在县计算，counties 中的 employment 与 outbound_workers 即按此计算。".into(),
+        "监测对象信息第 A–FU 列按全国系统（自定义）监测对象信息导出的已知列位排列，未知列位的表头留空；FU 之后的人数、是否持证、务工月收入是 gonggu 的规则和指标需要、导出中没有记载的列。".into(),
         "所有 row 为表格中看到的行号（XLSX：第1–2行为标题、第3行为表头；CSV：第1行为表头）。".into(),
     ];
 
@@ -1588,6 +1649,9 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         counties,
         files: vec![
             roster_file,
+            format!("已外出务工信息.{}", format.extension()),
+            format!("计划外出务工信息.{}", format.extension()),
+            format!("行政村信息.{}", format.extension()),
             "衔接资金项目.xlsx".into(),
             "小额信贷.xlsx".into(),
             "目标.xlsx".into(),

@@ -461,12 +461,16 @@ fn xlsx_reads_back_with_header_on_row_3() {
         names,
         [
             "监测对象信息.xlsx",
+            "已外出务工信息.xlsx",
+            "计划外出务工信息.xlsx",
+            "行政村信息.xlsx",
             "衔接资金项目.xlsx",
             "小额信贷.xlsx",
             "目标.xlsx",
             "manifest.json"
         ]
     );
+    assert_eq!(names, data.manifest.files);
     let range = sheet(file(&files, "监测对象信息.xlsx"), "监测对象信息");
     let rows: Vec<&[Data]> = range.rows().collect();
     assert_eq!(rows.len(), data.persons.len() + 3);
@@ -843,7 +847,7 @@ fn tiny_and_empty_datasets_do_not_fail() {
         let data = generate(&opts(n, true, DemoFormat::Xlsx));
         assert_eq!(data.households.len(), n);
         let files = write_inputs(&data, DemoFormat::Xlsx).expect("written");
-        assert_eq!(files.len(), 5);
+        assert_eq!(files.len(), 8);
         let manifest = &data.manifest;
         // Whatever could be planted is listed; shortfalls are explained.
         for plan in manifest.rules.values() {
