@@ -577,6 +577,9 @@ pub fn source_table(source: MeasureSource) -> &'static str {
         MeasureSource::Projects => "项目表",
         MeasureSource::Loans => "小额信贷台账",
         MeasureSource::Targets => "目标表",
+        MeasureSource::WorkSpells => "已外出务工信息表",
+        MeasureSource::PlannedWork => "计划外出务工信息表",
+        MeasureSource::Villages => "行政村信息表",
     }
 }
 

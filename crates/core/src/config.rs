@@ -22,6 +22,8 @@ pub struct Config {
     pub as_of: Option<String>,
     /// 监测收入线 (元).
     pub monitoring_line: Option<Decimal>,
+    /// 村级集体经济收入达标线 (万元).
+    pub collective_income_line: Option<Decimal>,
     /// Indicator catalog file replacing the built-in one.
     pub catalog: Option<PathBuf>,
     /// Directory whose templates override the built-in ones.

@@ -19,6 +19,12 @@ pub enum MeasureSource {
     Loans,
     /// 目标 table only.
     Targets,
+    /// （务工月监测）已外出务工信息.
+    WorkSpells,
+    /// 计划外出务工信息.
+    PlannedWork,
+    /// （自定义）行政村信息.
+    Villages,
 }
 
 /// Definition of one built-in measure.
@@ -95,6 +101,29 @@ measures! {
     "income_persons", "有收入记录人数", "人", Roster, "所在户有人均纯收入记录的脱贫人口数";
     "income_persons_sum", "人均纯收入合计（元）", "元", Roster, "上述脱贫人口所在户人均纯收入之和（按人计）";
     "below_line_unmonitored_households", "疑似应纳未纳户数", "户", Roster, "人均纯收入低于监测线且未纳入监测的户数（不论户类型）";
+    "outbound_workers", "已外出务工人数", "人", WorkSpells, "已外出务工信息中有覆盖统计月份、是否已务工为是的务工记录的人数（一人多条记录只计一次）";
+    "outbound_income_persons", "有务工收入记录人数", "人", WorkSpells, "上述人员中当前务工记录填有务工月收入的人数";
+    "outbound_income_sum", "务工月收入合计（元）", "元", WorkSpells, "上述人员当前务工记录的务工月收入之和";
+    "planned_outbound_workers", "计划外出务工人数", "人", PlannedWork, "计划外出务工信息中是否计划务工为是的人数";
+    "villages", "行政村数", "个", Villages, "行政村信息中的行政村个数";
+    "exited_villages", "已出列村数", "个", Villages, "行政村信息中是否出列为是的村数";
+    "collective_income_sum", "村级集体经济收入合计（万元）", "万元", Villages, "行政村信息中村级集体经济收入之和";
+    "villages_over_collective_line", "集体经济收入达标村数", "个", Villages, "村级集体经济收入不低于达标线（参数 collective_income_line，默认5万元）的村数";
+}
+
+/// The default 村级集体经济收入 line (万元) of `villages_over_collective_line`: the built-in
+/// catalog's parameter `collective_income_line` says the same.
+pub const DEFAULT_COLLECTIVE_INCOME_LINE: Decimal = Decimal::from_parts(5, 0, 0, false, 0);
+
+/// What counting depends on besides the data: the as-of date and the lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyParams {
+    /// The as-of date: the year of new monitoring and of projects, the month of work.
+    pub as_of: chrono::NaiveDate,
+    /// 监测线 (元): `below_line_unmonitored_households`.
+    pub monitoring_line: Decimal,
+    /// 村级集体经济收入达标线 (万元): `villages_over_collective_line`.
+    pub collective_income_line: Decimal,
 }
 
 /// Looks a measure up by id.
@@ -378,16 +407,56 @@ pub fn tally_records(
     as_of: chrono::NaiveDate,
     monitoring_line: Decimal,
 ) -> Tallies {
+    tally_with(
+        ds,
+        level,
+        &TallyParams {
+            as_of,
+            monitoring_line,
+            collective_income_line: DEFAULT_COLLECTIVE_INCOME_LINE,
+        },
+    )
+}
+
+/// Like [`tally_records`], with every parameter given.
+pub fn tally_with(
+    ds: &crate::model::Dataset,
+    level: crate::region::Level,
+    params: &TallyParams,
+) -> Tallies {
     use crate::model::{
         LoanStatus, MonitorCategory, ProjectStatus, ProjectType, TableKind, WorkPlace,
     };
     use chrono::Datelike;
 
+    let TallyParams {
+        as_of,
+        monitoring_line,
+        ..
+    } = *params;
     let mut sink = UnitSink::new();
     let mut missing: BTreeMap<String, MissingColumns> = BTreeMap::new();
     let regions = &ds.regions;
     let roster = &ds.roster;
     let has_roster = ds.has(TableKind::Roster);
+    let spells_given = ds.has(TableKind::WorkSpells);
+    let spell_county = ds.has_column(TableKind::WorkSpells, "务工所在县");
+    // Each person's work spell covering the as-of month, by 证件号码.
+    let current = spells_given.then(|| ds.current_spells(as_of));
+    let persons_by_key = if has_roster && (spells_given || ds.has(TableKind::PlannedWork)) {
+        ds.persons_by_key()
+    } else {
+        Default::default()
+    };
+    // The village of the household of the roster person with this key.
+    let home_of = |id: Option<crate::model::IdNumber>| {
+        let p = persons_by_key.get(&id?.person_key())?;
+        let person = roster.persons.get(*p as usize)?;
+        roster
+            .households
+            .get(person.household as usize)
+            .map(|h| h.village)
+    };
 
     if has_roster {
         let unit_of_hh: Vec<Option<crate::region::RegionId>> = roster
@@ -438,13 +507,25 @@ pub fn tally_records(
                 vec!["人均纯收入（元）", category],
             ),
         ]);
+        // With 已外出务工信息, work in the as-of month comes from its spells (SPEC §3.1),
+        // and the destinations from its 务工所在县.
         for (group, ids) in EMPLOYMENT.iter().enumerate() {
-            for id in ids {
-                let mut cols = vec!["务工所在地"];
+            for (k, id) in ids.iter().enumerate() {
+                if current.is_some() && k > 0 && !spell_county {
+                    missing.insert(
+                        id.to_string(),
+                        MissingColumns::all("已外出务工信息表", vec!["务工所在县"]),
+                    );
+                    continue;
+                }
+                let mut cols = Vec::new();
+                if current.is_none() {
+                    cols.push("务工所在地");
+                }
                 if group == 2 {
                     cols.push(category);
                 }
-                needs.push((id, cols));
+                needs.push((*id, cols));
             }
         }
         let mut available: Vec<&str> = Vec::new();
@@ -595,9 +676,17 @@ pub fn tally_records(
                     }
                 }
             }
-            if work_col && p.work.is_working() {
+            let work = match &current {
+                Some(current) => {
+                    p.id.and_then(|id| current.get(&id.person_key()))
+                        .and_then(|&s| ds.work_spells.get(s as usize))
+                        .map_or(WorkPlace::NotWorking, |s| s.place)
+                }
+                None => p.work,
+            };
+            if work_col && work.is_working() {
                 // Every worker falls in exactly one of the four destinations.
-                let dest = match p.work {
+                let dest = match work {
                     WorkPlace::InCounty => Some(1),
                     WorkPlace::InProvince => Some(2),
                     WorkPlace::OutProvince => Some(3),
@@ -630,6 +719,163 @@ pub fn tally_records(
                 sink.count(unit, income_p);
                 sink.add(unit, income_sum, income);
             }
+        }
+    }
+
+    if let Some(current) = &current
+        && has_roster
+    {
+        sink.notes.push(format!(
+            "务工就业人数按已外出务工信息中覆盖{}年{}月、是否已务工为是的务工记录统计，去向按其务工所在县判断；人员表的务工所在地只作核对（gonggu check 的 WK04 列出不一致）。",
+            as_of.year(),
+            as_of.month()
+        ));
+        let unplaced = current
+            .values()
+            .filter_map(|&s| ds.work_spells.get(s as usize))
+            .filter(|s| s.place == WorkPlace::Unknown)
+            .count();
+        if unplaced > 0 && spell_county {
+            sink.notes.push(format!(
+                "已外出务工信息中有 {unplaced} 人当前务工记录的务工所在县为空或无法对应到行政区划，计入务工去向不明人数。"
+            ));
+        }
+    }
+
+    if let Some(current) = &current {
+        let wage_col = ds.has_column(TableKind::WorkSpells, "务工月收入");
+        sink.touch_all(&["outbound_workers"]);
+        if wage_col {
+            sink.touch_all(&["outbound_income_persons", "outbound_income_sum"]);
+        } else {
+            for id in ["outbound_income_persons", "outbound_income_sum"] {
+                missing.insert(
+                    id.into(),
+                    MissingColumns::all("已外出务工信息表", vec!["务工月收入"]),
+                );
+            }
+        }
+        let (workers, income_p, income_sum) = (
+            ix("outbound_workers"),
+            ix("outbound_income_persons"),
+            ix("outbound_income_sum"),
+        );
+        let mut outside_roster = 0usize;
+        // In spell order, so that units appear as the export lists them.
+        let mut spells: Vec<u32> = current.values().copied().collect();
+        spells.sort_unstable();
+        for s in spells {
+            let Some(spell) = ds.work_spells.get(s as usize) else {
+                continue;
+            };
+            let home = home_of(spell.id);
+            if has_roster && home.is_none() {
+                outside_roster += 1;
+            }
+            let unit = regions.ancestor_at(home.unwrap_or(spell.region), level);
+            sink.count(unit, workers);
+            if let Some(wage) = spell.monthly_wage.filter(|w| *w > Decimal::ZERO) {
+                sink.count(unit, income_p);
+                sink.add(unit, income_sum, wage);
+            }
+        }
+        let no_id = ds.work_spells.iter().filter(|s| s.id.is_none()).count();
+        if no_id > 0 {
+            sink.notes.push(format!(
+                "已外出务工信息中有 {no_id} 行没有证件号码，无法对应到人，未计入。"
+            ));
+        }
+        if outside_roster > 0 {
+            sink.notes.push(format!(
+                "已外出务工信息中有 {outside_roster} 名当前务工人员不在人员表中：计入已外出务工人数（按其所在行的县乡村），不计入务工就业人数。"
+            ));
+        }
+    }
+
+    if ds.has(TableKind::PlannedWork) {
+        sink.touch_all(&["planned_outbound_workers"]);
+        let planned = ix("planned_outbound_workers");
+        let mut seen: rustc_hash::FxHashSet<crate::model::IdNumber> = Default::default();
+        let mut no_id = 0usize;
+        for row in ds.planned_work.iter().filter(|r| r.plans == Some(true)) {
+            let Some(id) = row.id else {
+                no_id += 1;
+                continue;
+            };
+            if !seen.insert(id.person_key()) {
+                continue;
+            }
+            let unit = regions.ancestor_at(home_of(row.id).unwrap_or(row.region), level);
+            sink.count(unit, planned);
+        }
+        if no_id > 0 {
+            sink.notes.push(format!(
+                "计划外出务工信息中有 {no_id} 行没有证件号码，无法对应到人，未计入。"
+            ));
+        }
+    }
+
+    if ds.has(TableKind::Villages) {
+        let exited_col = ds.has_column(TableKind::Villages, "是否出列");
+        let income_col = ds.has_column(TableKind::Villages, "村级集体经济收入（万元）");
+        let mut available = vec!["villages"];
+        for (present, ids, column) in [
+            (exited_col, &["exited_villages"][..], "是否出列"),
+            (
+                income_col,
+                &["collective_income_sum", "villages_over_collective_line"][..],
+                "村级集体经济收入（万元）",
+            ),
+        ] {
+            if present {
+                available.extend(ids);
+            } else {
+                for id in ids {
+                    missing.insert(
+                        id.to_string(),
+                        MissingColumns::all("行政村信息表", vec![column]),
+                    );
+                }
+            }
+        }
+        sink.touch_all(&available);
+        let (villages_i, exited_i, income_i, over_i) = (
+            ix("villages"),
+            ix("exited_villages"),
+            ix("collective_income_sum"),
+            ix("villages_over_collective_line"),
+        );
+        let mut seen: rustc_hash::FxHashSet<crate::region::RegionId> = Default::default();
+        let (mut twice, mut no_income) = (0usize, 0usize);
+        for v in &ds.villages {
+            if !seen.insert(v.region) {
+                twice += 1;
+                continue;
+            }
+            let unit = regions.ancestor_at(v.region, level);
+            sink.count(unit, villages_i);
+            if exited_col && v.exited == Some(true) {
+                sink.count(unit, exited_i);
+            }
+            match v.collective_income {
+                Some(income) if income_col => {
+                    sink.add(unit, income_i, income);
+                    if income >= params.collective_income_line {
+                        sink.count(unit, over_i);
+                    }
+                }
+                _ => no_income += 1,
+            }
+        }
+        if twice > 0 {
+            sink.notes.push(format!(
+                "行政村信息中有 {twice} 行与前面的行是同一个村（县、乡、村名称相同），只计一次。"
+            ));
+        }
+        if income_col && no_income > 0 {
+            sink.notes.push(format!(
+                "行政村信息中有 {no_income} 个村未填村级集体经济收入，计入行政村数，按未达标统计。"
+            ));
         }
     }
 

@@ -62,7 +62,7 @@ pub struct DataDate {
 }
 
 /// The kinds of input table gonggu understands (SPEC §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     /// 人员: one row per person (监测对象信息, 脱贫人口).
@@ -75,6 +75,14 @@ pub enum TableKind {
     Summary,
     /// 目标: per-region targets.
     Targets,
+    /// （务工月监测）已外出务工信息: one row per work spell of a person.
+    WorkSpells,
+    /// 计划外出务工信息: one row per person asked about plans to work away.
+    PlannedWork,
+    /// （自定义）行政村信息: one row per village.
+    Villages,
+    /// （乡村建设）户信息: one row per household.
+    HouseholdInfo,
 }
 
 impl TableKind {
@@ -86,6 +94,10 @@ impl TableKind {
             TableKind::Loans => "小额信贷表",
             TableKind::Summary => "汇总表",
             TableKind::Targets => "目标表",
+            TableKind::WorkSpells => "已外出务工信息表",
+            TableKind::PlannedWork => "计划外出务工信息表",
+            TableKind::Villages => "行政村信息表",
+            TableKind::HouseholdInfo => "户信息表",
         }
     }
 }
@@ -510,6 +522,18 @@ impl IdNumber {
         })
     }
 
+    /// The key that joins one person across exports: the first 18 characters (a 20- or
+    /// 22-character number is the 证件号码 followed by a 残疾人证 suffix), with `x` as `X`.
+    pub fn person_key(&self) -> IdNumber {
+        let mut key = *self;
+        if key.len > 18 {
+            key.bytes[18..].fill(0);
+            key.len = 18;
+        }
+        key.bytes.make_ascii_uppercase();
+        key
+    }
+
     /// The number as text.
     pub fn as_str(&self) -> &str {
         // Constructed from a &str of exactly this length, so always valid UTF-8.
@@ -739,6 +763,85 @@ pub struct Loan {
     pub status: Option<LoanStatus>,
 }
 
+/// One work spell of （务工月监测）已外出务工信息 (EXPORTS.md §1.3): a person may have several.
+#[derive(Debug, Clone)]
+pub struct WorkSpell {
+    /// Source row.
+    pub at: RowRef,
+    /// 证件号码 (the join with the roster), `None` when not a valid-looking ID.
+    pub id: Option<IdNumber>,
+    /// 户编号.
+    pub household_id: Box<str>,
+    /// The row's own village (or town, county): where the person counts when the roster
+    /// does not have them.
+    pub region: RegionId,
+    /// 是否已务工.
+    pub working: Option<bool>,
+    /// 开始时间: the month the spell began (its last day).
+    pub start: Option<NaiveDate>,
+    /// 结束时间: the month it ended (its last day); `None` while it goes on.
+    pub end: Option<NaiveDate>,
+    /// 务工所在县 classified against the row's 县: its entry in [`Dataset::spell_places`]
+    /// (`None` when blank).
+    pub place_entry: Option<u32>,
+    /// The destination class of 务工所在县 (去向不明 when blank or not placeable).
+    pub place: WorkPlace,
+    /// 务工月收入 (元).
+    pub monthly_wage: Option<Decimal>,
+}
+
+impl WorkSpell {
+    /// Whether the spell is one of work (是否已务工 = 是) that covers the month of `as_of`:
+    /// begun in or before it, and not ended before it.
+    pub fn covers(&self, as_of: NaiveDate) -> bool {
+        use chrono::Datelike;
+        let month = |d: NaiveDate| d.year() * 12 + d.month() as i32;
+        let now = month(as_of);
+        self.working == Some(true)
+            && self.start.is_some_and(|s| month(s) <= now)
+            && self.end.is_none_or(|e| month(e) >= now)
+    }
+}
+
+/// One row of 计划外出务工信息 (EXPORTS.md §1.4).
+#[derive(Debug, Clone)]
+pub struct PlannedWorker {
+    /// Source row.
+    pub at: RowRef,
+    /// 证件号码.
+    pub id: Option<IdNumber>,
+    /// The row's own village (or town, county).
+    pub region: RegionId,
+    /// 是否计划务工.
+    pub plans: Option<bool>,
+}
+
+/// One row of （自定义）行政村信息 (EXPORTS.md §1.5).
+#[derive(Debug, Clone)]
+pub struct VillageInfo {
+    /// Source row.
+    pub at: RowRef,
+    /// The village (or its town or county when the row names no village).
+    pub region: RegionId,
+    /// 是否出列.
+    pub exited: Option<bool>,
+    /// 村级集体经济收入（万元）.
+    pub collective_income: Option<Decimal>,
+}
+
+/// One row of （乡村建设）户信息 (EXPORTS.md §1.2).
+#[derive(Debug, Clone)]
+pub struct HouseholdInfoRow {
+    /// Source row.
+    pub at: RowRef,
+    /// 户编号.
+    pub household_id: Box<str>,
+    /// The row's own village (or town, county).
+    pub region: RegionId,
+    /// 户类型 as read (`None` when blank or not a known type).
+    pub kind: Option<HouseholdType>,
+}
+
 /// One row of a 汇总 table: a region and the measures it reports, by measure id.
 #[derive(Debug, Clone)]
 pub struct SummaryRow {
@@ -824,6 +927,20 @@ pub struct Dataset {
     pub loans: Vec<Loan>,
     /// Columns present in the microcredit ledger (canonical names, user aliases applied).
     pub loan_columns: std::collections::BTreeSet<&'static str>,
+    /// Work spells of 已外出务工信息.
+    pub work_spells: Vec<WorkSpell>,
+    /// The distinct 务工所在县 values of the work spells, classified.
+    pub spell_places: Vec<WorkPlaceEntry>,
+    /// Rows of 计划外出务工信息.
+    pub planned_work: Vec<PlannedWorker>,
+    /// Rows of 行政村信息.
+    pub villages: Vec<VillageInfo>,
+    /// Rows of 户信息.
+    pub household_info: Vec<HouseholdInfoRow>,
+    /// Columns present in the tables of the other exports (已外出务工信息, 计划外出务工信息,
+    /// 行政村信息, 户信息), by kind (canonical names).
+    pub other_columns:
+        std::collections::BTreeMap<TableKind, std::collections::BTreeSet<&'static str>>,
     /// 汇总 rows.
     pub summary: Vec<SummaryRow>,
     /// 目标 rows.
@@ -845,6 +962,51 @@ impl Dataset {
     /// Whether a table of this kind was read.
     pub fn has(&self, kind: TableKind) -> bool {
         self.sources.iter().any(|s| s.kind == kind)
+    }
+
+    /// The roster persons by [`IdNumber::person_key`] (the first of two with one key).
+    pub fn persons_by_key(&self) -> rustc_hash::FxHashMap<IdNumber, u32> {
+        let mut map = rustc_hash::FxHashMap::default();
+        for (i, p) in self.roster.persons.iter().enumerate() {
+            if let Some(id) = p.id {
+                map.entry(id.person_key()).or_insert(i as u32);
+            }
+        }
+        map
+    }
+
+    /// The work spell of each person (by [`IdNumber::person_key`]) that covers the month of
+    /// `as_of` ([`WorkSpell::covers`]); of two, the one begun later (then the later row).
+    pub fn current_spells(&self, as_of: NaiveDate) -> rustc_hash::FxHashMap<IdNumber, u32> {
+        let mut map: rustc_hash::FxHashMap<IdNumber, u32> = rustc_hash::FxHashMap::default();
+        for (i, s) in self.work_spells.iter().enumerate() {
+            let Some(id) = s.id.filter(|_| s.covers(as_of)) else {
+                continue;
+            };
+            let slot = map.entry(id.person_key()).or_insert(i as u32);
+            let newer = self
+                .work_spells
+                .get(*slot as usize)
+                .is_none_or(|old| old.start <= s.start);
+            if newer {
+                *slot = i as u32;
+            }
+        }
+        map
+    }
+
+    /// Whether a table of `kind` was read with the column `canonical`.
+    pub fn has_column(&self, kind: TableKind, canonical: &str) -> bool {
+        match kind {
+            TableKind::Roster => self.roster.has_column(canonical),
+            TableKind::Projects => self.project_columns.contains(canonical),
+            TableKind::Loans => self.loan_columns.contains(canonical),
+            TableKind::Summary | TableKind::Targets => false,
+            other => self
+                .other_columns
+                .get(&other)
+                .is_some_and(|c| c.contains(canonical)),
+        }
     }
 
     /// Describes a row for messages: `文件 a.xlsx，工作表「Sheet1」，第 12 行`.

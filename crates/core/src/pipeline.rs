@@ -28,6 +28,8 @@ pub struct Settings {
     pub order: Vec<String>,
     /// Monitoring income line (元).
     pub monitoring_line: Decimal,
+    /// 村级集体经济收入达标线 (万元).
+    pub collective_income_line: Decimal,
     /// Indicator ids to report, in order.
     pub selection: Vec<String>,
     /// Warning thresholds.
@@ -88,6 +90,10 @@ impl Settings {
                 })?,
             },
         };
+        let collective_income_line = config
+            .collective_income_line
+            .or_else(|| catalog.param(COLLECTIVE_INCOME_LINE))
+            .unwrap_or(measures::DEFAULT_COLLECTIVE_INCOME_LINE);
         let mut warning = WarningConfig::default();
         if let Some(points) = config.warning.yellow_margin_points {
             warning.yellow_points = points;
@@ -98,6 +104,7 @@ impl Settings {
             region_name: config.region.name.clone(),
             order: config.region.order.clone(),
             monitoring_line,
+            collective_income_line,
             selection,
             warning,
             target_overrides: config.targets.clone(),
@@ -115,6 +122,9 @@ impl Settings {
 
 /// The catalog parameter of the monitoring income line.
 const MONITORING_LINE: &str = "monitoring_line";
+
+/// The catalog parameter of the 村级集体经济收入 line.
+const COLLECTIVE_INCOME_LINE: &str = "collective_income_line";
 
 /// Refuses a dataset without a data row (a roster, ledger or 汇总 row): only headers,
 /// total rows, a 目标 table, or rows of other counties than the configured one.
@@ -134,7 +144,14 @@ const MONITORING_LINE: &str = "monitoring_line";
 /// assert!(e.contains("名单.csv：人员表只有表头"), "{e}");
 /// ```
 pub fn require_data(ds: &Dataset) -> Result<()> {
-    let rows = ds.roster.persons.len() + ds.projects.len() + ds.loans.len() + ds.summary.len();
+    let rows = ds.roster.persons.len()
+        + ds.projects.len()
+        + ds.loans.len()
+        + ds.summary.len()
+        + ds.work_spells.len()
+        + ds.planned_work.len()
+        + ds.villages.len()
+        + ds.household_info.len();
     if rows > 0 {
         return Ok(());
     }
@@ -258,7 +275,15 @@ pub fn build(
     require_data(ds)?;
     let catalog = with_overrides(catalog, &s.target_overrides)?;
     let mut notes: Vec<String> = ds.notes.clone();
-    let tallies = measures::tally_records(ds, s.level, s.as_of, s.monitoring_line);
+    let tallies = measures::tally_with(
+        ds,
+        s.level,
+        &measures::TallyParams {
+            as_of: s.as_of,
+            monitoring_line: s.monitoring_line,
+            collective_income_line: s.collective_income_line,
+        },
+    );
     notes.extend(tallies.notes.iter().cloned());
     let mut units: Vec<(RegionId, Tally)> = tallies.units;
     let mut total = tallies.total;
@@ -276,6 +301,7 @@ pub fn build(
     }
     let mut params = catalog.param_defaults();
     params.insert(MONITORING_LINE.into(), s.monitoring_line);
+    params.insert(COLLECTIVE_INCOME_LINE.into(), s.collective_income_line);
     let why = |missing: &[&str]| explain(ds, &tallies.missing, missing);
     let mut report = compute::build_report_explained(
         ReportInput {

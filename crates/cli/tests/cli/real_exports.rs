@@ -67,7 +67,8 @@ fn shown(v: &serde_json::Value, region: &str, indicator: &str) -> String {
 }
 
 /// Writes an .xlsx sheet: merged ranges `(first_row, first_col, last_row, last_col, text)`
-/// and cells `(row, col, text)`; numbers are written as numbers.
+/// and cells `(row, col, text)`; numbers are written as numbers, except those with a leading
+/// zero or more digits than Excel keeps (证件号码 stay text, as the system exports them).
 fn xlsx(path: &Path, merged: &[(u32, u16, u32, u16, &str)], cells: &[(u32, u16, &str)]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -77,7 +78,9 @@ fn xlsx(path: &Path, merged: &[(u32, u16, u32, u16, &str)], cells: &[(u32, u16, 
     }
     for (r, c, t) in cells {
         match t.parse::<f64>() {
-            Ok(n) if !t.starts_with('0') || *t == "0" => ws.write_number(*r, *c, n).unwrap(),
+            Ok(n) if (!t.starts_with('0') || *t == "0") && t.len() <= 15 => {
+                ws.write_number(*r, *c, n).unwrap()
+            }
             _ => ws.write_string(*r, *c, *t).unwrap(),
         };
     }
@@ -889,5 +892,159 @@ mod honest {
             ],
         );
         assert_eq!(shown(&v, "夏邑县", "elimination_rate"), "50.0%");
+    }
+}
+
+/// The system's other exports beside the roster (issue 14): （务工月监测）已外出务工信息 with
+/// its title rows and `YYYY年MM月` months, and （自定义）行政村信息.
+mod other_exports {
+    use super::*;
+
+    fn inputs(dir: &Path) {
+        write(dir, "gonggu.toml", XIAYI);
+        let (a, b, c) = (id("19700101", 1), id("19720101", 2), id("19900101", 3));
+        write(
+            dir,
+            "监测对象信息.csv",
+            &format!(
+                "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,劳动技能,务工所在地\n\
+                 夏邑县,城关镇,东关村,X1,{a},脱贫户,户主,,普通劳动力,夏邑县城关镇\n\
+                 夏邑县,城关镇,东关村,X1,{b},脱贫户,配偶,,普通劳动力,江苏省苏州市昆山市\n\
+                 夏邑县,会亭镇,北村,X2,{c},普通农户,户主,边缘易致贫户,普通劳动力,\n"
+            ),
+        );
+        let header = [
+            "县",
+            "乡",
+            "行政村",
+            "户编号",
+            "证件号码",
+            "户类型",
+            "监测对象类别",
+            "是否已务工",
+            "务工所在县",
+            "就业渠道",
+            "开始时间",
+            "结束时间",
+            "务工月收入",
+            "务工企业名称",
+        ];
+        let rows: Vec<Vec<String>> = [
+            [&a, "是", "夏邑县", "2021年03月", "", "3000"],
+            [&b, "是", "昆山市", "2020年03月", "2021年08月", "5000"],
+            [&b, "是", "郑州市金水区", "2021年09月", "", "4500"],
+            [&c, "是", "昆山市", "2021年12月", "", "5200"],
+        ]
+        .iter()
+        .map(|[id, working, county, start, end, wage]| {
+            let (town, village, hh, kind) = if *id == c {
+                ("会亭镇", "北村", "X2", "普通农户")
+            } else {
+                ("城关镇", "东关村", "X1", "脱贫户")
+            };
+            [
+                "夏邑县",
+                town,
+                village,
+                hh,
+                id,
+                kind,
+                "",
+                working,
+                county,
+                "劳务输出",
+                start,
+                end,
+                wage,
+                "某某公司",
+            ]
+            .map(str::to_string)
+            .to_vec()
+        })
+        .collect();
+        let mut all: Vec<Vec<&str>> = vec![header.to_vec()];
+        all.extend(rows.iter().map(|r| r.iter().map(String::as_str).collect()));
+        let refs: Vec<&[&str]> = all.iter().map(Vec::as_slice).collect();
+        let cells = table(2, &refs);
+        xlsx(
+            &dir.join("已外出务工信息.xlsx"),
+            &[
+                (0, 0, 0, 13, "（务工月监测）已外出务工信息"),
+                (1, 0, 1, 13, "数据截至2021年11月30日"),
+            ],
+            &as_refs(&cells),
+        );
+        let villages = table(
+            2,
+            &[
+                &[
+                    "县",
+                    "乡",
+                    "村",
+                    "是否出列",
+                    "总户数",
+                    "村级集体经济收入（万元）",
+                ],
+                &["夏邑县", "城关镇", "东关村", "是", "420", "6.5"],
+                &["夏邑县", "城关镇", "西关村", "否", "380", "3"],
+                &["夏邑县", "会亭镇", "北村", "是", "300", "5.2"],
+            ],
+        );
+        xlsx(
+            &dir.join("行政村信息.xlsx"),
+            &[(0, 0, 0, 5, "（自定义）行政村信息"), (1, 0, 1, 5, "")],
+            &as_refs(&villages),
+        );
+    }
+
+    const FILES: [&str; 3] = ["监测对象信息.csv", "已外出务工信息.xlsx", "行政村信息.xlsx"];
+
+    #[test]
+    fn work_spells_and_villages_give_their_indicators() {
+        let dir = tempfile::tempdir().unwrap();
+        inputs(dir.path());
+        let mut args = FILES.to_vec();
+        args.extend(["--level", "town", "--as-of", "2021-11-30"]);
+        let (v, err) = compute(dir.path(), &args);
+        // 城关镇: the current spells pay 3000 and 4500 (the ended 5000 one does not count).
+        assert_eq!(shown(&v, "城关镇", "outbound_monthly_income"), "3750");
+        // 会亭镇's only spell begins in December: nobody works away this month.
+        assert_eq!(
+            shown(&v, "城关镇", "collective_income_village_share"),
+            "50.0%"
+        );
+        assert_eq!(
+            shown(&v, "会亭镇", "collective_income_village_share"),
+            "100.0%"
+        );
+        assert_eq!(
+            shown(&v, "夏邑县", "collective_income_village_share"),
+            "66.7%"
+        );
+        // Employment comes from the spells: 2 working in 城关镇, none in 会亭镇.
+        assert_eq!(shown(&v, "城关镇", "employed_persons"), "2");
+        assert_eq!(shown(&v, "会亭镇", "employed_persons"), "0");
+        assert!(err.contains("务工就业人数按已外出务工信息"), "{err}");
+    }
+
+    #[test]
+    fn the_roster_is_checked_against_the_spells() {
+        let dir = tempfile::tempdir().unwrap();
+        inputs(dir.path());
+        let mut args = FILES.to_vec();
+        args.extend(["--as-of", "2021-11-30"]);
+        let (code, out, err) = check(dir.path(), &args);
+        assert_eq!(code, Some(1), "{out}{err}");
+        // The spouse: 昆山 in the roster, 郑州市金水区 this month.
+        assert!(
+            out.contains("WK04 务工所在地与已外出务工信息不一致（警告）：1 条"),
+            "{out}{err}"
+        );
+        // Without the spells export the rule says what it needs.
+        let (_, out, _) = check(dir.path(), &["监测对象信息.csv", "--as-of", "2021-11-30"]);
+        assert!(
+            out.contains("WK04") && out.contains("已外出务工信息表"),
+            "{out}"
+        );
     }
 }

@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 use crate::division::Classifier;
 use crate::error::{Error, Place, Result};
 use crate::model::{
-    Assistance, AssistanceSet, BadValue, Dataset, Household, IdNumber, Loan, Person, Project,
-    RiskSet, RowRef, SourceInfo, SummaryRow, TableKind, TargetRow, WorkPlace,
+    Assistance, AssistanceSet, BadValue, Dataset, Household, HouseholdInfoRow, IdNumber, Loan,
+    Person, PlannedWorker, Project, RiskSet, RowRef, SourceInfo, SummaryRow, TableKind, TargetRow,
+    VillageInfo, WorkPlace, WorkSpell,
 };
 use crate::region::{Level, RegionId};
 
@@ -93,6 +94,9 @@ fn key_columns(kind: TableKind) -> &'static [Col] {
         TableKind::Roster => &[Col::HouseholdId, Col::IdNumber],
         TableKind::Projects => &[Col::ProjectId],
         TableKind::Loans => &[Col::HouseholdId],
+        TableKind::WorkSpells | TableKind::PlannedWork => &[Col::IdNumber],
+        TableKind::Villages => &[Col::Village],
+        TableKind::HouseholdInfo => &[Col::HouseholdId],
         TableKind::Summary | TableKind::Targets => &[],
     }
 }
@@ -115,6 +119,10 @@ fn record_columns(kind: TableKind) -> &'static [Col] {
             Col::EndDate,
         ],
         TableKind::Loans => &[Col::IssueDate, Col::DueDate, Col::LoanStatus],
+        TableKind::WorkSpells => &[Col::HouseholdId, Col::Working, Col::SpellStart],
+        TableKind::PlannedWork => &[Col::HouseholdId, Col::PlansWork],
+        TableKind::Villages => &[Col::Exited, Col::CollectiveIncome],
+        TableKind::HouseholdInfo => &[Col::IdNumber, Col::HouseholdType],
         TableKind::Summary | TableKind::Targets => &[],
     }
 }
@@ -156,6 +164,8 @@ pub struct Builder<'o> {
     last_region: Option<(String, String, String, RegionId)>,
     /// Places 务工所在地 addresses against each household's county (SPEC §3.1).
     work_places: Classifier,
+    /// Places the 务工所在县 of work spells against their row's 县.
+    spell_places: Classifier,
     /// The configured county, when the region is one: other counties' rows are left out.
     scope: Option<CountyScope>,
     /// 户编号 (hashed) of roster rows left out as another county's.
@@ -176,7 +186,9 @@ pub struct Builder<'o> {
 impl<'o> Builder<'o> {
     pub(crate) fn new(opts: &'o ReadOptions, work_places: Classifier) -> Self {
         let scope = CountyScope::new(opts.region_name.as_deref(), work_places.places());
+        let spell_places = Classifier::new(work_places.places().clone());
         Builder {
+            spell_places,
             scope,
             out_households: FxHashSet::default(),
             scope_node: None,
@@ -200,6 +212,10 @@ impl<'o> Builder<'o> {
         let mut ds = self.ds;
         let (entries, notes) = self.work_places.finish();
         ds.roster.work_places = entries;
+        // The notes speak of 务工所在地; what the spells' places come to is said by the
+        // measures that use them.
+        let (spell_entries, _) = self.spell_places.finish();
+        ds.spell_places = spell_entries;
         (ds, notes)
     }
 
@@ -361,8 +377,128 @@ impl<'o> Builder<'o> {
         match kind {
             TableKind::Roster => self.roster_row(r, false),
             TableKind::Projects => self.project_row(r),
+            TableKind::WorkSpells => self.spell_row(r),
+            TableKind::PlannedWork => self.planned_row(r),
+            TableKind::Villages => self.village_row(r),
+            TableKind::HouseholdInfo => self.household_info_row(r),
             _ => self.loan_row(r),
         }
+    }
+
+    /// The 证件号码 of a row of the other exports, as the join key (`None` when it is not
+    /// one: a value Excel turned into a number is reported).
+    fn person_key(&mut self, r: &RowCtx<'_>) -> Result<Option<IdNumber>> {
+        let cell = r.cell(Col::IdNumber);
+        let text = cell.as_text();
+        if cell.kind == CellKind::Number || (text.contains(['E', 'e']) && text.contains('+')) {
+            self.bad(r, Col::IdNumber, "文本格式的证件号码")?;
+            return Ok(None);
+        }
+        Ok(IdNumber::new(text))
+    }
+
+    /// The village (or town, county) a row of the other exports names.
+    fn row_region(&mut self, r: &RowCtx<'_>) -> Result<Option<RegionId>> {
+        let (county, town, village) =
+            (r.text(Col::County), r.text(Col::Town), r.text(Col::Village));
+        if county.is_empty() {
+            self.bad(r, Col::County, "县(市、区)名称")?;
+            return Ok(None);
+        }
+        Ok(self.region(county, town, village))
+    }
+
+    /// Reads one work spell of 已外出务工信息.
+    pub(crate) fn spell_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.row_region(r)? else {
+            return Ok(RowOutcome::Skipped);
+        };
+        let id = self.person_key(r)?;
+        let working = self.flag(r, Col::Working)?;
+        let start = self.date(r, Col::SpellStart)?;
+        let end = self.date(r, Col::SpellEnd)?;
+        let county = r.text(Col::County);
+        let county = self
+            .opts
+            .region_aliases
+            .get(county)
+            .map_or(county, String::as_str);
+        let place_entry = self.spell_places.classify(county, r.text(Col::WorkCounty));
+        // A spell of work with no place (blank, 无) has no known destination.
+        let place = place_entry
+            .and_then(|e| self.spell_places.entries().get(e as usize))
+            .map_or(WorkPlace::Unknown, |e| e.place);
+        let spell = WorkSpell {
+            at: r.at(),
+            id,
+            household_id: r.text(Col::HouseholdId).into(),
+            region,
+            working,
+            start,
+            end,
+            place_entry,
+            place,
+            monthly_wage: self.decimal(r, Col::MonthlyWage)?,
+        };
+        self.ds.work_spells.push(spell);
+        Ok(RowOutcome::Counted)
+    }
+
+    /// Reads one row of 计划外出务工信息.
+    pub(crate) fn planned_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.row_region(r)? else {
+            return Ok(RowOutcome::Skipped);
+        };
+        let row = PlannedWorker {
+            at: r.at(),
+            id: self.person_key(r)?,
+            region,
+            plans: self.flag(r, Col::PlansWork)?,
+        };
+        self.ds.planned_work.push(row);
+        Ok(RowOutcome::Counted)
+    }
+
+    /// Reads one row of 行政村信息.
+    pub(crate) fn village_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.row_region(r)? else {
+            return Ok(RowOutcome::Skipped);
+        };
+        let row = VillageInfo {
+            at: r.at(),
+            region,
+            exited: self.flag(r, Col::Exited)?,
+            collective_income: self.decimal(r, Col::CollectiveIncome)?,
+        };
+        self.ds.villages.push(row);
+        Ok(RowOutcome::Counted)
+    }
+
+    /// Reads one row of 户信息.
+    pub(crate) fn household_info_row(&mut self, r: &RowCtx<'_>) -> Result<RowOutcome> {
+        let Some(region) = self.row_region(r)? else {
+            return Ok(RowOutcome::Skipped);
+        };
+        let hh = r.text(Col::HouseholdId);
+        if hh.is_empty() {
+            self.bad(r, Col::HouseholdId, "户编号")?;
+            return Ok(RowOutcome::Skipped);
+        }
+        let kind = match vocab::household_type(r.text(Col::HouseholdType)) {
+            Ok(k) => k,
+            Err(Unparseable) => {
+                self.bad(r, Col::HouseholdType, "户类型（脱贫户/普通农户）")?;
+                None
+            }
+        };
+        let row = HouseholdInfoRow {
+            at: r.at(),
+            household_id: hh.into(),
+            region,
+            kind,
+        };
+        self.ds.household_info.push(row);
+        Ok(RowOutcome::Counted)
     }
 
     /// Interns a region path; empty trailing parts stop the path one level up.

@@ -627,7 +627,8 @@ fn read_table(
                 TableKind::Roster => Some(&mut b.ds.roster.columns),
                 TableKind::Projects => Some(&mut b.ds.project_columns),
                 TableKind::Loans => Some(&mut b.ds.loan_columns),
-                _ => None,
+                TableKind::Summary | TableKind::Targets => None,
+                other => Some(b.ds.other_columns.entry(other).or_default()),
             };
             if let Some(columns) = columns {
                 columns.extend(g.map.columns().map(schema::Col::canonical));

@@ -105,6 +105,29 @@ columns! {
     LoanAmount => "贷款金额（元）" ["贷款金额", "放款金额(元)"];
     LoanBalance => "贷款余额（元）" ["贷款余额"];
     LoanStatus => "贷款状态";
+    /// 已外出务工信息: whether the spell is one of work.
+    Working => "是否已务工";
+    /// 已外出务工信息: the county worked in (a name comparable with 县).
+    WorkCounty => "务工所在县" ["务工所在县(市、区)", "务工所在县(市、区、旗)"];
+    /// 已外出务工信息: how the work was found (recognised; read by no measure yet).
+    Channel => "就业渠道";
+    SpellStart => "开始时间" ["务工开始时间"];
+    SpellEnd => "结束时间" ["务工结束时间"];
+    /// 已外出务工信息: the employer (recognised; read by no measure yet).
+    Employer => "务工企业名称";
+    PlansWork => "是否计划务工" ["是否计划外出务工"];
+    /// 计划外出务工信息: services wanted (recognised; read by no measure yet).
+    ServiceNeed => "就业服务需求";
+    /// 计划外出务工信息: the county planned (recognised; read by no measure yet).
+    PlannedCounty => "计划务工所在县";
+    Exited => "是否出列" ["是否已出列"];
+    /// 行政村信息 (recognised; read by no measure yet).
+    VillageHouseholds => "总户数";
+    /// 行政村信息 (recognised; read by no measure yet).
+    VillagePopulation => "总人口数";
+    CollectiveIncome => "村级集体经济收入（万元）" ["村级集体经济收入", "村集体经济收入（万元）", "村集体经济收入"];
+    /// 户信息 (乡村建设): recognised (it marks the table), read by no measure yet.
+    ToiletUsable => "卫生厕所是否能正常使用" ["卫生厕所能否正常使用"];
 }
 
 /// Columns of a table kind and which are required.
@@ -203,9 +226,77 @@ pub fn schema(kind: TableKind) -> (&'static [Col], &'static [Col]) {
             ],
             &[HouseholdId, County, LoanBalance],
         ),
+        TableKind::WorkSpells => (
+            &[
+                County,
+                Town,
+                Village,
+                HouseholdId,
+                IdNumber,
+                HouseholdType,
+                Category,
+                Working,
+                WorkCounty,
+                Channel,
+                SpellStart,
+                SpellEnd,
+                MonthlyWage,
+                Employer,
+            ],
+            &[County, IdNumber, Working, SpellStart],
+        ),
+        TableKind::PlannedWork => (
+            &[
+                County,
+                Town,
+                Village,
+                HouseholdId,
+                IdNumber,
+                HouseholdType,
+                PlansWork,
+                ServiceNeed,
+                PlannedCounty,
+            ],
+            &[County, IdNumber, PlansWork],
+        ),
+        TableKind::Villages => (
+            &[
+                County,
+                Town,
+                Village,
+                Exited,
+                VillageHouseholds,
+                VillagePopulation,
+                CollectiveIncome,
+            ],
+            &[County, Town, Village],
+        ),
+        TableKind::HouseholdInfo => (
+            &[
+                County,
+                Town,
+                Village,
+                HouseholdId,
+                IdNumber,
+                HouseholdType,
+                ToiletUsable,
+            ],
+            &[County, HouseholdId, HouseholdType],
+        ),
         TableKind::Summary | TableKind::Targets => (&[], &[]),
     }
 }
+
+/// The record tables, in the order their headers are tried.
+pub const RECORD_KINDS: [TableKind; 7] = [
+    TableKind::Roster,
+    TableKind::Projects,
+    TableKind::Loans,
+    TableKind::WorkSpells,
+    TableKind::PlannedWork,
+    TableKind::Villages,
+    TableKind::HouseholdInfo,
+];
 
 /// Columns whose presence marks a table kind (a header row must have one of them).
 fn signature(kind: TableKind) -> &'static [Col] {
@@ -214,6 +305,15 @@ fn signature(kind: TableKind) -> &'static [Col] {
         TableKind::Roster => &[IdNumber, HouseholdType, Category],
         TableKind::Projects => &[ProjectId, Planned, Funds],
         TableKind::Loans => &[LoanBalance, LoanAmount, LoanStatus],
+        TableKind::WorkSpells => &[Working, WorkCounty, SpellStart],
+        TableKind::PlannedWork => &[PlansWork, PlannedCounty],
+        TableKind::Villages => &[
+            Exited,
+            CollectiveIncome,
+            VillageHouseholds,
+            VillagePopulation,
+        ],
+        TableKind::HouseholdInfo => &[ToiletUsable],
         TableKind::Summary | TableKind::Targets => &[],
     }
 }
@@ -340,7 +440,7 @@ pub fn guess_record_header(names: &[String], matcher: &HeaderMatcher) -> Option<
         }
     }
     let mut best: Option<HeaderGuess> = None;
-    for kind in [TableKind::Roster, TableKind::Projects, TableKind::Loans] {
+    for kind in RECORD_KINDS {
         if !signature(kind).iter().any(|c| found.contains_key(c)) {
             continue;
         }

@@ -29,6 +29,7 @@ fn settings(level: Level) -> Settings {
         region_name: Some("商丘市".into()),
         order: vec![],
         monitoring_line: Decimal::from(7500),
+        collective_income_line: Decimal::from(5),
         selection: Catalog::builtin().unwrap().selection(ReportKind::Compute),
         warning: WarningConfig::default(),
         target_overrides: BTreeMap::new(),

@@ -38,7 +38,7 @@ macro_rules! codes {
 
 codes! {
     ID01, ID02, ID03, HH01, HH02, HH03, MN01, MN02, MN03, MN04, MN05, MN06, MN07, MN08, MN09,
-    MN10, HS01, WK01, WK02, WK03, LB01, LB02, LB03, LB04, WP01, ED01, RK01, RK02, RK03, RK04, RK05,
+    MN10, HS01, WK01, WK02, WK03, WK04, LB01, LB02, LB03, LB04, WP01, ED01, RK01, RK02, RK03, RK04, RK05,
     RK06, RK07, SB01, IN01, IN02, PH01, PH02, VL01, VL02, PJ01, PJ02, LN01, LN02,
 }
 
@@ -137,6 +137,59 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// WK04: a covered person's 务工所在地 against the work spell covering the as-of month.
+    fn work_against_spells(
+        &mut self,
+        p: &Person,
+        current: &rustc_hash::FxHashMap<crate::model::IdNumber, u32>,
+    ) {
+        let ds = self.ds;
+        let covered = ds
+            .roster
+            .households
+            .get(p.household as usize)
+            .is_some_and(|h| h.is_covered());
+        let Some(id) = p.id.filter(|_| covered) else {
+            return;
+        };
+        let spell = current
+            .get(&id.person_key())
+            .and_then(|&s| ds.work_spells.get(s as usize));
+        let by_spell = spell.map_or(WorkPlace::NotWorking, |s| s.place);
+        if p.work == by_spell || p.work == WorkPlace::Unknown || by_spell == WorkPlace::Unknown {
+            return;
+        }
+        let written = ds.roster.work_place_of(p).map_or("", |w| &*w.text);
+        let month = format!("{}年{}月", self.p.as_of.year(), self.p.as_of.month());
+        let (spell_text, spell_says) = match spell {
+            Some(s) => {
+                let county = s
+                    .place_entry
+                    .and_then(|e| ds.spell_places.get(e as usize))
+                    .map_or("", |e| &*e.text);
+                (
+                    format!("务工所在县「{county}」（{}）", ds.describe_short(s.at)),
+                    format!("{month}在{county}务工（{}）", by_spell.label()),
+                )
+            }
+            None => (
+                format!("无覆盖{month}的务工记录"),
+                format!("{month}没有在务工的记录"),
+            ),
+        };
+        let roster_says = if written.is_empty() {
+            "务工所在地为空（未务工）".to_string()
+        } else {
+            format!("务工所在地「{written}」为{}", p.work.label())
+        };
+        self.person_finding(
+            Code::WK04,
+            p,
+            format!("{roster_says}，已外出务工信息却是{spell_says}"),
+            vec![s("务工所在地", written), s("已外出务工信息", spell_text)],
+        );
+    }
+
     fn household_aggregates(&self) -> Vec<HhAgg> {
         let roster = &self.ds.roster;
         let mut agg = vec![
@@ -185,6 +238,8 @@ impl<'a> Checker<'a> {
     fn persons(&mut self) {
         let ds = self.ds;
         let as_of = self.p.as_of;
+        let current = (self.on(Code::WK04) && ds.has(crate::model::TableKind::WorkSpells))
+            .then(|| ds.current_spells(as_of));
         for p in &ds.roster.persons {
             let age = p.birth.map(|b| age_on(b, as_of));
             if self.on(Code::ID01) && !p.id_was_number {
@@ -253,6 +308,9 @@ impl<'a> Checker<'a> {
                     money(self.p.wage_max)
                 );
                 self.person_finding(Code::WK03, p, msg, vec![s("务工月收入", money(w))]);
+            }
+            if let Some(current) = &current {
+                self.work_against_spells(p, current);
             }
             if let (Some(age), Some(labor)) = (age, p.labor) {
                 let labor_word = labor_label(labor);

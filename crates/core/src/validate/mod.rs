@@ -307,7 +307,8 @@ struct Parsed {
     rules: Vec<RuleInfo>,
 }
 
-const TABLES: [TableKind; 3] = [TableKind::Roster, TableKind::Projects, TableKind::Loans];
+/// The tables a rule may need (`needs_tables`).
+const TABLES: [TableKind; 7] = crate::ingest::schema::RECORD_KINDS;
 
 fn parse_rules(text: &str) -> Result<Parsed> {
     let bad = |m: String| Error::Config(format!("核查规则文件 rules.toml：{m}"));

@@ -50,6 +50,7 @@ fn report(paths: &[std::path::PathBuf]) -> Report {
         region_name: Some("商丘市".into()),
         order: ORDER.iter().map(|s| s.to_string()).collect(),
         monitoring_line: Decimal::from(7500),
+        collective_income_line: Decimal::from(5),
         selection: INDICATORS.iter().map(|s| s.to_string()).collect(),
         warning: WarningConfig::default(),
         target_overrides: BTreeMap::new(),
