@@ -21,7 +21,7 @@ use super::{
 };
 use gonggu_core::model::{
     Assistance, EliminationMethod, Health, LaborSkill, LoanStatus, MonitorCategory, ProjectStatus,
-    Risk,
+    Risk, WorkPlace,
 };
 
 /// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
@@ -47,7 +47,6 @@ pub(crate) const RULES: [(&str, &str); 45] = [
     ("WK01", "person"),
     ("WK02", "person"),
     ("WK03", "person"),
-    // Not planted until the demo writes an 已外出务工信息 export (without it WK04 does not run).
     ("WK04", "person"),
     ("LB01", "person"),
     ("LB02", "person"),
@@ -851,6 +850,55 @@ fn plant_roster(pl: &mut Planter<'_>) {
                     position: pos,
                 },
                 format!("务工月收入 {wage} 元，不在100–30000元之间"),
+            ))
+        })
+    });
+    // WK04: the roster's 务工所在地 says another class than the person's work spell in the
+    // as-of month (the spell is the truth: the employment figures do not change).
+    pl.plant_n("WK04", 4, |k| {
+        boxed(move |d, h, _| {
+            let meant = [
+                WorkPlace::InCounty,
+                WorkPlace::OutProvince,
+                WorkPlace::NotWorking,
+                WorkPlace::InProvince,
+            ][k % 4];
+            let pos = member(d, h, |p, _| {
+                d.has_spells(p)
+                    && p.work.class() == meant
+                    && p.welfare_post == Post::None
+                    && (meant != WorkPlace::NotWorking || p.labor.is_labor())
+                    && stays(d, p)
+            })?;
+            let (county, town, _) = d.region_path(h);
+            let written = match k % 4 {
+                0 => Work::OutAddress(0),
+                1 => Work::HomeAddress(1),
+                2 => Work::ProvinceAddress(2),
+                _ => Work::None,
+            }
+            .text(county, town);
+            let spell = match meant {
+                WorkPlace::NotWorking => "当月没有务工记录".to_string(),
+                class => format!("当月务工（{}）", class.label()),
+            };
+            let roster = if written.is_empty() {
+                "务工所在地为空".to_string()
+            } else {
+                format!("务工所在地写为“{written}”")
+            };
+            let cell = if written.is_empty() {
+                DemoCell::Empty
+            } else {
+                DemoCell::Text(written)
+            };
+            d.roster_overrides.insert((h, pos, col::WORK), cell);
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{roster}，已外出务工信息中{spell}（人员表未随务工记录更新）"),
             ))
         })
     });

@@ -374,10 +374,6 @@ fn manifest_lists_exactly_what_the_rules_find() {
         assert_eq!(found, listed, "audit findings vs manifest ({format:?})");
         // Every rule planted 2–6 times at this size.
         for (code, plan) in &data.manifest.rules {
-            // Planted once the demo writes 已外出务工信息 (issue 14).
-            if code == "WK04" {
-                continue;
-            }
             assert!((2..=6).contains(&plan.count), "{code}: {}", plan.count);
             assert!(plan.note.is_none(), "{code}: {:?}", plan.note);
             for d in &plan.defects {
