@@ -346,7 +346,7 @@ pub(crate) fn spells_class(
                 .flatten()
                 .is_some_and(|d| YearMonth::of(d) <= month)
             && parse_date(cell(r, scol::END))
-                .map_or(false, |e| e.is_none_or(|d| YearMonth::of(d) >= month))
+                .is_ok_and(|e| e.is_none_or(|d| YearMonth::of(d) >= month))
     });
     match covering {
         Some(r) => spell_class(&text(cell(r, scol::PLACE)), county),

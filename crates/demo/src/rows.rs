@@ -265,7 +265,7 @@ fn after_elimination(cx: &Ctx<'_>, i: u8, out: &mut String) {
     let d = cx.detail;
     let money = |v: i64, out: &mut String| out.push_str(&hundredths(v, true));
     match i {
-        0 | 1 | 3 => out.push_str("否"),
+        0 | 1 | 3 => out.push('否'),
         2 => out.push_str(yes_no(uninsured(cx))),
         4 => money(cx.hh.wage_income * 100, out),
         5 => money(d.property, out),
@@ -411,7 +411,7 @@ fn push_text(cx: &Ctx<'_>, p: &DemoPerson, person: usize, field: Field, out: &mu
             }
         }
         Field::Medical => flag(p.basic_medical, out),
-        Field::WorkerMedical => out.push_str("否"),
+        Field::WorkerMedical => out.push('否'),
         Field::Serious => flag(p.serious_illness_insurance, out),
         Field::CommercialInsurance => out.push_str(yes_no(d.insured)),
         Field::Pension => {
@@ -421,7 +421,7 @@ fn push_text(cx: &Ctx<'_>, p: &DemoPerson, person: usize, field: Field, out: &mu
         }
         Field::WorkerPension => {
             if age >= 16 {
-                out.push_str("否");
+                out.push('否');
             }
         }
         Field::Tekun => out.push_str(if hh.tekun {
@@ -455,7 +455,7 @@ fn push_text(cx: &Ctx<'_>, p: &DemoPerson, person: usize, field: Field, out: &mu
         }
         Field::UnsafeHousing => out.push_str(yes_no(hh.unsafe_housing)),
         Field::SafeWater => out.push_str(yes_no(hh.safe_water)),
-        Field::Electricity => out.push_str("是"),
+        Field::Electricity => out.push('是'),
         Field::NoLaborSafetyNet => {
             out.push_str(yes_no(HouseholdDetail::no_labor_safety_net(data, hh)));
         }
@@ -465,7 +465,7 @@ fn push_text(cx: &Ctx<'_>, p: &DemoPerson, person: usize, field: Field, out: &mu
                 out.push_str(yes_no(d.toilet_usable));
             }
         }
-        Field::Dropout => out.push_str("否"),
+        Field::Dropout => out.push('否'),
         Field::Uninsured => out.push_str(yes_no(uninsured(cx))),
         Field::Risk(i) => {
             let risk = match i {

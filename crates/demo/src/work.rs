@@ -311,16 +311,15 @@ pub(crate) fn current_employer(data: &DemoData, p: &DemoPerson) -> (String, &'st
     employer(&mut rng)
 }
 
-/// Fills the details of one spell at `class`.
+/// A spell of work at `class` in `county` over the months `(start, end)` (indexes), with
+/// its job (employer, trade, whether a welfare post); the channel and subsidies are drawn.
 fn spell(
     rng: &mut Rng,
     class: WorkPlace,
     county: String,
-    start: i64,
-    end: Option<i64>,
+    (start, end): (i64, Option<i64>),
     wage: Option<u32>,
-    (employer, industry): (String, &'static str),
-    post: bool,
+    (employer, industry, post): (String, &'static str, bool),
 ) -> Spell {
     let outside = matches!(class, WorkPlace::InProvince | WorkPlace::OutProvince);
     let channel = if post && !outside {
@@ -393,16 +392,14 @@ pub(crate) fn person_spells(data: &DemoData, p: &DemoPerson) -> Vec<Spell> {
             } else {
                 rng.range(20, 50) as u32 * 100
             };
-            let job = employer(rng);
+            let (name, industry) = employer(rng);
             out.push(spell(
                 rng,
                 class,
                 county,
-                start,
-                Some(end),
+                (start, Some(end)),
                 Some(wage),
-                job,
-                false,
+                (name, industry, false),
             ));
             before = start - 2;
         }
@@ -412,16 +409,14 @@ pub(crate) fn person_spells(data: &DemoData, p: &DemoPerson) -> Vec<Spell> {
         earlier(&mut rng, &mut out, start.min(base - 1) - 1, count);
         let place = county_of_work(&mut rng, p.work, county);
         let wage = (!rng.chance(0.04)).then_some(p.monthly_wage);
-        let job = current_employer(data, p);
+        let (name, industry) = current_employer(data, p);
         out.push(spell(
             &mut rng,
             p.work.class(),
             place,
-            start,
-            None,
+            (start, None),
             wage,
-            job,
-            post,
+            (name, industry, post),
         ));
     } else if p.labor.is_labor() && (16..=64).contains(&age) {
         if rng.chance(0.15) {
