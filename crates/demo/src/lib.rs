@@ -8,9 +8,12 @@
 //! export files, and [`summary::summary_workbook`] the 汇总 a county would report upward.
 //!
 //! [`generate`] builds the data deterministically from [`DemoOptions`] (same options → same
-//! data, byte for byte); [`write_inputs`] renders the input files (`监测对象信息.xlsx` or `.csv`,
-//! `衔接资金项目.xlsx`, `小额信贷.xlsx`, `目标.xlsx`) and `manifest.json` as bytes, and the caller
-//! writes them. The data are clean with respect to every rule of `crates/core/templates/rules.toml`
+//! data, byte for byte); [`write_inputs`] renders the input files and `manifest.json` as bytes,
+//! and the caller writes them: the national system's exports in the chosen format
+//! (`监测对象信息`, `已外出务工信息`, `计划外出务工信息`, `行政村信息`, `.xlsx` or `.csv`, in the
+//! layouts of EXPORTS.md: the roster's known columns at their letters, work spells per person
+//! with one covering the as-of month for everyone meant to work), and `衔接资金项目.xlsx`,
+//! `小额信贷.xlsx`, `目标.xlsx`. The data are clean with respect to every rule of `crates/core/templates/rules.toml`
 //! except for a small number of deliberately planted defects per rule, each listed in the
 //! [`Manifest`] with its file, row and 户编号 so that `gonggu check` can be tested against it.
 //!
@@ -22,6 +25,7 @@
 //! assert_eq!(data.counties.len(), 10);
 //! let files = write_inputs(&data, DemoFormat::Csv).unwrap();
 //! assert!(files.iter().any(|f| f.name == "监测对象信息.csv"));
+//! assert!(files.iter().any(|f| f.name == "已外出务工信息.csv"));
 //! assert!(files.iter().any(|f| f.name == "manifest.json"));
 //! ```
 
@@ -71,7 +75,8 @@ pub use work::{
 };
 pub use write::{write_inputs, write_roster_csv};
 
-/// Which format the person roster is written in.
+/// Which format the system's exports (roster, work spells, work plans, villages) are written
+/// in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DemoFormat {
@@ -79,7 +84,8 @@ pub enum DemoFormat {
     /// system exports it). Above 1,048,573 persons the roster continues on further sheets.
     #[default]
     Xlsx,
-    /// `监测对象信息.csv`: UTF-8 with BOM, header on line 1 (for province-scale data).
+    /// `监测对象信息.csv`: UTF-8 with BOM, header on line 1 (for province-scale data); the
+    /// other exports likewise.
     Csv,
 }
 
