@@ -392,6 +392,12 @@ pub(crate) mod col {
     pub const LABOR: usize = find("劳动技能");
     pub const WORK: usize = find("务工所在地");
     pub const WAGE: usize = find("务工月收入");
+    /// The columns about the current work besides 务工所在地 and 务工月收入.
+    pub const WORK_DETAILS: [usize; 3] = [
+        find("务工企业名称"),
+        find("务工时间（月）"),
+        find("是否国外务工"),
+    ];
     pub const CERTIFIED: usize = find("是否持证");
     pub const POST: usize = find("公益性岗位");
     pub const PHONE: usize = find("户联系电话");

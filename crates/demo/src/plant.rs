@@ -892,6 +892,12 @@ fn plant_roster(pl: &mut Planter<'_>) {
             } else {
                 DemoCell::Text(written)
             };
+            if k % 4 == 3 {
+                // A roster not updated since before the work began says nothing of it.
+                for c in std::iter::once(col::WAGE).chain(col::WORK_DETAILS) {
+                    d.roster_overrides.insert((h, pos, c), DemoCell::Empty);
+                }
+            }
             d.roster_overrides.insert((h, pos, col::WORK), cell);
             Some(Plant::new(
                 Target::Person {
