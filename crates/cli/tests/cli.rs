@@ -643,12 +643,18 @@ mod demo {
         for expected in [
             "gonggu.toml",
             "输入/监测对象信息.xlsx",
+            "输入/已外出务工信息.xlsx",
+            "输入/计划外出务工信息.xlsx",
+            "输入/行政村信息.xlsx",
             "输入/衔接资金项目.xlsx",
             "输入/小额信贷.xlsx",
             "输入/目标.xlsx",
             "输入/manifest.json",
             "输入/汇总（由明细生成）.xlsx",
             "上月输入/监测对象信息.xlsx",
+            "上月输入/已外出务工信息.xlsx",
+            "上月输入/计划外出务工信息.xlsx",
+            "上月输入/行政村信息.xlsx",
             "输出/指标（县级）.json",
             "输出/数据质量核查清单.xlsx",
             "输出/商丘市2021年11月主要指标通报表.xlsx",
@@ -701,8 +707,9 @@ mod demo {
         }
     }
 
-    /// The demo's 务工所在地 are addresses; with the demo's gonggu.toml (示范区 in
-    /// [region_codes]) gonggu counts each destination as the generator meant it.
+    /// The demo's work spells (已外出务工信息) place each worker in a county; with the demo's
+    /// gonggu.toml (示范区 in [region_codes]) gonggu counts each destination as the generator
+    /// meant it, and the other exports give the manifest's counts.
     #[test]
     fn demo_destinations_match_the_manifest() {
         let dir = demo_dir();
@@ -716,11 +723,34 @@ mod demo {
             ("out_province", "employed_out_province"),
             ("unknown", "employed_unknown_destination"),
         ];
+        let others = [
+            "outbound_workers",
+            "outbound_income_persons",
+            "outbound_income_sum",
+            "planned_outbound_workers",
+            "villages",
+            "exited_villages",
+            "collective_income_sum",
+            "villages_over_collective_line",
+        ];
+        let mut all: Vec<&str> = ids.iter().map(|(_, id)| *id).collect();
+        all.extend(others);
         let o = run(gonggu()
             .current_dir(dir)
-            .args(["compute", "输入/监测对象信息.xlsx", "--level", "county"])
-            .args(["--config", "gonggu.toml", "--indicators"])
-            .arg(ids.map(|(_, id)| id).join(",")));
+            .args([
+                "compute",
+                "输入/监测对象信息.xlsx",
+                "输入/已外出务工信息.xlsx",
+            ])
+            .args(["输入/计划外出务工信息.xlsx", "输入/行政村信息.xlsx"])
+            .args([
+                "--level",
+                "county",
+                "--config",
+                "gonggu.toml",
+                "--indicators",
+            ])
+            .arg(all.join(",")));
         assert!(o.status.success(), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         for county in manifest["counties"].as_array().unwrap() {
@@ -736,6 +766,14 @@ mod demo {
                     row["values"][id]["value"], county["employment"][key],
                     "{name} {id}"
                 );
+            }
+            for id in others {
+                let got = row["values"][id]["value"].as_f64().unwrap();
+                let want = match &county[id] {
+                    serde_json::Value::String(s) => s.parse::<f64>().unwrap(),
+                    n => n.as_f64().unwrap(),
+                };
+                assert_eq!(format!("{got:.2}"), format!("{want:.2}"), "{name} {id}");
             }
         }
         assert!(!stderr(&o).contains("行政区划表中找不到"), "{}", stderr(&o));
@@ -830,6 +868,218 @@ mod demo {
                     assert!(!flat.contains(tool), "{tool} in {pdf}: {flat}");
                 }
             }
+        }
+    }
+
+    /// `gonggu check` on the demo's roster and work spells finds as many findings of each
+    /// rule as the manifest plants, WK04 (务工所在地 against the spells) included.
+    #[test]
+    fn demo_check_with_the_spells_finds_the_planted_work_defects() {
+        let dir = demo_dir();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输入/manifest.json")).unwrap())
+                .unwrap();
+        let o = run(gonggu()
+            .current_dir(dir)
+            .args([
+                "check",
+                "输入/监测对象信息.xlsx",
+                "输入/已外出务工信息.xlsx",
+            ])
+            .args(["--config", "gonggu.toml"]));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let text = stdout(&o);
+        for code in ["WK01", "WK02", "WK03", "WK04", "ID01", "HH03", "MN01"] {
+            let count = manifest["rules"][code]["count"].as_u64().unwrap();
+            assert!(count > 0, "{code} planted");
+            let line = text
+                .lines()
+                .find(|l| l.trim_start().starts_with(code))
+                .unwrap_or_else(|| panic!("{code} not reported:\n{text}"));
+            assert!(line.ends_with(&format!("：{count} 条")), "{line}");
+        }
+    }
+
+    /// EXPORTS.md §1.1, written out here (not taken from the generator): the columns of the
+    /// system's （自定义）监测对象信息 and the letters known.
+    const LETTERS: [(&str, &str); 11] = [
+        ("E", "户编号"),
+        ("M", "监测对象类别"),
+        ("AO", "在校生状况"),
+        ("AP", "劳动技能"),
+        ("AV", "享受低保政策情况"),
+        ("BI", "享受特困供养政策情况"),
+        ("CH", "整户无劳动能力兜底保障户"),
+        ("DE", "风险是否已消除"),
+        ("DF", "识别监测时间"),
+        ("ET", "健康帮扶"),
+        ("EZ", "教育帮扶"),
+    ];
+    const FI_FU: [&str; 13] = [
+        "风险消除后是否义务教育阶段适龄儿童少年失学辍学",
+        "风险消除后是否住房损毁",
+        "风险消除后是否有家庭成员未参加城乡居民（职工）基本医疗保险",
+        "风险消除后是否饮水设施损毁",
+        "风险消除后工资性收入",
+        "风险消除后财产性收入",
+        "风险消除后转移性收入",
+        "风险消除后生产经营性收入",
+        "风险消除后生产经营性支出",
+        "风险消除后家庭纯收入",
+        "风险消除后家庭人均纯收入",
+        "风险消除后理赔收入",
+        "风险消除后合规自付支出",
+    ];
+    const SECTION_1_1: &str = "证件号码 证件类型 性别 出生日期 与户主关系 民族 文化程度 在校生状况 \
+        劳动技能 健康状况 义务教育阶段未上学原因 务工所在地 就业渠道（易地搬迁后扶使用） 公益性岗位 \
+        公益性岗位(月数) 家庭成员联系电话 享受低保政策情况 享受特困供养政策情况 \
+        是否参加城乡居民基本医疗保险 是否参加城镇职工基本医疗保险 是否参加大病保险 \
+        是否参加城乡居民基本养老保险 是否参加城镇职工基本养老保险 是否接受医疗救助 \
+        县 乡 村 户编号 户类型 监测对象类别 户联系电话 人均纯收入（元） 工资性收入 生产经营性收入 \
+        转移性收入 合规自付支出 特困人员救助供养金 耕地面积（亩） 林地面积（亩） 退耕还林面积（亩） \
+        林果面积（亩） 牧草地面积 水面面积 与村主干路距离 入户道路是否硬化 住房面积 是否危房户 \
+        是否解决安全饮用水 是否通生活用电 是否有卫生厕所 是否义务教育阶段适龄儿童少年失学辍学 \
+        是否有家庭成员未参加城乡居民（职工）基本医疗保险 致贫/返贫风险1 致贫/返贫风险2 \
+        致贫/返贫风险3 致贫/返贫风险4 致贫/返贫风险5 风险是否已消除 识别监测时间 消除监测时间 \
+        风险消除方式 整户无劳动能力兜底保障户 信息采集人 信息采集人联系电话 产业帮扶 就业帮扶 \
+        公益性岗位帮扶其他备注 健康帮扶 教育帮扶 住房安全保障 饮水安全保障 综合保障 义务教育保障 \
+        社会帮扶 金融帮扶 搬迁 生产生活条件改善 基础设施建设 实施开发式帮扶措施情况 \
+        姓名 务工企业名称 务工时间（月） 财产性收入 是否兜底保障户";
+
+    fn column(letters: &str) -> usize {
+        letters
+            .bytes()
+            .fold(0, |n, b| n * 26 + usize::from(b - b'A' + 1))
+            - 1
+    }
+
+    /// The roster `gonggu demo` writes has the system's header on row 3: every §1.1 column
+    /// once, at its letter where known, FI–FU in order; and its vocabulary columns hold the
+    /// words of EXPORTS.md §2 (but the cells planted for HH01, HH03 and MN01).
+    #[test]
+    fn demo_roster_is_the_systems_custom_export() {
+        use calamine::{Reader, open_workbook_auto};
+        let dir = demo_dir();
+        let mut wb = open_workbook_auto(dir.join("输入/监测对象信息.xlsx")).unwrap();
+        let range = wb.worksheet_range("监测对象信息").unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let header = &rows[2];
+        for (letter, name) in LETTERS {
+            assert_eq!(header[column(letter)], name, "column {letter}");
+        }
+        for (k, name) in FI_FU.iter().enumerate() {
+            assert_eq!(header[column("FI") + k], *name);
+        }
+        for name in SECTION_1_1.split_whitespace().chain(FI_FU) {
+            let n = header.iter().filter(|h| h.as_str() == name).count();
+            assert_eq!(n, 1, "{name}");
+        }
+        let welfare = header
+            .iter()
+            .filter(|h| *h == "公益岗位帮扶" || *h == "公益性岗位帮扶")
+            .count();
+        assert_eq!(welfare, 1);
+        let after_fu: Vec<&str> = header[column("FU") + 1..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(after_fu, ["人数", "是否持证", "务工月收入"]);
+
+        // EXPORTS.md §2.
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("输入/manifest.json")).unwrap())
+                .unwrap();
+        let planted = |rule: &str| -> Vec<String> {
+            manifest["rules"][rule]["defects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["household_id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let risks = "因病 因残 因学 因安全住房 因安全饮水 缺劳动力 因务工就业不稳 因自然灾害";
+        let lists: [(&str, &str, bool, &str); 10] = [
+            ("户类型", "脱贫户 普通农户", false, "HH03"),
+            (
+                "监测对象类别",
+                "脱贫不稳定户 边缘易致贫户 突发严重困难户",
+                true,
+                "MN01",
+            ),
+            (
+                "与户主关系",
+                "户主 配偶 之子 之女 之儿媳 之女婿 之孙子 之孙女 之外孙子 之外孙女 之父 之母 \
+                 之岳父 之岳母 之公公 之婆婆 之祖父 之祖母 之外祖父 之外祖母 之兄弟姐妹 之曾孙子 \
+                 之曾孙女 之侄儿 之侄女 之兄弟媳妇 之叔伯 其他",
+                false,
+                "HH01",
+            ),
+            (
+                "劳动技能",
+                "普通劳动力 技能劳动力 弱劳动力或半劳动力 丧失劳动力 无劳动力",
+                false,
+                "",
+            ),
+            (
+                "在校生状况",
+                "学龄前儿童 学前教育 小学 七年级 八年级 九年级 普通高中一年级 普通高中二年级 \
+                 普通高中三年级 中职一年级 中职二年级 中职三年级 高职高专一年级 高职高专二年级 \
+                 高职高专三年级 本科一年级 本科二年级 本科三年级 本科四年级 本科五年级 \
+                 硕士研究生及以上",
+                true,
+                "",
+            ),
+            (
+                "文化程度",
+                "文盲或半文盲 小学 初中 高中 大专 本科及以上",
+                true,
+                "",
+            ),
+            ("健康状况", "健康 残疾 长期慢性病", false, ""),
+            ("性别", "1 2", false, ""),
+            ("享受特困供养政策情况", "城市特困 农村特困 不享受", true, ""),
+            ("享受低保政策情况", "城市低保 农村低保 未享受", true, ""),
+        ];
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let hid = at("户编号");
+        let mut checked = 0;
+        for (name, words, blank, rule) in lists
+            .into_iter()
+            .chain(
+                [
+                    "致贫/返贫风险1",
+                    "致贫/返贫风险2",
+                    "致贫/返贫风险3",
+                    "致贫/返贫风险4",
+                    "致贫/返贫风险5",
+                ]
+                .map(|n| (n, risks, true, "")),
+            )
+            .chain([
+                ("风险是否已消除", "是 否", true, ""),
+                ("风险消除方式", "帮扶消除 自然消除", true, ""),
+            ])
+        {
+            let exempt = if rule.is_empty() {
+                Vec::new()
+            } else {
+                planted(rule)
+            };
+            let c = at(name);
+            for r in &rows[3..] {
+                let v = r.get(c).map_or("", String::as_str);
+                let ok = words.split_whitespace().any(|w| w == v) || (blank && v.is_empty());
+                assert!(ok || exempt.contains(&r[hid]), "{name} = {v:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+        // 文化程度 is blank while 在校生状况 is filled.
+        for r in &rows[3..] {
+            assert!(r[at("在校生状况")].is_empty() || r[at("文化程度")].is_empty());
         }
     }
 

@@ -292,7 +292,98 @@ pub(crate) fn audit_household(data: &DemoData, h: usize) -> Vec<Finding> {
         .enumerate()
         .map(|(i, r)| (hh.first_person + i, r))
         .collect();
-    audit_rows(data.options.as_of, h, &rows)
+    let mut out = audit_rows(data.options.as_of, h, &rows);
+    let spells: Vec<Vec<DemoCell>> = data
+        .persons
+        .get(hh.person_range())
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|p| super::work::spell_rows(data, p))
+        .collect();
+    out.extend(audit_spells(data.options.as_of, &rows, &spells));
+    out
+}
+
+/// Class of a 务工所在县 of the spells for a household of `county`: the own county's name
+/// is 县内, the generator's names of other counties of 河南 省内县外 and of counties
+/// elsewhere 省外; anything else (the planted bare names several cities share) is unknown.
+pub(crate) fn spell_class(s: &str, county: &str) -> WorkClass {
+    let s = s.trim();
+    if s.is_empty() {
+        return WorkClass::Unknown;
+    }
+    if s == county {
+        return WorkClass::InCounty;
+    }
+    let named = |l: &[&str]| l.contains(&s);
+    if super::names::COUNTIES.iter().any(|c| c.name == s)
+        || named(&super::work::PROVINCE_COUNTIES)
+        || named(&super::work::HENAN_COUNTIES)
+    {
+        WorkClass::InProvince
+    } else if named(&super::work::OUT_COUNTIES) || named(&super::work::ELSEWHERE_COUNTIES) {
+        WorkClass::OutProvince
+    } else {
+        WorkClass::Unknown
+    }
+}
+
+/// The class the spells give a person (by 证件号码) in the month of `as_of`: the 务工所在县
+/// of a 是否已务工 是 spell that began by then and had not ended before, else not working.
+pub(crate) fn spells_class(
+    spells: &[Vec<DemoCell>],
+    id: &str,
+    county: &str,
+    as_of: NaiveDate,
+) -> WorkClass {
+    use super::work::scol;
+    let month = YearMonth::of(as_of);
+    let covering = spells.iter().find(|r| {
+        text(cell(r, scol::ID)) == id
+            && text(cell(r, scol::WORKING)) == "是"
+            && parse_date(cell(r, scol::START))
+                .ok()
+                .flatten()
+                .is_some_and(|d| YearMonth::of(d) <= month)
+            && parse_date(cell(r, scol::END))
+                .is_ok_and(|e| e.is_none_or(|d| YearMonth::of(d) >= month))
+    });
+    match covering {
+        Some(r) => spell_class(&text(cell(r, scol::PLACE)), county),
+        None => WorkClass::No,
+    }
+}
+
+/// WK04 over one household's roster rows and the spells of its persons: for a person of a
+/// covered household (户类型 脱贫户 or 监测对象类别 filled), the class of the roster's
+/// 务工所在地 differs from the class the spells give; no finding when either is unknown.
+fn audit_spells(
+    as_of: NaiveDate,
+    rows: &[(usize, Vec<DemoCell>)],
+    spells: &[Vec<DemoCell>],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (p, row) in rows {
+        let covered =
+            text(cell(row, col::KIND)) == "脱贫户" || !text(cell(row, col::CATEGORY)).is_empty();
+        if !covered {
+            continue;
+        }
+        let county = text(cell(row, col::COUNTY));
+        let roster = work_class(
+            &text(cell(row, col::WORK)),
+            &county,
+            &text(cell(row, col::TOWN)),
+        );
+        let spell = spells_class(spells, &text(cell(row, col::ID)), &county, as_of);
+        if roster != WorkClass::Unknown && spell != WorkClass::Unknown && roster != spell {
+            out.push(Finding {
+                code: "WK04",
+                at: At::Person(*p),
+            });
+        }
+    }
+    out
 }
 
 fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Vec<Finding> {
@@ -458,13 +549,10 @@ fn audit_rows(as_of: NaiveDate, h: usize, rows: &[(usize, Vec<DemoCell>)]) -> Ve
         push!("MN05", at);
     }
     let measure = |m: Assistance| {
-        rows.iter()
-            .any(|(_, r)| measure_in_place(cell(r, col::FIRST_MEASURE + m as usize)))
+        let c = col::MEASURES.get(m as usize).copied().unwrap_or(usize::MAX);
+        rows.iter().any(|(_, r)| measure_in_place(cell(r, c)))
     };
-    let any_measure = Assistance::ALL.iter().any(|&m| measure(m))
-        || rows
-            .iter()
-            .any(|(_, r)| measure_in_place(cell(r, col::MEASURES_TEXT)));
+    let any_measure = Assistance::ALL.iter().any(|&m| measure(m));
     if monitored && !any_measure {
         push!("MN06", at);
     }

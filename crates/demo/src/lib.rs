@@ -8,9 +8,12 @@
 //! export files, and [`summary::summary_workbook`] the 汇总 a county would report upward.
 //!
 //! [`generate`] builds the data deterministically from [`DemoOptions`] (same options → same
-//! data, byte for byte); [`write_inputs`] renders the input files (`监测对象信息.xlsx` or `.csv`,
-//! `衔接资金项目.xlsx`, `小额信贷.xlsx`, `目标.xlsx`) and `manifest.json` as bytes, and the caller
-//! writes them. The data are clean with respect to every rule of `crates/core/templates/rules.toml`
+//! data, byte for byte); [`write_inputs`] renders the input files and `manifest.json` as bytes,
+//! and the caller writes them: the national system's exports in the chosen format
+//! (`监测对象信息`, `已外出务工信息`, `计划外出务工信息`, `行政村信息`, `.xlsx` or `.csv`, in the
+//! layouts of EXPORTS.md: the roster's known columns at their letters, work spells per person
+//! with one covering the as-of month for everyone meant to work), and `衔接资金项目.xlsx`,
+//! `小额信贷.xlsx`, `目标.xlsx`. The data are clean with respect to every rule of `crates/core/templates/rules.toml`
 //! except for a small number of deliberately planted defects per rule, each listed in the
 //! [`Manifest`] with its file, row and 户编号 so that `gonggu check` can be tested against it.
 //!
@@ -22,13 +25,14 @@
 //! assert_eq!(data.counties.len(), 10);
 //! let files = write_inputs(&data, DemoFormat::Csv).unwrap();
 //! assert!(files.iter().any(|f| f.name == "监测对象信息.csv"));
+//! assert!(files.iter().any(|f| f.name == "已外出务工信息.csv"));
 //! assert!(files.iter().any(|f| f.name == "manifest.json"));
 //! ```
 
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -40,7 +44,9 @@ use gonggu_core::model::{
 };
 
 mod audit;
+mod detail;
 pub mod error;
+mod layout;
 mod ledgers;
 mod names;
 mod people;
@@ -49,6 +55,8 @@ mod previous;
 mod rng;
 mod rows;
 pub mod summary;
+mod villages;
+mod work;
 mod write;
 
 #[cfg(test)]
@@ -58,10 +66,17 @@ mod tests;
 /// issuing office and document number of its notice (synthetic, no real office).
 pub const CONFIG: &str = include_str!("../templates/gonggu.toml");
 
-pub use rows::{LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
+pub use layout::{EXTRA_COLUMNS, ROSTER_COLUMNS, ROSTER_HEADER};
+pub use rows::{LOAN_HEADER, PROJECT_HEADER, TARGET_HEADER};
+pub use villages::{COLLECTIVE_LINE, VILLAGE_HEADER};
+pub use work::{
+    ELSEWHERE_COUNTIES, HENAN_COUNTIES, OUT_COUNTIES, PLAN_HEADER, PROVINCE_COUNTIES, SPELL_HEADER,
+    UNPLACED_COUNTIES,
+};
 pub use write::{write_inputs, write_roster_csv};
 
-/// Which format the person roster is written in.
+/// Which format the system's exports (roster, work spells, work plans, villages) are written
+/// in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DemoFormat {
@@ -69,7 +84,8 @@ pub enum DemoFormat {
     /// system exports it). Above 1,048,573 persons the roster continues on further sheets.
     #[default]
     Xlsx,
-    /// `监测对象信息.csv`: UTF-8 with BOM, header on line 1 (for province-scale data).
+    /// `监测对象信息.csv`: UTF-8 with BOM, header on line 1 (for province-scale data); the
+    /// other exports likewise.
     Csv,
 }
 
@@ -279,8 +295,6 @@ pub enum Education {
     Junior,
     /// 高中.
     Senior,
-    /// 中专.
-    Vocational,
     /// 大专.
     College,
     /// 本科及以上.
@@ -296,7 +310,6 @@ impl Education {
             Education::Primary => "小学",
             Education::Junior => "初中",
             Education::Senior => "高中",
-            Education::Vocational => "中专",
             Education::College => "大专",
             Education::Bachelor => "本科及以上",
         }
@@ -313,7 +326,7 @@ pub enum School {
     PreschoolChild,
     /// 学前教育.
     Preschool,
-    /// 小学一年级 … 小学六年级.
+    /// 小学 (the grade is not written: EXPORTS.md §2 lists the stage only).
     Primary(u8),
     /// 七年级 … 九年级.
     Junior(u8),
@@ -338,7 +351,7 @@ impl School {
             School::None => String::new(),
             School::PreschoolChild => "学龄前儿童".into(),
             School::Preschool => "学前教育".into(),
-            School::Primary(g) => format!("小学{}年级", n(g)),
+            School::Primary(_) => "小学".into(),
             School::Junior(g) => format!("{}年级", n(g)),
             School::Senior(g) => format!("普通高中{}年级", n(g)),
             School::Vocational(g) => format!("中职{}年级", n(g)),
@@ -630,8 +643,6 @@ pub struct DemoHousehold {
     pub assistance: AssistanceSet,
     /// Measures written as content text (`家庭医生签约`) rather than `是`.
     pub measure_text: AssistanceSet,
-    /// 帮扶措施 joined with `;` instead of `、`.
-    pub semicolons: bool,
     /// 享受低保政策情况.
     pub dibao: DibaoStatus,
     /// 享受特困供养政策情况 = 农村特困.
@@ -697,6 +708,8 @@ pub struct DemoPerson {
     pub work: Work,
     /// 务工月收入 (元; 0 = blank).
     pub monthly_wage: u32,
+    /// 务工时间（月）: months worked in the year (0 = blank).
+    pub work_months: u8,
     /// 是否持证 (`None` = blank, for children).
     pub certified: Option<bool>,
     /// 公益性岗位.
@@ -819,6 +832,12 @@ pub struct DemoData {
     pub(crate) project_overrides: BTreeMap<(usize, usize), DemoCell>,
     /// The planted defects (to rebuild the manifest for another roster format).
     pub(crate) planted: plant::Planted,
+    /// The as-of date the data were generated for: work spells are drawn relative to it and
+    /// viewed at [`DemoOptions::as_of`] (earlier for [`DemoData::previous_month`]).
+    pub(crate) base_as_of: NaiveDate,
+    /// Persons (household, member number) without work spells: the planted ID02 copies of a
+    /// person of another household.
+    pub(crate) no_spells: BTreeSet<(usize, u32)>,
 }
 
 impl DemoData {
@@ -856,6 +875,11 @@ impl DemoData {
             t.map_or("", |t| t.name.as_str()),
             v.map_or("", |v| v.name.as_str()),
         )
+    }
+
+    /// Age of a person in whole years on the as-of date.
+    pub(crate) fn age(&self, p: &DemoPerson) -> i32 {
+        p.age_on(self.options.as_of)
     }
 
     /// Index of the county of a household.
@@ -989,6 +1013,24 @@ pub struct CountyCounts {
     pub tuopin_employment: Destinations,
     /// The same over monitored households (`monitored_employed_*`).
     pub monitored_employment: Destinations,
+    /// Persons with a 是否已务工 是 spell covering the as-of month in 已外出务工信息 (measure
+    /// `outbound_workers`; equals `employment.employed`).
+    pub outbound_workers: usize,
+    /// Those of them whose covering spell has a 务工月收入 (`outbound_income_persons`).
+    pub outbound_income_persons: usize,
+    /// Sum of those 务工月收入, whole 元 (`outbound_income_sum`).
+    pub outbound_income_sum: u64,
+    /// Persons with 是否计划务工 是 in 计划外出务工信息 (`planned_outbound_workers`).
+    pub planned_outbound_workers: usize,
+    /// Rows of 行政村信息: every village of the county (`villages`).
+    pub villages: usize,
+    /// Villages with 是否出列 是 (`exited_villages`).
+    pub exited_villages: usize,
+    /// Sum of 村级集体经济收入, 万元 with two decimals (`collective_income_sum`).
+    pub collective_income_sum: String,
+    /// Villages whose 村级集体经济收入 is at least [`COLLECTIVE_LINE`] 万元
+    /// (`villages_over_collective_line`).
+    pub villages_over_collective_line: usize,
 }
 
 /// Workers by destination: the four destinations add up to `employed`.

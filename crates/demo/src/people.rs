@@ -338,8 +338,13 @@ fn school_for(rng: &mut Rng, age: i32) -> School {
 
 fn education_for(rng: &mut Rng, age: i32, school: School) -> Education {
     use Education as E;
-    if age < 16 || school.in_school() {
+    // 文化程度 is blank while 在校生状况 is filled (EXPORTS.md §2); a 15-year-old who left
+    // school has finished 初中.
+    if age < 15 || school.in_school() {
         return E::Blank;
+    }
+    if age < 16 {
+        return E::Junior;
     }
     let (items, weights): (&[E], &[u32]) = if age <= 30 {
         (
@@ -347,7 +352,7 @@ fn education_for(rng: &mut Rng, age: i32, school: School) -> Education {
                 E::Primary,
                 E::Junior,
                 E::Senior,
-                E::Vocational,
+                E::Senior,
                 E::College,
                 E::Bachelor,
             ],
@@ -355,7 +360,7 @@ fn education_for(rng: &mut Rng, age: i32, school: School) -> Education {
         )
     } else if age <= 50 {
         (
-            &[E::Primary, E::Junior, E::Senior, E::Vocational, E::College],
+            &[E::Primary, E::Junior, E::Senior, E::Senior, E::College],
             &[20, 60, 15, 3, 2],
         )
     } else if age <= 65 {
@@ -594,6 +599,8 @@ pub(crate) fn generate_people(opts: &DemoOptions) -> DemoData {
         roster_overrides: BTreeMap::new(),
         project_overrides: BTreeMap::new(),
         planted: Default::default(),
+        base_as_of: opts.as_of,
+        no_spells: Default::default(),
     };
 
     let phone_offset = mix(seed ^ 0x5048_4F4E) % 100_000_000;
@@ -656,6 +663,10 @@ fn household(
     phone: u64,
 ) {
     let as_of = data.options.as_of;
+    let last_month_end = as_of
+        .with_day(1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(as_of);
     let seed = data.options.seed;
     let size = [1usize, 2, 3, 4, 5, 6, 7][rng.weighted(&[18, 24, 20, 18, 12, 6, 2])];
     let seats = compose(rng, size);
@@ -673,6 +684,11 @@ fn household(
     let mut members: Vec<DemoPerson> = Vec::with_capacity(size);
     for (i, seat) in seats.iter().enumerate() {
         let mut birth = birth_for_age(rng, as_of, seat.age);
+        // Nobody is born in the as-of month, so that last month's data hold the same
+        // persons (a month earlier keeps an infant's age at 0).
+        if birth > last_month_end {
+            birth -= Duration::days(31);
+        }
         // The number first: a full day moves the birth date, and the age follows it.
         let id = ids.allocate_near(seed, county, &mut birth, seat.sex);
         let age = age_on(birth, as_of);
@@ -710,6 +726,7 @@ fn household(
             labor,
             work: Work::None,
             monthly_wage: 0,
+            work_months: 0,
             certified: if age >= 16 { Some(false) } else { None },
             welfare_post: Post::None,
             basic_medical: Some(true),
@@ -975,7 +992,7 @@ fn household(
     // Income: 人均纯收入 never below the monitoring line unless monitored (MN05), and not
     // below it for eliminated households (MN09).
     let mut wage_total: i64 = 0;
-    for p in &members {
+    for p in &mut members {
         if p.monthly_wage > 0 {
             // Many work seasonally: 4–10 months a year.
             let months = if p.welfare_post != Post::None {
@@ -983,6 +1000,7 @@ fn household(
             } else {
                 rng.range(4, 10)
             };
+            p.work_months = months as u8;
             wage_total += i64::from(p.monthly_wage) * months;
         }
     }
@@ -1017,6 +1035,19 @@ fn household(
         }
     }
 
+    // The system writes the risks EXPORTS.md §2 lists; the draws above keep their stream,
+    // and the three risks it does not list are written as the nearest listed one (none of
+    // them asks for a measure of its own).
+    let listed = |r: Option<Risk>| {
+        r.map(|r| match r {
+            Risk::Accident | Risk::Other => Risk::Disaster,
+            Risk::IndustryFailure => Risk::UnstableWork,
+            r => r,
+        })
+    };
+    let risk1 = listed(risk1);
+    let risk2 = listed(risk2).filter(|r| Some(*r) != risk1);
+
     // 户主 written second in a few households (a reader must not rely on the order).
     if members.len() >= 2 && rng.chance(0.004) {
         members.swap(0, 1);
@@ -1044,7 +1075,6 @@ fn household(
         phone,
         assistance: measures,
         measure_text,
-        semicolons: rng.chance(0.3),
         dibao,
         tekun,
         unsafe_housing,

@@ -17,11 +17,11 @@ use super::rows::{self, ROSTER_HEADER, col, pcol};
 use super::{
     CountyCounts, DemoCell, DemoData, DemoFormat, DemoLoan, DemoPerson, Destinations, DibaoStatus,
     Manifest, ManifestCounts, PlantedDefect, Post, Relation, RulePlan, School, UNPLACED, Work,
-    YearMonth,
+    YearMonth, villages, work,
 };
 use gonggu_core::model::{
     Assistance, EliminationMethod, Health, LaborSkill, LoanStatus, MonitorCategory, ProjectStatus,
-    Risk,
+    Risk, WorkPlace,
 };
 
 /// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
@@ -47,7 +47,6 @@ pub(crate) const RULES: [(&str, &str); 45] = [
     ("WK01", "person"),
     ("WK02", "person"),
     ("WK03", "person"),
-    // Not planted until the demo writes an 已外出务工信息 export (without it WK04 does not run).
     ("WK04", "person"),
     ("LB01", "person"),
     ("LB02", "person"),
@@ -225,6 +224,18 @@ fn remove_measures(hh: &mut super::DemoHousehold, ms: &[Assistance]) {
     }
 }
 
+/// Whether a person has no work spells at all (the plants that write a 证件号码 the spells
+/// cannot match choose such persons: WK04 joins by 证件号码).
+fn no_spells(d: &DemoData, p: &DemoPerson) -> bool {
+    super::work::person_spells(d, p).is_empty()
+}
+
+/// Whether a working person worked last month too (the planted work defects must be in
+/// last month's data as well).
+fn stays(d: &DemoData, p: &DemoPerson) -> bool {
+    !d.starts_this_month(p)
+}
+
 fn money(v: i64) -> String {
     rows::hundredths(v, false)
 }
@@ -307,7 +318,11 @@ impl Planter<'_> {
             if ha.village != hb.village || hb.members >= 7 {
                 continue;
             }
-            let Some(pos) = member(self.data, a, |p, _| p.relation != Relation::Head) else {
+            // Someone not working: the copy has no spells, and neither of the two rows says
+            // the person works (WK04 joins the spells by 证件号码).
+            let Some(pos) = member(self.data, a, |p, _| {
+                p.relation != Relation::Head && p.work == Work::None
+            }) else {
                 continue;
             };
             let Some(source) = self.data.persons.get(ha.first_person + pos).cloned() else {
@@ -326,6 +341,7 @@ impl Planter<'_> {
             copy.member = member_no;
             copy.relation = Relation::Other;
             self.data.persons.insert(insert_at, copy);
+            self.data.no_spells.insert((b, member_no));
             if let Some(hb) = self.data.households.get_mut(b) {
                 hb.members += 1;
                 hb.size_recorded += 1;
@@ -338,6 +354,7 @@ impl Planter<'_> {
             if !clean {
                 // Undo the insertion.
                 self.data.persons.remove(insert_at);
+                self.data.no_spells.remove(&(b, member_no));
                 if let Some(hb) = self.data.households.get_mut(b) {
                     hb.members -= 1;
                     hb.size_recorded -= 1;
@@ -466,7 +483,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // ID01: check digit ×2, impossible birth date, 17 characters.
     pl.plant_n("ID01", 4, |k| {
         boxed(move |d, h, rng| {
-            let pos = member(d, h, |_, _| true)?;
+            let pos = member(d, h, |p, _| no_spells(d, p))?;
             let id = person_mut(d, h, pos)?.id_text().to_string();
             let first17 = id.get(..17)?.to_string();
             let (new, desc) = match k {
@@ -510,7 +527,9 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // ID03: the number stored as a number (xlsx numeric cell; CSV text 4.11426E+17).
     pl.plant_n("ID03", 2, |_| {
         boxed(|d, h, _| {
-            let pos = member(d, h, |p, _| p.id_number[17].is_ascii_digit())?;
+            let pos = member(d, h, |p, _| {
+                p.id_number[17].is_ascii_digit() && no_spells(d, p)
+            })?;
             let v: f64 = person_mut(d, h, pos)?.id_text().parse().ok()?;
             d.roster_overrides
                 .insert((h, pos, col::ID), DemoCell::Number(v));
@@ -694,7 +713,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
             hh.risk1 = Some(if labor {
                 Risk::UnstableWork
             } else {
-                Risk::Other
+                Risk::Disaster
             });
             hh.risk2 = None;
             hh.assistance = Default::default();
@@ -770,8 +789,11 @@ fn plant_roster(pl: &mut Planter<'_>) {
     // WK01: a welfare post held while working outside the county.
     pl.plant_n("WK01", 3, |k| {
         boxed(move |d, h, rng| {
-            let pos = member(d, h, |p, _| p.welfare_post != Post::None)?;
+            let pos = member(d, h, |p, _| p.welfare_post != Post::None && stays(d, p))?;
             let p = person_mut(d, h, pos)?;
+            if p.work_months == 0 {
+                p.work_months = 12;
+            }
             // An address in 河南, one in another province, and a category word.
             p.work = [
                 Work::ProvinceAddress(0),
@@ -801,7 +823,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
     pl.plant_n("WK02", UNPLACED.len(), |k| {
         boxed(move |d, h, _| {
             let pos = member(d, h, |p, _| {
-                p.work != Work::None && p.welfare_post == Post::None
+                p.work != Work::None && p.welfare_post == Post::None && stays(d, p)
             })?;
             let i = (k % UNPLACED.len()) as u8;
             person_mut(d, h, pos)?.work = Work::Unplaced(i);
@@ -815,18 +837,74 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // WK03: monthly wage out of range.
+    // WK03: monthly wage out of range, in the roster only (the spell keeps the wage).
     pl.plant_n("WK03", 3, |k| {
         boxed(move |d, h, _| {
-            let pos = member(d, h, |p, _| p.work != Work::None)?;
+            let pos = member(d, h, |p, _| p.work != Work::None && stays(d, p))?;
             let wage = [60, 35_000, 80][k % 3];
-            person_mut(d, h, pos)?.monthly_wage = wage;
+            d.roster_overrides
+                .insert((h, pos, col::WAGE), DemoCell::Text(wage.to_string()));
             Some(Plant::new(
                 Target::Person {
                     household: h,
                     position: pos,
                 },
                 format!("务工月收入 {wage} 元，不在100–30000元之间"),
+            ))
+        })
+    });
+    // WK04: the roster's 务工所在地 says another class than the person's work spell in the
+    // as-of month (the spell is the truth: the employment figures do not change).
+    pl.plant_n("WK04", 4, |k| {
+        boxed(move |d, h, _| {
+            let meant = [
+                WorkPlace::InCounty,
+                WorkPlace::OutProvince,
+                WorkPlace::NotWorking,
+                WorkPlace::InProvince,
+            ][k % 4];
+            let pos = member(d, h, |p, _| {
+                d.has_spells(p)
+                    && p.work.class() == meant
+                    && p.welfare_post == Post::None
+                    && (meant != WorkPlace::NotWorking || p.labor.is_labor())
+                    && stays(d, p)
+            })?;
+            let (county, town, _) = d.region_path(h);
+            let written = match k % 4 {
+                0 => Work::OutAddress(0),
+                1 => Work::HomeAddress(1),
+                2 => Work::ProvinceAddress(2),
+                _ => Work::None,
+            }
+            .text(county, town);
+            let spell = match meant {
+                WorkPlace::NotWorking => "当月没有务工记录".to_string(),
+                class => format!("当月务工（{}）", class.label()),
+            };
+            let roster = if written.is_empty() {
+                "务工所在地为空".to_string()
+            } else {
+                format!("务工所在地写为“{written}”")
+            };
+            let cell = if written.is_empty() {
+                DemoCell::Empty
+            } else {
+                DemoCell::Text(written)
+            };
+            if k % 4 == 3 {
+                // A roster not updated since before the work began says nothing of it.
+                for c in std::iter::once(col::WAGE).chain(col::WORK_DETAILS) {
+                    d.roster_overrides.insert((h, pos, c), DemoCell::Empty);
+                }
+            }
+            d.roster_overrides.insert((h, pos, col::WORK), cell);
+            Some(Plant::new(
+                Target::Person {
+                    household: h,
+                    position: pos,
+                },
+                format!("{roster}，已外出务工信息中{spell}（人员表未随务工记录更新）"),
             ))
         })
     });
@@ -1145,7 +1223,7 @@ fn plant_roster(pl: &mut Planter<'_>) {
                     (pos, col::BIRTH, format!("{y}0231"))
                 }
                 _ => {
-                    let pos = member(d, h, |p, _| p.work != Work::None)?;
+                    let pos = member(d, h, |p, _| p.work != Work::None && stays(d, p))?;
                     (pos, col::WAGE, ["三千", "3千元"][k % 2].to_string())
                 }
             };
@@ -1502,8 +1580,17 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             employment: Destinations::default(),
             tuopin_employment: Destinations::default(),
             monitored_employment: Destinations::default(),
+            outbound_workers: 0,
+            outbound_income_persons: 0,
+            outbound_income_sum: 0,
+            planned_outbound_workers: 0,
+            villages: 0,
+            exited_villages: 0,
+            collective_income_sum: String::new(),
+            villages_over_collective_line: 0,
         })
         .collect();
+    let month = YearMonth::of(data.options.as_of).index();
     for (h, hh) in data.households.iter().enumerate() {
         if let Some(c) = counties.get_mut(data.county_of(h)) {
             c.households += 1;
@@ -1511,7 +1598,7 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             c.monitored_households += usize::from(hh.is_monitored());
             // Destinations as the generator meant them, never as gonggu reads them.
             for p in data.persons.get(hh.person_range()).unwrap_or(&[]) {
-                let place = p.work.class();
+                let place = data.work_in_view(p).class();
                 if hh.is_covered() {
                     c.employment.add(place);
                 }
@@ -1521,8 +1608,34 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
                 if hh.is_monitored() {
                     c.monitored_employment.add(place);
                 }
+                // The spells and plans as drawn, never as written.
+                let spells = work::person_spells(data, p);
+                if let Some(s) = spells.iter().find(|s| work::covers(s, month)) {
+                    c.outbound_workers += 1;
+                    if let Some(w) = s.wage {
+                        c.outbound_income_persons += 1;
+                        c.outbound_income_sum += u64::from(w);
+                    }
+                }
+                if work::person_plan(data, p).is_some_and(|plan| plan.planned) {
+                    c.planned_outbound_workers += 1;
+                }
             }
         }
+    }
+    let mut collective = vec![0i64; counties.len()];
+    for (village, row) in data.villages.iter().zip(villages::village_rows(data)) {
+        let county = data.towns.get(village.town).map_or(0, |t| t.county);
+        if let (Some(c), Some(sum)) = (counties.get_mut(county), collective.get_mut(county)) {
+            c.villages += 1;
+            c.exited_villages += usize::from(row.exited);
+            *sum += row.collective_income;
+            c.villages_over_collective_line +=
+                usize::from(row.collective_income >= villages::COLLECTIVE_LINE * 100);
+        }
+    }
+    for (c, sum) in counties.iter_mut().zip(collective) {
+        c.collective_income_sum = rows::hundredths(sum, false);
     }
     for p in &data.projects {
         if let Some(c) = counties.get_mut(p.county) {
@@ -1565,8 +1678,10 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         "IN01：植入行的是否参加大病保险为空（未参保），空值不计 IN02。".into(),
         "VL01：出生日期无法识别的人员缺年龄，年龄相关规则（LB01–LB04、WP01、ED01）对其不检查。".into(),
         "在校生状况对非在校生为空；学龄前儿童不算在校生。".into(),
-        "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、未享受（未享受即没有）。".into(),
-        "公益性岗位取值：村级、乡级、县级或空；务工所在地的写法有乡镇内务工、乡外县内务工、县内务工、省内县外务工、县外省内务工、省外务工、省外。".into(),
+        "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、不享受。".into(),
+        "公益性岗位取值：村级、乡级、县级或空；务工所在地多为地址，少数写为乡镇内务工、乡外县内务工、县内务工、省内县外务工、县外省内务工、省外务工、省外。".into(),
+        "已外出务工信息：每段务工一行；务工就业人数及去向按覆盖统计截止月份的是否已务工为是的记录（开始时间不晚于该月、结束时间为空或不早于该月）及其务工所在县计算，counties 中的 employment 与 outbound_workers 即按此计算。".into(),
+        "监测对象信息第 A–FU 列按全国系统（自定义）监测对象信息导出的已知列位排列，未知列位的表头留空；FU 之后的人数、是否持证、务工月收入是 gonggu 的规则和指标需要、导出中没有记载的列。".into(),
         "所有 row 为表格中看到的行号（XLSX：第1–2行为标题、第3行为表头；CSV：第1行为表头）。".into(),
     ];
 
@@ -1590,6 +1705,9 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         counties,
         files: vec![
             roster_file,
+            format!("已外出务工信息.{}", format.extension()),
+            format!("计划外出务工信息.{}", format.extension()),
+            format!("行政村信息.{}", format.extension()),
             "衔接资金项目.xlsx".into(),
             "小额信贷.xlsx".into(),
             "目标.xlsx".into(),

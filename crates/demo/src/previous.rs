@@ -1,9 +1,12 @@
 //! The same city one month earlier, for the period comparison of the demo reports: what
 //! happened in the as-of month had not happened yet. Eliminations dated in the as-of month
 //! are undone, households identified in it were identified a month earlier (so last month's
-//! data do not date an identification after their own as-of date, rule MN10), projects
-//! started or completed in it are not yet started or completed, loans issued in it do not
-//! exist, and spending is lower.
+//! data do not date an identification after their own as-of date, rule MN10), work spells
+//! begun in it had not begun (their persons were not working yet: the roster's 务工所在地
+//! is blank, and they may appear in 计划外出务工信息), projects started or completed in it
+//! are not yet started or completed, loans issued in it do not exist, and spending is
+//! lower. Nobody is born in the as-of month (the generator dates no birth after the end of
+//! the month before), so both months hold the same persons in the same rows.
 
 use chrono::Datelike;
 
@@ -13,8 +16,8 @@ use gonggu_core::model::ProjectStatus;
 impl DemoData {
     /// This city as it stood at the end of the month before the as-of month.
     ///
-    /// Planted data-quality defects are kept (they were there last month too), so the
-    /// manifest still applies.
+    /// Planted data-quality defects are kept (they were there last month too, at the same
+    /// rows), so the manifest's defects still apply; its counts are last month's.
     pub fn previous_month(&self) -> DemoData {
         let mut prev = self.clone();
         let as_of = self.options.as_of;
@@ -54,7 +57,9 @@ impl DemoData {
             p.spent -= p.spent / 10;
         }
         prev.loans.retain(|l| l.issued_on <= prev_end);
-        prev.manifest.as_of = prev_end.format("%Y-%m-%d").to_string();
+        // The work spells follow the as-of date by themselves (drawn for the base month,
+        // viewed at `options.as_of`); the counts are rebuilt for it.
+        prev.manifest = super::plant::build_manifest(&prev, &prev.planted, prev.options.format);
         prev
     }
 }

@@ -1,113 +1,17 @@
 //! Rendering records into the cells that are written: the single place that decides how
 //! every column looks, used by the writers, the manifest and the audit alike.
 
-use super::{DemoCell, DemoData, DemoHousehold, DemoPerson, Post, Relation};
+use super::detail::{self, HouseholdDetail};
+use super::work;
+use super::{
+    DemoCell, DemoData, DemoHousehold, DemoPerson, DibaoStatus, Post, Relation, Work, YearMonth,
+};
 use gonggu_core::model::{
     Assistance, EliminationMethod, Health, HouseholdType, LaborSkill, LoanStatus, MonitorCategory,
     ProjectStatus, ProjectType, Sex,
 };
 
-/// Header of `监测对象信息` (row 3 of the XLSX, line 1 of the CSV), in column order.
-pub const ROSTER_HEADER: [&str; 53] = [
-    "县",
-    "乡",
-    "村",
-    "户编号",
-    "人编号",
-    "姓名",
-    "证件号码",
-    "证件类型",
-    "户类型",
-    "监测对象类别",
-    "与户主关系",
-    "人数",
-    "性别",
-    "民族",
-    "出生日期",
-    "文化程度",
-    "在校生状况",
-    "健康状况",
-    "劳动技能",
-    "务工所在地",
-    "务工月收入",
-    "是否持证",
-    "公益性岗位",
-    "户联系电话",
-    "是否参加城乡居民基本医疗保险",
-    "是否参加大病保险",
-    "享受低保政策情况",
-    "享受特困供养政策情况",
-    "是否危房户",
-    "是否解决安全饮用水",
-    "人均纯收入（元）",
-    "工资性收入",
-    "致贫/返贫风险1",
-    "致贫/返贫风险2",
-    "识别监测时间",
-    "风险是否已消除",
-    "消除监测时间",
-    "风险消除方式",
-    "帮扶措施",
-    "产业帮扶",
-    "就业帮扶",
-    "公益性岗位帮扶",
-    "健康帮扶",
-    "教育帮扶",
-    "义务教育保障",
-    "住房安全保障",
-    "饮水安全保障",
-    "综合保障",
-    "社会帮扶",
-    "金融帮扶",
-    "搬迁",
-    "生产生活条件改善",
-    "基础设施建设",
-];
-
-/// Column indexes of the roster.
-#[allow(dead_code)]
-pub(crate) mod col {
-    pub const COUNTY: usize = 0;
-    pub const TOWN: usize = 1;
-    pub const VILLAGE: usize = 2;
-    pub const HOUSEHOLD_ID: usize = 3;
-    pub const PERSON_ID: usize = 4;
-    pub const NAME: usize = 5;
-    pub const ID: usize = 6;
-    pub const ID_KIND: usize = 7;
-    pub const KIND: usize = 8;
-    pub const CATEGORY: usize = 9;
-    pub const RELATION: usize = 10;
-    pub const SIZE: usize = 11;
-    pub const SEX: usize = 12;
-    pub const ETHNICITY: usize = 13;
-    pub const BIRTH: usize = 14;
-    pub const EDUCATION: usize = 15;
-    pub const SCHOOL: usize = 16;
-    pub const HEALTH: usize = 17;
-    pub const LABOR: usize = 18;
-    pub const WORK: usize = 19;
-    pub const WAGE: usize = 20;
-    pub const CERTIFIED: usize = 21;
-    pub const POST: usize = 22;
-    pub const PHONE: usize = 23;
-    pub const MEDICAL: usize = 24;
-    pub const SERIOUS: usize = 25;
-    pub const DIBAO: usize = 26;
-    pub const TEKUN: usize = 27;
-    pub const UNSAFE_HOUSING: usize = 28;
-    pub const SAFE_WATER: usize = 29;
-    pub const INCOME: usize = 30;
-    pub const WAGE_INCOME: usize = 31;
-    pub const RISK1: usize = 32;
-    pub const RISK2: usize = 33;
-    pub const IDENTIFIED: usize = 34;
-    pub const ELIMINATED: usize = 35;
-    pub const ELIMINATED_ON: usize = 36;
-    pub const METHOD: usize = 37;
-    pub const MEASURES_TEXT: usize = 38;
-    pub const FIRST_MEASURE: usize = 39;
-}
+pub(crate) use super::layout::{Field, LAYOUT, ROSTER_HEADER, col};
 
 /// Header of `衔接资金项目.xlsx` (row 2).
 pub const PROJECT_HEADER: [&str; 12] = [
@@ -204,8 +108,10 @@ pub(crate) fn health_label(h: Health) -> &'static str {
     match h {
         Health::Healthy | Health::Other => "健康",
         Health::Disabled => "残疾",
-        Health::Chronic => "长期慢性病",
-        Health::Serious => "患大病",
+        // EXPORTS.md §2 confirms only 健康, 残疾, 长期慢性病; the serious-illness value is
+        // unconfirmed, so serious illness is written as a long-term illness (RK07 accepts
+        // either).
+        Health::Chronic | Health::Serious => "长期慢性病",
     }
 }
 
@@ -254,13 +160,14 @@ pub(crate) fn loan_status_label(s: LoanStatus) -> &'static str {
     }
 }
 
-/// Content text of a measure when not written as `是`.
+/// Content text of a measure when not written as `是` (就业帮扶 and 综合保障 depend on the
+/// household: [`measure_text`]).
 pub(crate) fn measure_content(m: Assistance) -> &'static str {
     match m {
         Assistance::Industry => "产业奖补",
-        Assistance::Employment => "稳岗就业",
+        Assistance::Employment => "技能培训",
         Assistance::WelfarePost => "公益性岗位安置",
-        Assistance::Health => "家庭医生签约服务",
+        Assistance::Health => "城乡居民基本医疗保险个人缴费补贴",
         Assistance::Education => "雨露计划",
         Assistance::CompulsoryEducation => "两免一补",
         Assistance::Housing => "危房改造",
@@ -271,14 +178,6 @@ pub(crate) fn measure_content(m: Assistance) -> &'static str {
         Assistance::Relocation => "易地搬迁",
         Assistance::LivingConditions => "改厨改厕",
         Assistance::Infrastructure => "道路硬化",
-    }
-}
-
-/// Short name of a measure inside 帮扶措施.
-pub(crate) fn measure_name(m: Assistance) -> &'static str {
-    match m {
-        Assistance::WelfarePost => "公益性岗位帮扶",
-        other => other.label(),
     }
 }
 
@@ -293,141 +192,331 @@ pub(crate) fn hundredths(v: i64, drop_zero_cents: bool) -> String {
     }
 }
 
-/// Appends the text of one roster column of person `p` (household `h`, whose 户编号 is
-/// `hid`) to `out`; blank cells append nothing.
-fn push_text(
-    data: &DemoData,
-    h: &DemoHousehold,
-    hid: &str,
-    p: &DemoPerson,
-    column: usize,
-    out: &mut String,
-) {
-    use col::*;
-    use std::fmt::Write as _;
-    let flag = |f: Option<bool>, out: &mut String| {
-        if let Some(b) = f {
-            out.push_str(yes_no(b));
-        }
-    };
-    // Writing to a String cannot fail.
-    match column {
-        COUNTY => out.push_str(data.region_path(p.household).0),
-        TOWN => out.push_str(data.region_path(p.household).1),
-        VILLAGE => out.push_str(data.region_path(p.household).2),
-        HOUSEHOLD_ID => out.push_str(hid),
-        PERSON_ID => {
-            let _ = write!(out, "{hid}{:02}", p.member);
-        }
-        NAME => {
-            out.push_str(&p.name());
-        }
-        ID => out.push_str(p.id_text()),
-        ID_KIND => out.push_str("居民身份证"),
-        KIND => out.push_str(kind_label(h.kind)),
-        CATEGORY => out.push_str(h.category.map_or("", category_label)),
-        RELATION => out.push_str(p.relation.label()),
-        SIZE => {
-            let _ = write!(out, "{}", h.size_recorded);
-        }
-        SEX => out.push_str(match p.sex {
-            Sex::Male => "1",
-            Sex::Female => "2",
-        }),
-        ETHNICITY => out.push_str(if p.hui { "回族" } else { "汉族" }),
-        BIRTH => {
-            let _ = write!(out, "{}", p.birth.format("%Y%m%d"));
-        }
-        EDUCATION => out.push_str(p.education.label()),
-        SCHOOL => out.push_str(&p.school.label()),
-        HEALTH => out.push_str(health_label(p.health)),
-        LABOR => out.push_str(labor_label(p.labor)),
-        WORK => {
-            let (county, town, _) = data.region_path(p.household);
-            out.push_str(&p.work.text(county, town));
-        }
-        WAGE if p.monthly_wage > 0 => {
-            let _ = write!(out, "{}", p.monthly_wage);
-        }
-        WAGE => {}
-        CERTIFIED => flag(p.certified, out),
-        POST => out.push_str(p.welfare_post.label()),
-        PHONE => {
-            let _ = write!(out, "{}", h.phone);
-        }
-        MEDICAL => flag(p.basic_medical, out),
-        SERIOUS => flag(p.serious_illness_insurance, out),
-        DIBAO => out.push_str(h.dibao.label()),
-        TEKUN => out.push_str(if h.tekun { "农村特困" } else { "未享受" }),
-        UNSAFE_HOUSING => out.push_str(yes_no(h.unsafe_housing)),
-        SAFE_WATER => out.push_str(yes_no(h.safe_water)),
-        INCOME => out.push_str(&hundredths(h.income_fen, true)),
-        WAGE_INCOME => {
-            let _ = write!(out, "{}", h.wage_income);
-        }
-        RISK1 => out.push_str(h.risk1.map_or("", |r| r.label())),
-        RISK2 => out.push_str(h.risk2.map_or("", |r| r.label())),
-        IDENTIFIED => {
-            if let Some(m) = h.identified {
-                let _ = write!(out, "{:04}{:02}", m.year, m.month);
-            }
-        }
-        ELIMINATED => flag(h.eliminated, out),
-        ELIMINATED_ON => {
-            if let Some(m) = h.eliminated_on {
-                let _ = write!(out, "{:04}{:02}", m.year, m.month);
-            }
-        }
-        METHOD => out.push_str(h.elimination_method.map_or("", method_label)),
-        MEASURES_TEXT => {
-            let sep = if h.semicolons { ";" } else { "、" };
-            let mut first = true;
-            for m in Assistance::ALL
-                .iter()
-                .filter(|m| h.assistance.contains(**m))
-            {
-                if !first {
-                    out.push_str(sep);
-                }
-                first = false;
-                out.push_str(measure_name(*m));
-            }
-        }
-        c if c >= FIRST_MEASURE => {
-            if let Some(&m) = Assistance::ALL.get(c - FIRST_MEASURE)
-                && h.assistance.contains(m)
-            {
-                out.push_str(if h.measure_text.contains(m) {
-                    measure_content(m)
-                } else {
-                    "是"
-                });
-            }
-        }
-        _ => {}
+/// Everything the cells of one household's rows are rendered from.
+struct Ctx<'a> {
+    data: &'a DemoData,
+    h: usize,
+    hh: &'a DemoHousehold,
+    members: &'a [DemoPerson],
+    detail: &'a HouseholdDetail,
+    hid: &'a str,
+}
+
+fn flag(f: Option<bool>, out: &mut String) {
+    if let Some(b) = f {
+        out.push_str(yes_no(b));
     }
 }
 
-/// Columns that differ between the members of a household.
-const PERSON_COLUMNS: [usize; 17] = [
-    col::PERSON_ID,
-    col::NAME,
-    col::ID,
-    col::RELATION,
-    col::SEX,
-    col::ETHNICITY,
-    col::BIRTH,
-    col::EDUCATION,
-    col::SCHOOL,
-    col::HEALTH,
-    col::LABOR,
-    col::WORK,
-    col::WAGE,
-    col::CERTIFIED,
-    col::POST,
-    col::MEDICAL,
-    col::SERIOUS,
-];
+fn month(m: Option<YearMonth>, out: &mut String) {
+    use std::fmt::Write as _;
+    if let Some(m) = m {
+        let _ = write!(out, "{:04}{:02}", m.year, m.month);
+    }
+}
+
+/// Tenths as a decimal (`13` → `1.3`, `20` → `2`).
+fn tenths(v: u32) -> String {
+    if v.is_multiple_of(10) {
+        format!("{}", v / 10)
+    } else {
+        format!("{}.{}", v / 10, v % 10)
+    }
+}
+
+/// The cell of a measure column: blank unless in place; else its content or `是`. 综合保障
+/// names the benefit (特困供养, 低保, 残疾人补贴) and 就业帮扶 the subsidy a household with a
+/// worker outside the county gets (外出务工补贴), as the national system writes them.
+fn measure_cell(cx: &Ctx<'_>, m: Assistance) -> &'static str {
+    let hh = cx.hh;
+    if !hh.assistance.contains(m) {
+        return "";
+    }
+    match m {
+        Assistance::SocialSecurity => {
+            if hh.tekun {
+                "特困供养"
+            } else if hh.dibao != DibaoStatus::None {
+                "低保"
+            } else if cx.members.iter().any(|p| p.health == Health::Disabled) {
+                "残疾人补贴"
+            } else {
+                "临时救助"
+            }
+        }
+        Assistance::Employment if hh.measure_text.contains(m) => {
+            let outside = cx
+                .members
+                .iter()
+                .any(|p| cx.data.work_in_view(p).outside_county());
+            if outside {
+                "外出务工补贴"
+            } else {
+                "技能培训"
+            }
+        }
+        m if hh.measure_text.contains(m) => measure_content(m),
+        _ => "是",
+    }
+}
+
+/// The 13 风险消除后 cells (FI–FU) of an eliminated household.
+fn after_elimination(cx: &Ctx<'_>, i: u8, out: &mut String) {
+    let d = cx.detail;
+    let money = |v: i64, out: &mut String| out.push_str(&hundredths(v, true));
+    match i {
+        0 | 1 | 3 => out.push('否'),
+        2 => out.push_str(yes_no(uninsured(cx))),
+        4 => money(cx.hh.wage_income * 100, out),
+        5 => money(d.property, out),
+        6 => money(d.transfer, out),
+        7 => money(d.production + d.production_expense, out),
+        8 => money(d.production_expense, out),
+        9 => money(d.total, out),
+        10 => money(cx.hh.income_fen, out),
+        11 => out.push('0'),
+        _ => money(d.self_pay, out),
+    }
+}
+
+/// 是否有家庭成员未参加城乡居民（职工）基本医疗保险.
+fn uninsured(cx: &Ctx<'_>) -> bool {
+    cx.members.iter().any(|p| p.basic_medical == Some(false))
+}
+
+/// Appends the text of one roster column of member `p` (row `person` of the roster) to
+/// `out`; blank cells append nothing.
+#[allow(clippy::too_many_lines)]
+fn push_text(cx: &Ctx<'_>, p: &DemoPerson, person: usize, field: Field, out: &mut String) {
+    use std::fmt::Write as _;
+    let (data, hh, d) = (cx.data, cx.hh, cx.detail);
+    let age = data.age(p);
+    let working = || data.work_in_view(p);
+    // Writing to a String cannot fail.
+    match field {
+        Field::Blank | Field::OutOfSchool => {}
+        Field::Serial => {
+            let _ = write!(out, "{}", person + 1);
+        }
+        Field::County => out.push_str(data.region_path(p.household).0),
+        Field::Town => out.push_str(data.region_path(p.household).1),
+        Field::Village => out.push_str(data.region_path(p.household).2),
+        Field::HouseholdId => out.push_str(cx.hid),
+        Field::NaturalVillage => out.push_str(&d.natural_village),
+        Field::Kind => out.push_str(kind_label(hh.kind)),
+        Field::HeadName => {
+            if let Some(head) = d.head.and_then(|i| cx.members.get(i)) {
+                out.push_str(&head.name());
+            }
+        }
+        Field::HeadId => {
+            if let Some((i, head)) = d.head.and_then(|i| Some((i, cx.members.get(i)?))) {
+                // The 户主's number as the roster writes it (a planted wrong one too).
+                match data.roster_overrides.get(&(cx.h, i, col::ID)) {
+                    Some(DemoCell::Text(s)) => out.push_str(s),
+                    _ => out.push_str(head.id_text()),
+                }
+            }
+        }
+        Field::Phone => {
+            let _ = write!(out, "{}", hh.phone);
+        }
+        Field::Standard => {
+            if hh.kind == HouseholdType::Tuopin {
+                out.push_str("国家标准");
+            }
+        }
+        Field::FirstIdentified => month(d.first_identified, out),
+        Field::Category => out.push_str(hh.category.map_or("", category_label)),
+        Field::PersonId => {
+            let _ = write!(out, "{}{:02}", cx.hid, p.member);
+        }
+        Field::Name => out.push_str(&p.name()),
+        Field::IdKind => out.push_str("居民身份证"),
+        Field::Id => out.push_str(p.id_text()),
+        Field::Sex => out.push_str(match p.sex {
+            Sex::Male => "1",
+            Sex::Female => "2",
+        }),
+        Field::Birth => {
+            let _ = write!(out, "{}", p.birth.format("%Y%m%d"));
+        }
+        Field::Relation => out.push_str(p.relation.label()),
+        Field::Ethnicity => out.push_str(if p.hui { "回族" } else { "汉族" }),
+        Field::Politics => out.push_str(detail::politics(data, p)),
+        Field::MemberPhone => {
+            if let Some(phone) = detail::member_phone(data, hh, p) {
+                let _ = write!(out, "{phone}");
+            }
+        }
+        Field::PersonIdentified => {
+            if hh.is_monitored() {
+                month(hh.identified, out);
+            } else if hh.kind == HouseholdType::Tuopin {
+                month(d.first_identified, out);
+            }
+        }
+        Field::Mandarin => out.push_str(yes_no(detail::mandarin(data, p))),
+        Field::Education => out.push_str(p.education.label()),
+        Field::School => out.push_str(&p.school.label()),
+        Field::Labor => out.push_str(labor_label(p.labor)),
+        Field::Health => out.push_str(health_label(p.health)),
+        Field::DisabilityKind => {
+            if let Some((kind, _)) = detail::disability(data, p) {
+                out.push_str(kind);
+            }
+        }
+        Field::DisabilityYear => {
+            if let Some((_, year)) = detail::disability(data, p) {
+                let _ = write!(out, "{year}");
+            }
+        }
+        Field::Work => {
+            let (county, town, _) = data.region_path(p.household);
+            out.push_str(&working().text(county, town));
+        }
+        Field::Dibao => out.push_str(hh.dibao.label()),
+        Field::Employer => {
+            if working() != Work::None {
+                out.push_str(&work::current_employer(data, p).0);
+            }
+        }
+        Field::WorkMonths => {
+            if working() != Work::None && p.work_months > 0 {
+                let _ = write!(out, "{}", p.work_months);
+            }
+        }
+        Field::Abroad => {
+            let w = working();
+            if w != Work::None {
+                let abroad = matches!(w, Work::OutAddress(i)
+                    if super::OUT_ADDRESSES.get(usize::from(i)) == Some(&"国外"));
+                out.push_str(yes_no(abroad));
+            }
+        }
+        Field::RelocationChannel => {
+            let w = working();
+            if w != Work::None && hh.assistance.contains(Assistance::Relocation) {
+                out.push_str(if w.outside_county() {
+                    "劳务输出"
+                } else {
+                    "帮扶车间"
+                });
+            }
+        }
+        Field::Post => out.push_str(p.welfare_post.label()),
+        Field::PostMonths => {
+            if let Some(m) = detail::post_months(data, p) {
+                let _ = write!(out, "{m}");
+            }
+        }
+        Field::Medical => flag(p.basic_medical, out),
+        Field::WorkerMedical => out.push('否'),
+        Field::Serious => flag(p.serious_illness_insurance, out),
+        Field::CommercialInsurance => out.push_str(yes_no(d.insured)),
+        Field::Pension => {
+            if age >= 16 {
+                out.push_str(yes_no(!p.school.in_school()));
+            }
+        }
+        Field::WorkerPension => {
+            if age >= 16 {
+                out.push('否');
+            }
+        }
+        Field::Tekun => out.push_str(if hh.tekun {
+            "农村特困"
+        } else {
+            "不享受"
+        }),
+        Field::MedicalAid => out.push_str(yes_no(detail::health_aid(hh, p).0)),
+        Field::SeriousAid => out.push_str(yes_no(detail::health_aid(hh, p).1)),
+        Field::OtherHealthAid => out.push_str(yes_no(detail::health_aid(hh, p).2)),
+        Field::Income => out.push_str(&hundredths(hh.income_fen, true)),
+        Field::WageIncome => {
+            let _ = write!(out, "{}", hh.wage_income);
+        }
+        Field::Production => out.push_str(&hundredths(d.production, true)),
+        Field::Property => out.push_str(&hundredths(d.property, true)),
+        Field::Transfer => out.push_str(&hundredths(d.transfer, true)),
+        Field::SelfPay => out.push_str(&hundredths(d.self_pay, true)),
+        Field::TekunAllowance => out.push_str(&hundredths(d.tekun_allowance, true)),
+        Field::SafetyNet => out.push_str(yes_no(detail::safety_net(hh))),
+        Field::Farmland => out.push_str(&tenths(d.farmland)),
+        Field::Forest => out.push_str(&tenths(d.forest)),
+        Field::ReturnedForest => out.push_str(&tenths(d.returned_forest)),
+        Field::Orchard => out.push_str(&tenths(d.orchard)),
+        Field::Grassland | Field::WaterSurface => out.push('0'),
+        Field::IndustryClass => out.push_str(d.industry_class),
+        Field::RoadDistance => out.push_str(&tenths(d.road_distance)),
+        Field::RoadHardened => out.push_str(yes_no(d.road_hardened)),
+        Field::HouseArea => {
+            let _ = write!(out, "{}", d.house_area);
+        }
+        Field::UnsafeHousing => out.push_str(yes_no(hh.unsafe_housing)),
+        Field::SafeWater => out.push_str(yes_no(hh.safe_water)),
+        Field::Electricity => out.push('是'),
+        Field::NoLaborSafetyNet => {
+            out.push_str(yes_no(HouseholdDetail::no_labor_safety_net(data, hh)));
+        }
+        Field::Toilet => out.push_str(yes_no(d.toilet)),
+        Field::ToiletUsable => {
+            if d.toilet {
+                out.push_str(yes_no(d.toilet_usable));
+            }
+        }
+        Field::Dropout => out.push('否'),
+        Field::Uninsured => out.push_str(yes_no(uninsured(cx))),
+        Field::Risk(i) => {
+            let risk = match i {
+                0 => hh.risk1,
+                1 => hh.risk2,
+                _ => None,
+            };
+            out.push_str(risk.map_or("", |r| r.label()));
+        }
+        Field::Eliminated => flag(hh.eliminated, out),
+        Field::Identified => month(hh.identified, out),
+        Field::EliminatedOn => month(hh.eliminated_on, out),
+        Field::Method => out.push_str(hh.elimination_method.map_or("", method_label)),
+        Field::Measure(m) => out.push_str(measure_cell(cx, m)),
+        Field::PostRemark => out.push_str(d.post_remark),
+        Field::Developmental => {
+            if hh.is_monitored() {
+                let developing = [
+                    Assistance::Industry,
+                    Assistance::Employment,
+                    Assistance::WelfarePost,
+                    Assistance::Finance,
+                ]
+                .into_iter()
+                .any(|m| hh.assistance.contains(m));
+                out.push_str(if developing { "是" } else { "尚未实施" });
+            }
+        }
+        Field::Collector => out.push_str(&d.collector),
+        Field::CollectorPhone => {
+            let _ = write!(out, "{}", d.collector_phone);
+        }
+        Field::DataDate => {
+            let _ = write!(out, "{}", data.options.as_of.format("%Y%m%d"));
+        }
+        Field::After(i) => {
+            if hh.eliminated == Some(true) {
+                after_elimination(cx, i, out);
+            }
+        }
+        Field::Size => {
+            let _ = write!(out, "{}", hh.size_recorded);
+        }
+        Field::Certified => flag(p.certified, out),
+        Field::Wage => {
+            if working() != Work::None && p.monthly_wage > 0 {
+                let _ = write!(out, "{}", p.monthly_wage);
+            }
+        }
+    }
+}
 
 /// Reusable text buffers for the rows of one household (the writers render millions of
 /// rows; reusing the strings avoids an allocation per cell).
@@ -460,12 +549,21 @@ impl RosterBuf {
         if let Some(v) = data.villages.get(hh.village) {
             let _ = write!(self.hid, "{}{:05}", v.code, hh.number);
         }
-        let n = ROSTER_HEADER.len();
+        let detail = HouseholdDetail::new(data, h);
+        let cx = Ctx {
+            data,
+            h,
+            hh,
+            members,
+            detail: &detail,
+            hid: &self.hid,
+        };
+        let n = LAYOUT.len();
         self.base.resize_with(n, String::new);
-        for (c, s) in self.base.iter_mut().enumerate() {
+        for (s, (_, field)) in self.base.iter_mut().zip(LAYOUT) {
             s.clear();
-            if !PERSON_COLUMNS.contains(&c) {
-                push_text(data, hh, &self.hid, first, c, s);
+            if !field.per_person() {
+                push_text(&cx, first, hh.first_person, field, s);
             }
         }
         while self.rows.len() < members.len() {
@@ -475,11 +573,11 @@ impl RosterBuf {
             let Some(row) = self.rows.get_mut(position) else {
                 continue;
             };
-            for (c, s) in row.iter_mut().enumerate() {
+            for ((s, (_, field)), b) in row.iter_mut().zip(LAYOUT).zip(&self.base) {
                 s.clear();
-                if PERSON_COLUMNS.contains(&c) {
-                    push_text(data, hh, &self.hid, p, c, s);
-                } else if let Some(b) = self.base.get(c) {
+                if field.per_person() {
+                    push_text(&cx, p, hh.first_person + position, field, s);
+                } else {
                     s.push_str(b);
                 }
             }

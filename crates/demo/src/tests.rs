@@ -374,10 +374,6 @@ fn manifest_lists_exactly_what_the_rules_find() {
         assert_eq!(found, listed, "audit findings vs manifest ({format:?})");
         // Every rule planted 2–6 times at this size.
         for (code, plan) in &data.manifest.rules {
-            // Planted once the demo writes 已外出务工信息 (issue 14).
-            if code == "WK04" {
-                continue;
-            }
             assert!((2..=6).contains(&plan.count), "{code}: {}", plan.count);
             assert!(plan.note.is_none(), "{code}: {:?}", plan.note);
             for d in &plan.defects {
@@ -465,12 +461,16 @@ fn xlsx_reads_back_with_header_on_row_3() {
         names,
         [
             "监测对象信息.xlsx",
+            "已外出务工信息.xlsx",
+            "计划外出务工信息.xlsx",
+            "行政村信息.xlsx",
             "衔接资金项目.xlsx",
             "小额信贷.xlsx",
             "目标.xlsx",
             "manifest.json"
         ]
     );
+    assert_eq!(names, data.manifest.files);
     let range = sheet(file(&files, "监测对象信息.xlsx"), "监测对象信息");
     let rows: Vec<&[Data]> = range.rows().collect();
     assert_eq!(rows.len(), data.persons.len() + 3);
@@ -847,7 +847,7 @@ fn tiny_and_empty_datasets_do_not_fail() {
         let data = generate(&opts(n, true, DemoFormat::Xlsx));
         assert_eq!(data.households.len(), n);
         let files = write_inputs(&data, DemoFormat::Xlsx).expect("written");
-        assert_eq!(files.len(), 5);
+        assert_eq!(files.len(), 8);
         let manifest = &data.manifest;
         // Whatever could be planted is listed; shortfalls are explained.
         for plan in manifest.rules.values() {
@@ -898,4 +898,1006 @@ fn timing_generate_parts() {
     super::ledgers::generate_targets(&mut data);
     let _ = super::plant::build_manifest(&data, &planted, DemoFormat::Csv);
     println!("targets+manifest {:.2}s", t.elapsed().as_secs_f64());
+}
+
+// ---------------------------------------------------------------------------------------
+// The national system's dialect (EXPORTS.md, issue 14). The lists below are copied from
+// EXPORTS.md by hand, not taken from the generator: a header or value the generator changes
+// makes these tests fail.
+
+/// EXPORTS.md §1.1: the columns whose letter is known.
+const KNOWN_LETTERS: [(&str, &str); 11] = [
+    ("E", "户编号"),
+    ("M", "监测对象类别"),
+    ("AO", "在校生状况"),
+    ("AP", "劳动技能"),
+    ("AV", "享受低保政策情况"),
+    ("BI", "享受特困供养政策情况"),
+    ("CH", "整户无劳动能力兜底保障户"),
+    ("DE", "风险是否已消除"),
+    ("DF", "识别监测时间"),
+    ("ET", "健康帮扶"),
+    ("EZ", "教育帮扶"),
+];
+
+/// EXPORTS.md §1.1: FI–FU, in order.
+const FI_FU: [&str; 13] = [
+    "风险消除后是否义务教育阶段适龄儿童少年失学辍学",
+    "风险消除后是否住房损毁",
+    "风险消除后是否有家庭成员未参加城乡居民（职工）基本医疗保险",
+    "风险消除后是否饮水设施损毁",
+    "风险消除后工资性收入",
+    "风险消除后财产性收入",
+    "风险消除后转移性收入",
+    "风险消除后生产经营性收入",
+    "风险消除后生产经营性支出",
+    "风险消除后家庭纯收入",
+    "风险消除后家庭人均纯收入",
+    "风险消除后理赔收入",
+    "风险消除后合规自付支出",
+];
+
+/// EXPORTS.md §1.1: the person-level columns.
+const PERSON_LEVEL: [&str; 24] = [
+    "证件号码",
+    "证件类型",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "劳动技能",
+    "健康状况",
+    "义务教育阶段未上学原因",
+    "务工所在地",
+    "就业渠道（易地搬迁后扶使用）",
+    "公益性岗位",
+    "公益性岗位(月数)",
+    "家庭成员联系电话",
+    "享受低保政策情况",
+    "享受特困供养政策情况",
+    "是否参加城乡居民基本医疗保险",
+    "是否参加城镇职工基本医疗保险",
+    "是否参加大病保险",
+    "是否参加城乡居民基本养老保险",
+    "是否参加城镇职工基本养老保险",
+    "是否接受医疗救助",
+];
+
+/// EXPORTS.md §1.1: the household-level columns (致贫/返贫风险1…5 spelt out), without the
+/// measures.
+const HOUSEHOLD_LEVEL: [&str; 40] = [
+    "县",
+    "乡",
+    "村",
+    "户编号",
+    "户类型",
+    "监测对象类别",
+    "户联系电话",
+    "人均纯收入（元）",
+    "工资性收入",
+    "生产经营性收入",
+    "转移性收入",
+    "合规自付支出",
+    "特困人员救助供养金",
+    "耕地面积（亩）",
+    "林地面积（亩）",
+    "退耕还林面积（亩）",
+    "林果面积（亩）",
+    "牧草地面积",
+    "水面面积",
+    "与村主干路距离",
+    "入户道路是否硬化",
+    "住房面积",
+    "是否危房户",
+    "是否解决安全饮用水",
+    "是否通生活用电",
+    "是否有卫生厕所",
+    "是否义务教育阶段适龄儿童少年失学辍学",
+    "是否有家庭成员未参加城乡居民（职工）基本医疗保险",
+    "致贫/返贫风险1",
+    "致贫/返贫风险2",
+    "致贫/返贫风险3",
+    "致贫/返贫风险4",
+    "致贫/返贫风险5",
+    "风险是否已消除",
+    "识别监测时间",
+    "消除监测时间",
+    "风险消除方式",
+    "整户无劳动能力兜底保障户",
+    "信息采集人",
+    "信息采集人联系电话",
+];
+
+/// EXPORTS.md §1.1: the measure columns (公益岗位帮扶 / 公益性岗位帮扶: either, once).
+const MEASURE_COLUMNS: [&str; 15] = [
+    "产业帮扶",
+    "就业帮扶",
+    "公益性岗位帮扶其他备注",
+    "健康帮扶",
+    "教育帮扶",
+    "住房安全保障",
+    "饮水安全保障",
+    "综合保障",
+    "义务教育保障",
+    "社会帮扶",
+    "金融帮扶",
+    "搬迁",
+    "生产生活条件改善",
+    "基础设施建设",
+    "实施开发式帮扶措施情况",
+];
+
+/// EXPORTS.md §1.1: what S4 adds.
+const S4_COLUMNS: [&str; 5] = [
+    "姓名",
+    "务工企业名称",
+    "务工时间（月）",
+    "财产性收入",
+    "是否兜底保障户",
+];
+
+/// Columns other exports of the system have (EXPORTS.md §4's lists and §1.2): what may fill
+/// the positions whose column is unknown.
+const OTHER_EXPORT_COLUMNS: [&str; 40] = [
+    "序号",
+    "省",
+    "市",
+    "自然村",
+    "人编号",
+    "人口编号",
+    "人数",
+    "首次识别时间",
+    "人员识别时间",
+    "数据日期",
+    "年度",
+    "成员联系电话",
+    "人联系电话",
+    "政治面貌",
+    "是否享受低保",
+    "是否参加新型农村合作医疗（城乡居民基本医疗保险）",
+    "失学或辍学原因",
+    "是否会讲普通话",
+    "是否参加商业补充医疗保险",
+    "是否国外务工",
+    "产业分类",
+    "是否接受大病医疗救助",
+    "是否接受其他健康扶贫",
+    "公益性岗位类型",
+    "就业渠道",
+    "残疾类别",
+    "户主姓名",
+    "户主证件号码",
+    "是否特困供养人员",
+    "残疾证办证年度",
+    "识别标准",
+    "致贫原因1",
+    "危房户",
+    "人均纯收入",
+    "风险识别时间",
+    "风险消除时间",
+    "易返贫致贫户(监测对象)类型",
+    "风险是否消除",
+    "卫生厕所是否能正常使用",
+    "是否参加城镇职工基本养老保险",
+];
+
+/// What gonggu needs that §1.1 lacks, after FU.
+const AFTER_FU: [&str; 3] = ["人数", "是否持证", "务工月收入"];
+
+/// Column index (0-based) of a spreadsheet column letter (`A` → 0, `FU` → 176).
+fn letter_index(letters: &str) -> usize {
+    letters
+        .bytes()
+        .fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1))
+        - 1
+}
+
+/// Everything wrong with a roster header against EXPORTS.md §1.1 (empty when right).
+fn roster_header_problems(header: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let at = |i: usize| header.get(i).map_or("", String::as_str);
+    for (letter, name) in KNOWN_LETTERS {
+        if at(letter_index(letter)) != name {
+            problems.push(format!(
+                "{letter} should be {name}, is {}",
+                at(letter_index(letter))
+            ));
+        }
+    }
+    for (k, name) in FI_FU.iter().enumerate() {
+        let i = letter_index("FI") + k;
+        if at(i) != *name {
+            problems.push(format!("column {} should be {name}, is {}", i + 1, at(i)));
+        }
+    }
+    let count = |name: &str| header.iter().filter(|h| h.as_str() == name).count();
+    let mut required: Vec<&str> = PERSON_LEVEL.to_vec();
+    required.extend(HOUSEHOLD_LEVEL);
+    required.extend(MEASURE_COLUMNS);
+    required.extend(S4_COLUMNS);
+    required.extend(FI_FU);
+    for name in &required {
+        if count(name) != 1 {
+            problems.push(format!("{name} written {} times", count(name)));
+        }
+    }
+    if count("公益岗位帮扶") + count("公益性岗位帮扶") != 1 {
+        problems.push("公益岗位帮扶 / 公益性岗位帮扶 not exactly once".into());
+    }
+    let fu = letter_index("FU");
+    for (i, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            if i > fu {
+                problems.push(format!("blank header after FU at {}", i + 1));
+            }
+            continue;
+        }
+        if count(h) != 1 {
+            problems.push(format!("{h} written {} times", count(h)));
+        }
+        let known = required.contains(&h.as_str()) || h == "公益岗位帮扶" || h == "公益性岗位帮扶";
+        if i > fu {
+            if !AFTER_FU.contains(&h.as_str()) {
+                problems.push(format!("{h} after FU is not a column gonggu needs"));
+            }
+        } else if !known && !OTHER_EXPORT_COLUMNS.contains(&h.as_str()) {
+            problems.push(format!(
+                "{h} (column {}) is no column of the system's exports",
+                i + 1
+            ));
+        }
+    }
+    if header.len() != fu + 1 + AFTER_FU.len() {
+        problems.push(format!("{} columns", header.len()));
+    }
+    problems
+}
+
+#[test]
+fn the_header_test_can_fail() {
+    let good: Vec<String> = ROSTER_HEADER.iter().map(|s| s.to_string()).collect();
+    assert!(roster_header_problems(&good).is_empty());
+    let mut moved = good.clone();
+    moved.swap(letter_index("AO"), letter_index("AP"));
+    assert_eq!(roster_header_problems(&moved).len(), 2, "AO/AP swapped");
+    let mut invented = good.clone();
+    invented[letter_index("Z")] = "家庭年收入".into();
+    assert_eq!(
+        roster_header_problems(&invented).len(),
+        1,
+        "invented column"
+    );
+    let mut twice = good;
+    twice[letter_index("Z")] = "户编号".into();
+    assert!(!roster_header_problems(&twice).is_empty(), "户编号 twice");
+}
+
+/// EXPORTS.md §2, the vocabularies as written.
+fn vocabulary(column: &str) -> Option<Vec<&'static str>> {
+    let risks = vec![
+        "",
+        "因病",
+        "因残",
+        "因学",
+        "因安全住房",
+        "因安全饮水",
+        "缺劳动力",
+        "因务工就业不稳",
+        "务工就业不稳",
+        "因自然灾害",
+    ];
+    Some(match column {
+        "户类型" => vec!["脱贫户", "普通农户"],
+        "监测对象类别" => vec!["", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户"],
+        "与户主关系" => vec![
+            "户主",
+            "配偶",
+            "之子",
+            "之女",
+            "之儿媳",
+            "之女婿",
+            "之孙子",
+            "之孙女",
+            "之外孙子",
+            "之外孙女",
+            "之父",
+            "之母",
+            "之岳父",
+            "之岳母",
+            "之公公",
+            "之婆婆",
+            "之祖父",
+            "之祖母",
+            "之外祖父",
+            "之外祖母",
+            "之兄弟姐妹",
+            "之曾孙子",
+            "之曾孙女",
+            "之侄儿",
+            "之侄女",
+            "之兄弟媳妇",
+            "之叔伯",
+            "其他",
+        ],
+        "劳动技能" => vec![
+            "普通劳动力",
+            "技能劳动力",
+            "弱劳动力或半劳动力",
+            "丧失劳动力",
+            "无劳动力",
+        ],
+        "在校生状况" => vec![
+            "",
+            "学龄前儿童",
+            "学前教育",
+            "小学",
+            "七年级",
+            "八年级",
+            "九年级",
+            "普通高中一年级",
+            "普通高中二年级",
+            "普通高中三年级",
+            "中职一年级",
+            "中职二年级",
+            "中职三年级",
+            "高职高专一年级",
+            "高职高专二年级",
+            "高职高专三年级",
+            "技师学院一年级",
+            "技师学院二年级",
+            "技师学院三年级",
+            "技师学院四年级",
+            "本科一年级",
+            "本科二年级",
+            "本科三年级",
+            "本科四年级",
+            "本科五年级",
+            "硕士研究生及以上",
+        ],
+        "文化程度" => vec![
+            "",
+            "文盲或半文盲",
+            "小学",
+            "初中",
+            "高中",
+            "大专",
+            "本科及以上",
+        ],
+        "健康状况" => vec!["健康", "残疾", "长期慢性病"],
+        "性别" => vec!["1", "2"],
+        "享受低保政策情况" => vec!["城市低保", "农村低保", "未享受", ""],
+        "享受特困供养政策情况" => vec!["城市特困", "农村特困", "不享受", ""],
+        "风险是否已消除" => vec!["是", "否", ""],
+        "风险消除方式" => vec!["", "帮扶消除", "自然消除"],
+        "政治面貌" => vec!["中共党员", "中共预备党员", "共青团员", "群众"],
+        "实施开发式帮扶措施情况" => vec!["", "是", "尚未实施"],
+        c if c.starts_with("致贫/返贫风险") => risks,
+        c if c.starts_with("是否")
+            || c.starts_with("风险消除后是否")
+            || c.ends_with("是否硬化")
+            || c.ends_with("是否能正常使用")
+            || c == "整户无劳动能力兜底保障户" =>
+        {
+            vec!["是", "否", ""]
+        }
+        _ => return None,
+    })
+}
+
+/// Every cell of the roster's vocabulary columns outside its EXPORTS.md §2 list, except the
+/// cells planted for a rule that needs an invalid value (HH03 户类型, MN01 监测对象类别,
+/// HH01 a blank 与户主关系), and formats: months `YYYYMM`, 出生日期 `YYYYMMDD`, 文化程度
+/// blank while 在校生状况 is filled.
+fn vocabulary_problems(
+    header: &[String],
+    rows: &[Vec<String>],
+    manifest: &Manifest,
+) -> Vec<String> {
+    let planted = |rule: &str| -> HashSet<String> {
+        manifest.rules[rule]
+            .defects
+            .iter()
+            .filter_map(|d| d.household_id.clone())
+            .collect()
+    };
+    let exempt: HashMap<&str, (HashSet<String>, Option<&str>)> = [
+        ("户类型", (planted("HH03"), None)),
+        ("监测对象类别", (planted("MN01"), None)),
+        ("与户主关系", (planted("HH01"), Some(""))),
+    ]
+    .into_iter()
+    .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (hid, school, education) = (col("户编号"), col("在校生状况"), col("文化程度"));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (c, name) in header.iter().enumerate() {
+        let Some(list) = vocabulary(name) else {
+            continue;
+        };
+        checked += 1;
+        for (r, row) in rows.iter().enumerate() {
+            let v = row[c].as_str();
+            if list.contains(&v) {
+                continue;
+            }
+            let allowed = exempt
+                .get(name.as_str())
+                .is_some_and(|(hs, only)| hs.contains(&row[hid]) && only.is_none_or(|o| o == v));
+            if !allowed {
+                problems.push(format!("row {r}: {name} = {v:?}"));
+            }
+        }
+    }
+    assert!(checked >= 40, "vocabulary columns checked: {checked}");
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    for (r, row) in rows.iter().enumerate() {
+        for m in [
+            "识别监测时间",
+            "消除监测时间",
+            "首次识别时间",
+            "人员识别时间",
+        ] {
+            let v = &row[col(m)];
+            if !v.is_empty() && !digits(v, 6) {
+                problems.push(format!("row {r}: {m} = {v}"));
+            }
+        }
+        if !digits(&row[col("出生日期")], 8) {
+            problems.push(format!("row {r}: 出生日期 = {}", row[col("出生日期")]));
+        }
+        if !row[school].is_empty() && !row[education].is_empty() {
+            problems.push(format!(
+                "row {r}: 文化程度 beside 在校生状况 {}",
+                row[school]
+            ));
+        }
+    }
+    problems
+}
+
+/// The header and rows of a written CSV file (BOM stripped).
+fn csv_table(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The header (row 3) and data rows of a written XLSX export, checking the title rows and
+/// that every cell is text.
+fn xlsx_table(bytes: &[u8], sheet_name: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let range = sheet(bytes, sheet_name);
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert!(cell_text(&rows[0][0]).starts_with("全国防返贫监测信息系统"));
+    assert!(cell_text(&rows[1][0]).contains("数据截至"));
+    let width = rows[2].len();
+    let header = rows[2].iter().map(cell_text).collect();
+    let data = rows[3..]
+        .iter()
+        .map(|r| {
+            (0..width)
+                .map(|c| match r.get(c) {
+                    Some(Data::String(s)) => s.clone(),
+                    None | Some(Data::Empty) => String::new(),
+                    Some(other) => panic!("{sheet_name}: a cell that is not text: {other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    (header, data)
+}
+
+#[test]
+fn roster_speaks_the_systems_dialect() {
+    let data = generate(&opts(3000, true, DemoFormat::Csv));
+    let files = write_inputs(&data, DemoFormat::Csv).expect("written");
+    let (header, rows) = csv_table(file(&files, "监测对象信息.csv"));
+    let problems = roster_header_problems(&header);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(rows.len(), data.persons.len());
+    let problems = vocabulary_problems(&header, &rows, &data.manifest);
+    assert!(
+        problems.is_empty(),
+        "{:#?}",
+        &problems[..problems.len().min(20)]
+    );
+    // The planted exceptions are there (so the exemptions above are not idle).
+    let kinds: HashSet<&str> = rows.iter().map(|r| r[col::KIND].as_str()).collect();
+    assert!(
+        kinds.contains("低收入户") || kinds.contains("其他户"),
+        "{kinds:?}"
+    );
+
+    // The same through the XLSX, where the header is on row 3 and every cell is text (but
+    // the planted ID03 numbers, which the roster test above checks).
+    let data = generate(&opts(800, true, DemoFormat::Xlsx));
+    let files = write_inputs(&data, DemoFormat::Xlsx).expect("written");
+    let range = sheet(file(&files, "监测对象信息.xlsx"), "监测对象信息");
+    let header: Vec<String> = range.rows().nth(2).unwrap().iter().map(cell_text).collect();
+    let problems = roster_header_problems(&header);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// What each household's columns say agrees with its members and its other columns.
+#[test]
+fn roster_columns_agree_with_each_other() {
+    let data = generate(&opts(3000, true, DemoFormat::Csv));
+    let files = write_inputs(&data, DemoFormat::Csv).expect("written");
+    let (header, rows) = csv_table(file(&files, "监测对象信息.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let fen = |s: &str| -> Option<i64> {
+        let v: f64 = s.parse().ok()?;
+        Some((v * 100.0).round() as i64)
+    };
+    let phone =
+        |s: &str| s.len() == 11 && s.starts_with('1') && s.bytes().all(|b| b.is_ascii_digit());
+    let mut by_household: BTreeMap<&str, Vec<&Vec<String>>> = BTreeMap::new();
+    for r in &rows {
+        by_household
+            .entry(r[col("户编号")].as_str())
+            .or_default()
+            .push(r);
+    }
+    let (mut eliminated, mut no_labor, mut identities) = (0, 0, 0);
+    for members in by_household.values() {
+        let first = members[0];
+        // 家庭纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 合规自付支出.
+        let parts: Option<Vec<i64>> = [
+            "人均纯收入（元）",
+            "工资性收入",
+            "生产经营性收入",
+            "财产性收入",
+            "转移性收入",
+            "合规自付支出",
+        ]
+        .iter()
+        .map(|c| fen(&first[col(c)]))
+        .collect();
+        if let Some([pc, wage, prod, prop, transfer, pay]) = parts.as_deref() {
+            identities += 1;
+            assert_eq!(
+                pc * members.len() as i64,
+                wage + prod + prop + transfer - pay,
+                "{}",
+                first[col("户编号")]
+            );
+            assert!([*prod, *prop, *transfer, *pay].iter().all(|v| *v >= 0));
+        }
+        // FI–FU filled exactly for eliminated households, adding up the same way.
+        let after: Vec<&str> = FI_FU.iter().map(|c| first[col(c)].as_str()).collect();
+        if first[col("风险是否已消除")] == "是" {
+            eliminated += 1;
+            assert!(after.iter().all(|v| !v.is_empty()), "{after:?}");
+            let f = |i: usize| fen(after[i]).unwrap();
+            assert_eq!(f(9), f(4) + f(5) + f(6) + f(7) - f(8) + f(11) - f(12));
+            assert_eq!(f(10), fen(&first[col("人均纯收入（元）")]).unwrap());
+        } else {
+            assert!(after.iter().all(|v| v.is_empty()), "{after:?}");
+        }
+        // 整户无劳动能力兜底保障户 only when nobody has labour.
+        if first[col("整户无劳动能力兜底保障户")] == "是" {
+            no_labor += 1;
+            assert!(
+                members
+                    .iter()
+                    .all(|m| matches!(m[col("劳动技能")].as_str(), "丧失劳动力" | "无劳动力"))
+            );
+            assert_eq!(first[col("是否兜底保障户")], "是");
+        }
+        // 特困人员救助供养金 only with 特困供养 in 综合保障 (a check of the fuping rules).
+        if fen(&first[col("特困人员救助供养金")]).unwrap_or(0) > 0 {
+            assert_eq!(first[col("综合保障")], "特困供养");
+        }
+        // 户主姓名 and 户主证件号码 are the 户主 row's.
+        if let Some(head) = members.iter().find(|m| m[col("与户主关系")] == "户主") {
+            assert_eq!(first[col("户主姓名")], head[col("姓名")]);
+        }
+        assert!(phone(&first[col("信息采集人联系电话")]));
+        assert!(!first[col("信息采集人")].is_empty());
+        for m in members {
+            let p = &m[col("家庭成员联系电话")];
+            assert!(p.is_empty() || phone(p), "{p}");
+            assert!(fen(&m[col("耕地面积（亩）")]).is_some());
+        }
+    }
+    assert!(eliminated > 50 && no_labor > 5 && identities > 2500);
+}
+
+/// Every county-level name the spells write is placed by gonggu's own classifier as meant,
+/// with the demo's `[region_codes]` (示范区), exactly as `read_options()` gives them.
+#[test]
+fn spell_counties_are_placed_as_meant() {
+    use gonggu_core::division::{Classifier, Places};
+    use gonggu_core::model::WorkPlace as W;
+    let codes = REGION_CODES
+        .iter()
+        .map(|(n, c)| (n.to_string(), c.to_string()))
+        .collect();
+    let mut classifier = Classifier::new(Places::new(Some("商丘市"), None, &codes).unwrap());
+    let mut class = |county: &str, text: &str| {
+        classifier
+            .classify(county, text)
+            .map_or(W::NotWorking, |e| classifier.entries()[e as usize].place)
+    };
+    for home in OFFICIAL_ORDER {
+        assert_eq!(class(home, home), W::InCounty, "{home}");
+        for other in OFFICIAL_ORDER.iter().filter(|o| **o != home) {
+            assert_eq!(class(home, other), W::InProvince, "{home} {other}");
+        }
+        for c in PROVINCE_COUNTIES.iter().chain(&HENAN_COUNTIES) {
+            assert_eq!(class(home, c), W::InProvince, "{home} {c}");
+        }
+        for c in OUT_COUNTIES.iter().chain(&ELSEWHERE_COUNTIES) {
+            assert_eq!(class(home, c), W::OutProvince, "{home} {c}");
+        }
+        for c in UNPLACED_COUNTIES {
+            assert_eq!(class(home, c), W::Unknown, "{home} {c}");
+        }
+    }
+    // And every spell written: its 务工所在县 against its 县 is the destination meant.
+    let data = generate(&opts(3000, true, DemoFormat::Csv));
+    let mut spells = 0;
+    for p in &data.persons {
+        let meant = work::person_spells(&data, p);
+        let written = work::spell_rows(&data, p);
+        assert_eq!(meant.len(), written.len());
+        for (s, row) in meant.iter().zip(&written) {
+            if s.working {
+                spells += 1;
+                let got = class(&row[0].text(), &row[work::scol::PLACE].text());
+                assert_eq!(got, s.class, "{:?}", row);
+            }
+        }
+    }
+    assert!(spells > 3000, "{spells}");
+}
+
+/// Every covered person meant to be working in the as-of month has exactly one spell
+/// covering it; others have none; spells of a person do not overlap; some persons have
+/// several, some only ended ones, a few a 是否已务工 否 row.
+#[test]
+fn spells_cover_exactly_the_workers() {
+    let data = generate(&opts(4000, true, DemoFormat::Csv));
+    let month = YearMonth::of(data.options.as_of).index();
+    let (mut several, mut ended_only, mut no_rows, mut workers, mut started_now) = (0, 0, 0, 0, 0);
+    for p in &data.persons {
+        let spells = work::person_spells(&data, p);
+        let covering = spells.iter().filter(|s| work::covers(s, month)).count();
+        let working = data.has_spells(p) && data.work_in_view(p) != Work::None;
+        assert_eq!(covering, usize::from(working), "{}", p.id_text());
+        if !data.has_spells(p) {
+            assert!(spells.is_empty());
+            continue;
+        }
+        workers += usize::from(working);
+        several += usize::from(spells.len() >= 3);
+        ended_only += usize::from(!working && spells.iter().any(|s| s.working));
+        no_rows += spells.iter().filter(|s| !s.working).count();
+        for s in &spells {
+            if s.working && !work::covers(s, month) {
+                // Ended spells end before the month before the as-of month.
+                assert!(s.end.unwrap().index() <= month - 2);
+            } else if s.working {
+                assert_eq!(s.end, None);
+                assert_eq!(s.class, data.work_in_view(p).class());
+                started_now += usize::from(s.start.unwrap().index() == month);
+            }
+        }
+        for w in spells.windows(2) {
+            if let (Some(a), Some(b)) = (w[0].end, w[1].start) {
+                assert!(a < b, "overlap {}", p.id_text());
+            }
+        }
+    }
+    assert!(workers > 2000, "{workers}");
+    assert!(
+        several > 20 && ended_only > 50 && no_rows > 10,
+        "{several} {ended_only} {no_rows}"
+    );
+    assert!(started_now > 20, "{started_now}");
+}
+
+/// The manifest's new counts are what the written files hold, read literally.
+#[test]
+fn manifest_counts_the_other_exports() {
+    let data = generate(&opts(3000, true, DemoFormat::Csv));
+    let files = write_inputs(&data, DemoFormat::Csv).expect("written");
+    let (header, spells) = csv_table(file(&files, "已外出务工信息.csv"));
+    assert_eq!(header, SPELL_HEADER);
+    let (_, plans) = csv_table(file(&files, "计划外出务工信息.csv"));
+    let (vheader, villages) = csv_table(file(&files, "行政村信息.csv"));
+    let month = |s: &str| {
+        (!s.is_empty()).then(|| {
+            let (y, m) = s.trim_end_matches('月').split_once('年').unwrap();
+            y.parse::<i64>().unwrap() * 12 + m.parse::<i64>().unwrap() - 1
+        })
+    };
+    let now = YearMonth::of(data.options.as_of).index();
+    #[derive(Default, Debug, PartialEq)]
+    struct Counts {
+        workers: usize,
+        income_persons: usize,
+        income_sum: u64,
+        planned: usize,
+        villages: usize,
+        exited: usize,
+        collective: i64,
+        over: usize,
+    }
+    let mut got: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for r in &spells {
+        let covering = r[7] == "是"
+            && month(&r[12]).is_some_and(|s| s <= now)
+            && month(&r[13]).is_none_or(|e| e >= now);
+        if covering {
+            assert!(
+                seen.insert(r[4].clone()),
+                "two covering spells for {}",
+                r[4]
+            );
+            let c = got.entry(r[0].clone()).or_default();
+            c.workers += 1;
+            if !r[14].is_empty() {
+                c.income_persons += 1;
+                c.income_sum += r[14].parse::<u64>().unwrap();
+            }
+        }
+    }
+    for r in &plans {
+        assert!(r[6] == "是" || r[6] == "否");
+        if r[6] == "是" {
+            got.entry(r[0].clone()).or_default().planned += 1;
+        }
+    }
+    let income = vheader
+        .iter()
+        .position(|h| h == "村级集体经济收入（万元）")
+        .unwrap();
+    for r in &villages {
+        let c = got.entry(r[0].clone()).or_default();
+        c.villages += 1;
+        c.exited += usize::from(r[3] == "是");
+        let (a, b) = r[income].split_once('.').unwrap();
+        assert_eq!(b.len(), 2, "{}", r[income]);
+        let v = a.parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap();
+        c.collective += v;
+        c.over += usize::from(v >= 500);
+    }
+    assert_eq!(villages.len(), data.villages.len());
+    let (mut below, mut exited) = (0, 0);
+    for county in &data.manifest.counties {
+        let g = &got[&county.name];
+        let (a, b) = county.collective_income_sum.split_once('.').unwrap();
+        let want = Counts {
+            workers: county.outbound_workers,
+            income_persons: county.outbound_income_persons,
+            income_sum: county.outbound_income_sum,
+            planned: county.planned_outbound_workers,
+            villages: county.villages,
+            exited: county.exited_villages,
+            collective: a.parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap(),
+            over: county.villages_over_collective_line,
+        };
+        assert_eq!(*g, want, "{}", county.name);
+        // Every worker the generator means is in the spells.
+        assert_eq!(
+            county.outbound_workers, county.employment.employed,
+            "{}",
+            county.name
+        );
+        assert!(county.outbound_income_persons < county.outbound_workers);
+        assert!(county.planned_outbound_workers > 0);
+        below += county.villages - county.villages_over_collective_line;
+        exited += county.exited_villages;
+    }
+    // Some villages below the 5 万元 line, most above; some former poverty villages.
+    let total: usize = data.manifest.counties.iter().map(|c| c.villages).sum();
+    assert!(below > 0 && below < total / 4, "{below} of {total}");
+    assert!(exited > total / 10, "{exited} of {total}");
+    // A village counts at least the roster's households and persons.
+    let households = vheader.iter().position(|h| h == "总户数").unwrap();
+    let persons = vheader.iter().position(|h| h == "总人口数").unwrap();
+    for (v, r) in villages.iter().enumerate() {
+        let hh: Vec<&DemoHousehold> = data.households.iter().filter(|h| h.village == v).collect();
+        let n: usize = hh.iter().map(|h| h.members).sum();
+        assert!(r[households].parse::<usize>().unwrap() >= hh.len());
+        assert!(r[persons].parse::<usize>().unwrap() >= n);
+    }
+}
+
+/// The other exports' headers are EXPORTS.md's (§1.3 with 开始时间 in column M, §1.4, §1.5),
+/// on row 3 of the XLSX below the two title rows, every cell text, values in §2's words.
+#[test]
+fn other_exports_have_the_systems_columns() {
+    let spells_1_3 = [
+        "县",
+        "乡",
+        "行政村",
+        "户编号",
+        "证件号码",
+        "户类型",
+        "监测对象类别",
+        "是否已务工",
+        "务工所在县",
+        "就业渠道",
+        "开始时间",
+        "结束时间",
+        "务工月收入",
+        "务工企业名称",
+        "所属行业",
+        "是否点对点输送",
+        "年度交通费补助",
+    ];
+    let plans_1_4 = [
+        "县",
+        "乡",
+        "行政村",
+        "户编号",
+        "证件号码",
+        "户类型",
+        "是否计划务工",
+        "就业服务需求",
+        "计划务工所在县",
+    ];
+    let villages_1_5 = [
+        "县",
+        "乡",
+        "村",
+        "是否出列",
+        "总户数",
+        "总人口数",
+        "低保户数",
+        "低保人口数",
+        "特困供养人口数",
+        "残疾人口数",
+        "危房户数",
+        "未实现饮水安全户数",
+        "村级集体经济收入（万元）",
+        "村小学（个数）",
+        "参加城乡居民基本养老保险人数",
+        "是否通客运班车",
+        "行政村卫生室个数",
+        "行政村公共卫生厕所个数",
+        "行政村执业（助理）医师（人）",
+        "行政村生产生活垃圾集中堆放点个数（个）",
+        "行政村文化（图书）室个数 （个）",
+        "到乡镇是否通沥青（水泥）路",
+        "农民人均纯收入（元）",
+    ];
+    let set = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
+    let data = generate(&opts(1500, true, DemoFormat::Xlsx));
+    let files = write_inputs(&data, DemoFormat::Xlsx).expect("written");
+
+    let (header, spells) = xlsx_table(file(&files, "已外出务工信息.xlsx"), "已外出务工信息");
+    assert_eq!(header.len(), spells_1_3.len());
+    assert_eq!(
+        set(&header.iter().map(String::as_str).collect::<Vec<_>>()),
+        set(&spells_1_3)
+    );
+    assert_eq!(header[letter_index("M")], "开始时间");
+    let ym = |s: &str| {
+        let b = s.as_bytes();
+        s.chars().count() == 8
+            && s.ends_with('月')
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && s[4..7] == *"年"
+    };
+    for r in &spells {
+        assert!(["脱贫户", "普通农户"].contains(&r[5].as_str()), "{r:?}");
+        assert!(
+            ["", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户"].contains(&r[6].as_str())
+                || r[6].contains("监测户")
+        );
+        assert!(r[7] == "是" || r[7] == "否", "{r:?}");
+        if r[7] == "是" {
+            assert!(ym(&r[12]), "{r:?}");
+            assert!(r[13].is_empty() || ym(&r[13]), "{r:?}");
+            assert!(r[15] == "是" || r[15] == "否");
+        } else {
+            assert!(r[8].is_empty() && r[12].is_empty() && r[13].is_empty());
+        }
+        assert!(r[16].bytes().all(|b| b.is_ascii_digit()), "{r:?}");
+    }
+    assert!(spells.iter().any(|r| r[7] == "否"));
+    assert!(spells.iter().any(|r| !r[13].is_empty()));
+
+    let (header, plans) = xlsx_table(file(&files, "计划外出务工信息.xlsx"), "计划外出务工信息");
+    assert_eq!(header, plans_1_4);
+    assert!(plans.iter().all(|r| r[6] == "是" || r[6] == "否"));
+    assert!(plans.iter().any(|r| r[6] == "否") && plans.iter().any(|r| r[6] == "是"));
+
+    let (header, villages) = xlsx_table(file(&files, "行政村信息.xlsx"), "行政村信息");
+    assert_eq!(
+        set(&header.iter().map(String::as_str).collect::<Vec<_>>()),
+        set(&villages_1_5)
+    );
+    assert_eq!(header.len(), villages_1_5.len());
+    assert_eq!(villages.len(), data.villages.len());
+    // The same 县/乡/村 names as the roster.
+    let roster_villages: HashSet<(&str, &str, &str)> = (0..data.households.len())
+        .map(|h| data.region_path(h))
+        .collect();
+    let listed: HashSet<(&str, &str, &str)> = villages
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert!(roster_villages.is_subset(&listed));
+    assert!(villages.iter().all(|r| r[3] == "是" || r[3] == "否"));
+}
+
+/// Last month: nobody identified, born or starting to work after its as-of date; the
+/// spells begun this month are absent and their persons not yet working; the planted
+/// defects are all still there; its exports are all written.
+#[test]
+fn previous_month_is_consistent_with_this_month() {
+    let data = generate(&opts(4000, true, DemoFormat::Csv));
+    let prev = data.previous_month();
+    let end = prev.options.as_of;
+    let prev_month = YearMonth::of(end).index();
+    let mn10: HashSet<usize> = data.planted.defects["MN10"]
+        .iter()
+        .filter_map(|p| match p.at {
+            plant::Target::Household(h) => Some(h),
+            _ => None,
+        })
+        .collect();
+    for (h, hh) in prev.households.iter().enumerate() {
+        if !mn10.contains(&h) {
+            assert!(hh.identified.is_none_or(|m| m.index() <= prev_month));
+        }
+    }
+    let mut starters = 0;
+    for (this, p) in data.persons.iter().zip(&prev.persons) {
+        assert!(p.birth <= end);
+        for s in work::person_spells(&prev, p) {
+            assert!(s.start.is_none_or(|m| m.index() <= prev_month));
+            assert!(s.end.is_none_or(|m| m.index() <= prev_month));
+        }
+        if data.starts_this_month(this) && this.work != Work::None {
+            starters += 1;
+            assert_eq!(prev.work_in_view(p), Work::None);
+            let row = prev.roster_row(
+                prev.persons
+                    .iter()
+                    .position(|q| std::ptr::eq(q, p))
+                    .unwrap(),
+            );
+            assert_eq!(row[col::WORK], DemoCell::Empty);
+        }
+    }
+    assert!(starters > 20, "{starters}");
+    // Last month has fewer workers, and its planted defects are this month's.
+    let (now, before) = (&data.manifest.counties, &prev.manifest.counties);
+    let sum = |c: &[CountyCounts]| c.iter().map(|c| c.outbound_workers).sum::<usize>();
+    assert!(sum(before) < sum(now));
+    let found = |d: &DemoData| {
+        let mut keys = BTreeMap::new();
+        for f in audit_all(d) {
+            *keys.entry((f.code, finding_row(d, f.at))).or_insert(0) += 1;
+        }
+        keys
+    };
+    let (a, b) = (found(&data), found(&prev));
+    let wk: Vec<_> = a.keys().filter(|k| k.0.starts_with("WK")).collect();
+    assert_eq!(
+        wk,
+        b.keys()
+            .filter(|k| k.0.starts_with("WK"))
+            .collect::<Vec<_>>()
+    );
+    let names: Vec<String> = write_inputs(&prev, DemoFormat::Csv)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, prev.manifest.files);
+    assert!(names.iter().any(|n| n == "已外出务工信息.csv"));
 }

@@ -8,6 +8,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 
 use super::names::CITY;
 use super::rows::{self, LOAN_HEADER, PROJECT_HEADER, ROSTER_HEADER, TARGET_HEADER};
+use super::villages::{VILLAGE_HEADER, village_rows};
+use super::work::{PLAN_HEADER, SPELL_HEADER, plan_row, spell_rows};
 use super::{DemoCell, DemoData, DemoFile, DemoFormat};
 use crate::error::{Error, Result};
 use gonggu_core::text::date_zh;
@@ -99,19 +101,172 @@ fn title_format() -> Format {
         .set_align(FormatAlign::Center)
 }
 
-/// `监测对象信息.xlsx` as the national system exports it.
-fn roster_xlsx(data: &DemoData) -> Result<Vec<u8>> {
-    let mut wb = Workbook::new();
-    wb.set_properties(&properties(data, "监测对象信息")?);
-    let title = format!("全国防返贫监测信息系统 监测对象信息（{CITY}）");
+/// Title and subtitle rows of an export of the national system.
+fn titles(data: &DemoData, export: &str) -> (String, String) {
+    let title = format!("全国防返贫监测信息系统 {export}（{CITY}）");
     let exported = data.options.as_of + Duration::days(1);
     let subtitle = format!(
         "导出时间：{} 09:30:00    数据截至：{}",
         exported.format("%Y-%m-%d"),
         date_zh(data.options.as_of)
     );
+    (title, subtitle)
+}
+
+/// Column width for a header of an export.
+fn export_width(h: &str) -> f64 {
+    match h {
+        "证件号码" | "人编号" | "户编号" | "户主证件号码" => 21.0,
+        "户联系电话" | "家庭成员联系电话" | "信息采集人联系电话" => 13.0,
+        "务工企业名称" => 24.0,
+        "" => 4.0,
+        _ => (h.chars().count() as f64 * 2.0 + 2.0).clamp(6.0, 16.0),
+    }
+}
+
+/// Writes the title rows and the header (row 3) of an export sheet.
+fn export_head(ws: &mut Worksheet, header: &[&str], title: &str, subtitle: &str) -> Result<()> {
     let (tf, hf) = (title_format(), header_format());
-    let last = (ROSTER_HEADER.len() - 1) as u16;
+    let last = (header.len() - 1) as u16;
+    for (c, h) in header.iter().enumerate() {
+        ws.set_column_width(c as u16, export_width(h))
+            .map_err(render_error)?;
+    }
+    ws.set_freeze_panes(3, 0).map_err(render_error)?;
+    ws.merge_range(0, 0, 0, last, title, &tf)
+        .map_err(render_error)?;
+    ws.merge_range(1, 0, 1, last, subtitle, &Format::new())
+        .map_err(render_error)?;
+    for (c, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            // A column nobody has documented: a blank, styled header cell.
+            ws.write_blank(2, c as u16, &hf).map_err(render_error)?;
+        } else {
+            ws.write_string_with_format(2, c as u16, *h, &hf)
+                .map_err(render_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// An export of the national system as XLSX: two title rows, the header on row 3, every
+/// cell text; further sheets (`名称2` …) when the rows exceed one sheet.
+fn export_xlsx(
+    data: &DemoData,
+    export: &str,
+    sheet: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<DemoCell>>,
+) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(data, sheet)?);
+    let (title, subtitle) = titles(data, export);
+    let mut rows = rows.peekable();
+    let mut index = 0;
+    loop {
+        let ws = wb
+            .add_worksheet_with_constant_memory()
+            .map_err(render_error)?;
+        let name = if index == 0 {
+            sheet.to_string()
+        } else {
+            format!("{sheet}{}", index + 1)
+        };
+        ws.set_name(name).map_err(render_error)?;
+        export_head(ws, header, &title, &subtitle)?;
+        let mut r = 3u32;
+        while (r as usize) < ROSTER_ROWS_PER_SHEET + 3 {
+            let Some(row) = rows.next() else { break };
+            for (c, cell) in row.iter().enumerate() {
+                let text = cell.text();
+                if !text.is_empty() {
+                    ws.write_string(r, c as u16, &text).map_err(render_error)?;
+                }
+            }
+            r += 1;
+        }
+        index += 1;
+        if rows.peek().is_none() {
+            break;
+        }
+    }
+    wb.save_to_buffer().map_err(render_error)
+}
+
+/// An export as UTF-8 CSV with BOM, header on line 1.
+fn export_csv(header: &[&str], rows: impl Iterator<Item = Vec<DemoCell>>) -> Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut csv = csv::WriterBuilder::new().from_writer(&mut out);
+        csv.write_record(header).map_err(render_error)?;
+        for row in rows {
+            csv.write_record(row.iter().map(DemoCell::text))
+                .map_err(render_error)?;
+        }
+        csv.flush().map_err(render_error)?;
+    }
+    Ok(out)
+}
+
+/// The rows of `已外出务工信息`: the spells of every person, in roster order.
+fn all_spell_rows(data: &DemoData) -> impl Iterator<Item = Vec<DemoCell>> + '_ {
+    data.persons.iter().flat_map(|p| spell_rows(data, p))
+}
+
+/// The rows of `计划外出务工信息`, in roster order.
+fn all_plan_rows(data: &DemoData) -> impl Iterator<Item = Vec<DemoCell>> + '_ {
+    data.persons.iter().filter_map(|p| plan_row(data, p))
+}
+
+/// The rows of `行政村信息`, in village order.
+fn all_village_rows(data: &DemoData) -> Vec<Vec<DemoCell>> {
+    let text = DemoCell::Text;
+    data.villages
+        .iter()
+        .zip(village_rows(data))
+        .map(|(v, r)| {
+            let town = data.towns.get(v.town);
+            let county = town.and_then(|t| data.counties.get(t.county));
+            let mut row = vec![
+                text(county.map_or(String::new(), |c| c.name.clone())),
+                text(town.map_or(String::new(), |t| t.name.clone())),
+                text(v.name.clone()),
+                text(rows::yes_no(r.exited).into()),
+                text(r.households.to_string()),
+                text(r.persons.to_string()),
+                text(rows::hundredths(r.collective_income, false)),
+                text(r.income_per_capita.to_string()),
+            ];
+            row.extend(
+                [
+                    r.dibao_households,
+                    r.dibao_persons,
+                    r.tekun_persons,
+                    r.disabled_persons,
+                    r.unsafe_housing,
+                    r.unsafe_water,
+                    r.pensioners,
+                    r.schools,
+                    r.clinics,
+                    r.doctors,
+                    r.toilets,
+                    r.waste_points,
+                    r.libraries,
+                ]
+                .map(|n| text(n.to_string())),
+            );
+            row.push(text(rows::yes_no(r.bus).into()));
+            row.push(text(rows::yes_no(r.road).into()));
+            row
+        })
+        .collect()
+}
+
+/// `监测对象信息.xlsx` as the national system exports it.
+fn roster_xlsx(data: &DemoData) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(data, "监测对象信息")?);
+    let (title, subtitle) = titles(data, "监测对象信息");
     for (si, range) in roster_sheets(data, ROSTER_ROWS_PER_SHEET)
         .into_iter()
         .enumerate()
@@ -120,24 +275,7 @@ fn roster_xlsx(data: &DemoData) -> Result<Vec<u8>> {
             .add_worksheet_with_constant_memory()
             .map_err(render_error)?;
         ws.set_name(roster_sheet_name(si)).map_err(render_error)?;
-        for (c, h) in ROSTER_HEADER.iter().enumerate() {
-            let width = match *h {
-                "证件号码" | "人编号" | "户编号" => 21.0,
-                "帮扶措施" => 30.0,
-                "户联系电话" => 13.0,
-                _ => (h.chars().count() as f64 * 2.0 + 2.0).clamp(6.0, 16.0),
-            };
-            ws.set_column_width(c as u16, width).map_err(render_error)?;
-        }
-        ws.set_freeze_panes(3, 0).map_err(render_error)?;
-        ws.merge_range(0, 0, 0, last, &title, &tf)
-            .map_err(render_error)?;
-        ws.merge_range(1, 0, 1, last, &subtitle, &Format::new())
-            .map_err(render_error)?;
-        for (c, h) in ROSTER_HEADER.iter().enumerate() {
-            ws.write_string_with_format(2, c as u16, *h, &hf)
-                .map_err(render_error)?;
-        }
+        export_head(ws, &ROSTER_HEADER, &title, &subtitle)?;
         let mut r = 3u32;
         let first_h = data
             .persons
@@ -181,7 +319,7 @@ fn roster_xlsx(data: &DemoData) -> Result<Vec<u8>> {
 /// let data = generate(&DemoOptions { households: 50, plant_defects: false, ..DemoOptions::default() });
 /// let mut out = Vec::new();
 /// write_roster_csv(&data, &mut out).unwrap();
-/// assert!(out.starts_with("\u{feff}县,乡,村,户编号".as_bytes()));
+/// assert!(out.starts_with("\u{feff}序号,县,乡,村,户编号".as_bytes()));
 /// ```
 pub fn write_roster_csv<W: Write>(data: &DemoData, mut w: W) -> Result<()> {
     w.write_all("\u{feff}".as_bytes()).map_err(render_error)?;
@@ -256,9 +394,11 @@ fn ledger_xlsx(
     wb.save_to_buffer().map_err(render_error)
 }
 
-/// Renders every demo input file and `manifest.json`, in this order: the roster
-/// (`监测对象信息.xlsx` or `.csv`), `衔接资金项目.xlsx`, `小额信贷.xlsx`, `目标.xlsx`,
-/// `manifest.json` (row numbers in it refer to the roster in `format`).
+/// Renders every demo input file and `manifest.json`, in this order: the exports of the
+/// national system in `format` (`监测对象信息`, `已外出务工信息`, `计划外出务工信息`,
+/// `行政村信息`: `.xlsx` with two title rows and the header on row 3, or `.csv` with BOM and
+/// the header on line 1), `衔接资金项目.xlsx`, `小额信贷.xlsx`, `目标.xlsx`, `manifest.json`
+/// (row numbers in it refer to the roster in `format`).
 ///
 /// The same data give the same bytes (document dates are taken from the as-of date).
 ///
@@ -275,7 +415,8 @@ fn ledger_xlsx(
 ///     .map(|f| f.name)
 ///     .collect();
 /// assert_eq!(names[0], "监测对象信息.xlsx");
-/// assert_eq!(names.len(), 5);
+/// assert_eq!(names[1], "已外出务工信息.xlsx");
+/// assert_eq!(names.len(), 8);
 /// ```
 pub fn write_inputs(data: &DemoData, format: DemoFormat) -> Result<Vec<DemoFile>> {
     let mut files = Vec::new();
@@ -291,6 +432,47 @@ pub fn write_inputs(data: &DemoData, format: DemoFormat) -> Result<Vec<DemoFile>
         name: format!("监测对象信息.{}", format.extension()),
         bytes: roster,
     });
+    let ext = format.extension();
+    let (spells, plans, villages) = match format {
+        DemoFormat::Xlsx => (
+            export_xlsx(
+                data,
+                "（务工月监测）已外出务工信息",
+                "已外出务工信息",
+                &SPELL_HEADER,
+                all_spell_rows(data),
+            )?,
+            export_xlsx(
+                data,
+                "计划外出务工信息",
+                "计划外出务工信息",
+                &PLAN_HEADER,
+                all_plan_rows(data),
+            )?,
+            export_xlsx(
+                data,
+                "（自定义）行政村信息",
+                "行政村信息",
+                &VILLAGE_HEADER,
+                all_village_rows(data).into_iter(),
+            )?,
+        ),
+        DemoFormat::Csv => (
+            export_csv(&SPELL_HEADER, all_spell_rows(data))?,
+            export_csv(&PLAN_HEADER, all_plan_rows(data))?,
+            export_csv(&VILLAGE_HEADER, all_village_rows(data).into_iter())?,
+        ),
+    };
+    for (name, bytes) in [
+        ("已外出务工信息", spells),
+        ("计划外出务工信息", plans),
+        ("行政村信息", villages),
+    ] {
+        files.push(DemoFile {
+            name: format!("{name}.{ext}"),
+            bytes,
+        });
+    }
 
     let year = data.options.as_of.year();
     let title = format!("{CITY}{year}年度财政衔接推进乡村振兴补助资金项目台账");

@@ -3,8 +3,9 @@
 //!
 //! Layout of `--out DIR`:
 //! - `gonggu.toml`: the configuration the reports use (region name, official order, header);
-//! - `输入/`: this month's exports (roster, projects, loans, targets), a 汇总 computed from
-//!   them, and `manifest.json` listing the planted data-quality defects;
+//! - `输入/`: this month's exports (the system's 监测对象信息, 已外出务工信息, 计划外出务工信息
+//!   and 行政村信息; projects, loans, targets), a 汇总 computed from them, and `manifest.json`
+//!   listing the planted data-quality defects;
 //! - `上月输入/`: last month's exports, for the period comparison;
 //! - `输出/`: 通报表 + 通报 PDF, 简报, 后评估 workbook + PDF, 核查清单, indicators as JSON.
 
@@ -217,7 +218,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         a.out.display()
     );
     for line in [
-        "gonggu check 输入/监测对象信息.xlsx --out 输出/数据质量核查清单.xlsx",
+        "gonggu check 输入/监测对象信息.xlsx 输入/已外出务工信息.xlsx --out 输出/数据质量核查清单.xlsx",
         "gonggu notice 输入/*.xlsx --level county --out 输出 --previous 上月输入/*.xlsx --charts",
         "gonggu brief 输入/*.xlsx --level county --out 输出/领导简报.pdf --previous 上月输入/*.xlsx",
         "gonggu evaluate 输入/*.xlsx --level county --out 输出",
