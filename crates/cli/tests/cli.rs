@@ -1083,6 +1083,76 @@ mod demo {
         }
     }
 
+    /// GB/T 9704 read back from the PDF (`pdftotext -bbox`): on every page of the demo
+    /// notice every word but the page number lies inside the text block (156 × 225 mm at
+    /// 28/26 mm left/right, 37/35 mm top/bottom; turned for landscape pages), so no
+    /// punctuation hangs into a margin; the 发文机关署名 shares its page with body text.
+    #[test]
+    fn notice_text_stays_in_the_block_and_the_signature_is_not_alone() {
+        let dir = demo_dir();
+        let pdf = dir.join("输出/商丘市2021年11月主要指标通报.pdf");
+        let Ok(o) = Command::new("pdftotext")
+            .arg("-bbox")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+        else {
+            return;
+        };
+        let html = String::from_utf8_lossy(&o.stdout).into_owned();
+        let attr = |tag: &str, name: &str| -> f64 {
+            let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mm = 72.0 / 25.4;
+        let mut signature_page_words = None;
+        for (n, page) in html.split("<page ").skip(1).enumerate() {
+            let (w, h) = (attr(page, "width"), attr(page, "height"));
+            // (left, right, top, bottom) margins in mm.
+            let (l, r, t, b) = if w < h {
+                (28.0, 26.0, 37.0, 35.0)
+            } else {
+                (37.0, 35.0, 28.0, 26.0)
+            };
+            let words: Vec<(String, [f64; 4])> = page
+                .split("<word ")
+                .skip(1)
+                .map(|wd| {
+                    let text = wd.split('>').nth(1).unwrap().split('<').next().unwrap();
+                    let bbox = ["xMin", "yMin", "xMax", "yMax"].map(|k| attr(wd, k));
+                    (text.to_string(), bbox)
+                })
+                .collect();
+            for (text, [x0, y0, x1, y1]) in &words {
+                // The page number (— 3 —) sits 7 mm under the block, by design.
+                if *y0 > h - b * mm && (text == "—" || text.parse::<u32>().is_ok()) {
+                    continue;
+                }
+                let tol = 0.6;
+                assert!(
+                    *x0 >= l * mm - tol
+                        && *x1 <= w - r * mm + tol
+                        && *y0 >= t * mm - tol
+                        && *y1 <= h - b * mm + tol,
+                    "page {}: 「{text}」 at {x0:.1},{y0:.1}–{x1:.1},{y1:.1} leaves the text block",
+                    n + 1
+                );
+            }
+            if words.iter().any(|(t, _)| t == "2021年12月11日")
+                && words.iter().any(|(t, _)| t.ends_with("领导小组办公室"))
+                && signature_page_words.is_none()
+            {
+                signature_page_words = Some(words.len());
+            }
+        }
+        let words = signature_page_words.expect("a page with the signature");
+        // The office, the date, the page number — and body text.
+        assert!(
+            words > 8,
+            "the signature stands alone on its page ({words} words)"
+        );
+    }
+
     /// No output of any command carries a full 证件号码 or a full name from the input.
     #[test]
     fn no_personal_data_in_any_output() {

@@ -197,7 +197,13 @@ fn body_blocks(prose: &Prose, mut insert: impl FnMut(&str) -> Vec<Value>) -> Vec
             ProseBlock::Paragraph(text) => {
                 // A paragraph that introduces a table or chart stays on its page.
                 let keep = matches!(blocks.peek(), Some(ProseBlock::Insert(_)));
-                out.push(json!({ "type": "paragraph", "text": text, "keep_with_next": keep }));
+                let (lead, text) = run_in_heading(text);
+                out.push(json!({
+                    "type": "paragraph",
+                    "lead": lead,
+                    "text": text,
+                    "keep_with_next": keep,
+                }));
             }
             ProseBlock::Heading(level, text) => {
                 out.push(json!({ "type": "heading", "level": level, "text": text }));
@@ -206,6 +212,28 @@ fn body_blocks(prose: &Prose, mut insert: impl FnMut(&str) -> Vec<Value>) -> Vec
         }
     }
     out
+}
+
+/// Splits a paragraph that opens with a run-in second-level heading — `（一）` … up to
+/// the first `。` within 40 characters — into that heading and the rest (GB/T 9704 sets the
+/// heading in 楷体); other paragraphs have no heading.
+fn run_in_heading(text: &str) -> (Option<&str>, &str) {
+    let numbered = text.strip_prefix('（').and_then(|rest| {
+        let close = rest.find('）')?;
+        let numeral = &rest[..close];
+        (!numeral.is_empty() && numeral.chars().all(|c| "一二三四五六七八九十".contains(c)))
+            .then_some(())
+    });
+    if numbered.is_none() {
+        return (None, text);
+    }
+    match text.char_indices().take(40).find(|(_, c)| *c == '。') {
+        Some((i, c)) => {
+            let end = i + c.len_utf8();
+            (Some(&text[..end]), &text[end..])
+        }
+        None => (None, text),
+    }
 }
 
 /// A layout: `templates_dir/typst/name` when present, else built in.

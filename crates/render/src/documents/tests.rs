@@ -351,11 +351,15 @@ fn notice_prose_reports_figures_ranks_and_targets() {
         title,
         "关于商丘市2021年11月\n巩固拓展脱贫攻坚成果主要指标情况的通报"
     );
-    let body: Vec<&str> = data["body"]
+    // A paragraph's run-in heading (`lead`, 楷体) and its text read as one.
+    let body: Vec<String> = data["body"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|b| b["text"].as_str())
+        .filter_map(|b| {
+            let text = b["text"].as_str()?;
+            Some(format!("{}{text}", b["lead"].as_str().unwrap_or("")))
+        })
         .collect();
     let all = body.join("\n");
     for needle in [
@@ -940,4 +944,21 @@ fn notes_in_documents_carry_no_tool_talk() {
     for (note, want) in cases {
         assert_eq!(for_readers(note).as_deref(), want, "{note}");
     }
+}
+
+#[test]
+fn run_in_second_level_headings_are_split_off() {
+    use super::run_in_heading;
+    assert_eq!(
+        run_in_heading("（三）持证率。全市为37.0%。"),
+        (Some("（三）持证率。"), "全市为37.0%。")
+    );
+    assert_eq!(
+        run_in_heading("（说明）不是标题。"),
+        (None, "（说明）不是标题。")
+    );
+    assert_eq!(
+        run_in_heading("截至2021年11月30日。"),
+        (None, "截至2021年11月30日。")
+    );
 }
