@@ -186,7 +186,7 @@ fn csv_line(out: &mut Vec<u8>, fields: &[String]) {
 /// The report as CSV for Excel: UTF-8 with BOM, CRLF line ends, one row per region in
 /// official order and the total last. Columns `地区,<name>,<name>排名,…`; when the report
 /// compares with a previous period, each indicator also gets `<name>较上期（个百分点）` (or
-/// its unit) and `<name>排名变化` (`↑2`, `↓1`, `持平`). Missing values are `—`; the total
+/// its unit) and `<name>名次变化` (`↑2`, `↓1`, `持平`). Missing values are `—`; the total
 /// row has empty rank cells.
 pub fn to_csv(report: &Report) -> Vec<u8> {
     let compare = report.previous_as_of.is_some();
@@ -202,7 +202,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
                 ind.unit.as_str()
             };
             head.push(format!("{}较上期（{unit}）", ind.name));
-            head.push(format!("{}排名变化", ind.name));
+            head.push(format!("{}名次变化", ind.name));
         }
     }
     csv_line(&mut out, &head);

@@ -430,6 +430,6 @@ pub(crate) fn compact_table(report: &Report) -> Option<Value> {
         "rows": basics.rows.iter().map(row).collect::<Vec<_>>(),
         "total": row(&basics.total),
         "font_size": 8.5,
-        "row_inset": 0.3,
+        "row_inset": 0.22,
     }))
 }

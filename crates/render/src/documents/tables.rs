@@ -84,15 +84,26 @@ fn balanced<T>(items: &[T], size: usize) -> Vec<&[T]> {
 }
 
 /// The columns one indicator takes in the ranking table.
-fn ranking_columns(ind: &Indicator, with_previous: bool) -> Vec<(&'static str, f64)> {
-    let mut cols = vec![("数值", 1.25)];
+fn ranking_columns(ind: &Indicator, with_previous: bool) -> Vec<(String, f64)> {
+    let mut cols = vec![("数值".to_string(), 1.25)];
     if is_ranked(ind) {
-        cols.push(("排名", 0.7));
+        cols.push(("排名".to_string(), 0.7));
     }
     if with_previous {
-        cols.push(("较上期", 1.05));
+        // The change's unit in the header: percentage points, or the indicator's unit.
+        let unit = if ind.kind.is_percent() {
+            "个百分点"
+        } else {
+            ind.unit.as_str()
+        };
+        let head = if unit.is_empty() {
+            "较上期".to_string()
+        } else {
+            format!("较上期\n（{unit}）")
+        };
+        cols.push((head, 1.05));
         if is_ranked(ind) {
-            cols.push(("名次\n变化", 0.85));
+            cols.push(("名次\n变化".to_string(), 0.85));
         }
     }
     cols
@@ -149,13 +160,13 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
         .enumerate()
         .map(|(i, inds)| {
             let mut widths = vec![1.7];
-            let mut head1 = vec![json!({ "text": report.level.unit_word(), "rowspan": if with_previous { 2 } else { 1 } })];
+            let mut head1 = vec![json!({ "text": super::facts::unit_name(report.level), "rowspan": if with_previous { 2 } else { 1 } })];
             let mut head2 = Vec::new();
             for ind in *inds {
                 let cols = ranking_columns(ind, with_previous);
                 if with_previous {
                     head1.push(json!({ "text": ind.name, "colspan": cols.len() }));
-                    head2.extend(cols.iter().map(|(h, _)| Value::from(*h)));
+                    head2.extend(cols.iter().map(|(h, _)| Value::from(h.as_str())));
                 } else {
                     head1.push(Value::from(ind.name.as_str()));
                     if is_ranked(ind) {
@@ -298,7 +309,7 @@ pub(crate) fn evaluation_regions(ctx: &ProseContext) -> Value {
     json!({
         "type": "table",
         "columns": [1.4, 0.85, 0.85, 5.1],
-        "header": [[ctx.unit_word, "达标\n指标数", "未达标\n指标数", "未达标指标"]],
+        "header": [[ctx.unit_name, "达标\n指标数", "未达标\n指标数", "未达标指标"]],
         "total": row(&ctx.total_status),
         "font_size": 10,
         // Kept whole: split, it can leave the total row alone on a page.
@@ -324,7 +335,7 @@ pub(crate) fn evaluation_details(
                 .map(|ind| ctx.indicators.iter().find(|f| f.id == ind.id))
                 .collect();
             let mut widths = vec![1.6];
-            let mut head1 = vec![json!({ "text": report.level.unit_word(), "rowspan": 2 })];
+            let mut head1 = vec![json!({ "text": super::facts::unit_name(report.level), "rowspan": 2 })];
             let mut head2 = Vec::new();
             for (ind, f) in inds.iter().zip(&facts) {
                 let target = has_target(report, ind);
@@ -469,6 +480,25 @@ fn names_with_value(names: &[String], value: &str) -> String {
 }
 
 /// Brief: first, last and below-target units per ranked indicator.
+/// Characters of an indicator name that fit on one line of the brief's ranking table.
+const BRIEF_NAME_CHARS: usize = 11;
+
+/// A name longer than `fits` characters broken into two lines of about equal length
+/// (`纳入年度实施` / `计划项目开工率`), never leaving a character or two alone on a line.
+fn two_lines(name: &str, fits: usize) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= fits || name.contains('\n') {
+        return name.to_owned();
+    }
+    let half = chars.len().div_ceil(2);
+    let (a, b) = chars.split_at(half);
+    format!(
+        "{}\n{}",
+        a.iter().collect::<String>(),
+        b.iter().collect::<String>()
+    )
+}
+
 pub(crate) fn brief_ranking(ctx: &ProseContext) -> Value {
     let rows: Vec<Value> = ctx
         .indicators
@@ -489,7 +519,7 @@ pub(crate) fn brief_ranking(ctx: &ProseContext) -> Value {
                 red.join("、")
             };
             json!([
-                f.short_name,
+                two_lines(&f.short_name, BRIEF_NAME_CHARS),
                 f.total_text,
                 best,
                 names_with_value(&f.last, &f.last_value),

@@ -374,7 +374,9 @@ fn notice_prose_reports_figures_ranks_and_targets() {
         "有2项未达到目标（纳入年度实施计划项目开工率、已享受帮扶政策户数占监测户比例）",
         "柘城县第1名（26.94%），示范区末位（17.66%）",
         "低于目标的有1个县（市、区）：虞城县（98.81%）",
-        "永城市、夏邑县、示范区等9个并列第1名（100.00%）",
+        // Nine of ten tie: the one that does not is named instead.
+        "除虞城县（98.81%）外，其余9个县（市、区）均为100.00%，并列第1名。",
+        "与上期（2021年10月31日）相比，2项指标向好、其余持平；",
     ] {
         assert!(all.contains(needle), "prose lacks 「{needle}」:\n{all}");
     }
@@ -496,7 +498,7 @@ fn without_previous_period_the_table_is_the_shangqiu_form() {
     assert_eq!(
         head,
         [
-            "县(市、区)",
+            "县（市、区）",
             "总贷款余额户贷率",
             "排名",
             "纳入年度实施计划项目开工率",

@@ -10,7 +10,7 @@
 //! Sheets of the ranking workbook ([`ranking_workbook`]):
 //! - `通报表`: merged title, `截至…` date line, then blocks of `block_size` indicators, each
 //!   with two header rows (the unit word `县(市、区)` merged over both; each indicator's name
-//!   merged over its columns `数值 | 排名`, plus `较上期 | 排名变化` when the report compares
+//!   merged over its columns `数值 | 排名`, plus `较上期 | 名次变化` when the report compares
 //!   with a previous period), every region in official order and the total row (bold, no
 //!   rank); below-target values filled light red (红) or light yellow (黄); footnotes with
 //!   the reading rules, targets, data source and notes. A4 landscape, one page wide,
@@ -180,7 +180,7 @@ fn build_evaluation(
 
 /// The plain table of `gonggu compute --format xlsx`: one sheet `计算结果` with one header
 /// row (the unit word, then per indicator `名称`, `名称排名` and, with a previous period,
-/// `名称较上期(个百分点)` and `名称排名变化`, as in the CSV output), one row per region in
+/// `名称较上期(个百分点)` and `名称名次变化`, as in the CSV output), one row per region in
 /// official order and the total last (no rank); numbers with the indicator's number format.
 ///
 /// # Errors

@@ -73,7 +73,7 @@ fn notice_notes(report: &Report, opts: &WorkbookOptions) -> Vec<String> {
     }
     if let Some(prev) = report.previous_as_of {
         out.push(format!(
-            "“较上期”为与{}数据相比的变化，百分比指标以个百分点计；排名变化中“↑”为名次上升（进位），“↓”为名次下降（退位）。",
+            "“较上期”为与{}数据相比的变化，百分比指标以个百分点计；名次变化中“↑”为名次上升（进位），“↓”为名次下降（退位）。",
             date_zh(prev)
         ));
     }

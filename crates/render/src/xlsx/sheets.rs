@@ -120,7 +120,7 @@ pub(super) fn write_details(ws: &mut Worksheet, report: &Report) -> Result<(), X
         ("预警", 7.0),
     ];
     if compare {
-        heads.extend([("较上期", 10.0), ("上期排名", 10.0), ("排名变化", 10.0)]);
+        heads.extend([("较上期", 10.0), ("上期排名", 10.0), ("名次变化", 10.0)]);
     }
     let mut r = header_row(ws, 0, &heads)?;
     let text = style::text(false);

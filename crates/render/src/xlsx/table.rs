@@ -88,16 +88,16 @@ pub(super) fn label(ind: &Indicator, part: Part, heads: Heads) -> String {
         (Heads::Grouped, Part::Rank) => "排名".to_string(),
         (Heads::Grouped, Part::Change) => match change_unit(ind) {
             "" => "较上期".to_string(),
-            unit => format!("较上期\n({unit})"),
+            unit => format!("较上期\n（{unit}）"),
         },
-        (Heads::Grouped, Part::Move) => "排名变化".to_string(),
+        (Heads::Grouped, Part::Move) => "名次变化".to_string(),
         (Heads::Flat, Part::Value) => ind.name.clone(),
         (Heads::Flat, Part::Rank) => format!("{}排名", ind.name),
         (Heads::Flat, Part::Change) => match change_unit(ind) {
             "" => format!("{}较上期", ind.name),
-            unit => format!("{}较上期({unit})", ind.name),
+            unit => format!("{}较上期（{unit}）", ind.name),
         },
-        (Heads::Flat, Part::Move) => format!("{}排名变化", ind.name),
+        (Heads::Flat, Part::Move) => format!("{}名次变化", ind.name),
     }
 }
 

@@ -555,7 +555,7 @@ fn previous_period_adds_change_and_rank_move() {
     let bytes = ranking_workbook(&report, &opts(TITLE)).unwrap();
     let r = sheet(&bytes, "通报表");
     let labels: Vec<String> = (1..5).map(|c| at(&r, 3, c)).collect();
-    assert_eq!(labels, ["数值", "排名", "较上期\n(个百分点)", "排名变化"]);
+    assert_eq!(labels, ["数值", "排名", "较上期\n（个百分点）", "名次变化"]);
     // Merges widen to four columns per indicator.
     let merges: Vec<((u32, u32), (u32, u32))> = open(&bytes)
         .merge_cells_by_sheet_name("通报表")
@@ -773,8 +773,8 @@ fn plain_workbook_one_sheet_like_the_csv() {
             "县(市、区)",
             "总贷款余额户贷率",
             "总贷款余额户贷率排名",
-            "总贷款余额户贷率较上期(个百分点)",
-            "总贷款余额户贷率排名变化"
+            "总贷款余额户贷率较上期（个百分点）",
+            "总贷款余额户贷率名次变化"
         ]
     );
     assert_eq!(at(&r, 1, 0), "永城市");
