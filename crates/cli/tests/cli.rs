@@ -2022,6 +2022,55 @@ mod language {
         }
     }
 
+    /// A city's ranking of towns says which county each town is in.
+    #[test]
+    fn a_city_town_ranking_has_a_county_column() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gonggu.toml"),
+            "[region]\nname = \"商丘市\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("人员.csv"),
+            "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别,风险是否消除\n\
+             夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户,户主,边缘易致贫户,否\n\
+             虞城县,利民镇,北村,H2,410101199203041111,脱贫户,户主,边缘易致贫户,是\n",
+        )
+        .unwrap();
+        let o = run(gonggu().current_dir(dir.path()).args([
+            "notice",
+            "人员.csv",
+            "--level",
+            "town",
+            "--as-of",
+            "2021-11-30",
+            "--out",
+            "输出",
+            "--emit-typst",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let data: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join("输出/typst-通报/data.json")).unwrap(),
+        )
+        .unwrap();
+        let atts = data["attachments"].as_array().unwrap();
+        let table = &atts.last().unwrap()["blocks"][0];
+        assert_eq!(table["header"][0][0]["text"], "县（市、区）", "{table}");
+        assert_eq!(table["header"][0][1]["text"], "乡镇", "{table}");
+        let rows: Vec<(String, String)> = table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let t = |c: &serde_json::Value| c["text"].as_str().unwrap().to_string();
+                (t(&r[0]), t(&r[1]))
+            })
+            .collect();
+        let want = [("夏邑县", "城关镇"), ("虞城县", "利民镇")];
+        assert_eq!(rows, want.map(|(c, t)| (c.to_string(), t.to_string())));
+    }
+
     /// Without a configured region and counties of two cities, there is no place to name:
     /// the notice has no red header and no signature, the title names no place, and the
     /// terminal says what to configure — never "合计" as an office or a place.

@@ -249,6 +249,21 @@ impl Report {
         self.indicators.iter().find(|i| i.id == id)
     }
 
+    /// The county of each row when the units are towns of more than one county (a city's
+    /// town ranking): readers need it to know where a town lies. `None` otherwise.
+    pub fn unit_counties(&self) -> Option<Vec<String>> {
+        if self.level != Level::Town {
+            return None;
+        }
+        let counties: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| r.key.split('/').next().unwrap_or("").to_string())
+            .collect();
+        let first = counties.first()?;
+        counties.iter().any(|c| c != first).then_some(counties)
+    }
+
     /// The rows ordered by an indicator's rank (best first; unranked rows last, in official
     /// order) — the "sort by indicator" option. Rows keep official order for an unknown id.
     pub fn rows_by_rank(&self, id: &str) -> Vec<&Row> {

@@ -9,6 +9,7 @@ use super::DocumentMeta;
 use super::facts::{IndicatorFacts, ProseContext, is_ranked, short_name, target_text};
 use gonggu_core::catalog::Indicator;
 use gonggu_core::compute::{Cell, DASH, Report, TargetStatus, format_change};
+use gonggu_core::region::Level;
 use gonggu_core::text::date_zh;
 
 /// A table with at most this many body rows is kept on one page.
@@ -153,14 +154,21 @@ fn ranking_footnote(report: &Report) -> String {
 /// `meta.block_size` indicators, the total row bold without rank.
 pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str) -> Vec<Value> {
     let with_previous = report.previous_as_of.is_some();
+    let counties = report.unit_counties();
     let chunks = balanced(&report.indicators, super::block_size(meta));
     let count = chunks.len();
     chunks
         .iter()
         .enumerate()
         .map(|(i, inds)| {
+            let head_rows = if with_previous { 2 } else { 1 };
             let mut widths = vec![1.7];
-            let mut head1 = vec![json!({ "text": super::facts::unit_name(report.level), "rowspan": if with_previous { 2 } else { 1 } })];
+            let mut head1 = vec![json!({ "text": super::facts::unit_name(report.level), "rowspan": head_rows })];
+            // A city's town ranking says which county each town is in.
+            if counties.is_some() {
+                widths.insert(0, 1.5);
+                head1.insert(0, json!({ "text": super::facts::unit_name(Level::County), "rowspan": head_rows }));
+            }
             let mut head2 = Vec::new();
             for ind in *inds {
                 let cols = ranking_columns(ind, with_previous);
@@ -200,8 +208,19 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
             let rows: Vec<Value> = report
                 .rows
                 .iter()
-                .map(|r| Value::from(row_cells(r, false)))
+                .enumerate()
+                .map(|(k, r)| {
+                    let mut cells = row_cells(r, false);
+                    if let Some(c) = &counties {
+                        cells.insert(0, cell(c.get(k).map_or("", String::as_str)));
+                    }
+                    Value::from(cells)
+                })
                 .collect();
+            let mut total = row_cells(&report.total, true);
+            if counties.is_some() {
+                total.insert(0, cell(""));
+            }
             let mut header = vec![Value::from(head1)];
             if with_previous {
                 header.push(Value::from(head2));
@@ -214,7 +233,7 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
                 "columns": widths,
                 "header": header,
                 "rows": rows,
-                "total": row_cells(&report.total, true),
+                "total": total,
                 "footnote": if i + 1 == count { Value::from(ranking_footnote(report)) } else { Value::Null },
                 "font_size": 10.5,
                 "landscape": landscape,
