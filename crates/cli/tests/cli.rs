@@ -2148,7 +2148,7 @@ mod template {
         let form = dir.path().join("填报表.xlsx");
         let rows = sheet_rows(&form);
         assert!(rows[0][0].contains("商丘市") && rows[0][0].contains("2021年11月30日"));
-        assert_eq!(rows[1][0], "县(市、区)");
+        assert_eq!(rows[1][0], "县（市、区）");
         assert!(rows[1].iter().any(|h| h == "贷款余额户数"), "{:?}", rows[1]);
         assert!(!rows[1].iter().any(|h| h.ends_with('率')), "{:?}", rows[1]);
         let units: Vec<&str> = rows[2..].iter().map(|r| r[0].as_str()).collect();

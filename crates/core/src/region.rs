@@ -35,10 +35,10 @@ impl Level {
         }
     }
 
-    /// The column head for units of this level (`县(市、区)`, `乡镇`, `行政村`).
+    /// The column head for units of this level (`县（市、区）`, `乡镇`, `行政村`).
     pub fn unit_word(self) -> &'static str {
         match self {
-            Level::County => "县(市、区)",
+            Level::County => "县（市、区）",
             Level::Town => "乡镇",
             Level::Village => "行政村",
         }

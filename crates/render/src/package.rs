@@ -530,7 +530,7 @@ pub fn template_spec(
         as_of,
         unit_header: match level {
             gonggu_core::region::Level::Town => "乡镇".into(),
-            _ => "县(市、区)".into(),
+            _ => "县（市、区）".into(),
         },
         units,
         columns,

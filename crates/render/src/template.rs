@@ -1,7 +1,7 @@
 //! The 填报 workbook: a fill-in form a city sends its counties (or a county its towns), whose
 //! filled copies `gonggu` reads back as 汇总 inputs.
 //!
-//! Sheet `填报`: a title, the header (`县(市、区)` or `乡镇`, then one column per measure by its
+//! Sheet `填报`: a title, the header (`县（市、区）` or `乡镇`, then one column per measure by its
 //! Chinese name — counts and amounts, never rates), one row per unit. Only the figure cells
 //! are unlocked; each has a data validation (whole numbers ≥ 0 for counts, amounts ≥ 0 with
 //! at most two decimals, a numerator never above its denominator) with a Chinese message.
@@ -40,7 +40,7 @@ pub struct TemplateSpec {
     pub title: String,
     /// The as-of date the figures are to be counted at.
     pub as_of: NaiveDate,
-    /// `县(市、区)` or `乡镇`: the header of the unit column.
+    /// `县（市、区）` or `乡镇`: the header of the unit column.
     pub unit_header: String,
     /// The units, one row each, in official order.
     pub units: Vec<String>,

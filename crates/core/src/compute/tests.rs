@@ -738,7 +738,7 @@ fn regions_without_data_show_dash() {
     assert_eq!(ranks(&r, "certificate_rate"), vec![Some(2), None, Some(1)]);
     assert!(!r.rows[1].has_data);
     assert_eq!(r.rows[1].region, "示范区");
-    assert_eq!(r.notes, vec!["以下县(市、区)没有数据，显示为“—”：示范区"]);
+    assert_eq!(r.notes, vec!["以下县（市、区）没有数据，显示为“—”：示范区"]);
 }
 
 #[test]
@@ -749,7 +749,7 @@ fn single_unit_gets_a_note() {
     assert_eq!(r.rows.len(), 1);
     assert_eq!(
         r.notes,
-        vec!["本级只有一个县(市、区)（夏邑县），可改按乡镇统计排名。"]
+        vec!["本级只有一个县（市、区）（夏邑县），可改按乡镇统计排名。"]
     );
 }
 

@@ -32,7 +32,7 @@ pub(crate) struct ProseContext {
     pub level: &'static str,
     /// Unit word for prose, full-width brackets (`县（市、区）`, `乡镇`, `行政村`).
     pub unit_name: String,
-    /// Unit word as the table header writes it (`县(市、区)`).
+    /// Unit word as the table header writes it (`县（市、区）`).
     pub unit_word: &'static str,
     /// Number of ranked units.
     pub unit_count: usize,

@@ -9,7 +9,7 @@
 //!
 //! Sheets of the ranking workbook ([`ranking_workbook`]):
 //! - `通报表`: merged title, `截至…` date line, then blocks of `block_size` indicators, each
-//!   with two header rows (the unit word `县(市、区)` merged over both; each indicator's name
+//!   with two header rows (the unit word `县（市、区）` merged over both; each indicator's name
 //!   merged over its columns `数值 | 排名`, plus `较上期 | 名次变化` when the report compares
 //!   with a previous period), every region in official order and the total row (bold, no
 //!   rank); below-target values filled light red (红) or light yellow (黄); footnotes with

@@ -217,7 +217,7 @@ fn notice_title_date_header_and_region_order() {
     assert_eq!(at(&r, 0, 0), TITLE);
     assert_eq!(at(&r, 1, 0), "截至2021年11月30日");
     // Two header rows: the unit word, names over 数值 | 排名.
-    assert_eq!(at(&r, 2, 0), "县(市、区)");
+    assert_eq!(at(&r, 2, 0), "县（市、区）");
     let heads: Vec<String> = (1..7).map(|c| at(&r, 2, c)).collect();
     assert_eq!(
         heads,
@@ -445,7 +445,7 @@ fn seven_indicators_with_block_size_three_make_three_blocks() {
     let report = november();
     let bytes = ranking_workbook(&report, &opts(TITLE)).unwrap();
     let r = sheet(&bytes, "通报表");
-    let heads = rows_with(&r, 0, "县(市、区)");
+    let heads = rows_with(&r, 0, "县（市、区）");
     assert_eq!(heads.len(), 3, "one header per block: {heads:?}");
     // Each block lists all ten counties and the total.
     for (b, &h) in heads.iter().enumerate() {
@@ -524,7 +524,7 @@ fn long_region_lists_continue_on_the_next_page_with_the_header() {
     let bytes = ranking_workbook(&one, &opts("")).unwrap();
     let r = sheet(&bytes, "通报表");
     assert_eq!(at(&r, 0, 0), TITLE, "default title from the parent");
-    assert_eq!(rows_with(&r, 0, "县(市、区)").len(), 1);
+    assert_eq!(rows_with(&r, 0, "县（市、区）").len(), 1);
     let xml = zip_text(&bytes, "xl/worksheets/sheet1.xml");
     let breaks = xml.matches("<brk id=").count();
     assert!(breaks >= 1, "page breaks in a 45-row list");
@@ -533,7 +533,7 @@ fn long_region_lists_continue_on_the_next_page_with_the_header() {
     let two = report_with(&SEVEN[..5], units, date(2021, 11, 30), None);
     let bytes = ranking_workbook(&two, &opts("")).unwrap();
     let r = sheet(&bytes, "通报表");
-    let heads = rows_with(&r, 0, "县(市、区)");
+    let heads = rows_with(&r, 0, "县（市、区）");
     assert!(heads.len() >= 4, "{heads:?}");
     let xml = zip_text(&bytes, "xl/worksheets/sheet1.xml");
     for h in &heads[1..] {
@@ -770,7 +770,7 @@ fn plain_workbook_one_sheet_like_the_csv() {
     assert_eq!(
         heads,
         [
-            "县(市、区)",
+            "县（市、区）",
             "总贷款余额户贷率",
             "总贷款余额户贷率排名",
             "总贷款余额户贷率较上期（个百分点）",
@@ -837,12 +837,12 @@ fn evaluation_workbook_attainment_summary_and_quality() {
 
     // 汇总: per region, indicators with a target (开工率, 帮扶, 支出进度, 产业, 收入 = 5).
     let s = sheet(&bytes, "汇总");
-    let head = rows_with(&s, 0, "县(市、区)")[0];
+    let head = rows_with(&s, 0, "县（市、区）")[0];
     let heads: Vec<String> = (0..6).map(|c| at(&s, head, c)).collect();
     assert_eq!(
         heads,
         [
-            "县(市、区)",
+            "县（市、区）",
             "考核指标数",
             "达标",
             "未达标",
