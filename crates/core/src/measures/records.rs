@@ -576,6 +576,13 @@ impl<'a> Records<'a> {
             .map(|h| h.village)
     }
 
+    /// The roster person with this 证件号码 (known when 已外出务工信息 or 计划外出务工信息
+    /// is read with a roster).
+    pub fn person_of(&self, id: Option<IdNumber>) -> Option<&'a Person> {
+        let p = self.persons_by_key.get(&id?.person_key())?;
+        self.ds.roster.persons.get(*p as usize)
+    }
+
     /// Number of records of a kind (some may be skipped by [`Records::subject`]).
     pub fn len(&self, kind: RecordKind) -> usize {
         let ds = self.ds;
