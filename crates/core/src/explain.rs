@@ -124,7 +124,8 @@ pub struct Explanation {
     pub denominator: Option<Side>,
     /// Column heads of [`ExplainRow::cells`].
     pub columns: Vec<String>,
-    /// Which columns hold amounts (to be summed, formatted as numbers).
+    /// Which columns hold the amounts a sum adds (the numerator's or denominator's column
+    /// of a sum): their total is the figure's part.
     pub amount_columns: Vec<bool>,
     /// The records, in input order.
     pub rows: Vec<ExplainRow>,
@@ -133,6 +134,131 @@ pub struct Explanation {
     pub reasons: Vec<(String, usize)>,
     /// Notes for the user (Chinese).
     pub notes: Vec<String>,
+    /// Whether personal data in the rows is masked.
+    pub masked: bool,
+    /// The notes of the report the figure comes from (rows left out of a table, merged
+    /// persons …), as `gonggu compute` prints them.
+    pub report_notes: Vec<String>,
+}
+
+impl Explanation {
+    /// The title of the list (`永城市总贷款余额户贷率名单`).
+    pub fn title(&self) -> String {
+        format!("{}{}名单", self.region, self.indicator.name)
+    }
+
+    /// The lines that say what the list is, before it: the indicator and its formula, the
+    /// region, the as-of date, the figure as numerator ÷ denominator, what a row is and how
+    /// many are in each part (with the reasons others are not), masking, notes.
+    pub fn header_lines(&self) -> Vec<String> {
+        let ind = &self.indicator;
+        let formula = match &self.denominator {
+            Some(d) => format!("＝ {} ÷ {}", self.numerator.name, d.name),
+            None => format!("（{}）", ind.kind.label()),
+        };
+        let place = if self.total {
+            format!("{}（合计）", self.region)
+        } else if self.region_path != self.region {
+            format!(
+                "{}（{}，{}）",
+                self.region,
+                self.region_path,
+                self.level.unit_word()
+            )
+        } else {
+            format!("{}（{}）", self.region, self.level.unit_word())
+        };
+        let figure = match &self.denominator {
+            Some(d) => format!(
+                "数值：{} ＝ {} ÷ {}",
+                self.display,
+                quantity(&self.numerator),
+                quantity(d)
+            ),
+            None => format!("数值：{}", quantity(&self.numerator)),
+        };
+        let mut lines = vec![
+            format!("指标：{}（{}）{formula}", ind.name, ind.id),
+            format!("地区：{place}"),
+            format!("统计截止日期：{}", crate::text::date_zh(self.as_of)),
+            figure,
+        ];
+        let kind = self
+            .denominator
+            .as_ref()
+            .and_then(|d| d.kind)
+            .or(self.numerator.kind);
+        let row_word = kind.map_or("一条记录", row_word);
+        let count = |n: usize| match kind {
+            Some(k) => format!("{n} {}", k.unit()),
+            None => n.to_string(),
+        };
+        let mut list = format!("名单：每行{row_word}，共 {} 行", self.rows.len());
+        if self.numerator.sum {
+            list.push_str(&format!("；「{}」列之和为分子", self.numerator.name));
+        }
+        match &self.denominator {
+            Some(d) if d.sum => list.push_str(&format!("，「{}」列之和为分母", d.name)),
+            Some(d) if d.kind.is_some() => {
+                let in_den = self.rows.iter().filter(|r| r.in_denominator).count();
+                if in_den != self.rows.len() {
+                    list.push_str(&format!("；计入分母 {}", count(in_den)));
+                }
+            }
+            _ => {}
+        }
+        if self.denominator.is_some() && !self.numerator.sum {
+            let in_num = self.rows.iter().filter(|r| r.in_numerator).count();
+            list.push_str(&format!("；计入分子 {}", count(in_num)));
+            let out: usize = self.reasons.iter().map(|(_, n)| n).sum();
+            if out > 0 {
+                let why: Vec<String> = self
+                    .reasons
+                    .iter()
+                    .map(|(r, n)| format!("{r} {}", count(*n)))
+                    .collect();
+                list.push_str(&format!("，未计入 {}（{}）", count(out), why.join("；")));
+            }
+        }
+        list.push('。');
+        lines.push(list);
+        if self.masked {
+            lines.push(
+                "证件号码、姓名、电话已脱敏；需要完整信息时加 --reveal-pii（注意保护个人信息）。"
+                    .into(),
+            );
+        }
+        lines.extend(self.notes.iter().map(|n| format!("说明：{n}")));
+        lines
+    }
+}
+
+/// `贷款余额户数 2441 户`, `衔接资金（万元） 2938`: a measure's name and value (`—` when
+/// missing), with its unit unless the name carries it.
+fn quantity(s: &Side) -> String {
+    let value = s.value.map_or_else(
+        || crate::compute::DASH.to_string(),
+        |v| v.normalize().to_string(),
+    );
+    if s.unit.is_empty() || s.name.contains(&format!("（{}）", s.unit)) {
+        format!("{} {value}", s.name)
+    } else {
+        format!("{} {value} {}", s.name, s.unit)
+    }
+}
+
+/// What one row of a list is (`一户`, `一个项目` …).
+fn row_word(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Household => "一户",
+        RecordKind::Person => "一人",
+        RecordKind::LoanHousehold => "一个贷款户（户编号）",
+        RecordKind::Loan => "一笔贷款",
+        RecordKind::Project => "一个项目",
+        RecordKind::WorkSpell => "一人（当月的务工记录）",
+        RecordKind::PlannedWorker => "一人（计划外出务工）",
+        RecordKind::Village => "一个行政村",
+    }
 }
 
 /// One record of the list.
@@ -561,6 +687,8 @@ pub fn explain(
         rows,
         reasons,
         notes,
+        masked: pii == Pii::Masked,
+        report_notes: report.notes.clone(),
         indicator,
     })
 }
@@ -812,7 +940,7 @@ impl<'r, 'a> Lister<'r, 'a> {
                         if r.kind == RecordKind::LoanHousehold && loans_of.is_some() =>
                     {
                         Member {
-                            verdict: Verdict::Out("无贷款余额（小额信贷台账中无此户）"),
+                            verdict: Verdict::Out("无贷款余额（台账中无此户）"),
                             amount: None,
                         }
                     }
@@ -927,10 +1055,7 @@ impl<'r, 'a> Lister<'r, 'a> {
         }
         for f in &fields {
             columns.push(self.field_name(*f).into());
-            amounts.push(matches!(
-                f,
-                Field::LoanBalance | Field::Income | Field::Wage | Field::CollectiveIncome
-            ));
+            amounts.push(false);
         }
         let side_column = |rule: Option<&Rule>, word: &str| match rule {
             Some(r) if r.amount.is_some() => (
