@@ -1033,9 +1033,24 @@ impl<'r, 'a> Lister<'r, 'a> {
         for k in &kinds {
             identity_of(*k).iter().copied().for_each(&mut push);
         }
+        // A field a part already shows as its amount is not repeated.
+        let shown: Vec<Field> = num
+            .into_iter()
+            .chain(den)
+            .filter_map(|r| match r.amount {
+                Some(records::Amount::HouseholdIncome) => Some(Field::Income),
+                Some(records::Amount::Wage) => Some(Field::Wage),
+                Some(records::Amount::CollectiveIncome) => Some(Field::CollectiveIncome),
+                _ => None,
+            })
+            .collect();
         for rule in num.into_iter().chain(den) {
             for t in rule.tests {
-                fields_of(*t).iter().copied().for_each(&mut push);
+                fields_of(*t)
+                    .iter()
+                    .copied()
+                    .filter(|f| !shown.contains(f))
+                    .for_each(&mut push);
             }
         }
         if items.iter().any(|i| i.loans.is_some()) {

@@ -16,8 +16,8 @@ use crate::write::Outputs;
 
 /// Rows shown on the terminal.
 const SHOWN: usize = 20;
-/// Widest cell on the terminal (display columns; twice that for the place and the region);
-/// longer text ends in `…`.
+/// Widest cell on the terminal (display columns; twice that for the place and the region,
+/// no limit for the reason); longer text ends in `…`.
 const CELL_WIDTH: usize = 24;
 
 pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
@@ -119,6 +119,7 @@ fn print_table(e: &Explanation) {
         }
         heads.push(e.columns.get(*c).cloned().unwrap_or_default());
     }
+    let count = heads.len();
     let lines: Vec<Vec<String>> = e
         .rows
         .iter()
@@ -139,7 +140,12 @@ fn print_table(e: &Explanation) {
             cells
                 .into_iter()
                 .enumerate()
-                .map(|(i, c)| clip(&c, if i <= 2 { 2 * CELL_WIDTH } else { CELL_WIDTH }))
+                .map(|(i, c)| match i {
+                    // The place and the region, then the fields; the reason (last) whole.
+                    0..=2 => clip(&c, 2 * CELL_WIDTH),
+                    _ if i + 1 == count => c,
+                    _ => clip(&c, CELL_WIDTH),
+                })
                 .collect()
         })
         .collect();
