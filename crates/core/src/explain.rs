@@ -222,7 +222,8 @@ impl Explanation {
         }
         list.push('。');
         lines.push(list);
-        if self.masked {
+        let personal = ["姓名", "户主姓名", "证件号码", "户主证件号码", "联系电话"];
+        if self.masked && self.columns.iter().any(|c| personal.contains(&c.as_str())) {
             lines.push(
                 "证件号码、姓名、电话已脱敏；需要完整信息时加 --reveal-pii（注意保护个人信息）。"
                     .into(),
