@@ -74,6 +74,12 @@ pub enum Command {
         after_help = "示例：\n  gonggu evaluate 数据/*.xlsx --level county --out 输出"
     )]
     Evaluate(EvaluateArgs),
+    /// 查看名单：列出某地区某个指标的分子、分母由哪些户、人、项目或贷款构成，未计入的说明原因
+    #[command(
+        override_usage = "gonggu explain <输入文件>... --indicator <指标> --region <地区> [--level <层级>] [--out <名单.xlsx>] [选项]",
+        after_help = "示例：\n  gonggu explain 输入/*.xlsx --indicator 总贷款余额户贷率 --region 永城市\n  gonggu explain 输入/*.xlsx --indicator project_start_rate --region 夏邑县/城关镇 --out 名单.xlsx"
+    )]
+    Explain(ExplainArgs),
     /// 列出指标目录
     #[command(
         override_usage = "gonggu indicators [--all] [--catalog <文件>]",
@@ -316,6 +322,41 @@ pub struct EvaluateArgs {
     /// PDF 选项
     #[command(flatten)]
     pub pdf: PdfArgs,
+}
+
+/// `gonggu explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账等明细表
+    #[arg(required = true, value_name = "输入文件")]
+    pub inputs: Vec<PathBuf>,
+    /// 指标：编号（如 loan_household_rate）或中文名称（如 总贷款余额户贷率）；每个指标分量也可以
+    #[arg(long, value_name = "指标")]
+    pub indicator: String,
+    /// 地区：名称（如 永城市），重名时写路径（如 夏邑县/城关镇）；写本级地区名称（如 商丘市）为合计
+    #[arg(long, value_name = "地区")]
+    pub region: String,
+    /// 层级：county（县）、town（乡镇）或 village（行政村）；默认按地区所在的层级
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: Option<LevelArg>,
+    /// 名单输出文件（.xlsx）；不写则在屏幕上显示前 20 行
+    #[arg(long, value_name = "名单.xlsx")]
+    pub out: Option<PathBuf>,
+    /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为输入文件标题中的数据日期或今天）
+    #[arg(long, value_name = "日期", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml，如有）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 指标目录文件（替换内置目录）
+    #[arg(long, value_name = "文件")]
+    pub catalog: Option<PathBuf>,
+    /// 严格模式：任何无法识别的值都报错退出
+    #[arg(long)]
+    pub strict: bool,
+    /// 在名单中显示完整的证件号码、姓名和电话（默认脱敏）
+    #[arg(long)]
+    pub reveal_pii: bool,
 }
 
 /// `gonggu indicators`.

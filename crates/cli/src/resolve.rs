@@ -235,11 +235,19 @@ impl ReportPlan {
         all
     }
 
-    /// Reads the inputs (and last period's), settles the as-of dates and builds the report.
-    pub fn prepare(&self) -> Result<Prepared> {
+    /// Reads this period's inputs and settles the as-of date: the dataset and the settings
+    /// to count it with.
+    pub fn read(&self) -> Result<(Dataset, Settings)> {
         let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
         let as_of = as_of(self.as_of_flag, &self.config, Some(&dataset));
         let settings = self.settings.at(as_of);
+        Ok((dataset, settings))
+    }
+
+    /// Reads the inputs (and last period's), settles the as-of dates and builds the report.
+    pub fn prepare(&self) -> Result<Prepared> {
+        let (dataset, settings) = self.read()?;
+        let as_of = settings.as_of;
         let previous = match &self.previous {
             Some((inputs, flag)) => {
                 let ds = read_dataset(inputs, &self.config, self.strict, self.pii)

@@ -77,6 +77,46 @@ fn demo_dir() -> &'static Path {
     .path()
 }
 
+/// The demo roster's 证件号码, names (not also a place name) and phone numbers: none may
+/// appear in full in any output.
+fn demo_personal_data() -> (Vec<String>, Vec<String>, Vec<String>) {
+    let roster = demo_dir().join("输入/监测对象信息.xlsx");
+    let ds = gonggu_core::ingest::read_inputs(
+        std::slice::from_ref(&roster),
+        &gonggu_core::ingest::ReadOptions::default(),
+    )
+    .unwrap();
+    let region_names: String = ds
+        .regions
+        .ids()
+        .map(|id| ds.regions.name(id).to_string())
+        .collect::<Vec<_>>()
+        .join("|");
+    let ids: Vec<String> = ds
+        .roster
+        .persons
+        .iter()
+        .filter_map(|p| p.id.map(|i| i.as_str().to_string()))
+        .filter(|i| i.len() >= 15)
+        .collect();
+    let names: Vec<String> = ds
+        .roster
+        .persons
+        .iter()
+        .filter_map(|p| p.name.as_deref().map(str::to_string))
+        .filter(|n| n.chars().count() >= 2 && !region_names.contains(n.as_str()))
+        .collect();
+    let phones: Vec<String> = ds
+        .roster
+        .persons
+        .iter()
+        .filter_map(|p| p.phone.as_deref().map(str::to_string))
+        .filter(|p| p.len() >= 11)
+        .collect();
+    assert!(ids.len() > 1000 && names.len() > 1000 && phones.len() > 100);
+    (ids, names, phones)
+}
+
 const SHANGQIU_CONFIG: &str = "[region]\nname = \"商丘市\"\norder = [\"永城市\", \"夏邑县\", \"虞城县\", \"示范区\", \"梁园区\", \"睢阳区\", \"宁陵县\", \"柘城县\", \"睢县\", \"民权县\"]\n";
 
 mod compute {
@@ -1157,33 +1197,7 @@ mod demo {
     #[test]
     fn no_personal_data_in_any_output() {
         let dir = demo_dir();
-        let roster = dir.join("输入/监测对象信息.xlsx");
-        let ds = gonggu_core::ingest::read_inputs(
-            std::slice::from_ref(&roster),
-            &gonggu_core::ingest::ReadOptions::default(),
-        )
-        .unwrap();
-        let region_names: String = ds
-            .regions
-            .ids()
-            .map(|id| ds.regions.name(id).to_string())
-            .collect::<Vec<_>>()
-            .join("|");
-        let ids: Vec<String> = ds
-            .roster
-            .persons
-            .iter()
-            .filter_map(|p| p.id.map(|i| i.as_str().to_string()))
-            .filter(|i| i.len() >= 15)
-            .collect();
-        let names: Vec<String> = ds
-            .roster
-            .persons
-            .iter()
-            .filter_map(|p| p.name.as_deref().map(str::to_string))
-            .filter(|n| n.chars().count() >= 2 && !region_names.contains(n.as_str()))
-            .collect();
-        assert!(ids.len() > 1000 && names.len() > 1000);
+        let (ids, names, _) = demo_personal_data();
 
         // Outputs of the demo, plus compute and check run on their own.
         let extra = tempfile::tempdir().unwrap();
@@ -1854,13 +1868,14 @@ mod safety {
 mod language {
     use super::*;
 
-    const COMMANDS: [&str; 8] = [
+    const COMMANDS: [&str; 9] = [
         "demo",
         "check",
         "compute",
         "notice",
         "brief",
         "evaluate",
+        "explain",
         "indicators",
         "init",
     ];
@@ -1920,7 +1935,9 @@ mod language {
             cases.push((format!("{c} --help"), vec![c, "--help"]));
             cases.push((format!("{c} --nope"), vec![c, "--nope"]));
         }
-        for c in ["check", "compute", "notice", "brief", "evaluate", "demo"] {
+        for c in [
+            "check", "compute", "notice", "brief", "evaluate", "explain", "demo",
+        ] {
             cases.push((format!("{c} missing argument"), vec![c]));
         }
         for c in ["compute", "notice", "brief", "evaluate"] {
@@ -2200,6 +2217,10 @@ mod template {
 /// Real exports as a county has them (issue 13).
 #[path = "cli/real_exports.rs"]
 mod real_exports;
+
+/// The records behind a figure (issue 23).
+#[path = "cli/explain.rs"]
+mod explain;
 
 /// Files that are damaged, disguised or hostile (issue 15): each is refused with a Chinese
 /// error naming the file, exit 2, no panic, within 1 GB of address space.

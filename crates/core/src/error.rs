@@ -143,6 +143,11 @@ pub enum Error {
     /// The indicator catalog is invalid.
     #[error("指标目录错误：{0}")]
     Catalog(String),
+    /// The records behind a figure cannot be listed: an unknown indicator or region (with
+    /// the closest names), or a figure that no record table of the inputs gives (a 汇总
+    /// holds numbers only; the message names the inputs that would give the records).
+    #[error("{0}")]
+    Explain(String),
 }
 
 /// What went wrong with a file, in the user's words (the system's own text is English).

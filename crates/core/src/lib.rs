@@ -17,6 +17,9 @@
 //!    changes against the previous period.
 //! 5. [`pipeline`] resolves a dataset and the settings into a [`compute::Report`], the value
 //!    every document is drawn from.
+//! 6. [`explain`] lists the records behind one figure of that report, with the rules
+//!    [`measures`] counts by ([`measures::records`]): which are in its numerator and
+//!    denominator, and why the others are not.
 //!
 //! Turning a report into bytes (XLSX, PDF) is `gonggu-render`'s job, and writing files the
 //! CLI's: this crate neither writes workbooks nor knows Typst.
@@ -30,6 +33,7 @@ pub mod compute;
 pub mod config;
 pub mod division;
 pub mod error;
+pub mod explain;
 pub mod ingest;
 pub mod mask;
 pub mod measures;

@@ -270,6 +270,8 @@ pub fn missing_columns(table: &str, columns: &[&str], any: bool) -> String {
     )
 }
 
+pub mod records;
+
 /// Index of a measure in [`MEASURES`].
 fn ix(id: &str) -> usize {
     MEASURES.iter().position(|m| m.id == id).unwrap_or(0)
@@ -353,6 +355,14 @@ impl UnitSink {
         }
     }
 
+    /// Counts one (`amount` `None`) or adds an amount to measure `m`.
+    fn record(&mut self, unit: Option<crate::region::RegionId>, m: usize, amount: Option<Decimal>) {
+        match amount {
+            Some(v) => self.add(unit, m, v),
+            None => self.count(unit, m),
+        }
+    }
+
     /// Registers a unit without counting anything.
     fn register(&mut self, unit: crate::region::RegionId) {
         self.slot(unit);
@@ -424,46 +434,30 @@ pub fn tally_with(
     level: crate::region::Level,
     params: &TallyParams,
 ) -> Tallies {
-    use crate::model::{
-        LoanStatus, MonitorCategory, ProjectStatus, ProjectType, TableKind, WorkPlace,
-    };
+    use crate::model::{TableKind, WorkPlace};
     use chrono::Datelike;
+    use records::{RULES, RecordKind, Records, Subject, Test};
 
-    let TallyParams {
-        as_of,
-        monitoring_line,
-        ..
-    } = *params;
+    let as_of = params.as_of;
     let mut sink = UnitSink::new();
     let mut missing: BTreeMap<String, MissingColumns> = BTreeMap::new();
     let regions = &ds.regions;
     let roster = &ds.roster;
     let has_roster = ds.has(TableKind::Roster);
-    let spells_given = ds.has(TableKind::WorkSpells);
     let spell_county = ds.has_column(TableKind::WorkSpells, "务工所在县");
+    // What each record counts in: one definition with `gonggu explain`.
+    let records = Records::new(ds, params);
     // Each person's work spell covering the as-of month, by 证件号码.
-    let current = spells_given.then(|| ds.current_spells(as_of));
-    let persons_by_key = if has_roster && (spells_given || ds.has(TableKind::PlannedWork)) {
-        ds.persons_by_key()
-    } else {
-        Default::default()
-    };
-    // The village of the household of the roster person with this key.
-    let home_of = |id: Option<crate::model::IdNumber>| {
-        let p = persons_by_key.get(&id?.person_key())?;
-        let person = roster.persons.get(*p as usize)?;
-        roster
-            .households
-            .get(person.household as usize)
-            .map(|h| h.village)
-    };
+    let current = records.current_spells();
+    // The unit of `level` each region lies in (`None` above the level).
+    let units: Vec<Option<crate::region::RegionId>> = regions
+        .ids()
+        .map(|id| regions.ancestor_at(id, level))
+        .collect();
+    let unit_of_region = |r: crate::region::RegionId| units.get(r.0 as usize).copied().flatten();
+    let rule_ix: Vec<usize> = RULES.iter().map(|r| ix(r.measure)).collect();
 
     if has_roster {
-        let unit_of_hh: Vec<Option<crate::region::RegionId>> = roster
-            .households
-            .iter()
-            .map(|h| regions.ancestor_at(h.village, level))
-            .collect();
         let col = |c: &str| roster.has_column(c);
         // Each measure with the columns it needs (all of them); a measure whose columns
         // were not recognised is unavailable, with the reason, never 0 (SPEC §3.6).
@@ -557,172 +551,22 @@ pub fn tally_with(
                 },
             );
         }
-        // Counting into an unavailable measure is harmless (it is left out of the tallies);
-        // these only spare the loops work.
-        let has = |id: &str| available.contains(&id);
-        let labor_col = has("labor_persons");
-        let cert_col = has("certified_persons");
-        let work_col = has("employed_persons");
-        let post_col = has("welfare_post_persons");
-        let income_col = has("income_persons");
         sink.touch_all(&available);
         // Units in household order, even those that count nothing.
-        for u in unit_of_hh.iter().flatten() {
-            sink.register(*u);
-        }
-        let (tuopin_h, monitored_h, eliminated_h, assisted_h, new_h) = (
-            ix("tuopin_households"),
-            ix("monitored_households"),
-            ix("eliminated_households"),
-            ix("assisted_monitored_households"),
-            ix("new_monitored_households"),
-        );
-        let (unstable_h, marginal_h, sudden_h, covered_h, below_h) = (
-            ix("unstable_households"),
-            ix("marginal_households"),
-            ix("sudden_households"),
-            ix("covered_households"),
-            ix("below_line_unmonitored_households"),
-        );
-        let year_start = chrono::NaiveDate::from_ymd_opt(as_of.year(), 1, 1);
-        for (h, unit) in roster.households.iter().zip(&unit_of_hh) {
-            let unit = *unit;
-            let monitored = h.is_monitored();
-            if h.is_tuopin() {
-                sink.count(unit, tuopin_h);
-            }
-            if monitored {
-                sink.count(unit, monitored_h);
-                if h.eliminated {
-                    sink.count(unit, eliminated_h);
-                }
-                if measure_cols && h.has_assistance() {
-                    sink.count(unit, assisted_h);
-                }
-                if let (Some(d), Some(start)) = (h.identified, year_start)
-                    && d >= start
-                    && d <= as_of
-                {
-                    sink.count(unit, new_h);
-                }
-            }
-            match h.category {
-                Some(MonitorCategory::Unstable) => sink.count(unit, unstable_h),
-                Some(MonitorCategory::Marginal) => sink.count(unit, marginal_h),
-                Some(MonitorCategory::Sudden) => sink.count(unit, sudden_h),
-                _ => {}
-            }
-            if h.is_covered() {
-                sink.count(unit, covered_h);
-            }
-            if income_col
-                && let Some(income) = h.income
-                && income < monitoring_line
-                && !monitored
-            {
-                sink.count(unit, below_h);
+        for h in &roster.households {
+            if let Some(u) = unit_of_region(h.village) {
+                sink.register(u);
             }
         }
-        let (tuopin_p, monitored_p, eliminated_p, covered_p) = (
-            ix("tuopin_persons"),
-            ix("monitored_persons"),
-            ix("eliminated_persons"),
-            ix("covered_persons"),
-        );
-        let (unstable_p, marginal_p, sudden_p, labor_p, cert_p) = (
-            ix("unstable_persons"),
-            ix("marginal_persons"),
-            ix("sudden_persons"),
-            ix("labor_persons"),
-            ix("certified_persons"),
-        );
-        let (post_p, tuopin_post_p, monitored_post_p, income_p, income_sum) = (
-            ix("welfare_post_persons"),
-            ix("tuopin_welfare_post_persons"),
-            ix("monitored_welfare_post_persons"),
-            ix("income_persons"),
-            ix("income_persons_sum"),
-        );
-        let employment: [[usize; 5]; 3] = EMPLOYMENT.map(|group| group.map(ix));
-        for p in &roster.persons {
-            let Some(h) = roster.households.get(p.household as usize) else {
-                continue;
-            };
-            let unit = unit_of_hh.get(p.household as usize).copied().flatten();
-            let monitored = h.is_monitored();
-            let tuopin = h.is_tuopin();
-            let covered = tuopin || monitored;
-            if tuopin {
-                sink.count(unit, tuopin_p);
-            }
-            if monitored {
-                sink.count(unit, monitored_p);
-                if h.eliminated {
-                    sink.count(unit, eliminated_p);
-                }
-            }
-            match h.category {
-                Some(MonitorCategory::Unstable) => sink.count(unit, unstable_p),
-                Some(MonitorCategory::Marginal) => sink.count(unit, marginal_p),
-                Some(MonitorCategory::Sudden) => sink.count(unit, sudden_p),
-                _ => {}
-            }
-            if covered {
-                sink.count(unit, covered_p);
-                if labor_col && p.labor.is_some_and(|l| l.is_labor()) {
-                    sink.count(unit, labor_p);
-                    if cert_col && p.certified == Some(true) {
-                        sink.count(unit, cert_p);
-                    }
-                }
-            }
-            let work = match &current {
-                Some(current) => {
-                    p.id.and_then(|id| current.get(&id.person_key()))
-                        .and_then(|&s| ds.work_spells.get(s as usize))
-                        .map_or(WorkPlace::NotWorking, |s| s.place)
-                }
-                None => p.work,
-            };
-            if work_col && work.is_working() {
-                // Every worker falls in exactly one of the four destinations.
-                let dest = match work {
-                    WorkPlace::InCounty => Some(1),
-                    WorkPlace::InProvince => Some(2),
-                    WorkPlace::OutProvince => Some(3),
-                    WorkPlace::Unknown => Some(4),
-                    WorkPlace::NotWorking => None,
-                };
-                for (applies, ids) in [covered, tuopin, monitored].into_iter().zip(&employment) {
-                    if !applies {
-                        continue;
-                    }
-                    sink.count(unit, ids[0]);
-                    if let Some(d) = dest.and_then(|d| ids.get(d)) {
-                        sink.count(unit, *d);
-                    }
-                }
-            }
-            if post_col && p.welfare_post {
-                sink.count(unit, post_p);
-                if tuopin {
-                    sink.count(unit, tuopin_post_p);
-                }
-                if monitored {
-                    sink.count(unit, monitored_post_p);
-                }
-            }
-            if tuopin
-                && income_col
-                && let Some(income) = h.income
-            {
-                sink.count(unit, income_p);
-                sink.add(unit, income_sum, income);
-            }
+        // Counting into an unavailable measure is harmless: it is left out of the tallies.
+        for kind in [RecordKind::Household, RecordKind::Person] {
+            records.count_into(kind, unit_of_region, |unit, rule, amount| {
+                sink.record(unit, rule_ix[rule], amount)
+            });
         }
     }
 
-    if let Some(current) = &current
+    if let Some(current) = current
         && has_roster
     {
         sink.notes.push(format!(
@@ -742,7 +586,7 @@ pub fn tally_with(
         }
     }
 
-    if let Some(current) = &current {
+    if current.is_some() {
         let wage_col = ds.has_column(TableKind::WorkSpells, "务工月收入");
         sink.touch_all(&["outbound_workers"]);
         if wage_col {
@@ -755,30 +599,19 @@ pub fn tally_with(
                 );
             }
         }
-        let (workers, income_p, income_sum) = (
-            ix("outbound_workers"),
-            ix("outbound_income_persons"),
-            ix("outbound_income_sum"),
-        );
-        let mut outside_roster = 0usize;
         // In spell order, so that units appear as the export lists them.
-        let mut spells: Vec<u32> = current.values().copied().collect();
-        spells.sort_unstable();
-        for s in spells {
-            let Some(spell) = ds.work_spells.get(s as usize) else {
-                continue;
-            };
-            let home = home_of(spell.id);
-            if has_roster && home.is_none() {
-                outside_roster += 1;
-            }
-            let unit = regions.ancestor_at(home.unwrap_or(spell.region), level);
-            sink.count(unit, workers);
-            if let Some(wage) = spell.monthly_wage.filter(|w| *w > Decimal::ZERO) {
-                sink.count(unit, income_p);
-                sink.add(unit, income_sum, wage);
-            }
-        }
+        records.count_into(
+            RecordKind::WorkSpell,
+            unit_of_region,
+            |unit, rule, amount| sink.record(unit, rule_ix[rule], amount),
+        );
+        let outside_roster = (0..records.len(RecordKind::WorkSpell))
+            .filter_map(|i| match records.subject(RecordKind::WorkSpell, i) {
+                Some(Subject::Spell(s)) => Some(s),
+                _ => None,
+            })
+            .filter(|s| has_roster && records.home_of(s.id).is_none())
+            .count();
         let no_id = ds.work_spells.iter().filter(|s| s.id.is_none()).count();
         if no_id > 0 {
             sink.notes.push(format!(
@@ -794,20 +627,16 @@ pub fn tally_with(
 
     if ds.has(TableKind::PlannedWork) {
         sink.touch_all(&["planned_outbound_workers"]);
-        let planned = ix("planned_outbound_workers");
-        let mut seen: rustc_hash::FxHashSet<crate::model::IdNumber> = Default::default();
-        let mut no_id = 0usize;
-        for row in ds.planned_work.iter().filter(|r| r.plans == Some(true)) {
-            let Some(id) = row.id else {
-                no_id += 1;
-                continue;
-            };
-            if !seen.insert(id.person_key()) {
-                continue;
-            }
-            let unit = regions.ancestor_at(home_of(row.id).unwrap_or(row.region), level);
-            sink.count(unit, planned);
-        }
+        records.count_into(
+            RecordKind::PlannedWorker,
+            unit_of_region,
+            |unit, rule, amount| sink.record(unit, rule_ix[rule], amount),
+        );
+        let no_id = ds
+            .planned_work
+            .iter()
+            .filter(|r| r.plans == Some(true) && r.id.is_none())
+            .count();
         if no_id > 0 {
             sink.notes.push(format!(
                 "计划外出务工信息中有 {no_id} 行没有证件号码，无法对应到人，未计入。"
@@ -839,34 +668,15 @@ pub fn tally_with(
             }
         }
         sink.touch_all(&available);
-        let (villages_i, exited_i, income_i, over_i) = (
-            ix("villages"),
-            ix("exited_villages"),
-            ix("collective_income_sum"),
-            ix("villages_over_collective_line"),
-        );
-        let mut seen: rustc_hash::FxHashSet<crate::region::RegionId> = Default::default();
-        let (mut twice, mut no_income) = (0usize, 0usize);
-        for v in &ds.villages {
-            if !seen.insert(v.region) {
-                twice += 1;
-                continue;
-            }
-            let unit = regions.ancestor_at(v.region, level);
-            sink.count(unit, villages_i);
-            if exited_col && v.exited == Some(true) {
-                sink.count(unit, exited_i);
-            }
-            match v.collective_income {
-                Some(income) if income_col => {
-                    sink.add(unit, income_i, income);
-                    if income >= params.collective_income_line {
-                        sink.count(unit, over_i);
-                    }
-                }
-                _ => no_income += 1,
-            }
-        }
+        records.count_into(RecordKind::Village, unit_of_region, |unit, rule, amount| {
+            sink.record(unit, rule_ix[rule], amount)
+        });
+        let counted = records.len(RecordKind::Village);
+        let twice = ds.villages.len() - counted;
+        let no_income = (0..counted)
+            .filter_map(|i| records.subject(RecordKind::Village, i))
+            .filter(|v| !records.verdict(*v, Test::HasCollectiveIncome).is_in())
+            .count();
         if twice > 0 {
             sink.notes.push(format!(
                 "行政村信息中有 {twice} 行与前面的行是同一个村（县、乡、村名称相同），只计一次。"
@@ -885,44 +695,21 @@ pub fn tally_with(
             "overdue_households",
             "loan_balance_households",
         ]);
-        let hh_index: std::collections::HashMap<&str, &crate::model::Household> =
-            roster.households.iter().map(|h| (&*h.id, h)).collect();
-        let mut with_balance: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
-            std::collections::BTreeMap::new();
-        let mut overdue: std::collections::BTreeMap<&str, Option<crate::region::RegionId>> =
-            std::collections::BTreeMap::new();
-        let mut unmatched = 0usize;
-        let amount = ix("loan_balance_amount");
-        for loan in &ds.loans {
-            let hh = hh_index.get(&*loan.household_id);
-            let region = hh.map(|h| h.village).unwrap_or(loan.region);
-            let unit = regions.ancestor_at(region, level);
-            let balance = loan.balance.unwrap_or_default();
-            sink.add(unit, amount, balance / Decimal::from(10_000));
-            if balance > Decimal::ZERO {
-                let counts = match (has_roster, hh) {
-                    (true, Some(h)) => h.is_covered(),
-                    (true, None) => {
-                        unmatched += 1;
-                        false
-                    }
-                    (false, _) => true,
-                };
-                if counts {
-                    with_balance.insert(&loan.household_id, unit);
-                }
-            }
-            if loan.status == Some(LoanStatus::Overdue) {
-                overdue.insert(&loan.household_id, unit);
-            }
+        for kind in [RecordKind::Loan, RecordKind::LoanHousehold] {
+            records.count_into(kind, unit_of_region, |unit, rule, amount| {
+                sink.record(unit, rule_ix[rule], amount)
+            });
         }
-        let (bal_h, over_h) = (ix("loan_balance_households"), ix("overdue_households"));
-        for unit in with_balance.values() {
-            sink.count(*unit, bal_h);
-        }
-        for unit in overdue.values() {
-            sink.count(*unit, over_h);
-        }
+        let unmatched = ds
+            .loans
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| {
+                has_roster
+                    && l.balance.unwrap_or_default() > Decimal::ZERO
+                    && records.loan_owner(*i).is_none()
+            })
+            .count();
         if unmatched > 0 {
             sink.notes.push(format!(
                 "小额信贷台账中有 {unmatched} 笔有余额的贷款，其户编号不在人员表中，未计入贷款余额户数。"
@@ -972,56 +759,20 @@ pub fn tally_with(
             }
         }
         sink.touch_all(&available);
-        let (planned_i, started_i, completed_i) = (
-            ix("planned_projects"),
-            ix("started_projects"),
-            ix("completed_projects"),
-        );
-        let (funds_i, spent_i, industry_i) = (
-            ix("funds_allocated"),
-            ix("funds_spent"),
-            ix("funds_industry"),
-        );
-        let mut county_only = 0usize;
-        for p in &ds.projects {
-            if !p.planned || p.year.is_some_and(|y| y != as_of.year()) {
-                continue;
-            }
-            let unit = if level == crate::region::Level::County || p.has_town {
-                regions.ancestor_at(p.region, level)
-            } else {
-                None
-            };
-            if unit.is_none() && level != crate::region::Level::County {
-                county_only += 1;
-            }
-            let started = match p.status {
-                Some(s) => matches!(s, ProjectStatus::Started | ProjectStatus::Completed),
-                None => {
-                    p.started_on.is_some_and(|d| d <= as_of)
-                        || p.completed_on.is_some_and(|d| d <= as_of)
-                }
-            };
-            let completed = match p.status {
-                Some(s) => s == ProjectStatus::Completed,
-                None => p.completed_on.is_some_and(|d| d <= as_of),
-            };
-            sink.count(unit, planned_i);
-            if started && started_col {
-                sink.count(unit, started_i);
-            }
-            if completed && completed_col {
-                sink.count(unit, completed_i);
-            }
-            let funds = p.funds.unwrap_or_default();
-            sink.add(unit, funds_i, funds);
-            if spent_col {
-                sink.add(unit, spent_i, p.spent.unwrap_or_default());
-            }
-            if type_col && p.kind == Some(ProjectType::Industry) {
-                sink.add(unit, industry_i, funds);
-            }
-        }
+        // A project without 乡(镇) lies in its county: at town level it counts in the total
+        // only.
+        records.count_into(RecordKind::Project, unit_of_region, |unit, rule, amount| {
+            sink.record(unit, rule_ix[rule], amount)
+        });
+        let county_only = if level == crate::region::Level::County {
+            0
+        } else {
+            ds.projects
+                .iter()
+                .filter(|p| records.verdict(Subject::Project(p), Test::Planned).is_in())
+                .filter(|p| unit_of_region(p.region).is_none())
+                .count()
+        };
         if county_only > 0 {
             sink.notes.push(format!(
                 "有 {county_only} 个项目未填写乡(镇)或不属于本级单位，只计入合计。"

@@ -13,7 +13,8 @@
 //!    in `--font-dir`; a character no font covers is an error, never tofu.
 //!
 //! 5. [`template`] writes the 填报 form a city sends its counties, read back as a 汇总.
-//! 6. [`package`] puts them together per command: titles, file names, dates, source notes —
+//! 6. [`explain`] writes the list of records behind one figure (`gonggu explain --out`).
+//! 7. [`package`] puts them together per command: titles, file names, dates, source notes —
 //!    the named files a command writes.
 //!
 //! Every renderer returns bytes; the caller writes them (atomically). Templates live in this
@@ -26,6 +27,7 @@
 
 pub mod documents;
 pub mod error;
+pub mod explain;
 pub mod package;
 pub mod pdf;
 pub mod quality;

@@ -6,6 +6,7 @@ mod check;
 mod compute;
 mod demo;
 mod evaluate;
+mod explain;
 mod indicators;
 mod init;
 mod notice;
@@ -26,6 +27,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Notice(a) => notice::run(&a),
         Command::Brief(a) => brief::run(&a),
         Command::Evaluate(a) => evaluate::run(&a),
+        Command::Explain(a) => explain::run(&a),
         Command::Indicators(a) => indicators::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Template(a) => template::run(&a),

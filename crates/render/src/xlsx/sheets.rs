@@ -181,9 +181,39 @@ pub(super) fn write_details(ws: &mut Worksheet, report: &Report) -> Result<(), X
     }
     let last = (heads.len() - 1) as ColNum;
     ws.autofilter(0, 0, r.saturating_sub(1), last)?;
+    let width = heads.iter().map(|(_, w)| w).sum();
+    explain_note(ws, report, r + 1, last, width)?;
     ws.set_freeze_panes(1, 2)?;
     table::page_setup(ws, true);
     ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// The line under `计算明细` saying how to list the records behind each figure
+/// (`gonggu explain`), with the first region and indicator as the example.
+fn explain_note(
+    ws: &mut Worksheet,
+    report: &Report,
+    r: RowNum,
+    last: ColNum,
+    width: f64,
+) -> Result<(), XlsxError> {
+    let level = report.level.id();
+    let example = match (report.rows.first(), report.indicators.first()) {
+        (Some(row), Some(ind)) => format!(
+            "，例如 gonggu explain 输入文件… --level {level} --indicator {} --region {}",
+            ind.id, row.region
+        ),
+        _ => String::new(),
+    };
+    let text = format!(
+        "查看名单：每个分子、分母由哪些户、人、项目或贷款构成，可运行 gonggu explain 输入文件… --level {level} --indicator 指标编号或名称 --region 地区{example}（加 --out 名单.xlsx 写出全部名单，未计入的户说明原因）。名单需用明细表（人员表、项目台账、小额信贷台账），汇总表只有数字。"
+    );
+    ws.merge_range(r, 0, r, last, &text, &style::note())?;
+    ws.set_row_height(
+        r,
+        style::lines_in(&text, width) as f64 * style::LINE_HEIGHT + 6.0,
+    )?;
     Ok(())
 }
 

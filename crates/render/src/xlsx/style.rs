@@ -18,16 +18,16 @@ const RED_FILL: u32 = 0xFFC7CE;
 const YELLOW_FILL: u32 = 0xFFEB9C;
 
 /// Row heights in points.
-pub(super) const TITLE_HEIGHT: f64 = 32.0;
+pub(crate) const TITLE_HEIGHT: f64 = 32.0;
 /// The date line under the title.
 pub(super) const DATE_HEIGHT: f64 = 20.0;
 /// A table body row.
-pub(super) const ROW_HEIGHT: f64 = 20.0;
+pub(crate) const ROW_HEIGHT: f64 = 20.0;
 /// One text line inside a wrapped header cell.
-pub(super) const LINE_HEIGHT: f64 = 14.5;
+pub(crate) const LINE_HEIGHT: f64 = 14.5;
 
 /// The workbook's default format: 宋体 11, as Chinese Excel starts.
-pub(super) fn default_format() -> Format {
+pub(crate) fn default_format() -> Format {
     Format::new()
         .set_font_name(BODY_FONT)
         .set_font_charset(CHARSET_GB2312)
@@ -41,7 +41,7 @@ fn body() -> Format {
 }
 
 /// Merged title: 方正小标宋简体 18 pt bold, centred.
-pub(super) fn title() -> Format {
+pub(crate) fn title() -> Format {
     Format::new()
         .set_font_name(TITLE_FONT)
         .set_font_charset(CHARSET_GB2312)
@@ -59,7 +59,7 @@ pub(super) fn date_line() -> Format {
 }
 
 /// A header cell: bold, centred, wrapped, bordered.
-pub(super) fn head() -> Format {
+pub(crate) fn head() -> Format {
     body()
         .set_bold()
         .set_align(FormatAlign::Center)
@@ -67,7 +67,7 @@ pub(super) fn head() -> Format {
 }
 
 /// A heading line above a table (a block title in 达标情况): bold, left, no border.
-pub(super) fn caption() -> Format {
+pub(crate) fn caption() -> Format {
     default_format()
         .set_bold()
         .set_align(FormatAlign::Left)
@@ -75,13 +75,13 @@ pub(super) fn caption() -> Format {
 }
 
 /// A text cell (region, labels), centred; bold in the total row.
-pub(super) fn text(bold: bool) -> Format {
+pub(crate) fn text(bold: bool) -> Format {
     let f = body().set_align(FormatAlign::Center);
     if bold { f.set_bold() } else { f }
 }
 
 /// A left-aligned, wrapped text cell (definitions, formulas).
-pub(super) fn text_left() -> Format {
+pub(crate) fn text_left() -> Format {
     body().set_align(FormatAlign::Left).set_text_wrap()
 }
 
@@ -108,7 +108,7 @@ pub(super) fn with_warning(f: Format, warning: Option<Warning>) -> Format {
 }
 
 /// A footnote line: 10 pt, left, wrapped, no border.
-pub(super) fn note() -> Format {
+pub(crate) fn note() -> Format {
     default_format()
         .set_font_size(10)
         .set_align(FormatAlign::Left)
@@ -154,7 +154,7 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
 }
 
 /// Width of a text in Excel column units: CJK and other wide characters count 2, the rest 1.
-pub(super) fn text_width(s: &str) -> f64 {
+pub(crate) fn text_width(s: &str) -> f64 {
     s.chars().map(|c| if is_wide(c) { 2.0 } else { 1.0 }).sum()
 }
 
@@ -172,7 +172,7 @@ pub(super) fn width_points(units: f64) -> f64 {
 }
 
 /// Lines a text needs in a wrapped cell of `units` width.
-pub(super) fn lines_in(text: &str, units: f64) -> usize {
+pub(crate) fn lines_in(text: &str, units: f64) -> usize {
     let usable = (units - 1.0).max(2.0);
     text.split('\n')
         .map(|part| (text_width(part) / usable).ceil().max(1.0) as usize)

@@ -621,8 +621,19 @@ fn details_sheet_has_numerators_denominators_and_status() {
             "预警"
         ]
     );
-    // 11 rows (10 counties + total) × 7 indicators.
-    assert_eq!(d.end().unwrap().0, 77);
+    // 11 rows (10 counties + total) × 7 indicators, then, after a blank row, how to list
+    // the records behind each figure.
+    assert_eq!(d.end().unwrap().0, 79);
+    assert_eq!(at(&d, 77, 0), "商丘市");
+    assert_eq!(at(&d, 78, 0), "");
+    let note = at(&d, 79, 0);
+    assert!(
+        note.starts_with("查看名单")
+            && note.contains(
+                "gonggu explain 输入文件… --level county --indicator loan_household_rate --region 永城市"
+            ),
+        "{note}"
+    );
     // Regions in order, each with its indicators in order, the total last.
     assert_eq!(at(&d, 1, 0), "永城市");
     assert_eq!(at(&d, 1, 1), "总贷款余额户贷率");
