@@ -3,7 +3,8 @@
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFont, ChartType, ColNum, RowNum, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFont, ChartType, ColNum, RowNum, Worksheet,
+    XlsxError,
 };
 
 use super::ranking::{as_of_line, footnotes, merged_line};
@@ -308,8 +309,19 @@ pub(super) fn write_definitions(ws: &mut Worksheet, report: &Report) -> Result<(
     Ok(())
 }
 
-/// Sheet `图表`: a small data table (regions × ranked indicators) and one native column
-/// chart per ranked indicator beside it, values in the indicator's number format.
+/// Charts per row of the 图表 sheet, rows of charts per printed page, and a chart's size.
+const CHARTS_PER_ROW: usize = 2;
+const CHART_ROWS_PER_PAGE: usize = 2;
+const CHART_WIDTH: u32 = 520;
+const CHART_HEIGHT: u32 = 300;
+/// Sheet rows (20 px each) a row of charts takes, with a gap under it.
+const ROWS_PER_CHART: usize = 17;
+
+/// Sheet `图表`: a small data table (regions × ranked indicators), then one native column
+/// chart per ranked indicator under it, two to a row, values in the indicator's number
+/// format. Printed, the table has the first page and every page after holds whole charts
+/// (a page break between their rows); the value axis reaches above the highest bar so
+/// that every value label stands clear of the bars and the chart's top.
 pub(super) fn write_charts(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     const SHEET: &str = "图表";
     let ranked: Vec<&Indicator> = report
@@ -341,8 +353,14 @@ pub(super) fn write_charts(ws: &mut Worksheet, report: &Report) -> Result<(), Xl
         return Ok(());
     }
     let last_row = r.saturating_sub(1).max(1);
-    let chart_col = (ranked.len() + 2) as ColNum;
+    let first_chart_row = r + 2;
+    let mut breaks: Vec<RowNum> = vec![first_chart_row];
     let font = ChartFont::new().set_name(style::BODY_FONT).clone();
+    // Value labels a size smaller, so that neighbouring labels do not run into each other.
+    let label_font = ChartFont::new()
+        .set_name(style::BODY_FONT)
+        .set_size(8)
+        .clone();
     let title_font = ChartFont::new()
         .set_name(style::BODY_FONT)
         .set_size(12)
@@ -359,8 +377,9 @@ pub(super) fn write_charts(ws: &mut Worksheet, report: &Report) -> Result<(), Xl
             .set_data_label(
                 ChartDataLabel::new()
                     .show_value()
+                    .set_position(ChartDataLabelPosition::OutsideEnd)
                     .set_num_format(style::value_format(ind))
-                    .set_font(&font),
+                    .set_font(&label_font),
             );
         chart
             .title()
@@ -372,10 +391,30 @@ pub(super) fn write_charts(ws: &mut Worksheet, report: &Report) -> Result<(), Xl
             .set_num_format(style::value_format(ind))
             .set_min(0)
             .set_font(&font);
+        // Room above the highest bar for its label.
+        let highest = report
+            .rows
+            .iter()
+            .filter_map(|row| row.cell(&ind.id).and_then(|c| c.value))
+            .map(style::to_f64)
+            .fold(0.0_f64, f64::max);
+        if highest > 0.0 {
+            chart.y_axis().set_max(highest * 1.18);
+        }
         chart.legend().set_hidden();
-        chart.set_width(720).set_height(300);
-        ws.insert_chart((i * 17) as RowNum, chart_col, &chart)?;
+        chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+        let chart_row = i / CHARTS_PER_ROW;
+        let row = first_chart_row + (chart_row * ROWS_PER_CHART) as RowNum;
+        if i.is_multiple_of(CHARTS_PER_ROW)
+            && chart_row > 0
+            && chart_row.is_multiple_of(CHART_ROWS_PER_PAGE)
+        {
+            breaks.push(row);
+        }
+        let x = (i % CHARTS_PER_ROW) as u32 * (CHART_WIDTH + 16);
+        ws.insert_chart_with_offset(row, 0, &chart, x, 0)?;
     }
+    ws.set_page_breaks(&breaks)?;
     ws.set_freeze_panes(1, 1)?;
     table::page_setup(ws, true);
     Ok(())

@@ -741,6 +741,46 @@ fn charts_sheet_with_native_column_charts() {
     let c = sheet(&bytes, "图表");
     assert_eq!(at(&c, 1, 0), "永城市");
     assert_eq!(num(&c, 1, 1), 0.2441);
+
+    // Printed, no chart is cut by a page break: every break lies outside every chart's
+    // rows (anchors in the drawing, 0-based rows; breaks in the sheet, after that row).
+    let rows_of = |xml: &str, open: &str| -> Vec<u32> {
+        xml.split(open)
+            .skip(1)
+            .map(|t| {
+                let t = t.split("<xdr:row>").nth(1).unwrap();
+                t.split('<').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    let drawing = zip_text(&bytes, "xl/drawings/drawing1.xml");
+    let (from, to) = (
+        rows_of(&drawing, "<xdr:from>"),
+        rows_of(&drawing, "<xdr:to>"),
+    );
+    assert_eq!(from.len(), 6, "{drawing}");
+    let sheet_xml = zip_names(&bytes)
+        .into_iter()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .map(|n| zip_text(&bytes, &n))
+        .find(|x| x.contains("<drawing "))
+        .unwrap();
+    let breaks: Vec<u32> = sheet_xml
+        .split("<brk id=\"")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(breaks.len() >= 2, "{sheet_xml}");
+    for (f, t) in from.iter().zip(&to) {
+        for b in &breaks {
+            assert!(
+                !(f < b && b <= t),
+                "a break after row {b} cuts the chart on rows {f}–{t}"
+            );
+        }
+    }
+    // The value axis reaches above the highest bar, so labels stand clear of it.
+    assert!(chart.contains("<c:max val="), "{chart}");
 }
 
 #[test]
