@@ -1163,9 +1163,19 @@ mod demo {
                     (text.to_string(), bbox)
                 })
                 .collect();
+            let page_no = (n + 1).to_string();
+            let mut numbered = false;
             for (text, [x0, y0, x1, y1]) in &words {
-                // The page number (— 3 —) sits 7 mm under the block, by design.
-                if *y0 > h - b * mm && (text == "—" || text.parse::<u32>().is_ok()) {
+                // The page number (— 3 —) sits 7 mm outside the block, by design: under it
+                // on a portrait page, beside it on a landscape one (the foot of the sheet
+                // turned back to portrait).
+                let outside = if w < h {
+                    *y0 > h - b * mm
+                } else {
+                    *x1 < l * mm || *x0 > w - r * mm
+                };
+                if outside && (text == "—" || *text == page_no) {
+                    numbered |= *text == page_no;
                     continue;
                 }
                 let tol = 0.6;
@@ -1178,6 +1188,11 @@ mod demo {
                     n + 1
                 );
             }
+            assert!(
+                numbered,
+                "page {} has no page number where it belongs",
+                n + 1
+            );
             if words.iter().any(|(t, _)| t == "2021年12月11日")
                 && words.iter().any(|(t, _)| t.ends_with("领导小组办公室"))
                 && signature_page_words.is_none()
