@@ -2577,6 +2577,53 @@ mod hostile {
 
         let (o, _) = compute_limited(dir.path(), "坏格.xlsx", &["--strict"]);
         refused(&o, "坏格.xlsx", &["第 2 行", "人均纯收入（元）", "一万"]);
+
+        // The same in an .ods, which calamine reads whole and fails on one bad number: the
+        // cell reads as the text it shows, a bad value of that cell.
+        let cell = |t: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+            )
+        };
+        let row =
+            |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+        let mut head: Vec<String> = header.iter().map(|h| cell(h)).collect();
+        head.truncate(header.len());
+        let mut data: Vec<String> = [
+            "睢县",
+            "白庙乡",
+            "刘庄村",
+            "H1",
+            "11010519491231002X",
+            "脱贫户",
+        ]
+        .iter()
+        .map(|t| cell(t))
+        .collect();
+        data.push(r#"<table:table-cell office:value-type="float" office:value="一万"><text:p>一万</text:p></table:table-cell>"#.to_string());
+        let mut good: Vec<String> = [
+            "睢县",
+            "白庙乡",
+            "刘庄村",
+            "H2",
+            "110105194912310021",
+            "脱贫户",
+        ]
+        .iter()
+        .map(|t| cell(t))
+        .collect();
+        good.push(r#"<table:table-cell office:value-type="float" office:value="8000"><text:p>8000</text:p></table:table-cell>"#.to_string());
+        let ods = ods_with(&(row(&head) + &row(&data) + &row(&good)));
+        std::fs::write(dir.path().join("坏格.ods"), ods).unwrap();
+        let (o, _) = compute_limited(dir.path(), "坏格.ods", &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stderr(&o).contains("有 1 个值无法识别"), "{}", stderr(&o));
+        let (o, _) = compute_limited(dir.path(), "坏格.ods", &["--strict"]);
+        refused(
+            &o,
+            "坏格.ods",
+            &["工作表「监测对象」", "第 2 行", "人均纯收入（元）", "一万"],
+        );
     }
 
     /// The inputs fuzzing found (`fixtures/hostile/`), through the binary.

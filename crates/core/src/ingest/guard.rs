@@ -22,6 +22,7 @@ mod archive;
 pub(crate) mod biff;
 pub(crate) mod cfb;
 mod ods;
+pub(crate) use ods::with_bad_numbers_as_text;
 pub(crate) mod xlsx;
 
 #[cfg(test)]

@@ -220,8 +220,13 @@ pub fn open_xlsx(path: &Path, file: &str) -> Result<Xlsx<BufReader<File>>> {
 }
 
 /// A workbook read whole by calamine (`.xls`, `.ods`).
+/// A reader calamine can seek in: the file, or a copy in memory (an `.ods` whose bad
+/// numbers were turned into text).
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
 pub struct WholeBook {
-    wb: calamine::Sheets<BufReader<File>>,
+    wb: calamine::Sheets<Box<dyn ReadSeek>>,
     file: String,
 }
 
@@ -233,11 +238,22 @@ impl WholeBook {
     /// [`Error::Io`] when the file cannot be opened; [`Error::Corrupt`] or
     /// [`Error::Encrypted`] when calamine cannot read it.
     pub fn open(path: &Path, file: &str, format: Format) -> Result<Self> {
-        let f = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let r = BufReader::with_capacity(1 << 16, f);
+        // One cell whose number calamine cannot read fails a whole .ods: read a copy in
+        // which such cells hold their text, reported as bad values of those cells.
+        let cleaned = match format {
+            Format::Ods => guard::with_bad_numbers_as_text(path, file)?,
+            _ => None,
+        };
+        let r: Box<dyn ReadSeek> = match cleaned {
+            Some(bytes) => Box::new(Cursor::new(bytes)),
+            None => {
+                let f = File::open(path).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                Box::new(BufReader::with_capacity(1 << 16, f))
+            }
+        };
         let wb = shielded(file, None, || {
             let wb = match format {
                 Format::Xls => calamine::Xls::new(r)

@@ -367,3 +367,107 @@ pub(crate) fn scan(path: &Path, file: &str, len: u64, budget: u64) -> Result<()>
         }
     }
 }
+
+/// Whether a table cell's `office:value` is something calamine cannot read as a number
+/// (it fails the whole workbook on one such cell).
+fn bad_number(e: &BytesStart<'_>) -> bool {
+    matches!(
+        e.name().as_ref(),
+        "table:table-cell" | "table:covered-table-cell"
+    ) && attr(e, "office:value").is_some_and(|v| v.trim().parse::<f64>().is_err())
+}
+
+/// The cell with its unreadable `office:value` dropped and its type made `string`: calamine
+/// then reads the text the cell shows, which gonggu reports as a bad value of that cell.
+fn as_text_cell(e: &BytesStart<'_>) -> BytesStart<'static> {
+    let name = String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned();
+    let mut out = BytesStart::new(name);
+    for a in e.attributes().with_checks(false).flatten() {
+        let key = a.key.as_ref();
+        if key != "office:value" && key != "office:value-type" && key != "calcext:value-type" {
+            out.push_attribute(a);
+        }
+    }
+    out.push_attribute(("office:value-type", "string"));
+    out
+}
+
+/// A copy of the workbook at `path` in which every cell whose `office:value` is not a
+/// number reads as the text it shows, so that one bad cell is a bad value of that cell
+/// (a warning naming it, an error with `--strict`), not a bad file. `None` when the
+/// workbook has no such cell (or is not a readable zip: calamine says so then). The file
+/// itself is never changed.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Corrupt`] when `content.xml` is
+/// malformed where a cell would be rewritten.
+pub(crate) fn with_bad_numbers_as_text(path: &Path, file: &str) -> Result<Option<Vec<u8>>> {
+    use std::io::{Cursor, Write};
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
+        return Ok(None);
+    };
+    let rewritten = {
+        let Ok(content) = zip.by_name("content.xml") else {
+            return Ok(None);
+        };
+        let mut xml = Reader::from_reader(BufReader::new(content));
+        xml.config_mut().trim_text(false);
+        xml.config_mut().check_end_names = false;
+        let mut out = quick_xml::Writer::new(Vec::new());
+        let mut buf = Vec::new();
+        let mut changed = false;
+        let bad = |e: quick_xml::Error| {
+            corrupt(
+                file,
+                None,
+                None,
+                format!("表格内容（content.xml）的 XML 结构损坏（技术细节：{e}）"),
+            )
+        };
+        loop {
+            buf.clear();
+            let event = xml.read_event_into(&mut buf).map_err(bad)?;
+            let event = match event {
+                Event::Eof => break,
+                Event::Start(e) if bad_number(&e) => {
+                    changed = true;
+                    Event::Start(as_text_cell(&e))
+                }
+                Event::Empty(e) if bad_number(&e) => {
+                    changed = true;
+                    Event::Empty(as_text_cell(&e))
+                }
+                other => other,
+            };
+            out.write_event(event)
+                .map_err(|e| bad(quick_xml::Error::Io(std::sync::Arc::new(e))))?;
+        }
+        if !changed {
+            return Ok(None);
+        }
+        out.into_inner()
+    };
+    // The same package with the new content.xml; every other part copied as it is.
+    let mut copy = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let zip_err = |e: zip::result::ZipError| {
+        corrupt(file, None, None, format!("无法重写工作簿（技术细节：{e}）"))
+    };
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(zip_err)?;
+        if entry.name().map_err(zip_err)? == "content.xml" {
+            drop(entry);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            copy.start_file("content.xml", options).map_err(zip_err)?;
+            copy.write_all(&rewritten).map_err(io)?;
+        } else {
+            copy.raw_copy_file(entry).map_err(zip_err)?;
+        }
+    }
+    Ok(Some(copy.finish().map_err(zip_err)?.into_inner()))
+}
