@@ -2587,19 +2587,8 @@ mod hostile {
         };
         let row =
             |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
-        let mut head: Vec<String> = header.iter().map(|h| cell(h)).collect();
-        head.truncate(header.len());
-        let mut data: Vec<String> = [
-            "睢县",
-            "白庙乡",
-            "刘庄村",
-            "H1",
-            "11010519491231002X",
-            "脱贫户",
-        ]
-        .iter()
-        .map(|t| cell(t))
-        .collect();
+        let head: Vec<String> = header.iter().map(|h| cell(h)).collect();
+        let mut data: Vec<String> = ROSTER_ROW.iter().map(|t| cell(t)).collect();
         data.push(r#"<table:table-cell office:value-type="float" office:value="一万"><text:p>一万</text:p></table:table-cell>"#.to_string());
         let mut good: Vec<String> = [
             "睢县",
