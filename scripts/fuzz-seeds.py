@@ -142,6 +142,11 @@ def main():
         put("xlsx", f"cells-{tag}.xlsx", xlsx(table, method, odd))
         put("ods", f"roster-{tag}.ods", ods(table, method,
             '<table:table-row table:number-rows-repeated="2"><table:table-cell office:value-type="string" table:number-columns-repeated="3"><text:p>重复<text:s text:c="2"/>值</text:p></table:table-cell></table:table-row>'))
+        # Numbers calamine cannot read (the whole workbook used to fail on one).
+        put("ods", f"bad-numbers-{tag}.ods", ods(table, method,
+            '<table:table-row><table:table-cell office:value-type="float" office:value="一万"><text:p>一万</text:p></table:table-cell>'
+            '<table:table-cell office:value-type="percentage" office:value="12,5%"/>'
+            '<table:table-cell table:number-columns-repeated="2" office:value-type="currency" office:value="¥3"><text:p>¥3</text:p></table:table-cell></table:table-row>'))
     summary = [["县(市、区)", "脱贫户和监测户数", "贷款余额户数", "衔接资金（万元）"],
                ["夏邑县", 1000, 183, "1,234.5"], ["睢县", 800, 175, 99], ["全市", 1800, 358, 1333.5]]
     put("xlsx", "summary.xlsx", xlsx(summary, zipfile.ZIP_STORED, sheet_name="汇总"))
