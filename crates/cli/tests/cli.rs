@@ -2101,6 +2101,16 @@ mod language {
             .collect();
         let want = [("夏邑县", "城关镇"), ("虞城县", "利民镇")];
         assert_eq!(rows, want.map(|(c, t)| (c.to_string(), t.to_string())));
+        // The ranking workbook too.
+        let book = files_under(&dir.path().join("输出"))
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+            .unwrap();
+        let text = xlsx_text(&book);
+        assert!(text.contains("\n县（市、区）\t乡镇\t"), "{text}");
+        for (c, t) in want {
+            assert!(text.contains(&format!("\n{c}\t{t}\t")), "{c} {t}: {text}");
+        }
     }
 
     /// Without a configured region and counties of two cities, there is no place to name:

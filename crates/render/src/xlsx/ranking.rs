@@ -127,10 +127,10 @@ pub(super) fn write_notice(
         vec![Vec::new()]
     } else {
         inds.chunks(opts.block_size.max(1))
-            .map(|c| table::groups(c, compare))
+            .map(|c| table::groups(c, compare, table::lead(report)))
             .collect()
     };
-    let widths = table::widths(report, &blocks, Heads::Grouped);
+    let widths = table::widths(report, &blocks, Heads::Grouped, table::lead(report));
     let heights = table::head_heights(&blocks, &widths, Heads::Grouped);
     let last = (widths.len().max(1) - 1) as ColNum;
     let total_units: f64 = widths.iter().sum();
@@ -174,11 +174,12 @@ pub(super) fn write_notice(
 
     table::page_setup(ws, true);
     ws.set_page_breaks(&breaks[..breaks.len().min(1023)])?;
+    let lead = table::lead(report);
     if multi {
-        ws.set_freeze_panes(0, 1)?;
+        ws.set_freeze_panes(0, lead)?;
     } else {
         ws.set_repeat_rows(2, 3)?;
-        ws.set_freeze_panes(4, 1)?;
+        ws.set_freeze_panes(4, lead)?;
     }
     Ok(())
 }
@@ -188,8 +189,8 @@ pub(super) fn write_notice(
 pub(super) fn write_plain(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     let compare = report.previous_as_of.is_some();
     let inds: Vec<&Indicator> = report.indicators.iter().collect();
-    let blocks = vec![table::groups(&inds, compare)];
-    let widths = table::widths(report, &blocks, Heads::Flat);
+    let blocks = vec![table::groups(&inds, compare, 1)];
+    let widths = table::widths(report, &blocks, Heads::Flat, 1);
     let heights = table::head_heights(&blocks, &widths, Heads::Flat);
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as ColNum, *w)?;

@@ -7,6 +7,7 @@ use rust_xlsxwriter::{ColNum, RowNum, Worksheet, XlsxError};
 use super::style::{self, ROW_HEIGHT};
 use gonggu_core::catalog::{Direction, Indicator};
 use gonggu_core::compute::{Cell, DASH, Report, Row};
+use gonggu_core::region::Level;
 
 /// One column of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,8 @@ pub(super) enum Heads {
 pub(super) struct Group<'r> {
     pub ind: &'r Indicator,
     pub parts: Vec<Part>,
-    /// First column (0 is the region column).
+    /// First column (the region column, and in a city's town ranking the county column
+    /// before it, come first: see [`lead`]).
     pub first: ColNum,
 }
 
@@ -56,9 +58,19 @@ pub(super) fn parts(ind: &Indicator, compare: bool) -> Vec<Part> {
     out
 }
 
-/// Lays out a block of indicators from column 1 on.
-pub(super) fn groups<'r>(inds: &[&'r Indicator], compare: bool) -> Vec<Group<'r>> {
-    let mut col: ColNum = 1;
+/// The columns before the indicators: the unit's name, and in a city's ranking of towns
+/// the county of each town before it (2 then, else 1).
+pub(super) fn lead(report: &Report) -> ColNum {
+    if report.unit_counties().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+/// Lays out a block of indicators from column `first` on.
+pub(super) fn groups<'r>(inds: &[&'r Indicator], compare: bool, first: ColNum) -> Vec<Group<'r>> {
+    let mut col: ColNum = first;
     inds.iter()
         .map(|ind| {
             let parts = parts(ind, compare);
@@ -124,7 +136,12 @@ fn widest_line(text: &str) -> f64 {
 
 /// Column widths (index = column) for the given blocks: each column fits its values and its
 /// header; an indicator's columns together fit its name in at most two lines (grouped heads).
-pub(super) fn widths(report: &Report, blocks: &[Vec<Group<'_>>], heads: Heads) -> Vec<f64> {
+pub(super) fn widths(
+    report: &Report,
+    blocks: &[Vec<Group<'_>>],
+    heads: Heads,
+    lead: ColNum,
+) -> Vec<f64> {
     let all_rows = || report.rows.iter().chain(std::iter::once(&report.total));
     let region = all_rows()
         .map(|r| style::text_width(&r.region))
@@ -132,6 +149,16 @@ pub(super) fn widths(report: &Report, blocks: &[Vec<Group<'_>>], heads: Heads) -
         .fold(6.0, f64::max)
         + 3.0;
     let mut out = vec![region];
+    if lead > 1 {
+        let county = report
+            .rows
+            .iter()
+            .map(|r| style::text_width(county_of(r)))
+            .chain([style::text_width(Level::County.unit_word())])
+            .fold(6.0, f64::max)
+            + 3.0;
+        out.insert(0, county);
+    }
     for block in blocks {
         for g in block {
             let mut ws: Vec<f64> = g
@@ -240,6 +267,13 @@ pub(super) fn write_head(
 ) -> Result<RowNum, XlsxError> {
     let head = style::head();
     let unit = report.level.unit_word();
+    // The unit's column, after the county's in a city's ranking of towns.
+    let at: ColNum = if lead(report) > 1 && heads == Heads::Grouped {
+        ws.merge_range(row, 0, row + 1, 0, Level::County.unit_word(), &head)?;
+        1
+    } else {
+        0
+    };
     for (i, h) in heights.iter().enumerate() {
         ws.set_row_height(row + i as RowNum, *h)?;
     }
@@ -255,7 +289,7 @@ pub(super) fn write_head(
             Ok(1)
         }
         Heads::Grouped => {
-            ws.merge_range(row, 0, row + 1, 0, unit, &head)?;
+            ws.merge_range(row, at, row + 1, at, unit, &head)?;
             for g in block {
                 let last = g.first + g.parts.len() as ColNum - 1;
                 let name = head_name(g, widths);
@@ -342,7 +376,15 @@ pub(super) fn write_row(
     total: bool,
 ) -> Result<(), XlsxError> {
     ws.set_row_height(row, ROW_HEIGHT)?;
-    ws.write_string_with_format(row, 0, &data.region, &style::text(total))?;
+    let at = match block.first() {
+        Some(g) if g.first > 1 => {
+            let county = if total { "" } else { county_of(data) };
+            ws.write_string_with_format(row, 0, county, &style::text(total))?;
+            1
+        }
+        _ => 0,
+    };
+    ws.write_string_with_format(row, at, &data.region, &style::text(total))?;
     for g in block {
         let cell = data.cell(&g.ind.id);
         for (i, &p) in g.parts.iter().enumerate() {
@@ -350,6 +392,11 @@ pub(super) fn write_row(
         }
     }
     Ok(())
+}
+
+/// The county in a row's key (`夏邑县/城关镇` → `夏邑县`).
+fn county_of(row: &Row) -> &str {
+    row.key.split('/').next().unwrap_or("")
 }
 
 /// Printable area of A4 landscape with the margins of [`page_setup`], in points.
