@@ -893,6 +893,19 @@ mod demo {
                 }
             }
         }
+        // The brief stays a brief: two pages at most.
+        if let Ok(o) = Command::new("pdfinfo")
+            .arg(dir.join("输出/商丘市2021年11月领导简报.pdf"))
+            .output()
+        {
+            let info = String::from_utf8_lossy(&o.stdout).into_owned();
+            let pages: u32 = info
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:"))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            assert!((1..=2).contains(&pages), "the brief has {pages} pages");
+        }
         // The paragraph: the city's monitored households, in every document.
         let phrase = format!("监测对象{}户", manifest["counts"]["monitored_households"]);
         for pdf in ["主要指标通报.pdf", "领导简报.pdf", "后评估指标达标情况.pdf"]

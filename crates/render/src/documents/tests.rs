@@ -627,7 +627,11 @@ fn brief_pdf_fits_two_pages() {
     assert_contains(&text, &total.display);
     assert_contains(&text, "柘城县（26.94%）");
     assert_contains(&text, "虞城县");
-    assert_row(&layout, &["纳入年度实施计划项目开工率", "虞城县"]);
+    // The ranking table's row: the long name is set in two balanced lines.
+    let row = layout.lines().any(|l| {
+        (l.contains("纳入年度实施") || l.contains("计划项目开工率")) && l.contains("虞城县")
+    });
+    assert!(row, "no ranking row for 开工率 naming 虞城县:\n{layout}");
     if has_tool("pdfinfo") {
         let info = assert_a4(&pdf.bytes);
         let pages = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
