@@ -102,7 +102,7 @@ fn ranking_columns(ind: &Indicator, with_previous: bool) -> Vec<(String, f64)> {
         } else {
             format!("较上期\n（{unit}）")
         };
-        cols.push((head, 1.05));
+        cols.push((head, 1.3));
         if is_ranked(ind) {
             cols.push(("名次\n变化".to_string(), 0.85));
         }
