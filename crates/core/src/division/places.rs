@@ -442,6 +442,13 @@ impl Classifier {
     /// The entries, and notes for the user (Chinese) about counties that could not be
     /// placed and persons whose destination is unknown.
     pub fn finish(self) -> (Vec<WorkPlaceEntry>, Vec<String>) {
+        self.finish_with(false)
+    }
+
+    /// Like [`finish`](Self::finish); with `only_checked` (an 已外出务工信息 export gives
+    /// the month's destinations), the roster's 务工所在地 are only cross-checked, and the
+    /// note about the unplaceable ones says so instead of counting them as 去向不明.
+    pub fn finish_with(self, only_checked: bool) -> (Vec<WorkPlaceEntry>, Vec<String>) {
         let mut notes = Vec::new();
         let mut any_home = false;
         for s in self.states.iter().filter(|s| s.unknown_home_persons > 0) {
@@ -462,7 +469,12 @@ impl Classifier {
         if any_home && let Some(p) = &self.places.region_problem {
             notes.push(p.clone());
         }
-        if self.unknown_persons > 0 {
+        if self.unknown_persons > 0 && only_checked {
+            notes.push(format!(
+                "人员表中有 {} 人的务工所在地无法判断去向（县内、省内县外或省外）；本月去向按已外出务工信息统计，这些值只作核对；gonggu check 的 WK02 逐条列出。",
+                self.unknown_persons
+            ));
+        } else if self.unknown_persons > 0 {
             notes.push(format!(
                 "有 {} 人的务工所在地无法判断去向（县内、省内县外或省外），计入务工去向不明人数；gonggu check 的 WK02 逐条列出。",
                 self.unknown_persons

@@ -210,7 +210,8 @@ impl<'o> Builder<'o> {
     /// The dataset, with the distinct 务工所在地 values, and the notes about them.
     pub(crate) fn finish(self) -> (Dataset, Vec<String>) {
         let mut ds = self.ds;
-        let (entries, notes) = self.work_places.finish();
+        let spells = ds.has(TableKind::WorkSpells);
+        let (entries, notes) = self.work_places.finish_with(spells);
         ds.roster.work_places = entries;
         // The notes speak of 务工所在地; what the spells' places come to is said by the
         // measures that use them.
