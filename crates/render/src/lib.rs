@@ -26,6 +26,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod documents;
+pub mod docx;
 pub mod error;
 pub mod explain;
 pub mod package;
