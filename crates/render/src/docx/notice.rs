@@ -1,9 +1,14 @@
 //! The notice (通报) as WordprocessingML, from the data of `notice.typ` (`doc` keys, body
 //! blocks, attachments): GB/T 9704-2012 as a Word user sets it up — A4, margins 37/35/28/26 mm,
-//! document grid of 22 lines × 28 characters, 三号 仿宋_GB2312 body, red 发文机关标志 and
-//! rule, 二号 小标宋 title, tables with repeated header rows, attachments on their own pages
-//! (landscape sections for wide tables), 版记, and `— n —` page numbers (odd pages right,
-//! even pages left).
+//! a line grid of 22 lines (28.95 pt), 三号 仿宋_GB2312 body condensed by ¼ pt so that 28
+//! characters fill a line, red 发文机关标志 and rule, 二号 小标宋 title, tables with repeated
+//! header rows, attachments on their own pages (landscape sections for wide tables), 版记,
+//! and `— n —` page numbers (odd pages right, even pages left).
+//!
+//! Why a line grid and not a line-and-character grid (`linesAndChars`): LibreOffice gives a
+//! character wider than its grid cell two cells, so the 15.79 pt cells of a 28-character grid
+//! spread 16 pt text to 14–18 characters a line; condensed text on a line grid gives 28 in
+//! Word, WPS and LibreOffice alike.
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -26,9 +31,6 @@ const TEXT_W_LANDSCAPE: i64 = 12756;
 const CHAR: i64 = 316;
 /// Line pitch 28.95 pt: 22 lines in 225 mm.
 const LINE: i64 = 579;
-/// `w:charSpace` of the grid: the 28-character pitch (15.79 pt) less the 16 pt font, in
-/// 1/4096 pt, as Word's page setup writes it.
-const CHAR_SPACE: &str = "-849";
 const RED: &str = "E60012";
 
 const BODY: &str = "仿宋_GB2312";
@@ -323,18 +325,10 @@ impl Section {
         }
         x.empty("w:cols", &[("w:space", "425")]);
         let pitch = LINE.to_string();
-        if self.landscape {
-            x.empty("w:docGrid", &[("w:type", "lines"), ("w:linePitch", &pitch)]);
-        } else {
-            x.empty(
-                "w:docGrid",
-                &[
-                    ("w:type", "linesAndChars"),
-                    ("w:linePitch", &pitch),
-                    ("w:charSpace", CHAR_SPACE),
-                ],
-            );
-        }
+        // Landscape sections hold tables only: no line grid there (LibreOffice would snap
+        // every table line to it).
+        let kind = if self.landscape { "default" } else { "lines" };
+        x.empty("w:docGrid", &[("w:type", kind), ("w:linePitch", &pitch)]);
         x.end("w:sectPr");
     }
 }
@@ -350,9 +344,10 @@ impl Body {
     /// on a new page.
     fn new_section(&mut self, landscape: bool) {
         self.x.start("w:p", &[]);
+        // One point high, so that it never makes a page of its own.
         let p = Para {
             snap: Some(false),
-            line: Some(0),
+            line: Some(20),
             ..Para::default()
         };
         ppr(&mut self.x, &p, Some(&self.section));
@@ -468,6 +463,7 @@ fn table(b: &mut Body, t: &Value) {
     let size = (size_pt * 2.0).round() as i64;
     let inset = t.get("row_inset").and_then(Value::as_f64).unwrap_or(0.55);
     let unbreakable = flag(t, "unbreakable");
+    let has_footnote = key(t, "footnote").is_some();
     let width = b.text_width();
 
     if let Some(caption) = key(t, "caption") {
@@ -551,7 +547,9 @@ fn table(b: &mut Body, t: &Value) {
     }
     x.end("w:tblBorders");
     x.empty("w:tblLayout", &[("w:type", "fixed")]);
-    let pad = ((inset * size_pt * 20.0).round() as i64).to_string();
+    // The PDF's row inset, less the part a word processor's single line (about 1.3 em for
+    // CJK fonts, against the PDF's 1 em box) already gives: rows as high as in the PDF.
+    let pad = (((inset - 0.25).max(0.05) * size_pt * 20.0).round() as i64).to_string();
     x.start("w:tblCellMar", &[]);
     x.empty("w:top", &[("w:w", &pad), ("w:type", "dxa")]);
     x.empty("w:left", &[("w:w", "40"), ("w:type", "dxa")]);
@@ -591,7 +589,8 @@ fn table(b: &mut Body, t: &Value) {
             x.empty("w:tblHeader", &[]);
         }
         x.end("w:trPr");
-        let keep = *kind == RowKind::Header || (unbreakable && ri < last);
+        // A short table stays on one page with its footnote.
+        let keep = *kind == RowKind::Header || (unbreakable && (ri < last || has_footnote));
         let mut col = 0;
         let mut cells = cells.iter();
         loop {
@@ -683,9 +682,13 @@ fn cell(
     }
     x.empty("w:vAlign", &[("w:val", "center")]);
     x.end("w:tcPr");
+    // Off the line grid also directly: LibreOffice snaps table lines to the 28.95 pt grid
+    // when only the style says otherwise.
     let p = Para {
         style: Some("TableText"),
         keep_next,
+        snap: Some(false),
+        line: Some(0),
         ..Para::default()
     };
     para(x, &p, runs);
@@ -770,9 +773,22 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
     if cc.is_none() && by.is_none() && on.is_none() {
         return;
     }
-    let half = TEXT_W / 2;
+    // 印发机关 takes what the 印发日期 (“2021年12月11日印发”, 4号) leaves.
+    let half = TEXT_W - 3800;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
+    // At the foot of the last page (GB/T 9704 §8.3).
+    x.empty(
+        "w:tblpPr",
+        &[
+            ("w:leftFromText", "0"),
+            ("w:rightFromText", "0"),
+            ("w:vertAnchor", "margin"),
+            ("w:horzAnchor", "margin"),
+            ("w:tblpXSpec", "center"),
+            ("w:tblpYSpec", "bottom"),
+        ],
+    );
     x.empty("w:tblW", &[("w:w", &TEXT_W.to_string()), ("w:type", "dxa")]);
     x.start("w:tblBorders", &[]);
     x.empty(
@@ -809,25 +825,32 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
     x.empty("w:gridCol", &[("w:w", &half.to_string())]);
     x.empty("w:gridCol", &[("w:w", &(TEXT_W - half).to_string())]);
     x.end("w:tblGrid");
-    let line = |x: &mut Xml, width: i64, span: usize, text: &str, jc: &str, p: Para<'_>| {
-        x.start("w:tc", &[]);
-        x.start("w:tcPr", &[]);
-        x.empty("w:tcW", &[("w:w", &width.to_string()), ("w:type", "dxa")]);
-        if span > 1 {
-            x.empty("w:gridSpan", &[("w:val", &span.to_string())]);
-        }
-        x.end("w:tcPr");
-        let p = Para { jc: Some(jc), ..p };
-        para(
-            x,
-            &p,
-            &[Run {
-                size: Some(28),
-                ..Run::plain(text)
-            }],
-        );
-        x.end("w:tc");
-    };
+    // A long 印发机关 is set smaller (down to 五号) rather than broken, as in the PDF.
+    let office_size = by.map_or(28, |office| {
+        let room_pt = (half - 280 - 220) as f64 / 20.0;
+        let fit = room_pt / width_chars(office).max(1.0);
+        ((fit.clamp(10.5, 14.0)) * 2.0).floor() as i64
+    });
+    let line =
+        |x: &mut Xml, width: i64, span: usize, text: &str, jc: &str, p: Para<'_>, size: i64| {
+            x.start("w:tc", &[]);
+            x.start("w:tcPr", &[]);
+            x.empty("w:tcW", &[("w:w", &width.to_string()), ("w:type", "dxa")]);
+            if span > 1 {
+                x.empty("w:gridSpan", &[("w:val", &span.to_string())]);
+            }
+            x.end("w:tcPr");
+            let p = Para { jc: Some(jc), ..p };
+            para(
+                x,
+                &p,
+                &[Run {
+                    size: Some(size),
+                    ..Run::plain(text)
+                }],
+            );
+            x.end("w:tc");
+        };
     let base = Para {
         keep_next: true,
         snap: Some(false),
@@ -849,10 +872,11 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
             &cc,
             "left",
             Para {
-                left: Some(280),
+                left: Some(280 + 840),
                 hanging: Some(840),
                 ..base.clone()
             },
+            28,
         );
         x.end("w:tr");
     }
@@ -870,6 +894,7 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
             left: Some(280),
             ..base.clone()
         },
+        office_size,
     );
     let on = on.map(|d| format!("{d}印发")).unwrap_or_default();
     line(
@@ -883,6 +908,7 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
             keep_next: false,
             ..base
         },
+        28,
     );
     x.end("w:tr");
     x.end("w:tbl");
@@ -975,8 +1001,12 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             ..Para::default()
         };
         para(&mut b.x, &p, &[Run::font(&label, HEADING)]);
-        for v in list(att, "blocks") {
+        let blocks = list(att, "blocks");
+        for (i, v) in blocks.iter().enumerate() {
             block(&mut b, v, false)?;
+            if i + 1 == blocks.len() {
+                break;
+            }
             para(
                 &mut b.x,
                 &Para {
@@ -1070,6 +1100,9 @@ fn styles() -> Result<Vec<u8>> {
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]).start("w:rPr", &[]);
     rfonts(&mut x, BODY);
+    // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the 28-character
+    // grid, also in LibreOffice (which gives a character wider than its cell two cells).
+    x.empty("w:spacing", &[("w:val", "-5")]);
     x.empty("w:kern", &[("w:val", "0")]);
     x.empty("w:sz", &[("w:val", "32")])
         .empty("w:szCs", &[("w:val", "32")]);
@@ -1102,8 +1135,10 @@ fn styles() -> Result<Vec<u8>> {
         Style {
             id: "Normal",
             name: "Normal",
-            font: None,
-            size: None,
+            // Also here, not only in the defaults: LibreOffice takes the grid's character
+            // width from the Normal style's size (12 pt when it has none).
+            font: Some(BODY),
+            size: Some(32),
             para: Para::default(),
         },
         Style {

@@ -153,12 +153,13 @@ fn page_setup_is_gb_9704() {
             "margins of a {} section",
             if portrait { "portrait" } else { "landscape" }
         );
+        // 22 lines of 28.95 pt on a portrait page; landscape pages (tables) off the grid.
         let grid = s.child("w:docGrid").unwrap();
         assert_eq!(grid.attr("w:linePitch"), Some("579"));
-        if portrait {
-            assert_eq!(grid.attr("w:type"), Some("linesAndChars"));
-            assert!(grid.attr("w:charSpace").is_some());
-        }
+        assert_eq!(
+            grid.attr("w:type"),
+            Some(if portrait { "lines" } else { "default" })
+        );
         let refs: Vec<_> = s
             .find("w:footerReference")
             .iter()
@@ -166,6 +167,36 @@ fn page_setup_is_gb_9704() {
             .collect();
         assert_eq!(refs, ["default", "even"]);
     }
+    // 28 characters a line: 三号 (16 pt) condensed so that 28 fit the 156 mm line.
+    let styles = parse(&part(&docx, "word/styles.xml"));
+    let defaults = styles.find("w:rPrDefault")[0];
+    let size: f64 = defaults.find("w:sz")[0]
+        .attr("w:val")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let spacing: f64 = defaults.find("w:spacing")[0]
+        .attr("w:val")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pitch = size / 2.0 + spacing / 20.0;
+    assert_eq!(size, 32.0);
+    assert_eq!(
+        (156.0 / 25.4 * 72.0 / pitch).floor(),
+        28.0,
+        "pitch {pitch} pt"
+    );
+    let fonts = defaults.find("w:rFonts")[0];
+    assert_eq!(fonts.attr("w:eastAsia"), Some("仿宋_GB2312"));
+    let table = parse(&part(&docx, "word/fontTable.xml"));
+    let alt = table
+        .find("w:font")
+        .into_iter()
+        .find(|f| f.attr("w:name") == Some("仿宋_GB2312"))
+        .and_then(|f| f.child("w:altName"))
+        .and_then(|a| a.attr("w:val"));
+    assert_eq!(alt, Some("仿宋"));
     let settings = parse(&part(&docx, "word/settings.xml"));
     assert_eq!(settings.find("w:evenAndOddHeaders").len(), 1);
 }
