@@ -1246,9 +1246,10 @@ fn styles() -> Result<Vec<u8>> {
 fn settings() -> Result<Vec<u8>> {
     let mut x = Xml::new();
     x.start("w:settings", &[("xmlns:w", NS_W)]);
+    // (In schema order: Word refuses settings out of order.)
+    x.empty("w:defaultTabStop", &[("w:val", "420")]);
     // Odd pages number on the right, even pages on the left.
     x.empty("w:evenAndOddHeaders", &[]);
-    x.empty("w:defaultTabStop", &[("w:val", "420")]);
     x.empty(
         "w:characterSpacingControl",
         &[("w:val", "compressPunctuation")],

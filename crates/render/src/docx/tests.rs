@@ -197,6 +197,12 @@ fn page_setup_is_gb_9704() {
         .and_then(|f| f.child("w:altName"))
         .and_then(|a| a.attr("w:val"));
     assert_eq!(alt, Some("仿宋"));
+    // The wide ranking tables (13 columns with the previous period) are on landscape pages.
+    assert!(
+        sections
+            .iter()
+            .any(|s| s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape"))
+    );
     let settings = parse(&part(&docx, "word/settings.xml"));
     assert_eq!(settings.find("w:evenAndOddHeaders").len(), 1);
 }
@@ -350,4 +356,33 @@ fn markup_in_names_prints_literally() {
     let text = doc.texts();
     assert!(text.contains("<w:p>"), "{text}");
     assert!(text.contains("{{x}} & </w:t>"), "{text}");
+}
+
+/// The 附件说明, the 发文机关署名 and the 成文日期 stay with the last body paragraph: each
+/// paragraph from the last body paragraph to the office keeps with the next.
+#[test]
+fn signature_is_kept_with_the_last_paragraph() {
+    let doc = document(&notice());
+    let paragraphs: Vec<&Node> = doc.find("w:body")[0]
+        .children
+        .iter()
+        .filter(|c| c.name == "w:p")
+        .collect();
+    let date = paragraphs
+        .iter()
+        .position(|p| p.texts() == "2021年12月11日")
+        .expect("成文日期");
+    let office = paragraphs[date - 1];
+    assert_eq!(office.texts(), "商丘市巩固拓展脱贫攻坚成果领导小组办公室");
+    let mention = paragraphs
+        .iter()
+        .position(|p| p.texts().starts_with("附件："))
+        .expect("附件说明");
+    for p in &paragraphs[mention - 1..date] {
+        assert!(
+            !p.find("w:keepNext").is_empty(),
+            "not kept with next: {}",
+            p.texts()
+        );
+    }
 }
