@@ -285,9 +285,28 @@ pub struct NoticeArgs {
     /// 在排名表中附加各指标的柱状图
     #[arg(long)]
     pub charts: bool,
+    /// 通报的格式，逗号分隔：pdf（版式文件）、docx（可编辑的 Word 文档）；默认两种都写
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        num_args = 1..,
+        default_values_t = [DocFormatArg::Pdf, DocFormatArg::Docx],
+        value_name = "格式,…"
+    )]
+    pub format: Vec<DocFormatArg>,
     /// PDF 选项
     #[command(flatten)]
     pub pdf: PdfArgs,
+}
+
+/// A form of a document (`--format pdf,docx`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormatArg {
+    /// PDF（按 GB/T 9704 排好的版式文件）
+    Pdf,
+    /// Word 文档（.docx，签发前可修改）
+    Docx,
 }
 
 /// `gonggu brief`.

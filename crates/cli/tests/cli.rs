@@ -673,6 +673,125 @@ mod demo {
             .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
     }
 
+    /// The table rows of a PDF's layout text: lines that open with a region name followed
+    /// only by figures (values, ranks, changes, moves), as `name v1 v2 …`.
+    fn figure_rows(layout: &str, regions: &[&str]) -> std::collections::BTreeSet<String> {
+        let figure = |t: &str| {
+            t == "—"
+                || t == "持平"
+                || t.chars()
+                    .all(|c| c.is_ascii_digit() || "%.+-↑↓,".contains(c))
+        };
+        layout
+            .lines()
+            .filter_map(|line| {
+                let tokens: Vec<&str> = line.split_whitespace().collect();
+                let (first, rest) = tokens.split_first()?;
+                (regions.contains(first) && rest.len() >= 2 && rest.iter().all(|t| figure(t)))
+                    .then(|| tokens.join(" "))
+            })
+            .collect()
+    }
+
+    /// `--format` chooses the notice's forms: `docx` alone writes no PDF, `pdf` alone no
+    /// DOCX; the ranking workbook is always written.
+    #[test]
+    fn notice_format_chooses_pdf_or_docx() {
+        let demo = demo_dir();
+        for (format, pdf, docx) in [("docx", false, true), ("pdf", true, false)] {
+            let out = tempfile::tempdir().unwrap();
+            let o = run(gonggu()
+                .arg("notice")
+                .arg(demo.join("输入/监测对象信息.xlsx"))
+                .args(["--level", "county", "--format", format, "--config"])
+                .arg(demo.join("gonggu.toml"))
+                .arg("--out")
+                .arg(out.path()));
+            assert!(o.status.success(), "{}", stderr(&o));
+            let has = |name: &str| out.path().join(format!("商丘市2021年11月{name}")).exists();
+            assert!(has("主要指标通报表.xlsx"), "--format {format}");
+            assert_eq!(has("主要指标通报.pdf"), pdf, "--format {format}");
+            assert_eq!(has("主要指标通报.docx"), docx, "--format {format}");
+        }
+        let o = run(gonggu()
+            .arg("notice")
+            .arg(demo.join("输入/监测对象信息.xlsx"))
+            .args(["--level", "county", "--format", "odt", "--out"])
+            .arg(demo.join("不写")));
+        assert!(!o.status.success());
+    }
+
+    /// The demo's Word notice, converted by LibreOffice (`soffice --headless --convert-to
+    /// pdf`), shows the same table rows — every region's figures and ranks — as the PDF
+    /// gonggu compiles. Skipped when soffice or pdftotext is missing.
+    #[test]
+    fn demo_docx_has_the_figures_and_ranks_of_the_pdf() {
+        let dir = demo_dir();
+        let docx = dir.join("输出/商丘市2021年11月主要指标通报.docx");
+        let pdf = dir.join("输出/商丘市2021年11月主要指标通报.pdf");
+        let soffice = Command::new("soffice").arg("--version").output();
+        if !soffice.is_ok_and(|o| o.status.success()) {
+            eprintln!("注意：没有 soffice（apt-get install libreoffice-writer-nogui），跳过此测试");
+            return;
+        }
+        let layout = |path: &Path| -> Option<String> {
+            let o = Command::new("pdftotext")
+                .arg("-layout")
+                .arg(path)
+                .arg("-")
+                .output()
+                .ok()?;
+            o.status
+                .success()
+                .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+        };
+        let Some(from_typst) = layout(&pdf) else {
+            eprintln!("注意：没有 pdftotext（apt-get install poppler-utils），跳过此测试");
+            return;
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        // Its own profile, so that parallel runs do not share (and lock) one.
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            tmp.path().join("profile").display()
+        );
+        let o = run(Command::new("soffice")
+            .arg(profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(tmp.path())
+            .arg(&docx));
+        assert!(o.status.success(), "soffice: {}", stderr(&o));
+        let converted = tmp.path().join("商丘市2021年11月主要指标通报.pdf");
+        let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
+        let regions = [
+            "永城市",
+            "夏邑县",
+            "虞城县",
+            "示范区",
+            "梁园区",
+            "睢阳区",
+            "宁陵县",
+            "柘城县",
+            "睢县",
+            "民权县",
+            "商丘市",
+        ];
+        let (a, b) = (
+            figure_rows(&from_typst, &regions),
+            figure_rows(&from_word, &regions),
+        );
+        assert!(a.len() >= 11, "few table rows in the PDF:\n{from_typst}");
+        assert_eq!(a, b, "PDF rows (left) and DOCX rows (right) differ");
+        // The header, the document number and the 版记 are there too.
+        let flat: String = from_word.split_whitespace().collect();
+        for needle in ["主要指标情况的通报", "印发", "附件"] {
+            assert!(
+                flat.contains(needle),
+                "{needle} not in the converted DOCX:\n{from_word}"
+            );
+        }
+    }
+
     #[test]
     fn demo_writes_inputs_and_every_report() {
         let dir = demo_dir();
@@ -699,6 +818,7 @@ mod demo {
             "输出/数据质量核查清单.xlsx",
             "输出/商丘市2021年11月主要指标通报表.xlsx",
             "输出/商丘市2021年11月主要指标通报.pdf",
+            "输出/商丘市2021年11月主要指标通报.docx",
             "输出/商丘市2021年11月领导简报.pdf",
             "输出/商丘市2021年11月后评估指标达标情况.xlsx",
             "输出/商丘市2021年11月后评估指标达标情况.pdf",
@@ -1614,7 +1734,7 @@ mod safety {
                 .arg(&out));
             assert!(o.status.success(), "{}", stderr(&o));
             let written = files_under(work.path());
-            assert_eq!(written.len(), 3, "{written:?}"); // the roster, the xlsx, the pdf
+            assert_eq!(written.len(), 4, "{written:?}"); // the roster, the xlsx, the pdf, the docx
             for f in written.iter().filter(|p| **p != roster) {
                 assert!(
                     f.starts_with(&out),
@@ -1726,6 +1846,7 @@ mod safety {
         let finals = [
             "商丘市2021年11月主要指标通报表.xlsx",
             "商丘市2021年11月主要指标通报.pdf",
+            "商丘市2021年11月主要指标通报.docx",
         ];
         let notice = |out: &Path| {
             let mut c = gonggu();

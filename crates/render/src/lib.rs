@@ -12,6 +12,8 @@
 //! 4. [`pdf`] compiles them with the embedded Typst engine, with fonts found on the system or
 //!    in `--font-dir`; a character no font covers is an error, never tofu.
 //!
+//! 4a. [`docx`] writes the notice again as an editable Word document from the same data
+//!    (GB/T 9704 page setup), for the office to change before signing.
 //! 5. [`template`] writes the 填报 form a city sends its counties, read back as a 汇总.
 //! 6. [`explain`] writes the list of records behind one figure (`gonggu explain --out`).
 //! 7. [`package`] puts them together per command: titles, file names, dates, source notes —
@@ -26,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod documents;
+pub mod docx;
 pub mod error;
 pub mod explain;
 pub mod package;

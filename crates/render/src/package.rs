@@ -73,6 +73,25 @@ pub struct PdfOptions<'a> {
     pub emit_typst: bool,
 }
 
+/// Which forms of an editable document to write (`--format pdf,docx`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocFormats {
+    /// The PDF (GB/T 9704, compiled with Typst).
+    pub pdf: bool,
+    /// The Word document (`.docx`) staff edit before signing.
+    pub docx: bool,
+}
+
+impl Default for DocFormats {
+    /// Both.
+    fn default() -> Self {
+        DocFormats {
+            pdf: true,
+            docx: true,
+        }
+    }
+}
+
 /// Fonts from the system (unless `system` is false), `[fonts] dirs` and `extra_dirs`
 /// (`--font-dir`).
 ///
@@ -316,39 +335,56 @@ fn workbook_options(
     }
 }
 
-/// `gonggu notice`: the ranking workbook (通报表, with charts when asked) and the notice
-/// PDF (GB/T 9704), dated on the 成文日期.
+/// `gonggu notice`: the ranking workbook (通报表, with charts when asked), the notice
+/// PDF (GB/T 9704) and the same notice as a Word document (`.docx`) to edit before signing,
+/// as `formats` chooses; both dated on the 成文日期.
 ///
 /// # Errors
-/// Rendering errors of the workbook, the templates or the PDF (a missing glyph included).
+/// Rendering errors of the workbook, the templates, the PDF (a missing glyph included) or
+/// the Word document.
 pub fn notice(
     report: &Report,
     ds: &Dataset,
     config: &Config,
     pdf: PdfOptions<'_>,
     charts: bool,
+    formats: DocFormats,
 ) -> Result<Package> {
     let title = table_title(config, &report.parent);
     let wopts = WorkbookOptions {
         charts,
         ..workbook_options(config, ds, report, title.clone())
     };
-    let xlsx = xlsx::ranking_workbook(report, &wopts)?;
-    let (bundle, bytes) = document(
-        report,
-        config,
-        pdf,
-        &title,
-        PdfDate::Issue,
-        |meta, roles| documents::notice_bundle(report, meta, roles),
-    )?;
-    Ok(workbook_and_pdf(
-        report,
-        ("主要指标通报表", "主要指标通报"),
-        xlsx,
-        bytes,
-        pdf.emit_typst.then_some(("typst-通报", &bundle)),
-    ))
+    let prefix = period_prefix(report);
+    let mut out = Package::default();
+    out.add(
+        format!("{prefix}主要指标通报表.xlsx"),
+        xlsx::ranking_workbook(report, &wopts)?,
+    );
+    let mut typst = None;
+    if formats.pdf {
+        let (bundle, bytes) = document(
+            report,
+            config,
+            pdf,
+            &title,
+            PdfDate::Issue,
+            |meta, roles| documents::notice_bundle(report, meta, roles),
+        )?;
+        out.add(format!("{prefix}主要指标通报.pdf"), bytes);
+        typst = pdf.emit_typst.then_some(bundle);
+    }
+    if formats.docx {
+        let meta = document_meta(config, report, &title);
+        out.add(
+            format!("{prefix}主要指标通报.docx"),
+            documents::notice_docx(report, &meta)?,
+        );
+    }
+    if let Some(bundle) = typst {
+        out.add_typst(Path::new("typst-通报"), &bundle);
+    }
+    Ok(out)
 }
 
 /// `gonggu brief`: the leadership brief as `file_name`, dated on the as-of date; its Typst

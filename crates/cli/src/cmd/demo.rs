@@ -23,7 +23,7 @@ use gonggu_core::region::Level;
 use gonggu_core::text::end_of_previous_month;
 use gonggu_core::validate::{self, CheckParams};
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
-use gonggu_render::package::{self, IndicatorFormat, PdfOptions};
+use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
 
 use crate::args::{DemoArgs, DemoFormatArg};
 use crate::common::{note, read_dataset};
@@ -187,7 +187,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let notice = month.report(ReportKind::Notice, true)?;
     out.add_package(
         &out_dir,
-        package::notice(&notice, ds, &config, pdf(true), true)?,
+        package::notice(&notice, ds, &config, pdf(true), true, DocFormats::default())?,
     );
     let brief = month.report(ReportKind::Brief, true)?;
     let brief_name = package::brief_file_name(&brief);
@@ -210,7 +210,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         out_dir.display()
     );
     eprintln!(
-        "\n示例完成。先打开 {}：这是按公文格式排好的月通报；同一目录中还有排名表、领导简报、后评估材料和数据质量核查清单。",
+        "\n示例完成。先打开 {}：这是按公文格式排好的月通报（同名 .docx 是可以修改的 Word 版）；同一目录中还有排名表、领导简报、后评估材料和数据质量核查清单。",
         out_dir.join(notice_pdf).display()
     );
     eprintln!(

@@ -1,12 +1,13 @@
-//! `gonggu notice`: the ranking workbook (通报表) and the official notice PDF.
+//! `gonggu notice`: the ranking workbook (通报表) and the official notice as PDF and Word
+//! document (`--format pdf,docx`).
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use gonggu_core::catalog::ReportKind;
-use gonggu_render::package::{self, PdfOptions};
+use gonggu_render::package::{self, DocFormats, PdfOptions};
 
-use crate::args::NoticeArgs;
+use crate::args::{DocFormatArg, NoticeArgs};
 use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
@@ -19,7 +20,11 @@ pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
         fonts: &fonts,
         emit_typst: a.pdf.emit_typst,
     };
-    let files = package::notice(&p.report, &p.dataset, &plan.config, pdf, a.charts)?;
+    let formats = DocFormats {
+        pdf: a.format.contains(&DocFormatArg::Pdf),
+        docx: a.format.contains(&DocFormatArg::Docx),
+    };
+    let files = package::notice(&p.report, &p.dataset, &plan.config, pdf, a.charts, formats)?;
     let mut out = Outputs::default();
     out.add_package(&a.out, files);
     out.write(&plan.reads())?;

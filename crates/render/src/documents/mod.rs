@@ -296,6 +296,25 @@ pub fn notice_bundle(
     meta: &DocumentMeta,
     roles: &ResolvedRoles,
 ) -> Result<TypstBundle> {
+    let data = notice_data(report, meta)?;
+    bundle("notice.typ", &data, meta, roles)
+}
+
+/// The notice as an editable Word document (`.docx`) with the GB/T 9704 page setup: the
+/// same title, prose, tables and 版记 as [`notice_bundle`] (both read one block list), dated
+/// on the 成文日期 so that the same report gives the same bytes.
+///
+/// # Errors
+/// As [`notice_bundle`] for the prose template; [`Error::Render`] when the document cannot
+/// be written.
+pub fn notice_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
+    let data = notice_data(report, meta)?;
+    crate::docx::notice(&data, meta.issue_date)
+}
+
+/// The notice's data: `doc` keys, body blocks and attachments (the keys of `notice.typ`),
+/// read by the Typst layout and the DOCX writer alike.
+fn notice_data(report: &Report, meta: &DocumentMeta) -> Result<Value> {
     let ctx = context(report, meta, &[], &[]);
     let prose = prose::render(
         "notice.j2",
@@ -345,12 +364,11 @@ pub fn notice_bundle(
             })
         })
         .collect();
-    let data = json!({
+    Ok(json!({
         "doc": doc_keys(meta, &title),
         "body": body,
         "attachments": attachments,
-    });
-    bundle("notice.typ", &data, meta, roles)
+    }))
 }
 
 /// The leadership briefing (简报), one or two plain A4 pages: title with the as-of date,
@@ -494,4 +512,4 @@ fn block_size(meta: &DocumentMeta) -> usize {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

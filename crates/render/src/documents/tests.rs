@@ -42,7 +42,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-const SHANGQIU: [&str; 10] = [
+pub(crate) const SHANGQIU: [&str; 10] = [
     "永城市",
     "夏邑县",
     "虞城县",
@@ -130,7 +130,7 @@ fn tally(c: &County) -> Tally {
     t
 }
 
-const NOTICE_SELECTION: [&str; 9] = [
+pub(crate) const NOTICE_SELECTION: [&str; 9] = [
     "loan_household_rate",
     "project_start_rate",
     "assisted_share",
@@ -181,16 +181,16 @@ fn build(
 }
 
 /// 商丘-like report of 2021-11-30 compared with 2021-10-31.
-fn report_with(names: &[&str], selection: &[&str]) -> Report {
+pub(crate) fn report_with(names: &[&str], selection: &[&str]) -> Report {
     let prev = build(names, selection, date(2021, 10, 31), None);
     build(names, selection, date(2021, 11, 30), Some(&prev))
 }
 
-fn report() -> Report {
+pub(crate) fn report() -> Report {
     report_with(&SHANGQIU, &NOTICE_SELECTION)
 }
 
-fn meta() -> DocumentMeta {
+pub(crate) fn meta() -> DocumentMeta {
     DocumentMeta {
         issuing_office: "商丘市巩固拓展脱贫攻坚成果领导小组办公室".to_owned(),
         document_number: "商巩固办〔2021〕45号".to_owned(),

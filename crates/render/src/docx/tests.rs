@@ -1,0 +1,388 @@
+//! The notice's DOCX read back: the parts unzipped, `word/document.xml` parsed with
+//! quick-xml into a small tree, and the page setup, tables, footers and text checked as
+//! Word would read them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::documents::tests::{NOTICE_SELECTION, SHANGQIU, meta, report, report_with};
+use crate::documents::{DocumentMeta, notice_docx};
+
+/// An element: name, attributes, children, and its own text.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    text: String,
+}
+
+impl Node {
+    fn attr(&self, k: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    }
+    /// Every descendant named `name`, in document order.
+    fn all<'a>(&'a self, name: &str, out: &mut Vec<&'a Node>) {
+        for c in &self.children {
+            if c.name == name {
+                out.push(c);
+            }
+            c.all(name, out);
+        }
+    }
+    fn find(&self, name: &str) -> Vec<&Node> {
+        let mut out = Vec::new();
+        self.all(name, &mut out);
+        out
+    }
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    /// The text of the `w:t` elements below, concatenated.
+    fn texts(&self) -> String {
+        self.find("w:t").iter().map(|t| t.text.as_str()).collect()
+    }
+}
+
+fn parse(xml: &[u8]) -> Node {
+    let mut reader = Reader::from_reader(xml);
+    let mut stack = vec![Node::default()];
+    let node = |e: &quick_xml::events::BytesStart<'_>| Node {
+        name: e.name().as_ref().to_owned(),
+        attrs: e
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                (
+                    a.key.as_ref().to_owned(),
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
+                )
+            })
+            .collect(),
+        ..Node::default()
+    };
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).unwrap() {
+            Event::Start(e) => stack.push(node(&e)),
+            Event::Empty(e) => stack.last_mut().unwrap().children.push(node(&e)),
+            Event::End(_) => {
+                let done = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let name: &str = &r;
+                let c = match name {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity {other}"),
+                };
+                stack.last_mut().unwrap().text.push_str(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    assert_eq!(stack.len(), 1, "unbalanced XML");
+    stack.pop().unwrap()
+}
+
+fn part(docx: &[u8], name: &str) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut out = Vec::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} missing"))
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn document(docx: &[u8]) -> Node {
+    parse(&part(docx, "word/document.xml"))
+}
+
+fn notice() -> Vec<u8> {
+    notice_docx(&report(), &meta()).unwrap()
+}
+
+#[test]
+fn page_setup_is_gb_9704() {
+    let docx = notice();
+    let doc = document(&docx);
+    let sections = doc.find("w:sectPr");
+    assert!(!sections.is_empty());
+    // The body's own section (the last) is the portrait page of the notice.
+    let body = doc.find("w:body")[0]
+        .child("w:sectPr")
+        .expect("body sectPr");
+    let size = body.child("w:pgSz").unwrap();
+    assert_eq!(
+        (size.attr("w:w"), size.attr("w:h")),
+        (Some("11906"), Some("16838"))
+    );
+    for s in &sections {
+        let m = s.child("w:pgMar").unwrap();
+        let portrait = s.child("w:pgSz").unwrap().attr("w:orient").is_none();
+        let (top, bottom, left, right) = if portrait {
+            ("2098", "1984", "1587", "1474")
+        } else {
+            // Landscape: the same edges of the sheet, turned.
+            ("1587", "1474", "2098", "1984")
+        };
+        assert_eq!(
+            [
+                m.attr("w:top"),
+                m.attr("w:bottom"),
+                m.attr("w:left"),
+                m.attr("w:right")
+            ],
+            [Some(top), Some(bottom), Some(left), Some(right)],
+            "margins of a {} section",
+            if portrait { "portrait" } else { "landscape" }
+        );
+        // 22 lines of 28.95 pt on a portrait page; landscape pages (tables) off the grid.
+        let grid = s.child("w:docGrid").unwrap();
+        assert_eq!(grid.attr("w:linePitch"), Some("579"));
+        assert_eq!(
+            grid.attr("w:type"),
+            Some(if portrait { "lines" } else { "default" })
+        );
+        let refs: Vec<_> = s
+            .find("w:footerReference")
+            .iter()
+            .map(|f| f.attr("w:type").unwrap().to_owned())
+            .collect();
+        assert_eq!(refs, ["default", "even"]);
+    }
+    // 28 characters a line: 三号 (16 pt) condensed so that 28 fit the 156 mm line.
+    let styles = parse(&part(&docx, "word/styles.xml"));
+    let defaults = styles.find("w:rPrDefault")[0];
+    let size: f64 = defaults.find("w:sz")[0]
+        .attr("w:val")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let spacing: f64 = defaults.find("w:spacing")[0]
+        .attr("w:val")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pitch = size / 2.0 + spacing / 20.0;
+    assert_eq!(size, 32.0);
+    assert_eq!(
+        (156.0 / 25.4 * 72.0 / pitch).floor(),
+        28.0,
+        "pitch {pitch} pt"
+    );
+    let fonts = defaults.find("w:rFonts")[0];
+    assert_eq!(fonts.attr("w:eastAsia"), Some("仿宋_GB2312"));
+    let table = parse(&part(&docx, "word/fontTable.xml"));
+    let alt = table
+        .find("w:font")
+        .into_iter()
+        .find(|f| f.attr("w:name") == Some("仿宋_GB2312"))
+        .and_then(|f| f.child("w:altName"))
+        .and_then(|a| a.attr("w:val"));
+    assert_eq!(alt, Some("仿宋"));
+    // The wide ranking tables (13 columns with the previous period) are on landscape pages.
+    assert!(
+        sections
+            .iter()
+            .any(|s| s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape"))
+    );
+    let settings = parse(&part(&docx, "word/settings.xml"));
+    assert_eq!(settings.find("w:evenAndOddHeaders").len(), 1);
+}
+
+#[test]
+fn footers_carry_page_fields_odd_right_even_left() {
+    let docx = notice();
+    for (file, side) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
+        let f = parse(&part(&docx, file));
+        let instr: Vec<_> = f
+            .find("w:instrText")
+            .iter()
+            .map(|i| i.text.trim().to_owned())
+            .collect();
+        assert_eq!(instr, ["PAGE"], "{file}");
+        assert_eq!(f.find("w:jc")[0].attr("w:val"), Some(side), "{file}");
+        assert_eq!(f.texts(), "— 1 —", "{file}");
+    }
+}
+
+#[test]
+fn tables_repeat_header_rows_and_rows_do_not_split() {
+    let docx = notice();
+    let doc = document(&docx);
+    let tables = doc.find("w:tbl");
+    // Ranking tables (and the 版记, the last).
+    assert!(tables.len() >= 2, "{} tables", tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        let rows = t.find("w:tr");
+        for r in &rows {
+            assert!(
+                !r.find("w:cantSplit").is_empty(),
+                "table {i}: a row may split"
+            );
+        }
+        let width: i64 = t.find("w:tblW")[0].attr("w:w").unwrap().parse().unwrap();
+        assert!(width == 8844 || width == 12756, "table {i} width {width}");
+        let grid: i64 = t
+            .find("w:gridCol")
+            .iter()
+            .map(|g| g.attr("w:w").unwrap().parse::<i64>().unwrap())
+            .sum();
+        assert!(
+            grid <= width,
+            "table {i}: columns {grid} wider than {width}"
+        );
+        if i + 1 < tables.len() {
+            assert!(
+                !rows[0].find("w:tblHeader").is_empty(),
+                "table {i} has no header row"
+            );
+            // The total row is bold.
+            let last = rows.last().unwrap();
+            assert!(
+                !last.find("w:b").is_empty(),
+                "table {i}: total row not bold"
+            );
+        }
+    }
+}
+
+#[test]
+fn same_figures_as_the_pdf_data_and_red_cells_shaded() {
+    let r = report();
+    let docx = notice_docx(&r, &meta()).unwrap();
+    let doc = document(&docx);
+    let text = doc.texts();
+    for needle in [
+        "商丘市巩固拓展脱贫攻坚成果领导小组办公室文件",
+        "商巩固办〔2021〕45号",
+        "各县（市、区）巩固拓展脱贫攻坚成果领导小组办公室：",
+        "商丘市巩固拓展脱贫攻坚成果主要指标通报表",
+        "2021年12月11日印发",
+        "抄送：市委办公室，市政府办公室。",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    // Every unit's display value in the tables.
+    for row in &r.rows {
+        for c in row.values.values() {
+            assert!(
+                text.contains(c.display.as_str()),
+                "{} {} missing",
+                row.region,
+                c.display
+            );
+        }
+    }
+    // The red header is red.
+    let red: Vec<_> = doc
+        .find("w:r")
+        .into_iter()
+        .filter(|run| {
+            run.find("w:color")
+                .iter()
+                .any(|c| c.attr("w:val") == Some("E60012"))
+        })
+        .collect();
+    assert_eq!(red.len(), 1);
+    // 红/黄 cells are shaded when the report has them.
+    let warnings = r
+        .rows
+        .iter()
+        .flat_map(|row| row.values.values())
+        .filter(|c| c.warning.is_some())
+        .count();
+    let shaded = doc.find("w:shd").len();
+    assert!(
+        warnings == 0 || shaded > 0,
+        "{warnings} warnings, {shaded} shaded cells"
+    );
+}
+
+#[test]
+fn without_issuer_no_red_header() {
+    let m = DocumentMeta {
+        issuing_office: String::new(),
+        document_number: String::new(),
+        ..meta()
+    };
+    let doc = document(&notice_docx(&report(), &m).unwrap());
+    assert!(
+        doc.find("w:color")
+            .iter()
+            .all(|c| c.attr("w:val") != Some("E60012"))
+    );
+    assert!(doc.find("w:pBdr").is_empty());
+}
+
+#[test]
+fn same_report_gives_same_bytes() {
+    let a = notice();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let b = notice();
+    assert!(a == b, "two renderings differ");
+    let core = parse(&part(&a, "docProps/core.xml"));
+    assert_eq!(core.find("dcterms:created")[0].text, "2021-12-11T00:00:00Z");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+    let f = zip.by_index(0).unwrap();
+    let t = f.last_modified().unwrap();
+    assert_eq!((t.year(), t.month(), t.day()), (2021, 12, 11));
+}
+
+#[test]
+fn markup_in_names_prints_literally() {
+    let mut names = SHANGQIU;
+    names[3] = "<w:p>";
+    names[5] = "{{x}} & </w:t>";
+    let r = report_with(&names, &NOTICE_SELECTION[..4]);
+    let doc = document(&notice_docx(&r, &meta()).unwrap());
+    let text = doc.texts();
+    assert!(text.contains("<w:p>"), "{text}");
+    assert!(text.contains("{{x}} & </w:t>"), "{text}");
+}
+
+/// The 附件说明, the 发文机关署名 and the 成文日期 stay with the last body paragraph: each
+/// paragraph from the last body paragraph to the office keeps with the next.
+#[test]
+fn signature_is_kept_with_the_last_paragraph() {
+    let doc = document(&notice());
+    let paragraphs: Vec<&Node> = doc.find("w:body")[0]
+        .children
+        .iter()
+        .filter(|c| c.name == "w:p")
+        .collect();
+    let date = paragraphs
+        .iter()
+        .position(|p| p.texts() == "2021年12月11日")
+        .expect("成文日期");
+    let office = paragraphs[date - 1];
+    assert_eq!(office.texts(), "商丘市巩固拓展脱贫攻坚成果领导小组办公室");
+    let mention = paragraphs
+        .iter()
+        .position(|p| p.texts().starts_with("附件："))
+        .expect("附件说明");
+    for p in &paragraphs[mention - 1..date] {
+        assert!(
+            !p.find("w:keepNext").is_empty(),
+            "not kept with next: {}",
+            p.texts()
+        );
+    }
+}
