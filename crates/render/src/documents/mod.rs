@@ -444,6 +444,36 @@ pub fn evaluation_bundle(
     sources: &[String],
     roles: &ResolvedRoles,
 ) -> Result<TypstBundle> {
+    let data = evaluation_data(report, meta, quality, sources)?;
+    bundle("evaluate.typ", &data, meta, roles)
+}
+
+/// The post-evaluation report as an editable Word document (`.docx`) on GB/T 9704 pages
+/// (without the red header): the same title, prose, sources list and tables as
+/// [`evaluation_bundle`] (both read one block list), the 基本情况 tables on landscape pages,
+/// dated on `meta.issue_date` so that the same report gives the same bytes.
+///
+/// # Errors
+/// As [`evaluation_bundle`] for the prose template; [`Error::Render`] when the document
+/// cannot be written.
+pub fn evaluation_docx(
+    report: &Report,
+    meta: &DocumentMeta,
+    quality: &[QualityLine],
+    sources: &[String],
+) -> Result<Vec<u8>> {
+    let data = evaluation_data(report, meta, quality, sources)?;
+    crate::docx::evaluation(&data, meta.issue_date)
+}
+
+/// The post-evaluation report's data: `doc` keys (title, subtitle, signature, date) and body
+/// blocks (the keys of `evaluate.typ`), read by the Typst layout and the DOCX writer alike.
+fn evaluation_data(
+    report: &Report,
+    meta: &DocumentMeta,
+    quality: &[QualityLine],
+    sources: &[String],
+) -> Result<Value> {
     let ctx = context(report, meta, quality, sources);
     let prose = prose::render(
         "evaluate.j2",
@@ -472,7 +502,7 @@ pub fn evaluation_bundle(
         "details" => tables::evaluation_details(report, meta, &ctx),
         _ => tables::evaluation_quality(&ctx).into_iter().collect(),
     });
-    let data = json!({
+    Ok(json!({
         "doc": {
             "title": title,
             "subtitle": format!("（{}）", tables::as_of_note(report)),
@@ -480,8 +510,7 @@ pub fn evaluation_bundle(
             "date": date_zh(meta.issue_date),
         },
         "body": body,
-    });
-    bundle("evaluate.typ", &data, meta, roles)
+    }))
 }
 
 /// Compiles a bundle to PDF. `date` is the document's date (Typst's `today` and the PDF

@@ -124,6 +124,17 @@ fn tally(c: &County) -> Tally {
         ("employed_persons", c.employed),
         ("income_persons", c.income_persons),
         ("income_persons_sum", c.income_sum),
+        // 基本情况 counts (read only through `Report::basics`).
+        ("tuopin_households", c.covered * 4),
+        ("tuopin_persons", c.covered * 13),
+        ("monitored_persons", c.monitored * 3),
+        ("unstable_households", c.monitored * 4 / 10),
+        ("unstable_persons", c.monitored * 12 / 10),
+        ("marginal_households", c.monitored * 5 / 10),
+        ("marginal_persons", c.monitored * 15 / 10),
+        ("sudden_households", c.monitored / 10),
+        ("sudden_persons", c.monitored * 3 / 10),
+        ("eliminated_persons", c.monitored * 111 / 100),
     ] {
         t.add(id, Decimal::from(v));
     }

@@ -1,5 +1,7 @@
 //! Editable Word documents (`.docx`, WordprocessingML) of the documents that staff change
-//! before signing: today the notice (通报), from the same data as its PDF.
+//! before signing: the notice (通报) and the post-evaluation report (后评估达标情况), each from
+//! the same data as its PDF. `notice.rs` holds the GB/T 9704 page setup, styles, blocks and
+//! tables both use; `evaluation.rs` only lays out the evaluation's own parts.
 //!
 //! The XML is written with a small typed writer over `quick-xml` ([`Xml`]): elements and
 //! attributes are events, text and attribute values are escaped by the writer, so a region
@@ -13,6 +15,7 @@
 
 #![allow(clippy::result_large_err)]
 
+mod evaluation;
 mod notice;
 
 use std::io::{Cursor, Write};
@@ -23,6 +26,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::error::{Error, Result};
 
+pub(crate) use evaluation::evaluation;
 pub(crate) use notice::notice;
 
 /// WordprocessingML main namespace.

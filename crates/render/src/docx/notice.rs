@@ -28,15 +28,15 @@ const TEXT_W: i64 = 8844;
 /// Landscape text width: 297 mm less 37 + 35 mm.
 const TEXT_W_LANDSCAPE: i64 = 12756;
 /// One grid character: 156 mm / 28.
-const CHAR: i64 = 316;
+pub(super) const CHAR: i64 = 316;
 /// Line pitch 28.95 pt: 22 lines in 225 mm.
-const LINE: i64 = 579;
+pub(super) const LINE: i64 = 579;
 const RED: &str = "E60012";
 
 const BODY: &str = "仿宋_GB2312";
 const TITLE: &str = "方正小标宋简体";
 const HEADING: &str = "黑体";
-const KAI: &str = "楷体_GB2312";
+pub(super) const KAI: &str = "楷体_GB2312";
 const SONG: &str = "宋体";
 
 /// Fonts of the font table with the family Word or WPS substitutes when one is missing.
@@ -60,15 +60,15 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
-fn key(v: &Value, k: &str) -> Option<String> {
+pub(super) fn key(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(text_of)
 }
 
-fn flag(v: &Value, k: &str) -> bool {
+pub(super) fn flag(v: &Value, k: &str) -> bool {
     v.get(k).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn list<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+pub(super) fn list<'a>(v: &'a Value, k: &str) -> &'a [Value] {
     v.get(k)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
@@ -83,25 +83,25 @@ fn width_chars(text: &str) -> f64 {
 
 /// A run of text and its formatting.
 #[derive(Default, Clone, Copy)]
-struct Run<'a> {
-    text: &'a str,
-    font: Option<&'a str>,
+pub(super) struct Run<'a> {
+    pub(super) text: &'a str,
+    pub(super) font: Option<&'a str>,
     /// Size in half-points.
-    size: Option<i64>,
-    bold: bool,
-    color: Option<&'a str>,
+    pub(super) size: Option<i64>,
+    pub(super) bold: bool,
+    pub(super) color: Option<&'a str>,
     /// Character scale in percent (a long 发文机关标志 is condensed, not shrunk).
-    scale: Option<i64>,
+    pub(super) scale: Option<i64>,
 }
 
 impl<'a> Run<'a> {
-    fn plain(text: &'a str) -> Self {
+    pub(super) fn plain(text: &'a str) -> Self {
         Run {
             text,
             ..Run::default()
         }
     }
-    fn font(text: &'a str, font: &'a str) -> Self {
+    pub(super) fn font(text: &'a str, font: &'a str) -> Self {
         Run {
             text,
             font: Some(font),
@@ -112,23 +112,23 @@ impl<'a> Run<'a> {
 
 /// Paragraph properties used here (written in schema order).
 #[derive(Default, Clone)]
-struct Para<'a> {
-    style: Option<&'a str>,
-    keep_next: bool,
-    page_break_before: bool,
+pub(super) struct Para<'a> {
+    pub(super) style: Option<&'a str>,
+    pub(super) keep_next: bool,
+    pub(super) page_break_before: bool,
     /// The red rule under the 发文字号.
-    red_rule: bool,
+    pub(super) red_rule: bool,
     /// `Some(false)`: off the document grid (tables, header lines).
-    snap: Option<bool>,
-    before: Option<i64>,
-    after: Option<i64>,
+    pub(super) snap: Option<bool>,
+    pub(super) before: Option<i64>,
+    pub(super) after: Option<i64>,
     /// Exact line height in twips; `Some(0)`: single (auto).
-    line: Option<i64>,
-    left: Option<i64>,
-    right: Option<i64>,
-    first_line: Option<i64>,
-    hanging: Option<i64>,
-    jc: Option<&'a str>,
+    pub(super) line: Option<i64>,
+    pub(super) left: Option<i64>,
+    pub(super) right: Option<i64>,
+    pub(super) first_line: Option<i64>,
+    pub(super) hanging: Option<i64>,
+    pub(super) jc: Option<&'a str>,
 }
 
 fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
@@ -248,7 +248,7 @@ fn run(x: &mut Xml, r: &Run<'_>) {
     x.end("w:r");
 }
 
-fn para(x: &mut Xml, p: &Para<'_>, runs: &[Run<'_>]) {
+pub(super) fn para(x: &mut Xml, p: &Para<'_>, runs: &[Run<'_>]) {
     x.start("w:p", &[]);
     ppr(x, p, None);
     for r in runs {
@@ -334,15 +334,35 @@ impl Section {
 }
 
 /// `word/document.xml` being written: the current section's orientation.
-struct Body {
-    x: Xml,
+pub(super) struct Body {
+    pub(super) x: Xml,
     section: Section,
 }
 
 impl Body {
+    /// `w:document` and `w:body` opened, on a portrait page.
+    pub(super) fn start() -> Self {
+        let mut b = Body {
+            x: Xml::new(),
+            section: Section { landscape: false },
+        };
+        b.x.start("w:document", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+        b.x.start("w:body", &[]);
+        b
+    }
+
+    /// The last section's properties written and the document closed.
+    pub(super) fn finish(mut self) -> Result<Vec<u8>> {
+        let section = self.section;
+        section.write(&mut self.x);
+        self.x.end("w:body");
+        self.x.end("w:document");
+        self.x.finish()
+    }
+
     /// Ends the current section with an empty paragraph and starts one `landscape` or not,
     /// on a new page.
-    fn new_section(&mut self, landscape: bool) {
+    pub(super) fn new_section(&mut self, landscape: bool) {
         self.x.start("w:p", &[]);
         // One point high, so that it never makes a page of its own.
         let p = Para {
@@ -353,6 +373,22 @@ impl Body {
         ppr(&mut self.x, &p, Some(&self.section));
         self.x.end("w:p");
         self.section = Section { landscape };
+    }
+
+    /// An empty single-spaced line off the grid: between two tables, which word processors
+    /// would otherwise join into one.
+    pub(super) fn spacer(&mut self) {
+        let p = Para {
+            snap: Some(false),
+            line: Some(0),
+            ..Para::default()
+        };
+        para(&mut self.x, &p, &[]);
+    }
+
+    /// Whether the current section is landscape.
+    pub(super) fn landscape(&self) -> bool {
+        self.section.landscape
     }
 
     fn text_width(&self) -> i64 {
@@ -372,7 +408,7 @@ fn indented<'a>() -> Para<'a> {
 }
 
 /// A body block: paragraph, heading, table or page break.
-fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
+pub(super) fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
     let kind = key(v, "type").unwrap_or_else(|| "paragraph".to_owned());
     let text = key(v, "text").unwrap_or_default();
     match kind.as_str() {
@@ -414,6 +450,21 @@ fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
                 b.new_section(false);
             }
         }
+        "list" => {
+            // A numbered list (the sources): the number 2 characters in, long items wrap
+            // under their own text.
+            let items = list(v, "items");
+            for (i, item) in items.iter().enumerate() {
+                let text = format!("{}. {}", i + 1, text_of(item).unwrap_or_default());
+                let p = Para {
+                    keep_next: keep_next && i + 1 == items.len(),
+                    left: Some(4 * CHAR),
+                    hanging: Some(2 * CHAR),
+                    ..Para::default()
+                };
+                para(&mut b.x, &p, &[Run::plain(&text)]);
+            }
+        }
         "pagebreak" => {
             b.x.start("w:p", &[]).start("w:r", &[]);
             b.x.empty("w:br", &[("w:type", "page")]);
@@ -421,7 +472,7 @@ fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
         }
         other => {
             return Err(render_error(format!(
-                "正文块类型「{other}」未知：应为 paragraph、heading、table 或 pagebreak"
+                "正文块类型「{other}」未知：应为 paragraph、heading、table、list 或 pagebreak"
             )));
         }
     }
@@ -740,7 +791,7 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
 }
 
 /// 发文机关署名 and 成文日期: the date 右空四字, the office centred over it.
-fn signature(x: &mut Xml, office: Option<&str>, date: Option<&str>) {
+pub(super) fn signature(x: &mut Xml, office: Option<&str>, date: Option<&str>) {
     let date_w = date.map_or(0.0, width_chars);
     if let Some(office) = office {
         let right = if date.is_some() {
@@ -918,12 +969,7 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
 fn document(data: &Value) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
-    let mut b = Body {
-        x: Xml::new(),
-        section: Section { landscape: false },
-    };
-    b.x.start("w:document", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
-    b.x.start("w:body", &[]);
+    let mut b = Body::start();
 
     let (mark, number) = (get("issuer_mark"), get("number"));
     let header = mark.is_some() || number.is_some();
@@ -1007,15 +1053,7 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             if i + 1 == blocks.len() {
                 break;
             }
-            para(
-                &mut b.x,
-                &Para {
-                    snap: Some(false),
-                    line: Some(0),
-                    ..Para::default()
-                },
-                &[],
-            );
+            b.spacer();
         }
     }
 
@@ -1044,11 +1082,7 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             &[],
         );
     }
-    let section = b.section;
-    section.write(&mut b.x);
-    b.x.end("w:body");
-    b.x.end("w:document");
-    b.x.finish()
+    b.finish()
 }
 
 /// A footer with `— PAGE —`, 4号 宋体, a character in from the outer edge.
@@ -1304,6 +1338,12 @@ const OFFICE_REL: &str = "officeDocument/2006/relationships";
 /// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`), dated
 /// `date` (core properties and zip entries).
 pub(crate) fn notice(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
+    word_package(data, document(data)?, date)
+}
+
+/// The `.docx` around `word/document.xml`: the GB/T 9704 styles, settings, font table and
+/// `— n —` footers, with `doc.title` and `doc.signature` as title and creator, dated `date`.
+pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let title = key(&doc, "title").unwrap_or_default().replace('\n', "");
     let creator = key(&doc, "signature").unwrap_or_default();
@@ -1361,7 +1401,7 @@ pub(crate) fn notice(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
             ),
-            bytes: document(data)?,
+            bytes: document,
         },
         Part {
             path: "word/styles.xml",

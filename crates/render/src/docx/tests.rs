@@ -1,4 +1,4 @@
-//! The notice's DOCX read back: the parts unzipped, `word/document.xml` parsed with
+//! The notice's and the evaluation's DOCX read back: the parts unzipped, `word/document.xml` parsed with
 //! quick-xml into a small tree, and the page setup, tables, footers and text checked as
 //! Word would read them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -9,7 +9,8 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::documents::tests::{NOTICE_SELECTION, SHANGQIU, meta, report, report_with};
-use crate::documents::{DocumentMeta, notice_docx};
+use crate::documents::{DocumentMeta, evaluation_docx, notice_docx};
+use crate::quality::QualityLine;
 
 /// An element: name, attributes, children, and its own text.
 #[derive(Debug, Default)]
@@ -112,6 +113,20 @@ fn part(docx: &[u8], name: &str) -> Vec<u8> {
 
 fn document(docx: &[u8]) -> Node {
     parse(&part(docx, "word/document.xml"))
+}
+
+/// Every unit's display value of every indicator is in `text`.
+fn every_value(r: &gonggu_core::compute::Report, text: &str) {
+    for row in &r.rows {
+        for c in row.values.values() {
+            assert!(
+                text.contains(c.display.as_str()),
+                "{} {} missing",
+                row.region,
+                c.display
+            );
+        }
+    }
 }
 
 fn notice() -> Vec<u8> {
@@ -280,17 +295,7 @@ fn same_figures_as_the_pdf_data_and_red_cells_shaded() {
     ] {
         assert!(text.contains(needle), "missing {needle}");
     }
-    // Every unit's display value in the tables.
-    for row in &r.rows {
-        for c in row.values.values() {
-            assert!(
-                text.contains(c.display.as_str()),
-                "{} {} missing",
-                row.region,
-                c.display
-            );
-        }
-    }
+    every_value(&r, &text);
     // The red header is red.
     let red: Vec<_> = doc
         .find("w:r")
@@ -384,5 +389,220 @@ fn signature_is_kept_with_the_last_paragraph() {
             "not kept with next: {}",
             p.texts()
         );
+    }
+}
+
+/// A report with the 基本情况 counts (their tables are wide: landscape).
+fn evaluation_report() -> gonggu_core::compute::Report {
+    let mut r = report_with(
+        &SHANGQIU,
+        &[
+            "assisted_share",
+            "project_start_rate",
+            "certificate_rate",
+            "per_capita_income",
+        ],
+    );
+    let counts: Vec<String> = [
+        "tuopin",
+        "monitored",
+        "unstable",
+        "marginal",
+        "sudden",
+        "eliminated",
+    ]
+    .iter()
+    .flat_map(|k| [format!("{k}_households"), format!("{k}_persons")])
+    .collect();
+    let counts: Vec<&str> = counts.iter().map(String::as_str).collect();
+    r.basics = Some(Box::new(report_with(&SHANGQIU, &counts)));
+    r
+}
+
+fn evaluation() -> Vec<u8> {
+    let quality = vec![QualityLine {
+        code: "ID-CHECKSUM".to_owned(),
+        title: "证件号码校验位错误".to_owned(),
+        severity: "错误".to_owned(),
+        count: 12,
+    }];
+    let sources = vec![
+        "人员表.xlsx（工作表 Sheet1）".to_owned(),
+        "项目库.xlsx（工作表 2021年项目）".to_owned(),
+    ];
+    evaluation_docx(&evaluation_report(), &meta(), &quality, &sources).unwrap()
+}
+
+/// The sections of the body in order: (landscape, the tables' captions… as the texts of
+/// the paragraphs and tables before its end).
+fn sections(doc: &Node) -> Vec<(bool, String)> {
+    let body = doc.find("w:body")[0];
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for c in &body.children {
+        text.push_str(&c.texts());
+        let sect = if c.name == "w:sectPr" {
+            Some(c)
+        } else {
+            c.child("w:pPr").and_then(|p| p.child("w:sectPr"))
+        };
+        if let Some(s) = sect {
+            let landscape = s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape");
+            out.push((landscape, std::mem::take(&mut text)));
+        }
+    }
+    out
+}
+
+#[test]
+fn evaluation_pages_tables_and_landscape_basics() {
+    let docx = evaluation();
+    // `GONGGU_PDF_OUT=DIR` writes it there, to look at it.
+    if let Some(dir) = std::env::var_os("GONGGU_PDF_OUT") {
+        std::fs::write(std::path::Path::new(&dir).join("evaluate.docx"), &docx).unwrap();
+    }
+    let doc = document(&docx);
+    // GB/T 9704 portrait page for the body, the same footers as the notice.
+    let body = doc.find("w:body")[0].child("w:sectPr").unwrap();
+    let size = body.child("w:pgSz").unwrap();
+    assert_eq!(
+        (size.attr("w:w"), size.attr("w:h"), size.attr("w:orient")),
+        (Some("11906"), Some("16838"), None)
+    );
+    let m = body.child("w:pgMar").unwrap();
+    assert_eq!(
+        [
+            m.attr("w:top"),
+            m.attr("w:bottom"),
+            m.attr("w:left"),
+            m.attr("w:right")
+        ],
+        [Some("2098"), Some("1984"), Some("1587"), Some("1474")]
+    );
+    assert_eq!(
+        body.child("w:docGrid").unwrap().attr("w:type"),
+        Some("lines")
+    );
+    for f in ["word/footer1.xml", "word/footer2.xml"] {
+        let instr = parse(&part(&docx, f)).find("w:instrText")[0].text.clone();
+        assert_eq!(instr.trim(), "PAGE", "{f}");
+    }
+    let styles = parse(&part(&docx, "word/styles.xml"));
+    assert_eq!(
+        styles.find("w:rPrDefault")[0].find("w:rFonts")[0].attr("w:eastAsia"),
+        Some("仿宋_GB2312")
+    );
+
+    // Every table repeats its header row, no row splits, and the width fits its page.
+    let tables = doc.find("w:tbl");
+    // overview, regions, details (one or more), quality, two 基本情况 tables.
+    assert!(tables.len() >= 6, "{} tables", tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        let rows = t.find("w:tr");
+        assert!(
+            !rows[0].find("w:tblHeader").is_empty(),
+            "table {i} ({}) has no header row",
+            rows[0].texts()
+        );
+        assert!(rows.iter().all(|r| !r.find("w:cantSplit").is_empty()));
+    }
+
+    // No two tables touch (Word and LibreOffice would join them into one).
+    let children = &doc.find("w:body")[0].children;
+    for pair in children.windows(2) {
+        assert!(
+            !(pair[0].name == "w:tbl" && pair[1].name == "w:tbl"),
+            "adjacent tables: {}",
+            pair[1].find("w:tr")[0].texts()
+        );
+    }
+
+    // The 基本情况 tables sit in landscape sections, nothing else does.
+    let sections = sections(&doc);
+    let landscape: Vec<&String> = sections
+        .iter()
+        .filter(|(l, _)| *l)
+        .map(|(_, t)| t)
+        .collect();
+    assert!(!landscape.is_empty(), "no landscape section: {sections:?}");
+    let all: String = landscape.iter().map(|t| t.as_str()).collect();
+    assert!(all.contains("脱贫人口和监测对象情况表"), "{all}");
+    for (l, text) in &sections {
+        if *l {
+            assert!(
+                !text.contains("二、总体达标情况"),
+                "prose on a landscape page"
+            );
+        }
+    }
+    // The last section is portrait and ends with the signature and the date.
+    let (last_landscape, last) = sections.last().unwrap();
+    assert!(!last_landscape);
+    assert!(
+        last.ends_with("商丘市巩固拓展脱贫攻坚成果领导小组办公室2021年12月11日"),
+        "{last}"
+    );
+}
+
+#[test]
+fn evaluation_text_title_sources_and_figures() {
+    let r = evaluation_report();
+    let docx = evaluation();
+    let doc = document(&docx);
+    let paragraphs: Vec<String> = doc.find("w:body")[0]
+        .children
+        .iter()
+        .filter(|c| c.name == "w:p")
+        .map(Node::texts)
+        .collect();
+    // Two-line title (a line break inside), then the as-of line.
+    let title = doc.find("w:p")[0];
+    assert_eq!(
+        title.texts(),
+        "商丘市巩固拓展脱贫攻坚成果后评估指标达标情况"
+    );
+    assert_eq!(title.find("w:br").len(), 1);
+    assert_eq!(paragraphs[1], "（数据截至2021年11月30日）");
+    // The sources as a numbered list.
+    assert!(paragraphs.contains(&"1. 人员表.xlsx（工作表 Sheet1）".to_owned()));
+    assert!(paragraphs.contains(&"2. 项目库.xlsx（工作表 2021年项目）".to_owned()));
+    let text = doc.texts();
+    for needle in [
+        "一、基本情况",
+        "二、总体达标情况",
+        "ID-CHECKSUM",
+        "证件号码校验位错误",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    // Every unit's value of every indicator, and no red header.
+    every_value(&r, &text);
+    assert!(
+        doc.find("w:color")
+            .iter()
+            .all(|c| c.attr("w:val") != Some("E60012"))
+    );
+    let core = parse(&part(&docx, "docProps/core.xml"));
+    assert_eq!(
+        core.find("dc:title")[0].text,
+        "商丘市巩固拓展脱贫攻坚成果后评估指标达标情况"
+    );
+}
+
+#[test]
+fn evaluation_same_bytes_and_literal_markup() {
+    let a = evaluation();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(a == evaluation(), "two renderings differ");
+
+    let mut names = SHANGQIU;
+    names[3] = "<w:p>";
+    names[5] = "{{x}} & </w:t>";
+    let r = report_with(&names, &NOTICE_SELECTION[..4]);
+    let sources = vec!["<w:tbl>&amp;.xlsx".to_owned()];
+    let doc = document(&evaluation_docx(&r, &meta(), &[], &sources).unwrap());
+    let text = doc.texts();
+    for needle in ["<w:p>", "{{x}} & </w:t>", "<w:tbl>&amp;.xlsx"] {
+        assert!(text.contains(needle), "missing {needle}");
     }
 }
