@@ -285,7 +285,18 @@ pub struct NoticeArgs {
     /// 在排名表中附加各指标的柱状图
     #[arg(long)]
     pub charts: bool,
-    /// 通报的格式，逗号分隔：pdf（版式文件）、docx（可编辑的 Word 文档）；默认两种都写
+    /// 格式选项
+    #[command(flatten)]
+    pub formats: DocFormatArgs,
+    /// PDF 选项
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// `--format pdf,docx` of the documents staff edit before signing (notice, evaluation).
+#[derive(Debug, Args)]
+pub struct DocFormatArgs {
+    /// 文稿的格式，逗号分隔：pdf（版式文件）、docx（可编辑的 Word 文档）；默认两种都写
     #[arg(
         long,
         value_enum,
@@ -295,9 +306,6 @@ pub struct NoticeArgs {
         value_name = "格式,…"
     )]
     pub format: Vec<DocFormatArg>,
-    /// PDF 选项
-    #[command(flatten)]
-    pub pdf: PdfArgs,
 }
 
 /// A form of a document (`--format pdf,docx`).
@@ -338,6 +346,9 @@ pub struct EvaluateArgs {
     /// 输出目录
     #[arg(long, value_name = "目录")]
     pub out: PathBuf,
+    /// 格式选项
+    #[command(flatten)]
+    pub formats: DocFormatArgs,
     /// PDF 选项
     #[command(flatten)]
     pub pdf: PdfArgs,

@@ -16,9 +16,10 @@ use gonggu_core::model::Dataset;
 use gonggu_core::pipeline::{self, Settings};
 use gonggu_core::region::Level;
 use gonggu_core::text::end_of_previous_month;
+use gonggu_render::package::DocFormats;
 use gonggu_render::pdf::Fonts;
 
-use crate::args::{CommonArgs, DocLevelArg, FontArgs, LevelArg};
+use crate::args::{CommonArgs, DocFormatArg, DocFormatArgs, DocLevelArg, FontArgs, LevelArg};
 use crate::common::{note, read_dataset};
 
 impl From<LevelArg> for Level {
@@ -143,6 +144,14 @@ fn previous_as_of(flag: Option<NaiveDate>, ds: &Dataset, as_of: NaiveDate) -> Na
 /// Personal data in outputs and messages: masked unless `--reveal-pii`.
 pub fn pii(reveal: bool) -> Pii {
     if reveal { Pii::Revealed } else { Pii::Masked }
+}
+
+/// The forms `--format pdf,docx` asks for.
+pub fn doc_formats(args: &DocFormatArgs) -> DocFormats {
+    DocFormats {
+        pdf: args.format.contains(&DocFormatArg::Pdf),
+        docx: args.format.contains(&DocFormatArg::Docx),
+    }
 }
 
 /// Fonts from the system (unless `--system-fonts 0` / `GONGGU_SYSTEM_FONTS=0`), `[fonts]

@@ -46,6 +46,22 @@ fn xlsx_text(path: &Path) -> String {
     text
 }
 
+/// The XML parts of a `.docx`, unzipped and concatenated (its text is in there).
+fn docx_text(path: &Path) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        zip.by_index(i).unwrap().read_to_string(&mut text).unwrap();
+    }
+    assert!(
+        text.contains("<w:body>"),
+        "no document in {}",
+        path.display()
+    );
+    text
+}
+
 /// Every file below `dir` (none when it does not exist), sorted.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -674,11 +690,13 @@ mod demo {
     }
 
     /// The table rows of a PDF's layout text: lines that open with a region name followed
-    /// only by figures (values, ranks, changes, moves), as `name v1 v2 …`.
+    /// only by figures (values, ranks, changes, moves, 达标 / 未达标), as `name v1 v2 …`.
     fn figure_rows(layout: &str, regions: &[&str]) -> std::collections::BTreeSet<String> {
         let figure = |t: &str| {
             t == "—"
                 || t == "持平"
+                || t == "达标"
+                || t == "未达标"
                 || t.chars()
                     .all(|c| c.is_ascii_digit() || "%.+-↑↓,".contains(c))
         };
@@ -693,25 +711,33 @@ mod demo {
             .collect()
     }
 
-    /// `--format` chooses the notice's forms: `docx` alone writes no PDF, `pdf` alone no
-    /// DOCX; the ranking workbook is always written.
+    /// `--format` chooses the forms of the notice and of the evaluation: `docx` alone
+    /// writes no PDF, `pdf` alone no DOCX; the workbook is always written.
     #[test]
     fn notice_format_chooses_pdf_or_docx() {
         let demo = demo_dir();
-        for (format, pdf, docx) in [("docx", false, true), ("pdf", true, false)] {
-            let out = tempfile::tempdir().unwrap();
-            let o = run(gonggu()
-                .arg("notice")
-                .arg(demo.join("输入/监测对象信息.xlsx"))
-                .args(["--level", "county", "--format", format, "--config"])
-                .arg(demo.join("gonggu.toml"))
-                .arg("--out")
-                .arg(out.path()));
-            assert!(o.status.success(), "{}", stderr(&o));
-            let has = |name: &str| out.path().join(format!("商丘市2021年11月{name}")).exists();
-            assert!(has("主要指标通报表.xlsx"), "--format {format}");
-            assert_eq!(has("主要指标通报.pdf"), pdf, "--format {format}");
-            assert_eq!(has("主要指标通报.docx"), docx, "--format {format}");
+        let commands = [
+            ("notice", "主要指标通报表", "主要指标通报"),
+            ("evaluate", "后评估指标达标情况", "后评估指标达标情况"),
+        ];
+        for (command, workbook, document) in commands {
+            for (format, pdf, docx) in [("docx", false, true), ("pdf", true, false)] {
+                let out = tempfile::tempdir().unwrap();
+                let o = run(gonggu()
+                    .arg(command)
+                    .arg(demo.join("输入/监测对象信息.xlsx"))
+                    .args(["--level", "county", "--format", format, "--config"])
+                    .arg(demo.join("gonggu.toml"))
+                    .arg("--out")
+                    .arg(out.path()));
+                assert!(o.status.success(), "{}", stderr(&o));
+                let has =
+                    |name: String| out.path().join(format!("商丘市2021年11月{name}")).exists();
+                let what = format!("{command} --format {format}");
+                assert!(has(format!("{workbook}.xlsx")), "{what}");
+                assert_eq!(has(format!("{document}.pdf")), pdf, "{what}");
+                assert_eq!(has(format!("{document}.docx")), docx, "{what}");
+            }
         }
         let o = run(gonggu()
             .arg("notice")
@@ -721,33 +747,34 @@ mod demo {
         assert!(!o.status.success());
     }
 
-    /// The demo's Word notice, converted by LibreOffice (`soffice --headless --convert-to
-    /// pdf`), shows the same table rows — every region's figures and ranks — as the PDF
-    /// gonggu compiles. Skipped when soffice or pdftotext is missing.
-    #[test]
-    fn demo_docx_has_the_figures_and_ranks_of_the_pdf() {
+    /// The layout text (`pdftotext -layout`) of a PDF; `None` without pdftotext.
+    fn layout(path: &Path) -> Option<String> {
+        let o = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(path)
+            .arg("-")
+            .output()
+            .ok()?;
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+    }
+
+    /// The demo's `{name}.docx` converted by LibreOffice (`soffice --headless --convert-to
+    /// pdf`) and the `{name}.pdf` gonggu compiles, as layout texts; `None` (with a note) when
+    /// soffice or pdftotext is missing.
+    fn word_and_typst(name: &str) -> Option<(String, String)> {
         let dir = demo_dir();
-        let docx = dir.join("输出/商丘市2021年11月主要指标通报.docx");
-        let pdf = dir.join("输出/商丘市2021年11月主要指标通报.pdf");
+        let docx = dir.join(format!("输出/{name}.docx"));
+        let pdf = dir.join(format!("输出/{name}.pdf"));
         let soffice = Command::new("soffice").arg("--version").output();
         if !soffice.is_ok_and(|o| o.status.success()) {
             eprintln!("注意：没有 soffice（apt-get install libreoffice-writer-nogui），跳过此测试");
-            return;
+            return None;
         }
-        let layout = |path: &Path| -> Option<String> {
-            let o = Command::new("pdftotext")
-                .arg("-layout")
-                .arg(path)
-                .arg("-")
-                .output()
-                .ok()?;
-            o.status
-                .success()
-                .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
-        };
         let Some(from_typst) = layout(&pdf) else {
             eprintln!("注意：没有 pdftotext（apt-get install poppler-utils），跳过此测试");
-            return;
+            return None;
         };
         let tmp = tempfile::tempdir().unwrap();
         // Its own profile, so that parallel runs do not share (and lock) one.
@@ -761,35 +788,74 @@ mod demo {
             .arg(tmp.path())
             .arg(&docx));
         assert!(o.status.success(), "soffice: {}", stderr(&o));
-        let converted = tmp.path().join("商丘市2021年11月主要指标通报.pdf");
+        let converted = tmp.path().join(format!("{name}.pdf"));
         let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
-        let regions = [
-            "永城市",
-            "夏邑县",
-            "虞城县",
-            "示范区",
-            "梁园区",
-            "睢阳区",
-            "宁陵县",
-            "柘城县",
-            "睢县",
-            "民权县",
-            "商丘市",
-        ];
+        Some((from_word, from_typst))
+    }
+
+    /// The demo's units and their parent (`永城市` … `商丘市`), from its `指标（县级）.json`.
+    fn demo_regions() -> Vec<String> {
+        let path = demo_dir().join("输出/指标（县级）.json");
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let rows = json["rows"].as_array().unwrap().iter();
+        rows.chain([&json["total"]])
+            .map(|r| r["region"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The demo's `{name}.docx`, converted by LibreOffice, shows the same table rows (every
+    /// region's figures, ranks, 达标 / 未达标) as the PDF gonggu compiles — at least
+    /// `min_rows` of them — and the `needles`. Skipped when soffice or pdftotext is missing.
+    fn docx_rows_are_the_pdfs(name: &str, min_rows: usize, needles: &[&str]) {
+        let Some((from_word, from_typst)) = word_and_typst(name) else {
+            return;
+        };
+        let regions = demo_regions();
+        let regions: Vec<&str> = regions.iter().map(String::as_str).collect();
         let (a, b) = (
             figure_rows(&from_typst, &regions),
             figure_rows(&from_word, &regions),
         );
-        assert!(a.len() >= 11, "few table rows in the PDF:\n{from_typst}");
+        assert!(
+            a.len() >= min_rows,
+            "few table rows in the PDF:\n{from_typst}"
+        );
         assert_eq!(a, b, "PDF rows (left) and DOCX rows (right) differ");
-        // The header, the document number and the 版记 are there too.
         let flat: String = from_word.split_whitespace().collect();
-        for needle in ["主要指标情况的通报", "印发", "附件"] {
+        for needle in needles {
             assert!(
                 flat.contains(needle),
                 "{needle} not in the converted DOCX:\n{from_word}"
             );
         }
+    }
+
+    /// The notice: every region's figures and ranks; the header, the 版记 and the 附件.
+    #[test]
+    fn demo_docx_has_the_figures_and_ranks_of_the_pdf() {
+        docx_rows_are_the_pdfs(
+            "商丘市2021年11月主要指标通报",
+            11,
+            &["主要指标情况的通报", "印发", "附件"],
+        );
+    }
+
+    /// The post-evaluation report: the rows of the 基本情况, regions and details tables
+    /// (several per unit); the title, the as-of line, the sources and the quality part.
+    #[test]
+    fn demo_evaluation_docx_has_the_figures_of_the_pdf() {
+        docx_rows_are_the_pdfs(
+            "商丘市2021年11月后评估指标达标情况",
+            33,
+            &[
+                "后评估指标达标情况",
+                "数据截至2021年11月30日",
+                "1.",
+                "监测对象信息.xlsx",
+                "四、数据质量情况",
+            ],
+        );
     }
 
     #[test]
@@ -822,6 +888,7 @@ mod demo {
             "输出/商丘市2021年11月领导简报.pdf",
             "输出/商丘市2021年11月后评估指标达标情况.xlsx",
             "输出/商丘市2021年11月后评估指标达标情况.pdf",
+            "输出/商丘市2021年11月后评估指标达标情况.docx",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),
@@ -1387,6 +1454,7 @@ mod demo {
         for p in outputs {
             let text = match p.extension().and_then(|e| e.to_str()) {
                 Some("xlsx") => xlsx_text(&p),
+                Some("docx") => docx_text(&p),
                 Some("pdf") => match pdf_text(&p) {
                     Some(t) => t,
                     None => continue,

@@ -301,25 +301,6 @@ fn document(
     Ok((bundle, rendered.bytes))
 }
 
-/// A workbook and a PDF named `{period}{name}` (`商丘市2021年11月主要指标通报表.xlsx`), and
-/// the PDF's Typst sources in a folder when asked.
-fn workbook_and_pdf(
-    report: &Report,
-    (xlsx_name, pdf_name): (&str, &str),
-    xlsx: Vec<u8>,
-    pdf: Vec<u8>,
-    typst: Option<(&str, &TypstBundle)>,
-) -> Package {
-    let prefix = period_prefix(report);
-    let mut out = Package::default();
-    out.add(format!("{prefix}{xlsx_name}.xlsx"), xlsx);
-    out.add(format!("{prefix}{pdf_name}.pdf"), pdf);
-    if let Some((dir, bundle)) = typst {
-        out.add_typst(Path::new(dir), bundle);
-    }
-    out
-}
-
 fn workbook_options(
     config: &Config,
     ds: &Dataset,
@@ -410,17 +391,20 @@ pub fn brief(
     Ok(out)
 }
 
-/// `gonggu evaluate`: the post-evaluation workbook and PDF, with the data-quality overview
-/// of `quality` (none when no record table was given).
+/// `gonggu evaluate`: the post-evaluation workbook, and the report as PDF and as a Word
+/// document (`.docx`) as `formats` chooses, with the data-quality overview of `quality`
+/// (none when no record table was given). The PDF is dated on the as-of date, the DOCX on
+/// the issue date (its signature's date).
 ///
 /// # Errors
-/// Rendering errors of the workbook, the templates or the PDF.
+/// Rendering errors of the workbook, the templates, the PDF or the Word document.
 pub fn evaluation(
     report: &Report,
     ds: &Dataset,
     quality: Option<&CheckReport>,
     config: &Config,
     pdf: PdfOptions<'_>,
+    formats: DocFormats,
 ) -> Result<Package> {
     let title = evaluation_title(report);
     let overview = quality.map(QualityOverview::from_check);
@@ -428,16 +412,28 @@ pub fn evaluation(
     let xlsx = xlsx::evaluation_workbook(report, overview.as_ref(), &wopts)?;
     let lines = overview.map(|o| o.rows).unwrap_or_default();
     let sources = source_list(ds);
-    let (bundle, bytes) = document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
-        documents::evaluation_bundle(report, meta, &lines, &sources, roles)
-    })?;
-    Ok(workbook_and_pdf(
-        report,
-        ("后评估指标达标情况", "后评估指标达标情况"),
-        xlsx,
-        bytes,
-        pdf.emit_typst.then_some(("typst-后评估", &bundle)),
-    ))
+    let prefix = period_prefix(report);
+    let name = "后评估指标达标情况";
+    let mut out = Package::default();
+    out.add(format!("{prefix}{name}.xlsx"), xlsx);
+    if formats.pdf {
+        let (bundle, bytes) =
+            document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
+                documents::evaluation_bundle(report, meta, &lines, &sources, roles)
+            })?;
+        out.add(format!("{prefix}{name}.pdf"), bytes);
+        if pdf.emit_typst {
+            out.add_typst(Path::new("typst-后评估"), &bundle);
+        }
+    }
+    if formats.docx {
+        let meta = document_meta(config, report, &title);
+        out.add(
+            format!("{prefix}{name}.docx"),
+            documents::evaluation_docx(report, &meta, &lines, &sources)?,
+        );
+    }
+    Ok(out)
 }
 
 /// `gonggu check --out FILE`: the 核查清单 as `file_name`, or, above

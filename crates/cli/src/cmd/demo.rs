@@ -198,7 +198,14 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let evaluation = month.report(ReportKind::Evaluate, false)?;
     out.add_package(
         &out_dir,
-        package::evaluation(&evaluation, ds, Some(&check), &config, pdf(false))?,
+        package::evaluation(
+            &evaluation,
+            ds,
+            Some(&check),
+            &config,
+            pdf(false),
+            DocFormats::default(),
+        )?,
     );
     let notice_pdf = format!("{}主要指标通报.pdf", package::period_prefix(&notice));
     let written = out.write_quietly(&[])?;

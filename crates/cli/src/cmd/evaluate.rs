@@ -1,4 +1,5 @@
-//! `gonggu evaluate`: the post-evaluation package (workbook + PDF).
+//! `gonggu evaluate`: the post-evaluation package (workbook, and the report as PDF and Word
+//! document: `--format pdf,docx`).
 
 use std::process::ExitCode;
 
@@ -28,7 +29,15 @@ pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
         fonts: &fonts,
         emit_typst: a.pdf.emit_typst,
     };
-    let files = package::evaluation(&p.report, &p.dataset, quality.as_ref(), &plan.config, pdf)?;
+    let formats = resolve::doc_formats(&a.formats);
+    let files = package::evaluation(
+        &p.report,
+        &p.dataset,
+        quality.as_ref(),
+        &plan.config,
+        pdf,
+        formats,
+    )?;
     let mut out = Outputs::default();
     out.add_package(&a.out, files);
     out.write(&plan.reads())?;

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use gonggu_core::catalog::ReportKind;
-use gonggu_render::package::{self, DocFormats, PdfOptions};
+use gonggu_render::package::{self, PdfOptions};
 
-use crate::args::{DocFormatArg, NoticeArgs};
+use crate::args::NoticeArgs;
 use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
@@ -20,10 +20,7 @@ pub fn run(a: &NoticeArgs) -> Result<ExitCode> {
         fonts: &fonts,
         emit_typst: a.pdf.emit_typst,
     };
-    let formats = DocFormats {
-        pdf: a.format.contains(&DocFormatArg::Pdf),
-        docx: a.format.contains(&DocFormatArg::Docx),
-    };
+    let formats = resolve::doc_formats(&a.formats);
     let files = package::notice(&p.report, &p.dataset, &plan.config, pdf, a.charts, formats)?;
     let mut out = Outputs::default();
     out.add_package(&a.out, files);
