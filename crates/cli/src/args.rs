@@ -68,7 +68,7 @@ pub enum Command {
         after_help = "示例：\n  gonggu brief 数据/*.xlsx --level county --out 输出/领导简报.pdf"
     )]
     Brief(BriefArgs),
-    /// 后评估材料：各指标对照目标的达标情况（XLSX + PDF）
+    /// 后评估材料：各指标对照目标的达标情况（XLSX + PDF + Word 版 DOCX）
     #[command(
         override_usage = "gonggu evaluate <输入文件>... --level <层级> --out <目录> [选项]",
         after_help = "示例：\n  gonggu evaluate 数据/*.xlsx --level county --out 输出"
