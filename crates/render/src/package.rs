@@ -560,10 +560,7 @@ pub fn template_spec(
             region_word(report_parent)
         ),
         as_of,
-        unit_header: match level {
-            gonggu_core::region::Level::Town => "乡镇".into(),
-            _ => "县（市、区）".into(),
-        },
+        unit_header: level.unit_word().into(),
         units,
         columns,
         values: None,

@@ -294,11 +294,7 @@ impl<'o> Builder<'o> {
     }
 
     fn alias<'a>(&'a self, name: &'a str) -> &'a str {
-        self.opts
-            .region_aliases
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or(name)
+        self.opts.region_alias(name)
     }
 
     /// Prepares for the rows of a roster table: without a 出生日期 or 性别 column, they come
@@ -329,11 +325,8 @@ impl<'o> Builder<'o> {
         if county_cell.is_empty() || self.scope.is_none() {
             return false;
         }
-        let cell = self
-            .opts
-            .region_aliases
-            .get(county_cell)
-            .map_or(county_cell, String::as_str);
+        let opts = self.opts;
+        let cell = opts.region_alias(county_cell);
         match &mut self.scope {
             Some(scope) => !scope.contains(cell, self.work_places.places()),
             None => false,
@@ -418,12 +411,8 @@ impl<'o> Builder<'o> {
         let working = self.flag(r, Col::Working)?;
         let start = self.date(r, Col::SpellStart)?;
         let end = self.date(r, Col::SpellEnd)?;
-        let county = r.text(Col::County);
-        let county = self
-            .opts
-            .region_aliases
-            .get(county)
-            .map_or(county, String::as_str);
+        let opts = self.opts;
+        let county = opts.region_alias(r.text(Col::County));
         let place_entry = self.spell_places.classify(county, r.text(Col::WorkCounty));
         // A spell of work with no place (blank, 无) has no known destination.
         let place = place_entry
@@ -657,11 +646,7 @@ impl<'o> Builder<'o> {
 
         // The household's county as the region tree names it (after [region_aliases]).
         let opts = self.opts;
-        let county = r.text(Col::County);
-        let county = opts
-            .region_aliases
-            .get(county)
-            .map_or(county, String::as_str);
+        let county = opts.region_alias(r.text(Col::County));
         let work_entry = self.work_places.classify(county, r.text(Col::WorkPlace));
         let work = work_entry
             .and_then(|e| self.work_places.entries().get(e as usize))

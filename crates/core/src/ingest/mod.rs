@@ -59,6 +59,13 @@ pub struct ReadOptions {
     pub progress: Option<Box<dyn Fn(u64) + Send + Sync>>,
 }
 
+impl ReadOptions {
+    /// The official name of a region name variant (`[region_aliases]`), else the name.
+    pub(crate) fn region_alias<'a>(&'a self, name: &'a str) -> &'a str {
+        self.region_aliases.get(name).map_or(name, String::as_str)
+    }
+}
+
 impl std::fmt::Debug for ReadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReadOptions")

@@ -284,7 +284,7 @@ pub(crate) fn for_readers(note: &str) -> Option<String> {
 
 /// The unit word with full-width brackets, for running text.
 pub(crate) fn unit_name(level: Level) -> String {
-    level.unit_word().replace('(', "（").replace(')', "）")
+    level.unit_word().to_string()
 }
 
 /// `全市` for 商丘市, `全县` for 夏邑县 …; the name itself when its last character is no
