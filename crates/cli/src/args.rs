@@ -80,6 +80,12 @@ pub enum Command {
         after_help = "示例：\n  gonggu explain 输入/*.xlsx --indicator 总贷款余额户贷率 --region 永城市\n  gonggu explain 输入/*.xlsx --indicator project_start_rate --region 夏邑县/城关镇 --out 名单.xlsx"
     )]
     Explain(ExplainArgs),
+    /// 列出核查规则：代码、严重程度、读取的表、说明、所需的列，以及来自本县规则文件的规则
+    #[command(
+        override_usage = "gonggu rules [--config <文件>] [--fields]",
+        after_help = "规则写在 rules.toml（内置）和 gonggu.toml 中 [check] rules 指定的本县规则文件里。\n\n示例：\n  gonggu rules\n  gonggu rules --fields"
+    )]
+    Rules(RulesArgs),
     /// 列出指标目录
     #[command(
         override_usage = "gonggu indicators [--all] [--catalog <文件>]",
@@ -211,7 +217,7 @@ pub struct CheckArgs {
     /// 核查清单输出文件（.xlsx）
     #[arg(long, value_name = "文件")]
     pub out: Option<PathBuf>,
-    /// 列出全部核查规则
+    /// 列出全部核查规则（同 gonggu rules）
     #[arg(long)]
     pub list_rules: bool,
     /// 统计截止日期（用于计算年龄等）
@@ -226,6 +232,17 @@ pub struct CheckArgs {
     /// 显示完整的证件号码、姓名和电话（默认脱敏）
     #[arg(long)]
     pub reveal_pii: bool,
+}
+
+/// `gonggu rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// 配置文件（其中 [check] rules 指定本县规则文件）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 列出规则条件中可用的字段（按表）
+    #[arg(long)]
+    pub fields: bool,
 }
 
 /// Output format of `compute`.

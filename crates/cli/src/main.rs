@@ -41,6 +41,10 @@ fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        // `gonggu rules | head`: the reader went away; stop quietly like other tools.
+        if what.contains("failed printing to stdout") && what.contains("Broken pipe") {
+            std::process::exit(0);
+        }
         eprintln!(
             "错误：gonggu 内部错误，运行已中止（位置 {at}：{what}）。这是 gonggu 的缺陷，不是数据的问题；请把所用命令和输入文件（注意保护个人信息）发给维护者。"
         );

@@ -225,6 +225,14 @@ pub struct CheckConfig {
     pub wage_min: Option<Decimal>,
     /// Highest plausible 务工月收入 (元).
     pub wage_max: Option<Decimal>,
+    /// A county's own rule file (`[check] rules = "本县规则.toml"`), relative to gonggu.toml.
+    pub rules: Option<std::path::PathBuf>,
+    /// Rule parameters (`[check.params]`): any `[params]` name of the rule files.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, toml::Value>,
+    /// The rule file as read by [`Config::load`]: (path as shown, text).
+    #[serde(skip)]
+    pub rules_text: Option<(String, String)>,
 }
 
 impl Config {
@@ -276,7 +284,16 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(&text, &path.display().to_string())
+        let mut config = Config::parse(&text, &path.display().to_string())?;
+        if let Some(rules) = &config.check.rules {
+            let file = path.parent().unwrap_or(Path::new("")).join(rules);
+            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            config.check.rules_text = Some((file.display().to_string(), text));
+        }
+        Ok(config)
     }
 
     /// The configured as-of date.

@@ -222,7 +222,7 @@ fn roster_and_spell_disagreements_are_findings() {
     let wk04: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.code == "WK04")
+        .filter(|f| &*f.code == "WK04")
         .collect();
     // 0022: roster 昆山 (省外), spell 郑州市金水区 (省内县外); 0044: roster 省外务工, no
     // work this month. 0011 agrees; 0033 agrees (blank, spell not begun); 0055 is not covered.

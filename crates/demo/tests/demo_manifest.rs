@@ -45,7 +45,7 @@ fn check_finds_exactly_the_planted_defects() {
                 let sample: Vec<String> = report
                     .findings
                     .iter()
-                    .filter(|f| f.code == rule.code)
+                    .filter(|f| *f.code == *rule.code)
                     .take(4)
                     .map(|f| format!("{} {}", ds.describe(f.at), f.message))
                     .collect();

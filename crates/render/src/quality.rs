@@ -426,7 +426,7 @@ fn write_overview(
             .map(Vec::as_slice)
             .unwrap_or(&[])
         {
-            if let Some(row) = rule_row.get(f.code).and_then(|&r| counts.get_mut(r))
+            if let Some(row) = rule_row.get(&*f.code).and_then(|&r| counts.get_mut(r))
                 && let Some(n) = row.get_mut(u)
             {
                 *n += 1;
@@ -455,11 +455,17 @@ fn write_overview(
     ws.write_string_with_format(
         1,
         0,
-        format!(
-            "截至{date}；监测线 {} 元；共 {} 条问题；{masked}。",
-            p.monitoring_line.normalize(),
-            report.findings.len()
-        ),
+        match p.number("monitoring_line") {
+            Some(line) => format!(
+                "截至{date}；监测线 {} 元；共 {} 条问题；{masked}。",
+                line.normalize(),
+                report.findings.len()
+            ),
+            None => format!(
+                "截至{date}；共 {} 条问题；{masked}。",
+                report.findings.len()
+            ),
+        },
         &fmt.note,
     )?;
     let head_row = 3u32;
@@ -588,7 +594,7 @@ fn write_findings(
         let cells: [String; 12] = [
             f.code.to_string(),
             f.message.clone(),
-            severity.get(f.code).copied().unwrap_or("").to_string(),
+            severity.get(&*f.code).copied().unwrap_or("").to_string(),
             name_at(f.region, Level::County).to_string(),
             name_at(f.region, Level::Town).to_string(),
             name_at(f.region, Level::Village).to_string(),

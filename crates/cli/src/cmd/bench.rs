@@ -134,18 +134,19 @@ fn measure(what: BenchWhat, roster: &PathBuf) -> Result<ExitCode> {
             ));
         }
         BenchWhat::Check => {
-            let t2 = Instant::now();
             let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
             let params = gonggu_core::validate::CheckParams::defaults(as_of)?;
-            let n = gonggu_core::validate::run_checks(&ds, &params)?
-                .findings
-                .len();
+            let t2 = Instant::now();
+            let all = gonggu_core::validate::run_checks(&ds, &params)?;
             let c = t2.elapsed().as_secs_f64();
             report.push_str(&format!(
-                "\ncheck: {n} findings in {c:.2} s; read + check {:.2} s = {:.0} rows/s",
+                "\ncheck ({} rules): {} findings in {c:.2} s; read + check {:.2} s = {:.0} rows/s",
+                all.rules.len(),
+                all.findings.len(),
                 read_s + c,
                 rows as f64 / (read_s + c)
             ));
+            report.push_str(&per_rule(&ds, &params, &all)?);
         }
     }
     if let Some(mb) = peak_rss_mb() {
@@ -153,6 +154,80 @@ fn measure(what: BenchWhat, roster: &PathBuf) -> Result<ExitCode> {
     }
     println!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The cost of each rule alone: a run with every other rule switched off, less a run with
+/// all switched off (the passes themselves), per row of the tables the rule reads.
+fn per_rule(
+    ds: &gonggu_core::model::Dataset,
+    params: &gonggu_core::validate::CheckParams,
+    all: &gonggu_core::validate::CheckReport,
+) -> Result<String> {
+    use gonggu_core::validate::{RuleTable, run_checks};
+    let codes: Vec<String> = all.rules.iter().map(|r| r.code.clone()).collect();
+    let time = |on: Option<&str>| -> Result<f64> {
+        let mut p = params.clone();
+        p.disabled = codes
+            .iter()
+            .filter(|c| Some(c.as_str()) != on)
+            .cloned()
+            .collect();
+        // Best of three: the machine is shared.
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            let t = Instant::now();
+            run_checks(ds, &p)?;
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        Ok(best)
+    };
+    let base = time(None)?;
+    let rows_of = |t: RuleTable| -> usize {
+        match t {
+            RuleTable::Person => ds.roster.persons.len(),
+            RuleTable::Household => ds.roster.households.len(),
+            RuleTable::Project => ds.projects.len(),
+            RuleTable::Loan => ds.loans.len(),
+            RuleTable::Village => ds.villages.len(),
+            RuleTable::Spell => ds.work_spells.len(),
+            RuleTable::Cell => ds.bad_values.len(),
+            RuleTable::Duplicate => ds.roster.duplicate_ids.len(),
+        }
+    };
+    let mut lines = Vec::new();
+    let mut total = 0.0;
+    for r in &all.rules {
+        if !all.ran(&r.code) {
+            continue;
+        }
+        let rows: usize = r.tables().into_iter().map(rows_of).sum();
+        let cost = (time(Some(&r.code))? - base).max(0.0);
+        total += cost;
+        let per_row = if rows == 0 {
+            0.0
+        } else {
+            cost * 1e9 / rows as f64
+        };
+        let tables: Vec<&str> = r.tables().iter().map(|t| t.label()).collect();
+        lines.push((
+            per_row,
+            format!(
+                "  {} {:>7.1} ns/行 × {rows} 行（{}）",
+                r.code,
+                per_row,
+                tables.join("、")
+            ),
+        ));
+    }
+    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = format!(
+        "\nper rule (each rule alone, less the bare passes {base:.3} s; sum {total:.3} s):"
+    );
+    for (_, l) in lines {
+        out.push('\n');
+        out.push_str(&l);
+    }
+    Ok(out)
 }
 
 /// Distinct addresses across the whole division table, in the wordings rosters use: the

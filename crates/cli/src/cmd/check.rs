@@ -15,11 +15,10 @@ use crate::write::Outputs;
 
 pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     if a.list_rules {
-        for r in validate::list_rules()? {
-            println!("{}  [{}] {}", r.code, r.severity.label(), r.title);
-            println!("      {}", r.detail);
-        }
-        return Ok(ExitCode::SUCCESS);
+        return super::rules::run(&crate::args::RulesArgs {
+            config: a.config.clone(),
+            fields: false,
+        });
     }
     resolve::check_inputs_exist(&a.inputs)?;
     let loaded = resolve::config(a.config.as_deref())?;

@@ -10,6 +10,7 @@ mod explain;
 mod indicators;
 mod init;
 mod notice;
+mod rules;
 mod template;
 
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Brief(a) => brief::run(&a),
         Command::Evaluate(a) => evaluate::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Rules(a) => rules::run(&a),
         Command::Indicators(a) => indicators::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Template(a) => template::run(&a),

@@ -5,19 +5,6 @@
 
 use super::*;
 
-/// A valid 18-digit 证件号码 (GB 11643 check character) born on `birth` (`20051215`).
-fn id(birth: &str, seq: u32) -> String {
-    let first17 = format!("411423{birth}{seq:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(weights)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    let check = char::from(b"10X98765432"[(sum % 11) as usize]);
-    format!("{first17}{check}")
-}
-
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();

@@ -37,10 +37,13 @@ fn check_settings_reach_the_rule_parameters() {
     let p = crate::validate::CheckParams::defaults(as_of)
         .unwrap()
         .with_config(&c);
-    assert_eq!(p.monitoring_line, Decimal::new(7300, 0));
-    assert_eq!(p.wage_min, Decimal::new(400, 0));
-    assert_eq!(p.wage_max, Decimal::new(30000, 0));
-    assert_eq!(p.min_months_before_elimination, 3);
+    assert_eq!(p.number("monitoring_line"), Some(Decimal::new(7300, 0)));
+    assert_eq!(p.number("wage_min"), Some(Decimal::new(400, 0)));
+    assert_eq!(p.number("wage_max"), Some(Decimal::new(30000, 0)));
+    assert_eq!(
+        p.number("min_months_before_elimination"),
+        Some(Decimal::from(3))
+    );
     assert_eq!(p.disabled, vec!["PH01".to_string()]);
 }
 

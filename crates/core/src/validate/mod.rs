@@ -1,30 +1,41 @@
-//! Data-quality rules (`gonggu check`, SPEC §6).
+//! Data-quality rules (`gonggu check`, SPEC §6), as data.
 //!
-//! The rule list — codes, severities, Chinese titles and definitions, the columns each rule
-//! needs and the default thresholds — is data: `crates/core/templates/rules.toml`, embedded at
-//! build time. This module implements every rule of that file (and refuses a file that names
-//! a rule it does not implement). [`run_checks`] walks the dataset once per record kind and
-//! returns a [`CheckReport`]: the findings in a fixed order, the rules skipped because their
-//! columns are absent, and the rules switched off. Findings carry personal data unmasked;
-//! every output masks it with [`crate::mask::Pii`].
+//! Every rule — code, severity, Chinese title and definition, the table it reads, its
+//! condition in a small expression language, the message and values of a finding, and the
+//! thresholds as named parameters — is in `crates/core/templates/rules.toml`, embedded at
+//! build time; a county's own file (`[check] rules = "本县规则.toml"`) adds rules or replaces
+//! built-in ones by code. Only primitives are Rust: typed fields over the records
+//! ([`fields`]), ID-number validation, ages, address resolution, cross-table lookups.
+//!
+//! A run parses and type-checks each condition once ([`lang`], `compile`), compiles it into
+//! closures over the typed records, and walks the dataset once per table ([`run_checks`]):
+//! household rules read per-household accumulators filled during the person pass, so no copy
+//! of the roster is kept. Findings carry personal data unmasked (for the masked outputs
+//! to mask with [`crate::mask::Pii`]); their messages and values never contain it.
 
+pub mod fields;
 pub mod idcard;
 
-mod checks;
+mod compile;
+mod engine;
+mod lang;
+mod rules;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::model::{Dataset, RowRef, TableKind};
 use crate::region::{Level, RegionId};
 
-use checks::Code;
+pub use compile::Param;
+pub use fields::RuleTable;
+pub use rules::{Case, RuleInfo};
 
 /// The built-in rule list (`crates/core/templates/rules.toml`).
 pub const RULES_TOML: &str = include_str!("../../templates/rules.toml");
@@ -73,6 +84,10 @@ pub enum Scope {
     Project,
     /// One loan of the microcredit ledger.
     Loan,
+    /// One row of 行政村信息.
+    Village,
+    /// One row of 已外出务工信息.
+    Spell,
 }
 
 impl Scope {
@@ -83,6 +98,8 @@ impl Scope {
             "value" => Some(Scope::Value),
             "project" => Some(Scope::Project),
             "loan" => Some(Scope::Loan),
+            "village" => Some(Scope::Village),
+            "spell" => Some(Scope::Spell),
             _ => None,
         }
     }
@@ -95,62 +112,36 @@ impl Scope {
             Scope::Value => "单元格",
             Scope::Project => "项目",
             Scope::Loan => "贷款",
-        }
-    }
-
-    /// The table the rule reads (`None` for cell rules, which read every table).
-    fn table(self) -> Option<TableKind> {
-        match self {
-            Scope::Person | Scope::Household => Some(TableKind::Roster),
-            Scope::Project => Some(TableKind::Projects),
-            Scope::Loan => Some(TableKind::Loans),
-            Scope::Value => None,
+            Scope::Village => "行政村",
+            Scope::Spell => "务工记录",
         }
     }
 }
 
-/// One rule as defined in `rules.toml` (for `gonggu check --list-rules` and the workbook).
+/// A county's own rule file, as read with the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// Stable code (`ID01`).
-    pub code: String,
-    /// Severity.
-    pub severity: Severity,
-    /// What one finding is about.
-    pub scope: Scope,
-    /// Short Chinese title (`证件号码无效`).
-    pub title: String,
-    /// Chinese definition.
-    pub detail: String,
-    /// Canonical columns that must all be present.
-    pub needs: Vec<String>,
-    /// Canonical columns of which at least one must be present (empty: no condition).
-    pub needs_any: Vec<String>,
-    /// How to name `needs_any` when none is present (default: the names joined with 或).
-    pub needs_any_label: Option<String>,
-    /// Further tables that must be present (`人员表`, `项目表`, `小额信贷表`).
-    pub needs_tables: Vec<String>,
+pub struct UserRules {
+    /// The file as shown in messages.
+    pub origin: String,
+    /// Its text.
+    pub text: String,
 }
 
-/// Thresholds and switches of a check run. Defaults come from `[params]` of `rules.toml`.
+/// Parameters and switches of a check run. Defaults come from `[params]` of the rule files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckParams {
-    /// 监测线 (元/人·年): income below it and not monitored is 疑似应纳未纳 (MN05, MN09).
-    pub monitoring_line: Decimal,
-    /// Minimum months between 识别 and 消除 (MN03).
-    pub min_months_before_elimination: u32,
-    /// Lowest plausible 务工月收入 (WK03).
-    pub wage_min: Decimal,
-    /// Highest plausible 务工月收入 (WK03).
-    pub wage_max: Decimal,
+    /// Parameter values set by the configuration; the rule files' `[params]` fill the rest.
+    pub params: BTreeMap<String, Param>,
     /// Rule codes switched off (`[check] disabled`).
     pub disabled: Vec<String>,
     /// The as-of date: ages are whole years on it; the workbook is dated with it.
     pub as_of: NaiveDate,
+    /// A county's own rule file (`[check] rules`).
+    pub user_rules: Option<UserRules>,
 }
 
 impl CheckParams {
-    /// The defaults of `rules.toml` with the given as-of date.
+    /// The built-in defaults with the given as-of date.
     ///
     /// # Errors
     /// [`Error::Config`] if the embedded rule file is invalid (a build defect).
@@ -160,50 +151,70 @@ impl CheckParams {
     /// use chrono::NaiveDate;
     /// use gonggu_core::validate::CheckParams;
     /// let p = CheckParams::defaults(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()).unwrap();
-    /// assert_eq!(p.monitoring_line, 7500.into());
-    /// assert_eq!(p.min_months_before_elimination, 6);
+    /// assert_eq!(p.number("monitoring_line"), Some(7500.into()));
+    /// assert_eq!(p.number("min_months_before_elimination"), Some(6.into()));
     /// ```
     pub fn defaults(as_of: NaiveDate) -> Result<CheckParams> {
-        let file = parse_rules(RULES_TOML)?;
-        let p = file.params;
         Ok(CheckParams {
-            monitoring_line: p.monitoring_line,
-            min_months_before_elimination: p.min_months_before_elimination,
-            wage_min: p.wage_min,
-            wage_max: p.wage_max,
+            params: builtin()?.params.clone(),
             disabled: Vec::new(),
             as_of,
+            user_rules: None,
         })
     }
 
-    /// Applies `gonggu.toml`: `monitoring_line`, `[check] disabled` and
-    /// `[check] min_months_before_elimination` override the defaults.
+    /// Applies `gonggu.toml`: `monitoring_line`, `[check] disabled`, the legacy keys
+    /// `min_months_before_elimination`, `wage_min`, `wage_max`, every `[check.params]` value
+    /// and the county's rule file (`[check] rules`, read by [`crate::config::Config::load`]).
     ///
     /// # Examples
     /// ```
     /// use chrono::NaiveDate;
     /// use gonggu_core::config::Config;
     /// use gonggu_core::validate::CheckParams;
-    /// let c = Config::parse("monitoring_line = 7300\n[check]\ndisabled = [\"IN02\"]\n", "g.toml").unwrap();
+    /// let c = Config::parse("monitoring_line = 7300\n[check]\ndisabled = [\"IN02\"]\n[check.params]\nwage_max = 20000\n", "g.toml").unwrap();
     /// let p = CheckParams::defaults(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()).unwrap().with_config(&c);
-    /// assert_eq!(p.monitoring_line, 7300.into());
+    /// assert_eq!(p.number("monitoring_line"), Some(7300.into()));
+    /// assert_eq!(p.number("wage_max"), Some(20000.into()));
     /// assert_eq!(p.disabled, ["IN02"]);
     /// ```
     pub fn with_config(mut self, config: &crate::config::Config) -> CheckParams {
-        if let Some(line) = config.monitoring_line {
-            self.monitoring_line = line;
+        let mut set = |k: &str, v: Option<Decimal>| {
+            if let Some(v) = v {
+                self.params.insert(k.to_string(), Param::Num(v));
+            }
+        };
+        set("monitoring_line", config.monitoring_line);
+        set(
+            "min_months_before_elimination",
+            config
+                .check
+                .min_months_before_elimination
+                .map(Decimal::from),
+        );
+        set("wage_min", config.check.wage_min);
+        set("wage_max", config.check.wage_max);
+        for (k, v) in &config.check.params {
+            if let Some(p) = rules::param_value(v) {
+                self.params.insert(k.clone(), p);
+            }
         }
-        if let Some(m) = config.check.min_months_before_elimination {
-            self.min_months_before_elimination = m;
-        }
-        if let Some(v) = config.check.wage_min {
-            self.wage_min = v;
-        }
-        if let Some(v) = config.check.wage_max {
-            self.wage_max = v;
+        if let Some((origin, text)) = &config.check.rules_text {
+            self.user_rules = Some(UserRules {
+                origin: origin.clone(),
+                text: text.clone(),
+            });
         }
         self.disabled.extend(config.check.disabled.iter().cloned());
         self
+    }
+
+    /// A numeric parameter.
+    pub fn number(&self, name: &str) -> Option<Decimal> {
+        match self.params.get(name) {
+            Some(Param::Num(n)) => Some(*n),
+            _ => None,
+        }
     }
 }
 
@@ -214,7 +225,7 @@ impl CheckParams {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Rule code (`ID01`).
-    pub code: &'static str,
+    pub code: Arc<str>,
     /// Source row (file, sheet, Excel row via [`Dataset::describe`]).
     pub at: RowRef,
     /// The village of a person or household; the town or county of a project or loan;
@@ -246,7 +257,7 @@ pub struct CheckReport {
     pub disabled: Vec<String>,
     /// Every rule of the rule list, in its order.
     pub rules: Vec<RuleInfo>,
-    /// The parameters the rules ran with.
+    /// The parameters the rules ran with (defaults and configuration merged).
     pub params: CheckParams,
 }
 
@@ -258,7 +269,7 @@ impl CheckReport {
 
     /// Number of findings of a rule.
     pub fn count(&self, code: &str) -> usize {
-        self.findings.iter().filter(|f| f.code == code).count()
+        self.findings.iter().filter(|f| &*f.code == code).count()
     }
 
     /// Whether a rule ran (neither skipped nor disabled).
@@ -269,111 +280,58 @@ impl CheckReport {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RulesFile {
-    params: ParamsFile,
-    rule: Vec<RuleFile>,
+fn builtin() -> Result<&'static rules::RuleFile> {
+    static FILE: std::sync::OnceLock<std::result::Result<rules::RuleFile, String>> =
+        std::sync::OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        let f = rules::parse(RULES_TOML, "rules.toml（内置）", false).map_err(|e| e.to_string())?;
+        rules::check_compiles(&f, &f.params).map_err(|e| e.to_string())?;
+        Ok(f)
+    });
+    file.as_ref().map_err(|m| Error::Config(m.clone()))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParamsFile {
-    monitoring_line: Decimal,
-    min_months_before_elimination: u32,
-    wage_min: Decimal,
-    wage_max: Decimal,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    code: String,
-    severity: String,
-    scope: String,
-    title: String,
-    detail: String,
-    needs: Vec<String>,
-    #[serde(default)]
-    needs_any: Vec<String>,
-    needs_any_label: Option<String>,
-    #[serde(default)]
-    needs_tables: Vec<String>,
-}
-
-#[derive(Debug)]
-struct Parsed {
-    params: ParamsFile,
-    rules: Vec<RuleInfo>,
-}
-
-/// The tables a rule may need (`needs_tables`).
-const TABLES: [TableKind; 7] = crate::ingest::schema::RECORD_KINDS;
-
-fn parse_rules(text: &str) -> Result<Parsed> {
-    let bad = |m: String| Error::Config(format!("核查规则文件 rules.toml：{m}"));
-    let file: RulesFile = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
-    let known: BTreeSet<&str> = crate::ingest::schema::Col::ALL
-        .iter()
-        .map(|c| c.canonical())
-        .collect();
-    let mut rules = Vec::with_capacity(file.rule.len());
-    let mut seen = BTreeSet::new();
-    for r in file.rule {
-        if Code::parse(&r.code).is_none() {
-            return Err(bad(format!("规则「{}」没有实现", r.code)));
+/// The rules in force: the built-in ones, with a county's own file's rules replacing those
+/// of the same code (in place) or added at the end; and the parameters (built-in defaults,
+/// the county file's `[params]`, then the configuration's values).
+///
+/// # Errors
+/// [`Error::Config`] naming the file, the rule and the position in the expression when a
+/// rule does not parse or type-check, or when a configured parameter is unknown.
+fn rules_in_force(params: &CheckParams) -> Result<(Vec<RuleInfo>, BTreeMap<String, Param>)> {
+    let base = builtin()?;
+    let mut rules = base.rules.clone();
+    let mut values = base.params.clone();
+    if let Some(user) = &params.user_rules {
+        let file = rules::parse(&user.text, &user.origin, true)?;
+        for (k, v) in &file.params {
+            values.insert(k.clone(), v.clone());
         }
-        if !seen.insert(r.code.clone()) {
-            return Err(bad(format!("规则代码「{}」重复", r.code)));
+        for r in file.rules {
+            match rules.iter_mut().find(|b| b.code == r.code) {
+                Some(slot) => *slot = r,
+                None => rules.push(r),
+            }
         }
-        let severity = Severity::parse(&r.severity).ok_or_else(|| {
-            bad(format!(
-                "规则 {} 的严重程度「{}」应为错误、警告或提示",
-                r.code, r.severity
-            ))
-        })?;
-        let scope = Scope::parse(&r.scope)
-            .ok_or_else(|| bad(format!("规则 {} 的范围「{}」无效", r.code, r.scope)))?;
-        if let Some(c) = r
-            .needs
-            .iter()
-            .chain(&r.needs_any)
-            .find(|c| !known.contains(c.as_str()))
-        {
-            return Err(bad(format!(
-                "规则 {} 需要的列「{c}」不是 gonggu 认识的列名",
-                r.code
+    }
+    for (k, v) in &params.params {
+        if !values.contains_key(k) {
+            return Err(Error::Config(format!(
+                "[check.params] 中的参数「{k}」不存在（规则文件的 [params] 有：{}）",
+                values.keys().cloned().collect::<Vec<_>>().join("、")
             )));
         }
-        if let Some(t) = r
-            .needs_tables
-            .iter()
-            .find(|t| !TABLES.iter().any(|k| k.label() == t.as_str()))
-        {
-            return Err(bad(format!("规则 {} 需要的表「{t}」无效", r.code)));
-        }
-        rules.push(RuleInfo {
-            code: r.code,
-            severity,
-            scope,
-            title: r.title,
-            detail: r.detail,
-            needs: r.needs,
-            needs_any: r.needs_any,
-            needs_any_label: r.needs_any_label,
-            needs_tables: r.needs_tables,
-        });
+        values.insert(k.clone(), v.clone());
     }
-    if let Some(c) = Code::ALL.iter().find(|c| !seen.contains(c.as_str())) {
-        return Err(bad(format!("缺少规则「{}」的定义", c.as_str())));
-    }
-    Ok(Parsed {
-        params: file.params,
+    let file = rules::RuleFile {
+        params: values,
         rules,
-    })
+    };
+    rules::check_compiles(&file, &file.params)?;
+    Ok((file.rules, file.params))
 }
 
-/// Every rule, in the order of the rule list (`gonggu check --list-rules`).
+/// Every built-in rule, in the order of the rule list.
 ///
 /// # Errors
 /// [`Error::Config`] if the embedded rule file is invalid (a build defect).
@@ -385,16 +343,34 @@ fn parse_rules(text: &str) -> Result<Parsed> {
 /// assert_eq!(rules[0].severity.label(), "错误");
 /// ```
 pub fn list_rules() -> Result<Vec<RuleInfo>> {
-    Ok(parse_rules(RULES_TOML)?.rules)
+    Ok(builtin()?.rules.clone())
+}
+
+/// The rules in force for these parameters (the built-in ones and the county's own file):
+/// what `gonggu rules` lists.
+///
+/// # Errors
+/// [`Error::Config`] when the county's file is invalid.
+pub fn rules_for(params: &CheckParams) -> Result<Vec<RuleInfo>> {
+    Ok(rules_in_force(params)?.0)
+}
+
+/// The fields rule conditions can read, by table: (table, name, type, description).
+pub fn field_list() -> Vec<(RuleTable, &'static str, &'static str, &'static str)> {
+    fields::all()
+        .iter()
+        .map(|f| (f.table, f.name, f.ty.name(), f.doc))
+        .collect()
 }
 
 /// Runs every rule that is not disabled and whose columns are present.
 ///
-/// Rules read the typed records only, in one pass per record kind; the cost is linear in
-/// the number of records (duplicate phones and unknown loan households use hash maps).
+/// Each condition is compiled once into closures; the roster is read in one pass over
+/// persons and one over households, other tables once each.
 ///
 /// # Errors
-/// [`Error::Config`] when `params.disabled` names an unknown rule code.
+/// [`Error::Config`] when `params.disabled` names an unknown rule code, or a rule file is
+/// invalid.
 ///
 /// # Examples
 /// ```
@@ -416,45 +392,78 @@ pub fn list_rules() -> Result<Vec<RuleInfo>> {
 /// assert!(run_checks(&ds, &off).is_err());
 /// ```
 pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
-    let rules = list_rules()?;
+    let (rules, values) = rules_in_force(params)?;
     if let Some(c) = params
         .disabled
         .iter()
         .find(|c| !rules.iter().any(|r| &r.code == *c))
     {
         return Err(Error::Config(format!(
-            "[check] disabled 中的规则代码「{c}」不存在（可用 gonggu check --list-rules 查看）"
+            "[check] disabled 中的规则代码「{c}」不存在（可用 gonggu rules 查看）"
         )));
     }
-    let mut on = [false; Code::ALL.len()];
     let mut skipped = Vec::new();
     let mut disabled = Vec::new();
+    let mut slots = Vec::new();
+    let mut cases = Vec::new();
+    let mut lookups = Vec::new();
     for r in &rules {
         if params.disabled.iter().any(|c| c == &r.code) {
             disabled.push(r.code.clone());
             continue;
         }
-        let missing = missing_inputs(ds, r);
-        if !missing.is_empty() {
-            skipped.push((r.code.clone(), missing));
+        // A case runs when its table and columns are present; the rule is skipped (and
+        // says what its first case lacks) when none can run.
+        let mut compiled = Vec::new();
+        let mut first_missing = None;
+        for case in &r.cases {
+            let mut fields = Vec::new();
+            let mut ctx = compile::Ctx {
+                table: case.table,
+                params: &values,
+                as_of: params.as_of,
+                slots: &mut slots,
+                fields: &mut fields,
+            };
+            let c = rules::compile_case(r, case, &mut ctx)?;
+            let missing = missing_inputs(ds, r, case.table, &fields);
+            if missing.is_empty() {
+                lookups.extend(fields.iter().filter_map(|f| f.lookup));
+                compiled.push(c);
+            } else if first_missing.is_none() {
+                first_missing = Some(missing);
+            }
+        }
+        if compiled.is_empty() {
+            skipped.push((r.code.clone(), first_missing.unwrap_or_default()));
             continue;
         }
-        if let Some(code) = Code::parse(&r.code) {
-            on[code as usize] = true;
-        }
+        let code: Arc<str> = Arc::from(r.code.as_str());
+        cases.extend(compiled.into_iter().map(|c| (code.clone(), c)));
     }
-    let findings = checks::Checker::new(ds, params, on).run();
+    lookups.dedup();
+    let env = fields::Env::new(ds, params.as_of, &lookups);
+    let program = engine::Program { cases, slots };
+    let findings = program.run(ds, &env);
+    let mut params = params.clone();
+    params.params = values;
     Ok(CheckReport {
-        findings: sort_findings(ds, findings),
+        findings: sort_findings(ds, &rules, findings),
         skipped,
         disabled,
         rules,
-        params: params.clone(),
+        params,
     })
 }
 
-/// What a rule lacks in this dataset: its table, further tables, columns.
-fn missing_inputs(ds: &Dataset, rule: &RuleInfo) -> Vec<String> {
+/// What one case of a rule lacks in this dataset: its table, further tables, columns. The
+/// columns are the rule's `needs`/`needs_any` when given, else those of the fields it reads.
+fn missing_inputs(
+    ds: &Dataset,
+    rule: &RuleInfo,
+    table: RuleTable,
+    fields: &[&'static fields::Field],
+) -> Vec<String> {
     let present = |kind: TableKind| {
         ds.has(kind)
             || match kind {
@@ -464,43 +473,71 @@ fn missing_inputs(ds: &Dataset, rule: &RuleInfo) -> Vec<String> {
                 _ => false,
             }
     };
+    let kind_of = |t: RuleTable| match t {
+        RuleTable::Person | RuleTable::Household | RuleTable::Duplicate => Some(TableKind::Roster),
+        RuleTable::Project => Some(TableKind::Projects),
+        RuleTable::Loan => Some(TableKind::Loans),
+        RuleTable::Village => Some(TableKind::Villages),
+        RuleTable::Spell => Some(TableKind::WorkSpells),
+        RuleTable::Cell => None,
+    };
     let mut missing = Vec::new();
-    if let Some(kind) = rule.scope.table()
+    if let Some(kind) = kind_of(table)
         && !present(kind)
     {
         missing.push(kind.label().to_string());
         return missing;
     }
     for t in &rule.needs_tables {
-        if let Some(kind) = TABLES.iter().find(|k| k.label() == t.as_str())
+        if let Some(kind) = rules::TABLES.iter().find(|k| k.label() == t.as_str())
             && !present(*kind)
         {
             missing.push(t.clone());
         }
     }
-    let cols = match rule.scope {
-        Scope::Person | Scope::Household | Scope::Value => &ds.roster.columns,
-        Scope::Project => &ds.project_columns,
-        Scope::Loan => &ds.loan_columns,
-    };
-    for c in &rule.needs {
-        if !cols.contains(c.as_str()) {
-            missing.push(c.clone());
+    let kind = kind_of(table).unwrap_or(TableKind::Roster);
+    let has = |c: &str| ds.has_column(kind, c);
+    let explicit = !rule.needs.is_empty() || !rule.needs_any.is_empty();
+    if explicit {
+        for c in &rule.needs {
+            if !has(c) {
+                missing.push(c.clone());
+            }
         }
-    }
-    if !rule.needs_any.is_empty() && !rule.needs_any.iter().any(|c| cols.contains(c.as_str())) {
-        missing.push(
-            rule.needs_any_label
-                .clone()
-                .unwrap_or_else(|| rule.needs_any.join("或")),
-        );
+        if !rule.needs_any.is_empty() && !rule.needs_any.iter().any(|c| has(c)) {
+            missing.push(
+                rule.needs_any_label
+                    .clone()
+                    .unwrap_or_else(|| rule.needs_any.join("或")),
+            );
+        }
+    } else {
+        for f in fields {
+            let kind = kind_of(f.table).unwrap_or(kind);
+            for c in f.needs {
+                if !ds.has_column(kind, c) && !missing.iter().any(|m| m == c) {
+                    missing.push((*c).to_string());
+                }
+            }
+            if !f.needs_any.is_empty() && !f.needs_any.iter().any(|c| ds.has_column(kind, c)) {
+                let label = f.needs_any.join("或");
+                if !missing.contains(&label) {
+                    missing.push(label);
+                }
+            }
+        }
     }
     missing
 }
 
 /// Sorts findings by county, town, village (first-appearance order; unplaced last), 户编号,
 /// source row and rule order.
-fn sort_findings(ds: &Dataset, findings: Vec<Finding>) -> Vec<Finding> {
+fn sort_findings(ds: &Dataset, rules: &[RuleInfo], findings: Vec<Finding>) -> Vec<Finding> {
+    let order: std::collections::HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.as_str(), i))
+        .collect();
     let key = |r: Option<RegionId>, level: Level| {
         r.and_then(|r| ds.regions.ancestor_at(r, level))
             .map_or(u32::MAX, |id| id.0)
@@ -513,7 +550,7 @@ fn sort_findings(ds: &Dataset, findings: Vec<Finding>) -> Vec<Finding> {
                 key(f.region, Level::Town),
                 key(f.region, Level::Village),
             );
-            let rank = Code::parse(f.code).map_or(usize::MAX, |c| c as usize);
+            let rank = order.get(&*f.code).copied().unwrap_or(usize::MAX);
             (k, rank, f)
         })
         .collect();
@@ -548,7 +585,7 @@ pub fn overview_lines(report: &CheckReport) -> Vec<String> {
     } else {
         let mut by_sev = [0usize; 3];
         for f in &report.findings {
-            if let Some(r) = report.rule(f.code)
+            if let Some(r) = report.rule(&f.code)
                 && let Some(n) = by_sev.get_mut(r.severity as usize)
             {
                 *n += 1;
@@ -561,7 +598,7 @@ pub fn overview_lines(report: &CheckReport) -> Vec<String> {
     }
     let mut counts = vec![0usize; report.rules.len()];
     for f in &report.findings {
-        if let Some(i) = report.rules.iter().position(|r| r.code == f.code)
+        if let Some(i) = report.rules.iter().position(|r| *r.code == *f.code)
             && let Some(n) = counts.get_mut(i)
         {
             *n += 1;
