@@ -24,56 +24,6 @@ use gonggu_core::model::{
     Risk, WorkPlace,
 };
 
-/// Every rule of `crates/core/templates/rules.toml` with its scope (checked against the file by a
-/// test).
-pub(crate) const RULES: [(&str, &str); 45] = [
-    ("ID01", "person"),
-    ("ID02", "person"),
-    ("ID03", "person"),
-    ("HH01", "household"),
-    ("HH02", "household"),
-    ("HH03", "household"),
-    ("MN01", "household"),
-    ("MN02", "household"),
-    ("MN03", "household"),
-    ("MN04", "household"),
-    ("MN05", "household"),
-    ("MN06", "household"),
-    ("MN07", "household"),
-    ("MN08", "household"),
-    ("MN09", "household"),
-    ("MN10", "household"),
-    ("HS01", "household"),
-    ("WK01", "person"),
-    ("WK02", "person"),
-    ("WK03", "person"),
-    ("WK04", "person"),
-    ("LB01", "person"),
-    ("LB02", "person"),
-    ("LB03", "person"),
-    ("LB04", "person"),
-    ("WP01", "person"),
-    ("ED01", "person"),
-    ("RK01", "household"),
-    ("RK02", "household"),
-    ("RK03", "household"),
-    ("RK04", "household"),
-    ("RK05", "household"),
-    ("RK06", "household"),
-    ("RK07", "household"),
-    ("SB01", "household"),
-    ("IN01", "person"),
-    ("IN02", "person"),
-    ("PH01", "household"),
-    ("PH02", "household"),
-    ("VL01", "value"),
-    ("VL02", "value"),
-    ("PJ01", "project"),
-    ("PJ02", "project"),
-    ("LN01", "loan"),
-    ("LN02", "loan"),
-];
-
 /// Where a planted finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -1506,7 +1456,10 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         }
     };
     let mut rules = BTreeMap::new();
-    for (code, scope) in RULES.iter() {
+    // Every rule of the built-in rule file (a defect in it fails the tests, not the demo).
+    let rule_list = gonggu_core::validate::list_rules().unwrap_or_default();
+    for rule in &rule_list {
+        let (code, scope) = (rule.code.as_str(), rule.scope.key());
         let plants = planted.defects.get(code).map(Vec::as_slice).unwrap_or(&[]);
         let defects: Vec<PlantedDefect> = plants
             .iter()
@@ -1556,9 +1509,9 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             Some("未植入缺陷（plant_defects = false）".into())
         };
         rules.insert(
-            (*code).to_string(),
+            code.to_string(),
             RulePlan {
-                scope: (*scope).to_string(),
+                scope: scope.to_string(),
                 count: defects.len(),
                 note,
                 defects,

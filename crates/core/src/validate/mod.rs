@@ -91,6 +91,19 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The key used in rule files (`person`, `household`, `value`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            Scope::Person => "person",
+            Scope::Household => "household",
+            Scope::Value => "value",
+            Scope::Project => "project",
+            Scope::Loan => "loan",
+            Scope::Village => "village",
+            Scope::Spell => "spell",
+        }
+    }
+
     fn parse(text: &str) -> Option<Scope> {
         match text {
             "person" => Some(Scope::Person),
