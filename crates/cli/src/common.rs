@@ -55,6 +55,7 @@ pub fn read_dataset(
         strict,
         pii,
         progress,
+        skip_texts: false,
     };
     let ds = read_inputs(inputs, &opts);
     if let Some(b) = bar {

@@ -827,6 +827,10 @@ pub struct VillageInfo {
     pub exited: Option<bool>,
     /// 村级集体经济收入（万元）.
     pub collective_income: Option<Decimal>,
+    /// 总户数.
+    pub households: Option<Decimal>,
+    /// 总人口数.
+    pub population: Option<Decimal>,
 }
 
 /// One row of （乡村建设）户信息 (EXPORTS.md §1.2).
@@ -877,6 +881,8 @@ pub struct BadValue {
     pub value: String,
     /// What was expected (`日期`, `数字`, `是/否` …).
     pub expected: &'static str,
+    /// The column's canonical name.
+    pub canonical: &'static str,
 }
 
 /// The person roster: persons merged by 证件号码 and grouped into households.
@@ -894,6 +900,78 @@ pub struct Roster {
     pub duplicate_ids: Vec<(RowRef, RowRef)>,
     /// Distinct 务工所在地 values (per household county) and how each was classified.
     pub work_places: Vec<WorkPlaceEntry>,
+    /// The roster columns kept as text for the check rules (民族, 住房面积…).
+    pub texts: TextColumns,
+}
+
+/// Roster columns kept as written, for the check rules: one small id per person and column
+/// present (ids index an interned string table; 0 is blank, [`TextColumns::ABSENT`] a person
+/// read from a table without the column), nothing for columns in no table.
+#[derive(Debug, Clone, Default)]
+pub struct TextColumns {
+    /// Per column of [`crate::ingest::schema::TEXT_COLS`]: value ids by person index (empty
+    /// when the column is in no roster table).
+    pub(crate) values: Vec<Vec<u32>>,
+    /// Interned texts; id 0 is the blank text.
+    pub(crate) strings: Vec<Box<str>>,
+    pub(crate) lookup: rustc_hash::FxHashMap<Box<str>, u32>,
+}
+
+impl TextColumns {
+    /// The id of a person read from a table without the column.
+    pub const ABSENT: u32 = u32::MAX;
+
+    /// The text of column `k` (an index into `TEXT_COLS`) for a person: `None` when the
+    /// column is absent or the cell blank.
+    pub fn get(&self, k: usize, person: u32) -> Option<&str> {
+        let id = *self.values.get(k)?.get(person as usize)?;
+        if id == 0 {
+            return None;
+        }
+        self.strings.get(id as usize).map(|s| &**s)
+    }
+
+    /// Whether the person's table had column `k` (so a blank is really blank).
+    pub fn has(&self, k: usize, person: u32) -> bool {
+        self.values
+            .get(k)
+            .and_then(|v| v.get(person as usize))
+            .is_some_and(|&id| id != Self::ABSENT)
+    }
+
+    /// Whether column `k` was in a roster table.
+    pub fn present(&self, k: usize) -> bool {
+        self.values.get(k).is_some_and(|v| !v.is_empty())
+    }
+
+    /// Sets column `k` of a person (the person index may be one past the end: a new person).
+    pub(crate) fn set(&mut self, k: usize, person: u32, persons: usize, text: &str) {
+        if self.strings.is_empty() {
+            self.strings.push("".into());
+        }
+        let text = text.trim();
+        let id = if text.is_empty() {
+            0
+        } else if let Some(&id) = self.lookup.get(text) {
+            id
+        } else {
+            let id = self.strings.len() as u32;
+            self.strings.push(text.into());
+            self.lookup.insert(text.into(), id);
+            id
+        };
+        if self.values.len() <= k {
+            self.values.resize_with(k + 1, Vec::new);
+        }
+        if let Some(col) = self.values.get_mut(k) {
+            if col.len() < persons {
+                col.resize(persons, Self::ABSENT);
+            }
+            if let Some(slot) = col.get_mut(person as usize) {
+                *slot = id;
+            }
+        }
+    }
 }
 
 impl Roster {

@@ -346,7 +346,13 @@ fn education_for(rng: &mut Rng, age: i32, school: School) -> Education {
     if age < 16 {
         return E::Junior;
     }
-    let (items, weights): (&[E], &[u32]) = if age <= 30 {
+    let (items, weights): (&[E], &[u32]) = if age <= 22 {
+        // Nine years of compulsory schooling: a young adult has finished 初中 at least.
+        (
+            &[E::Junior, E::Senior, E::Senior, E::College, E::Bachelor],
+            &[52, 22, 12, 10, 4],
+        )
+    } else if age <= 30 {
         (
             &[
                 E::Primary,

@@ -24,6 +24,9 @@ use gonggu_core::model::{
     Risk, WorkPlace,
 };
 
+/// The manifest's note for a rule the generator plants no defect for (yet).
+pub(crate) const NOT_PLANTED: &str = "示例数据没有为这条规则植入缺陷（生成的数据也不会触发它）";
+
 /// Where a planted finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -507,10 +510,11 @@ fn plant_roster(pl: &mut Planter<'_>) {
                 ))
             } else {
                 let pos = member(d, h, |p, _| p.relation == Relation::Head)?;
-                person_mut(d, h, pos)?.relation = Relation::Unrecorded;
+                // Written as 其他, not left blank: a blank is BL01's finding.
+                person_mut(d, h, pos)?.relation = Relation::Other;
                 Some(Plant::new(
                     Target::Household(h),
-                    "一户没有户主（户主行的与户主关系为空）".into(),
+                    "一户没有户主（户主行的与户主关系写成了“其他”）".into(),
                 ))
             }
         })
@@ -1316,15 +1320,17 @@ fn plant_loans(pl: &mut Planter<'_>) {
         while known.contains(&id) {
             id = format!("{prefix}9{:04}", rng.below(10_000));
         }
+        let as_of = pl.data.options.as_of;
+        // Issued within the last year, due in three (LN05), so not yet due.
+        let issued_on = as_of - Duration::days(300 + k);
+        let due_on = super::ledgers::add_years(issued_on, 3);
         let loan = DemoLoan {
             household_id: id.clone(),
             household: None,
             status: LoanStatus::Normal,
             balance: model.amount,
-            issued_on: model
-                .issued_on
-                .min(pl.data.options.as_of - Duration::days(30 + k)),
-            due_on: super::ledgers::add_years(pl.data.options.as_of, 1),
+            issued_on,
+            due_on,
             ..model
         };
         pl.data.loans.insert(at + 1, loan);
@@ -1504,7 +1510,7 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             .get(code)
             .map(|n| format!("数据量太小，少植入 {n} 条（没有找到合适的记录）"));
         let note = if data.options.plant_defects {
-            note
+            note.or_else(|| defects.is_empty().then(|| NOT_PLANTED.to_string()))
         } else {
             Some("未植入缺陷（plant_defects = false）".into())
         };

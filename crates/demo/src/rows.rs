@@ -168,7 +168,7 @@ pub(crate) fn measure_content(m: Assistance) -> &'static str {
         Assistance::Employment => "技能培训",
         Assistance::WelfarePost => "公益性岗位安置",
         Assistance::Health => "城乡居民基本医疗保险个人缴费补贴",
-        Assistance::Education => "雨露计划",
+        Assistance::Education => "助学补助",
         Assistance::CompulsoryEducation => "两免一补",
         Assistance::Housing => "危房改造",
         Assistance::Water => "饮水工程",

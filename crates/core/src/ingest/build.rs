@@ -268,6 +268,7 @@ impl<'o> Builder<'o> {
             column,
             value,
             expected,
+            canonical: col.canonical(),
         });
         Ok(())
     }
@@ -459,6 +460,8 @@ impl<'o> Builder<'o> {
             region,
             exited: self.flag(r, Col::Exited)?,
             collective_income: self.decimal(r, Col::CollectiveIncome)?,
+            households: self.decimal(r, Col::VillageHouseholds)?,
+            population: self.decimal(r, Col::VillagePopulation)?,
         };
         self.ds.villages.push(row);
         Ok(RowOutcome::Counted)
@@ -723,6 +726,16 @@ impl<'o> Builder<'o> {
             h.members += 1;
             if is_head {
                 h.heads += 1;
+            }
+        }
+        if !opts.skip_texts {
+            let roster = &mut self.ds.roster;
+            let pidx = replace.unwrap_or(roster.persons.len().saturating_sub(1) as u32);
+            let persons = roster.persons.len();
+            for (k, col) in super::schema::TEXT_COLS.iter().enumerate() {
+                if r.map.get(*col).is_some() {
+                    roster.texts.set(k, pidx, persons, r.text(*col));
+                }
             }
         }
         Ok(RowOutcome::Counted)

@@ -57,6 +57,9 @@ pub struct ReadOptions {
     pub pii: crate::mask::Pii,
     /// Called with the number of data rows read so far (every few thousand rows).
     pub progress: Option<Box<dyn Fn(u64) + Send + Sync>>,
+    /// Do not keep the text-only roster columns (民族, 住房面积…) that only check rules
+    /// read: for runs that compute indicators and check nothing.
+    pub skip_texts: bool,
 }
 
 impl ReadOptions {
@@ -76,6 +79,7 @@ impl std::fmt::Debug for ReadOptions {
             .field("region_codes", &self.region_codes)
             .field("strict", &self.strict)
             .field("pii", &self.pii)
+            .field("skip_texts", &self.skip_texts)
             .finish_non_exhaustive()
     }
 }

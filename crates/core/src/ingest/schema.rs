@@ -128,7 +128,105 @@ columns! {
     CollectiveIncome => "村级集体经济收入（万元）" ["村级集体经济收入", "村集体经济收入（万元）", "村集体经济收入"];
     /// 户信息 (乡村建设): recognised (it marks the table), read by no measure yet.
     ToiletUsable => "卫生厕所是否能正常使用" ["卫生厕所能否正常使用"];
+    // Roster columns read only by check rules, kept as text (`model::TextColumns`).
+    Ethnicity => "民族";
+    Politics => "政治面貌";
+    DisabilityKind => "残疾类别";
+    DisabilityYear => "残疾证办证年度";
+    WorkMonths => "务工时间（月）" ["务工时间(月)", "务工时间"];
+    PostMonths => "公益性岗位(月数)" ["公益性岗位（月数）", "公益性岗位月数"];
+    WorkerMedical => "是否参加城镇职工基本医疗保险";
+    ResidentPension => "是否参加城乡居民基本养老保险";
+    WorkerPension => "是否参加城镇职工基本养老保险";
+    MedicalAid => "是否接受医疗救助";
+    ProductionIncome => "生产经营性收入" ["生产经营性收入(元)"];
+    PropertyIncome => "财产性收入" ["财产性收入(元)"];
+    TransferIncome => "转移性收入" ["转移性收入(元)"];
+    SelfPay => "合规自付支出" ["合规自付支出(元)", "合规自付医疗支出"];
+    TekunAllowance => "特困人员救助供养金";
+    SafetyNet => "是否兜底保障户";
+    NoLaborSafetyNet => "整户无劳动能力兜底保障户" ["是否整户无劳动能力兜底保障户"];
+    Farmland => "耕地面积（亩）" ["耕地面积"];
+    HouseArea => "住房面积" ["住房面积（平方米）", "住房面积(平方米)"];
+    RoadHardened => "入户道路是否硬化" ["入户路是否硬化"];
+    Electricity => "是否通生活用电";
+    Toilet => "是否有卫生厕所";
+    Dropout => "是否义务教育阶段适龄儿童少年失学辍学";
+    Uninsured => "是否有家庭成员未参加城乡居民（职工）基本医疗保险";
+    Developmental => "实施开发式帮扶措施情况";
+    AfterDropout => "风险消除后是否义务教育阶段适龄儿童少年失学辍学";
+    AfterHousingDamaged => "风险消除后是否住房损毁";
+    AfterUninsured => "风险消除后是否有家庭成员未参加城乡居民（职工）基本医疗保险";
+    AfterWaterDamaged => "风险消除后是否饮水设施损毁";
+    AfterWageIncome => "风险消除后工资性收入";
+    AfterPropertyIncome => "风险消除后财产性收入";
+    AfterTransferIncome => "风险消除后转移性收入";
+    AfterProductionIncome => "风险消除后生产经营性收入";
+    AfterProductionCost => "风险消除后生产经营性支出";
+    AfterNetIncome => "风险消除后家庭纯收入";
+    AfterIncome => "风险消除后家庭人均纯收入";
+    AfterClaims => "风险消除后理赔收入";
+    AfterSelfPay => "风险消除后合规自付支出";
 }
+
+/// Roster columns kept as text for the check rules (`model::TextColumns`): the columns
+/// above that have no typed field, and a few recognised ones no measure reads.
+pub const TEXT_COLS: &[Col] = {
+    use Col::*;
+    &[
+        Relation,
+        IdType,
+        Education,
+        OutOfSchoolReason,
+        WageIncome,
+        Ethnicity,
+        Politics,
+        DisabilityKind,
+        DisabilityYear,
+        WorkMonths,
+        PostMonths,
+        WorkerMedical,
+        ResidentPension,
+        WorkerPension,
+        MedicalAid,
+        ProductionIncome,
+        PropertyIncome,
+        TransferIncome,
+        SelfPay,
+        TekunAllowance,
+        SafetyNet,
+        NoLaborSafetyNet,
+        Farmland,
+        HouseArea,
+        RoadHardened,
+        Electricity,
+        Toilet,
+        Dropout,
+        Uninsured,
+        Developmental,
+        AfterDropout,
+        AfterHousingDamaged,
+        AfterUninsured,
+        AfterWaterDamaged,
+        AfterWageIncome,
+        AfterPropertyIncome,
+        AfterTransferIncome,
+        AfterProductionIncome,
+        AfterProductionCost,
+        AfterNetIncome,
+        AfterIncome,
+        AfterClaims,
+        AfterSelfPay,
+        Dibao,
+        Tekun,
+        WelfarePost,
+        MeasuresText,
+        MEmployment,
+        MHealth,
+        MEducation,
+        MSocialSecurity,
+    ]
+};
 
 /// Columns of a table kind and which are required.
 pub fn schema(kind: TableKind) -> (&'static [Col], &'static [Col]) {
@@ -445,9 +543,12 @@ pub fn guess_record_header(names: &[String], matcher: &HeaderMatcher) -> Option<
             continue;
         }
         let (cols, required) = schema(kind);
+        // A roster also keeps its text-only columns for the check rules.
+        let accepts =
+            |c: &Col| cols.contains(c) || (kind == TableKind::Roster && TEXT_COLS.contains(c));
         let pos: HashMap<Col, usize> = found
             .iter()
-            .filter(|(c, _)| cols.contains(c))
+            .filter(|(c, _)| accepts(c))
             .map(|(c, i)| (*c, *i))
             .collect();
         let missing: Vec<Col> = required
@@ -468,7 +569,7 @@ pub fn guess_record_header(names: &[String], matcher: &HeaderMatcher) -> Option<
                 score,
                 duplicates: twice
                     .iter()
-                    .filter(|(c, _, _)| cols.contains(c))
+                    .filter(|(c, _, _)| accepts(c))
                     .copied()
                     .collect(),
             });

@@ -36,6 +36,18 @@ impl std::fmt::Display for Param {
     }
 }
 
+/// A row's cell as `blank()` sees it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// The row's table lacks the column.
+    Absent,
+    /// Filled, but not readable as the column's type.
+    Unreadable,
+    Read,
+}
+
+type Probe = Box<dyn Fn(&Row<'_>) -> Cell + Send + Sync>;
+
 /// How a member aggregate folds its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fold {
@@ -65,6 +77,8 @@ pub(crate) struct Ctx<'c> {
     pub slots: &'c mut Vec<Slot>,
     /// Every field read.
     pub fields: &'c mut Vec<&'static Field>,
+    /// The dataset compiled for (`None`: every column present).
+    pub ds: Option<&'c crate::model::Dataset>,
 }
 
 fn err(at: usize, message: String) -> SyntaxError {
@@ -153,6 +167,40 @@ impl Ctx<'_> {
         })
     }
 
+    /// What a row's cell of the column an expression names is: absent (per row for the
+    /// text columns, as one roster table may lack one; once for typed fields), filled but
+    /// unreadable, or read; anything that is not a column is read.
+    fn presence(&mut self, e: &Expr) -> Result<Probe, SyntaxError> {
+        let ExprKind::Name(n) = &e.kind else {
+            return Ok(Box::new(|_| Cell::Read));
+        };
+        let Some(f) = fields::find(self.table, n) else {
+            return Ok(Box::new(|_| Cell::Read));
+        };
+        if let Some(k) = fields::text_column(f) {
+            return Ok(Box::new(move |r| {
+                if fields::has_text(r, k) {
+                    Cell::Read
+                } else {
+                    Cell::Absent
+                }
+            }));
+        }
+        let present = match (self.ds, f.table.kind()) {
+            (Some(ds), Some(kind)) => f.needs.iter().all(|c| ds.has_column(kind, c)),
+            _ => true,
+        };
+        Ok(Box::new(move |r| {
+            if !present {
+                Cell::Absent
+            } else if fields::unreadable(r, f) {
+                Cell::Unreadable
+            } else {
+                Cell::Read
+            }
+        }))
+    }
+
     fn typed(&mut self, e: &Expr, want: Ty, what: &str) -> Result<Compiled, SyntaxError> {
         let c = self.compile(e)?;
         if c.ty == want || c.ty == Ty::Null {
@@ -191,17 +239,126 @@ impl Ctx<'_> {
         Ok(match name {
             "present" | "blank" => {
                 arity(1)?;
-                let c = self.compile(one()?)?;
+                let arg = one()?;
                 let want = name == "present";
+                // A column the row's table lacks is neither blank nor present.
+                let has = self.presence(arg)?;
+                let c = self.compile(arg)?;
+                Compiled {
+                    ty: Ty::Bool,
+                    eval: Box::new(move |r| match has(r) {
+                        Cell::Absent => Val::Null,
+                        Cell::Unreadable => Val::Bool(want),
+                        Cell::Read => Val::Bool(filled(&(c.eval)(r)) == want),
+                    }),
+                }
+            }
+            "blanks" => {
+                if args.is_empty() {
+                    return Err(err(at, "blanks() 至少需要一个列名".into()));
+                }
+                let mut cols = Vec::with_capacity(args.len());
+                for a in args {
+                    let ExprKind::Name(n) = &a.kind else {
+                        return Err(err(a.at, "blanks() 的参数应为列名".into()));
+                    };
+                    let has = self.presence(a)?;
+                    let c = self.compile(a)?;
+                    cols.push((n.clone(), has, c));
+                }
+                Compiled {
+                    ty: Ty::Text,
+                    eval: Box::new(move |r| {
+                        let mut out = String::new();
+                        for (n, has, c) in &cols {
+                            if has(r) == Cell::Read && !filled(&(c.eval)(r)) {
+                                if !out.is_empty() {
+                                    out.push('、');
+                                }
+                                out.push_str(n);
+                            }
+                        }
+                        if out.is_empty() {
+                            Val::Null
+                        } else {
+                            Val::Text(Cow::Owned(out))
+                        }
+                    }),
+                }
+            }
+            "yes" | "no" => {
+                arity(1)?;
+                let c = self.compile(one()?)?;
+                let want = name == "yes";
+                // Never null: a blank or absent cell is neither 是 nor 否.
                 Compiled {
                     ty: Ty::Bool,
                     eval: Box::new(move |r| {
-                        let present = match (c.eval)(r) {
-                            Val::Null => false,
-                            Val::Text(t) => !t.trim().is_empty(),
-                            _ => true,
+                        Val::Bool(match (c.eval)(r) {
+                            Val::Bool(b) => b == want,
+                            Val::Text(t) => t.trim() == if want { "是" } else { "否" },
+                            _ => false,
+                        })
+                    }),
+                }
+            }
+            "num" => {
+                arity(1)?;
+                let c = self.compile(one()?)?;
+                if !matches!(c.ty, Ty::Text | Ty::Num | Ty::Null) {
+                    return Err(err(
+                        at,
+                        format!("num() 的参数应为文本，这里是{}", c.ty.name()),
+                    ));
+                }
+                Compiled {
+                    ty: Ty::Num,
+                    eval: Box::new(move |r| match (c.eval)(r) {
+                        Val::Num(n) => Val::Num(n),
+                        Val::Text(t) => parse_number(&t).map_or(Val::Null, Val::Num),
+                        _ => Val::Null,
+                    }),
+                }
+            }
+            "substr" => {
+                arity(3)?;
+                let t = self.typed(&args[0], Ty::Text, "substr() 的第一个参数")?;
+                let from = self.typed(&args[1], Ty::Num, "substr() 的第二个参数")?;
+                let len = self.typed(&args[2], Ty::Num, "substr() 的第三个参数")?;
+                Compiled {
+                    ty: Ty::Text,
+                    eval: Box::new(move |r| {
+                        let (Val::Text(t), Val::Num(f), Val::Num(n)) =
+                            ((t.eval)(r), (from.eval)(r), (len.eval)(r))
+                        else {
+                            return Val::Null;
                         };
-                        Val::Bool(present == want)
+                        let (Ok(f), Ok(n)) = (
+                            usize::try_from(f.trunc().mantissa()),
+                            usize::try_from(n.trunc().mantissa()),
+                        ) else {
+                            return Val::Null;
+                        };
+                        let part: String = t.chars().skip(f.saturating_sub(1)).take(n).collect();
+                        Val::Text(Cow::Owned(part))
+                    }),
+                }
+            }
+            "contains" => {
+                arity(2)?;
+                let a = self.typed(&args[0], Ty::Text, "contains() 的第一个参数")?;
+                let ExprKind::Str(word) = &args[1].kind else {
+                    return Err(err(
+                        args[1].at,
+                        "contains() 的第二个参数应为带引号的文字".into(),
+                    ));
+                };
+                let word = word.clone();
+                Compiled {
+                    ty: Ty::Bool,
+                    eval: Box::new(move |r| match (a.eval)(r) {
+                        Val::Text(t) => Val::Bool(t.contains(word.as_str())),
+                        _ => Val::Null,
                     }),
                 }
             }
@@ -322,6 +479,7 @@ impl Ctx<'_> {
                     as_of: self.as_of,
                     slots: &mut *self.slots,
                     fields: &mut *self.fields,
+                    ds: self.ds,
                 };
                 let pred = inner.boolean(one()?)?;
                 let fold = if name == "all" {
@@ -352,7 +510,7 @@ impl Ctx<'_> {
                 return Err(err(
                     at,
                     format!(
-                        "没有函数 {name}()（可用：present、blank、len、is_mobile、add_months、month、year、between、if、any、all、count）"
+                        "没有函数 {name}()（可用：present、blank、blanks、yes、no、num、contains、substr、len、is_mobile、add_months、month、year、between、if、any、all、count）"
                     ),
                 ));
             }
@@ -554,6 +712,26 @@ impl Ctx<'_> {
             }),
         })
     }
+}
+
+/// Whether a value counts as filled in: not null, not blank text.
+fn filled(v: &Val<'_>) -> bool {
+    match v {
+        Val::Null => false,
+        Val::Text(t) => !t.trim().is_empty(),
+        _ => true,
+    }
+}
+
+/// A number as the exports write it: `1,234.5`, `1234元`, `202304.0`.
+fn parse_number(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    let t = t.strip_suffix('元').unwrap_or(t).replace([',', '，'], "");
+    t.parse::<Decimal>().ok().or_else(|| {
+        t.parse::<f64>()
+            .ok()
+            .and_then(|f| Decimal::try_from(f).ok())
+    })
 }
 
 fn describe_expr(e: &Expr) -> String {

@@ -124,12 +124,13 @@ impl Program {
         let base = Row::new(ds, env);
         let person_cases: Vec<_> = self.cases(RuleTable::Person).collect();
         if !person_cases.is_empty() || k > 0 {
-            for p in &ds.roster.persons {
+            for (ix, p) in ds.roster.persons.iter().enumerate() {
                 let hi = p.household as usize;
                 let hh = households.get(hi);
                 let row = Row {
                     person: Some(p),
                     household: hh.map(|h| (p.household, h)),
+                    person_ix: ix as u32,
                     ..base
                 };
                 if k > 0
@@ -162,6 +163,7 @@ impl Program {
                 let row = Row {
                     household: Some((i as u32, h)),
                     acc: acc.get(i * k..i * k + k).unwrap_or(&[]),
+                    person_ix: env.reps.get(i).map_or(super::fields::NONE, |r| r.rep),
                     ..base
                 };
                 for (code, case) in &household_cases {

@@ -13,12 +13,13 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{
     BadValue, Dataset, Dibao, EliminationMethod, Health, Household, HouseholdType, IdNumber,
-    LaborSkill, Loan, MonitorCategory, Person, Project, RowRef, SchoolStage, Sex, VillageInfo,
-    WorkPlace, WorkPlaceProblem, WorkSpell,
+    LaborSkill, Loan, LoanStatus, MonitorCategory, Person, Project, ProjectStatus, RowRef,
+    SchoolStage, Sex, VillageInfo, WorkPlace, WorkPlaceProblem, WorkSpell,
 };
 use crate::text::age_on;
 
 use super::idcard::id_number_problem;
+use crate::ingest::schema::TEXT_COLS;
 
 /// What a rule (or one case of it) reads one row at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,6 +80,21 @@ impl RuleTable {
             RuleTable::Spell => "务工记录",
             RuleTable::Cell => "单元格",
             RuleTable::Duplicate => "重复证件号码",
+        }
+    }
+
+    /// The export this table is read from (`None` for cells, which come from any).
+    pub fn kind(self) -> Option<crate::model::TableKind> {
+        use crate::model::TableKind;
+        match self {
+            RuleTable::Person | RuleTable::Household | RuleTable::Duplicate => {
+                Some(TableKind::Roster)
+            }
+            RuleTable::Project => Some(TableKind::Projects),
+            RuleTable::Loan => Some(TableKind::Loans),
+            RuleTable::Village => Some(TableKind::Villages),
+            RuleTable::Spell => Some(TableKind::WorkSpells),
+            RuleTable::Cell => None,
         }
     }
 
@@ -177,6 +193,11 @@ pub(crate) struct Env<'a> {
     pub phone_households: FxHashMap<&'a str, u32>,
     pub current_spells: FxHashMap<IdNumber, u32>,
     pub roster_households: FxHashSet<&'a str>,
+    pub roster_persons: FxHashSet<IdNumber>,
+    /// Roster households and persons per village.
+    pub village_counts: FxHashMap<crate::region::RegionId, (u32, u32)>,
+    /// Cells that are filled but unreadable (row, canonical column): not blank.
+    pub bad_cells: FxHashSet<(RowRef, &'static str)>,
 }
 
 /// Lookups a field depends on.
@@ -185,6 +206,8 @@ pub(crate) enum Lookup {
     PhoneHouseholds,
     CurrentSpells,
     RosterHouseholds,
+    RosterPersons,
+    VillageCounts,
 }
 
 impl<'a> Env<'a> {
@@ -193,6 +216,17 @@ impl<'a> Env<'a> {
         let mut env = Env {
             as_of: Some(as_of),
             reps: representatives(ds),
+            bad_cells: ds
+                .bad_values
+                .iter()
+                .map(|b| {
+                    let at = RowRef {
+                        source: b.source,
+                        row: b.row,
+                    };
+                    (at, b.canonical)
+                })
+                .collect(),
             ..Env::default()
         };
         for l in lookups {
@@ -209,6 +243,24 @@ impl<'a> Env<'a> {
                 Lookup::CurrentSpells => env.current_spells = ds.current_spells(as_of),
                 Lookup::RosterHouseholds => {
                     env.roster_households = ds.roster.households.iter().map(|h| &*h.id).collect();
+                }
+                Lookup::RosterPersons => {
+                    env.roster_persons = ds
+                        .roster
+                        .persons
+                        .iter()
+                        .filter_map(|p| p.id.map(|i| i.person_key()))
+                        .collect();
+                }
+                Lookup::VillageCounts => {
+                    let mut map: FxHashMap<crate::region::RegionId, (u32, u32)> =
+                        FxHashMap::default();
+                    for h in &ds.roster.households {
+                        let e = map.entry(h.village).or_default();
+                        e.0 += 1;
+                        e.1 += h.members;
+                    }
+                    env.village_counts = map;
                 }
             }
         }
@@ -287,6 +339,9 @@ pub(crate) struct Row<'r> {
     pub duplicate: Option<&'r (RowRef, RowRef)>,
     /// The household's member aggregates (household rules).
     pub acc: &'r [u32],
+    /// Index of `person` in the roster; for household rows, of the row that speaks for the
+    /// household ([`NONE`] when there is none).
+    pub person_ix: u32,
 }
 
 impl<'r> Row<'r> {
@@ -303,6 +358,7 @@ impl<'r> Row<'r> {
             cell: None,
             duplicate: None,
             acc: &[],
+            person_ix: NONE,
         }
     }
 
@@ -324,9 +380,9 @@ pub(crate) struct Field {
     pub ty: Ty,
     pub get: Getter,
     /// Canonical columns that must all be present.
-    pub needs: &'static [&'static str],
+    pub needs: Vec<&'static str>,
     /// Canonical columns of which one must be present.
-    pub needs_any: &'static [&'static str],
+    pub needs_any: Vec<&'static str>,
     pub lookup: Option<Lookup>,
     /// The field holds personal data: quoted masked in messages.
     pub personal: bool,
@@ -360,6 +416,8 @@ pub(crate) const WORK: &[&str] = &["未务工", "县内", "省内县外", "省�
 pub(crate) const HOUSEHOLD_TYPE: &[&str] = &["脱贫户", "一般农户", "无法识别"];
 pub(crate) const CATEGORY: &[&str] = &["脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "其他"];
 pub(crate) const ELIMINATION: &[&str] = &["帮扶消除", "自然消除", "其他"];
+pub(crate) const PROJECT_STATUS: &[&str] = &["未开工", "已开工", "已完工"];
+pub(crate) const LOAN_STATUS: &[&str] = &["正常", "逾期", "展期", "续贷", "已结清"];
 
 fn risk_words() -> &'static [&'static str] {
     static WORDS: std::sync::LazyLock<Vec<&'static str>> =
@@ -449,8 +507,8 @@ macro_rules! field {
             name: $name,
             ty: $ty,
             get: $get,
-            needs: $needs,
-            needs_any: $any,
+            needs: $needs.to_vec(),
+            needs_any: $any.to_vec(),
             lookup: $lookup,
             personal: $pii,
             doc: $doc,
@@ -477,10 +535,59 @@ pub(crate) fn all() -> &'static [Field] {
     &FIELDS
 }
 
-/// The field of a table with this name.
+/// The field of a table with this name (for text columns, also any alias of the column).
 pub(crate) fn find(table: RuleTable, name: &str) -> Option<&'static Field> {
-    all().iter().find(|f| f.table == table && f.name == name)
+    all()
+        .iter()
+        .find(|f| f.table == table && f.name == name)
+        .or_else(|| {
+            let col = TEXT_COLS.iter().find(|c| c.aliases().contains(&name))?;
+            all()
+                .iter()
+                .find(|f| f.table == table && f.name == col.canonical())
+        })
 }
+
+/// The text column a field reads (an index into `TEXT_COLS`), if it is one.
+pub(crate) fn text_column(f: &Field) -> Option<usize> {
+    if !matches!(f.table, RuleTable::Person | RuleTable::Household) {
+        return None;
+    }
+    TEXT_COLS.iter().position(|c| c.canonical() == f.name)
+}
+
+/// Whether the row's cell of a typed field's column is filled but unreadable (so not blank).
+pub(crate) fn unreadable(r: &Row<'_>, f: &Field) -> bool {
+    if r.env.bad_cells.is_empty() {
+        return false;
+    }
+    let at = match f.table {
+        RuleTable::Person => r.person.map(|p| p.at),
+        RuleTable::Household => r.household.map(|(_, h)| h.at),
+        _ => None,
+    };
+    at.is_some_and(|at| f.needs.iter().any(|c| r.env.bad_cells.contains(&(at, *c))))
+}
+
+/// Whether the row's table had the text column `k` (a blank is then really blank).
+pub(crate) fn has_text(r: &Row<'_>, k: usize) -> bool {
+    r.ds.roster.texts.has(k, r.person_ix)
+}
+
+fn text_of<'r, const K: usize>(r: &Row<'r>) -> Val<'r> {
+    Val::text(r.ds.roster.texts.get(K, r.person_ix))
+}
+
+macro_rules! text_getters {
+    ($($k:literal)*) => { [$(text_of::<$k> as Getter),*] };
+}
+
+/// One accessor per text column (a `fn` pointer cannot capture the column's index).
+const TEXT_GETTERS: [Getter; 64] = text_getters!(
+    0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+    32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63
+);
+const _: () = assert!(TEXT_COLS.len() <= TEXT_GETTERS.len());
 
 #[allow(clippy::too_many_lines)]
 fn build() -> Vec<Field> {
@@ -761,6 +868,44 @@ fn build() -> Vec<Field> {
             lookup = Some(Lookup::CurrentSpells),
             personal = false,
             "已外出务工信息中统计月份的务工情况（文字）"
+        ),
+        field!(
+            Person,
+            "出生日期",
+            Date,
+            |r| Val::date(r.person.and_then(|p| p.birth)),
+            needs = &["出生日期"],
+            "出生日期"
+        ),
+        field!(
+            Person,
+            "证件号码性别",
+            Enum(SEX),
+            |r| {
+                let Some(id) = r.person.and_then(|p| p.id) else {
+                    return Val::Null;
+                };
+                match super::idcard::birth_and_sex(id.as_str()) {
+                    Some((_, Sex::Male)) => Val::Enum(0),
+                    Some((_, Sex::Female)) => Val::Enum(1),
+                    None => Val::Null,
+                }
+            },
+            needs = &["证件号码"],
+            "由18位证件号码第17位推出的性别（号码无效时为空）"
+        ),
+        field!(
+            Person,
+            "证件号码出生日期",
+            Date,
+            |r| {
+                let Some(id) = r.person.and_then(|p| p.id) else {
+                    return Val::Null;
+                };
+                Val::date(super::idcard::birth_and_sex(id.as_str()).map(|(b, _)| b))
+            },
+            needs = &["证件号码"],
+            "由证件号码推出的出生日期（号码无效时为空）"
         ),
         // ---- households
         field!(
@@ -1067,6 +1212,48 @@ fn build() -> Vec<Field> {
             personal = false,
             "人员表中有该户编号"
         ),
+        field!(
+            Project,
+            "项目状态",
+            Enum(PROJECT_STATUS),
+            |r| enum_val(r.project.and_then(|p| p.status), |s| match s {
+                ProjectStatus::NotStarted => 0,
+                ProjectStatus::Started => 1,
+                ProjectStatus::Completed => 2,
+            }),
+            needs = &["项目状态"],
+            "未开工、已开工、已完工"
+        ),
+        field!(
+            Project,
+            "项目年度",
+            Num,
+            |r| r.project.and_then(|p| p.year).map_or(Val::Null, Val::count),
+            needs = &["项目年度"],
+            "年份"
+        ),
+        field!(
+            Project,
+            "纳入年度实施计划",
+            Bool,
+            |r| Val::flag(r.project.map(|p| p.planned)),
+            needs = &["是否纳入年度实施计划"],
+            "是/否"
+        ),
+        field!(
+            Loan,
+            "贷款状态",
+            Enum(LOAN_STATUS),
+            |r| enum_val(r.loan.and_then(|l| l.status), |s| match s {
+                LoanStatus::Normal => 0,
+                LoanStatus::Overdue => 1,
+                LoanStatus::Extended => 2,
+                LoanStatus::Renewed => 3,
+                LoanStatus::Settled => 4,
+            }),
+            needs = &["贷款状态"],
+            "正常、逾期、展期、续贷、已结清"
+        ),
         // ---- villages
         field!(
             Village,
@@ -1084,7 +1271,79 @@ fn build() -> Vec<Field> {
             needs = &[],
             "村级集体经济收入（万元）"
         ),
+        field!(
+            Village,
+            "总户数",
+            Num,
+            |r| Val::num(r.village.and_then(|v| v.households)),
+            needs = &["总户数"],
+            "总户数"
+        ),
+        field!(
+            Village,
+            "总人口数",
+            Num,
+            |r| Val::num(r.village.and_then(|v| v.population)),
+            needs = &["总人口数"],
+            "总人口数"
+        ),
+        field!(
+            Village,
+            "人员表户数",
+            Num,
+            |r| r.village.map_or(Val::Null, |v| {
+                Val::count(r.env.village_counts.get(&v.region).map_or(0, |c| c.0))
+            }),
+            needs = &[],
+            any = &[],
+            lookup = Some(Lookup::VillageCounts),
+            personal = false,
+            "人员表中该村的户数"
+        ),
+        field!(
+            Village,
+            "人员表人数",
+            Num,
+            |r| r.village.map_or(Val::Null, |v| {
+                Val::count(r.env.village_counts.get(&v.region).map_or(0, |c| c.1))
+            }),
+            needs = &[],
+            any = &[],
+            lookup = Some(Lookup::VillageCounts),
+            personal = false,
+            "人员表中该村的人数"
+        ),
         // ---- work spells
+        field!(
+            Spell,
+            "务工所在县",
+            Text,
+            |r| {
+                let Some(s) = r.spell else { return Val::Null };
+                Val::text(
+                    s.place_entry
+                        .and_then(|e| r.ds.spell_places.get(e as usize))
+                        .map(|e| &*e.text),
+                )
+            },
+            needs = &[],
+            "务工所在县（原文）"
+        ),
+        field!(
+            Spell,
+            "人在人员表",
+            Bool,
+            |r| Val::flag(
+                r.spell
+                    .and_then(|s| s.id)
+                    .map(|id| r.env.roster_persons.contains(&id.person_key()))
+            ),
+            needs = &[],
+            any = &[],
+            lookup = Some(Lookup::RosterPersons),
+            personal = false,
+            "人员表中有该证件号码（号码为空时为空）"
+        ),
         field!(
             Spell,
             "是否已务工",
@@ -1173,8 +1432,8 @@ fn build() -> Vec<Field> {
         name: "致贫风险",
         ty: Set(risks),
         get: |r| r.hh().map_or(Val::Null, |h| Val::Set(u32::from(h.risks.0))),
-        needs: &[],
-        needs_any: &[],
+        needs: Vec::new(),
+        needs_any: Vec::new(),
         lookup: None,
         personal: false,
         doc: "致贫/返贫风险1–3（多选）",
@@ -1187,11 +1446,36 @@ fn build() -> Vec<Field> {
             r.hh()
                 .map_or(Val::Null, |h| Val::Set(u32::from(h.assistance.0)))
         },
-        needs: &[],
-        needs_any: &[],
+        needs: Vec::new(),
+        needs_any: Vec::new(),
         lookup: None,
         personal: false,
         doc: "已落实的帮扶措施（帮扶措施列及各帮扶列，多选）",
     });
+    // The text columns (民族, 住房面积…), as written; household rules read the row that
+    // speaks for the household.
+    for (k, col) in TEXT_COLS.iter().enumerate() {
+        let Some(&get) = TEXT_GETTERS.get(k) else {
+            break;
+        };
+        for table in [RuleTable::Person, RuleTable::Household] {
+            if v.iter()
+                .any(|f| f.table == table && f.name == col.canonical())
+            {
+                continue;
+            }
+            v.push(Field {
+                table,
+                name: col.canonical(),
+                ty: Text,
+                get,
+                needs: vec![col.canonical()],
+                needs_any: Vec::new(),
+                lookup: None,
+                personal: false,
+                doc: "该列原文",
+            });
+        }
+    }
     v
 }

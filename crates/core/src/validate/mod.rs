@@ -16,6 +16,8 @@
 pub mod fields;
 pub mod idcard;
 
+#[cfg(test)]
+mod cases_more;
 mod compile;
 mod engine;
 mod lang;
@@ -297,8 +299,12 @@ fn builtin() -> Result<&'static rules::RuleFile> {
     static FILE: std::sync::OnceLock<std::result::Result<rules::RuleFile, String>> =
         std::sync::OnceLock::new();
     let file = FILE.get_or_init(|| {
-        let f = rules::parse(RULES_TOML, "rules.toml（内置）", false).map_err(|e| e.to_string())?;
-        rules::check_compiles(&f, &f.params).map_err(|e| e.to_string())?;
+        let message = |e: Error| match e {
+            Error::Config(m) => m,
+            other => other.to_string(),
+        };
+        let f = rules::parse(RULES_TOML, "rules.toml（内置）", false).map_err(message)?;
+        rules::check_compiles(&f, &f.params).map_err(message)?;
         Ok(f)
     });
     file.as_ref().map_err(|m| Error::Config(m.clone()))
@@ -437,6 +443,7 @@ pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
                 as_of: params.as_of,
                 slots: &mut slots,
                 fields: &mut fields,
+                ds: Some(ds),
             };
             let c = rules::compile_case(r, case, &mut ctx)?;
             let missing = missing_inputs(ds, r, case.table, &fields);
@@ -486,14 +493,7 @@ fn missing_inputs(
                 _ => false,
             }
     };
-    let kind_of = |t: RuleTable| match t {
-        RuleTable::Person | RuleTable::Household | RuleTable::Duplicate => Some(TableKind::Roster),
-        RuleTable::Project => Some(TableKind::Projects),
-        RuleTable::Loan => Some(TableKind::Loans),
-        RuleTable::Village => Some(TableKind::Villages),
-        RuleTable::Spell => Some(TableKind::WorkSpells),
-        RuleTable::Cell => None,
-    };
+    let kind_of = RuleTable::kind;
     let mut missing = Vec::new();
     if let Some(kind) = kind_of(table)
         && !present(kind)
@@ -527,7 +527,7 @@ fn missing_inputs(
     } else {
         for f in fields {
             let kind = kind_of(f.table).unwrap_or(kind);
-            for c in f.needs {
+            for c in &f.needs {
                 if !ds.has_column(kind, c) && !missing.iter().any(|m| m == c) {
                     missing.push((*c).to_string());
                 }

@@ -396,6 +396,7 @@ pub(crate) fn check_compiles(file: &RuleFile, params: &BTreeMap<String, Param>) 
                 as_of,
                 slots: &mut slots,
                 fields: &mut fields,
+                ds: None,
             };
             compile_case(rule, case, &mut ctx)?;
         }
