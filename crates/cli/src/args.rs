@@ -41,7 +41,7 @@ pub enum Command {
     /// 生成一套合成的示例数据（仿商丘市 10 个县区）及全部报告
     #[command(
         override_usage = "gonggu demo --out <目录> [选项]",
-        after_help = "示例：\n  gonggu demo --out 示例"
+        after_help = "示例：\n  gonggu demo --out 示例\n  gonggu demo --months 3 --out 示例"
     )]
     Demo(DemoArgs),
     /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
@@ -170,6 +170,10 @@ pub struct DemoArgs {
     /// 随机种子（默认 2021；相同种子生成相同数据）
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
+    /// 连续月数（默认 1）：大于 1 时按月写出同一批农户连续几个月的导出数据（数据/年-月/）和带 [run] 的
+    /// gonggu.toml，之后在该目录运行 gonggu run 即可逐月生成文稿
+    #[arg(long, default_value_t = 1, value_name = "月数")]
+    pub months: usize,
     /// 字体选项
     #[command(flatten)]
     pub fonts: FontArgs,

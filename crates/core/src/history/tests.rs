@@ -1,0 +1,250 @@
+//! Tests of the history store: round trip, replace on re-run, rollback, migrations, tables.
+
+use super::*;
+use crate::catalog::Catalog;
+
+fn cell(value: &str, num: i64, den: i64, display: &str, rank: Option<u32>) -> Cell {
+    let mut c = Cell::empty();
+    c.value = Some(Decimal::from_str(value).unwrap());
+    c.numerator = Some(Decimal::from(num));
+    c.denominator = Some(Decimal::from(den));
+    c.display = display.into();
+    c.rank = rank;
+    c
+}
+
+fn row(key: &str, c: Cell) -> Row {
+    Row {
+        key: key.into(),
+        region: key.into(),
+        values: BTreeMap::from([("loan_household_rate".to_string(), c)]),
+        has_data: true,
+    }
+}
+
+/// Two counties and the city, one indicator: 永城市 2441/10000 = 24.41% (rank 2), 夏邑县
+/// 3000/10000 = 30.00% (rank 1), 商丘市 5441/20000 = 27.21% (27.205 rounded half up).
+fn report(month: &str, yongcheng: i64) -> Report {
+    let catalog = Catalog::builtin().unwrap();
+    let ind = catalog
+        .indicators
+        .iter()
+        .find(|i| i.id == "loan_household_rate")
+        .unwrap()
+        .clone();
+    let m = Month::parse(month).unwrap();
+    let v = |n: i64, d: i64| {
+        (Decimal::from(n) / Decimal::from(d))
+            .round_dp(4)
+            .to_string()
+    };
+    let total = 3000 + yongcheng;
+    Report {
+        as_of: m.last_day(),
+        level: Level::County,
+        parent: "商丘市".into(),
+        indicators: vec![ind],
+        rows: vec![
+            row(
+                "永城市",
+                cell(
+                    &v(yongcheng, 10000),
+                    yongcheng,
+                    10000,
+                    &format!("{:.2}%", yongcheng as f64 / 100.0),
+                    Some(2),
+                ),
+            ),
+            row("夏邑县", cell("0.3", 3000, 10000, "30.00%", Some(1))),
+        ],
+        total: Row {
+            key: "商丘市".into(),
+            region: "商丘市".into(),
+            ..row(
+                "商丘市",
+                cell(&v(total, 20000), total, 20000, "27.21%", None),
+            )
+        },
+        notes: vec![],
+        left_out: vec![],
+        previous_as_of: None,
+        params: BTreeMap::new(),
+        param_names: BTreeMap::new(),
+        basics: None,
+    }
+}
+
+fn info(month: &str) -> RunInfo {
+    RunInfo {
+        month: Month::parse(month).unwrap(),
+        catalog_fingerprint: fingerprint(b"catalog"),
+        inputs: vec![("数据/监测对象信息.xlsx".into(), fingerprint(b"x"))],
+        version: "0.1.0".into(),
+    }
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    let h = History::open(&path).unwrap();
+    assert_eq!(h.schema_version().unwrap(), 1);
+    assert_eq!(h.counts().unwrap(), [0, 0, 0, 0]);
+    assert!(h.months().unwrap().is_empty());
+    drop(h);
+    // Opening again changes nothing.
+    let again = History::open(&path).unwrap();
+    assert_eq!(again.schema_version().unwrap(), 1);
+}
+
+#[test]
+fn a_database_of_a_newer_gonggu_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    drop(History::open(&path).unwrap());
+    let c = Connection::open(&path).unwrap();
+    c.execute("UPDATE schema_version SET version = 9", [])
+        .unwrap();
+    drop(c);
+    let e = History::open(&path).err().unwrap().to_string();
+    assert!(e.contains("更新版本") && e.contains("gonggu.db"), "{e}");
+}
+
+#[test]
+fn a_file_that_is_no_database_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    std::fs::write(
+        &path,
+        "这不是数据库，只是一段足够长的文字，用来冒充历史库文件的内容。".repeat(20),
+    )
+    .unwrap();
+    let e = History::open(&path).err().unwrap().to_string();
+    assert!(e.contains("不是有效的 gonggu 历史库"), "{e}");
+}
+
+#[test]
+fn a_recorded_month_comes_back_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = History::open(&dir.path().join(FILE_NAME)).unwrap();
+    h.record(&info("2021-10"), &report("2021-10", 2441))
+        .unwrap()
+        .commit()
+        .unwrap();
+    // 1 run, 1 input, 1 indicator, (2 units + total) × 1 indicator = 3 figures.
+    assert_eq!(h.counts().unwrap(), [1, 1, 1, 3]);
+    let back = h
+        .report(Month::parse("2021-10").unwrap(), Level::County)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.as_of, NaiveDate::from_ymd_opt(2021, 10, 31).unwrap());
+    assert_eq!(back.parent, "商丘市");
+    let yc = back.rows[0].cell("loan_household_rate").unwrap();
+    assert_eq!(back.rows[0].key, "永城市");
+    assert_eq!(yc.value, Some(Decimal::from_str("0.2441").unwrap()));
+    assert_eq!(yc.numerator, Some(Decimal::from(2441)));
+    assert_eq!(yc.denominator, Some(Decimal::from(10000)));
+    assert_eq!(yc.display, "24.41%");
+    assert_eq!(yc.rank, Some(2));
+    let t = back.total.cell("loan_household_rate").unwrap();
+    assert_eq!(t.numerator, Some(Decimal::from(5441)));
+    assert_eq!(t.rank, None);
+    assert!(back.basics.is_some());
+    // Another month or level is not recorded.
+    assert!(
+        h.report(Month::parse("2021-09").unwrap(), Level::County)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        h.report(Month::parse("2021-10").unwrap(), Level::Town)
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn a_rerun_replaces_its_month_and_a_dropped_record_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = History::open(&dir.path().join(FILE_NAME)).unwrap();
+    for (m, n) in [("2021-10", 2441), ("2021-11", 2500)] {
+        h.record(&info(m), &report(m, n)).unwrap().commit().unwrap();
+    }
+    assert_eq!(h.counts().unwrap(), [2, 2, 2, 6]);
+    h.record(&info("2021-10"), &report("2021-10", 2600))
+        .unwrap()
+        .commit()
+        .unwrap();
+    assert_eq!(h.counts().unwrap(), [2, 2, 2, 6]);
+    let oct = Month::parse("2021-10").unwrap();
+    let cell = |h: &History| {
+        h.report(oct, Level::County).unwrap().unwrap().rows[0]
+            .cell("loan_household_rate")
+            .unwrap()
+            .numerator
+    };
+    assert_eq!(cell(&h), Some(Decimal::from(2600)));
+    // Not committed: rolled back.
+    drop(h.record(&info("2021-10"), &report("2021-10", 1)).unwrap());
+    assert_eq!(h.counts().unwrap(), [2, 2, 2, 6]);
+    assert_eq!(cell(&h), Some(Decimal::from(2600)));
+    let months: Vec<String> = h
+        .months()
+        .unwrap()
+        .iter()
+        .map(|r| r.month.to_string())
+        .collect();
+    assert_eq!(months, ["2021-10", "2021-11"]);
+    assert_eq!(h.months().unwrap()[0].units, 2);
+}
+
+#[test]
+fn the_table_has_a_column_per_month_and_the_total_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = History::open(&dir.path().join(FILE_NAME)).unwrap();
+    for (m, n) in [("2021-09", 2000), ("2021-10", 2441)] {
+        h.record(&info(m), &report(m, n)).unwrap().commit().unwrap();
+    }
+    let by_name = h.table(Level::County, Some("总贷款余额户贷率")).unwrap();
+    let by_id = h.table(Level::County, Some("loan_household_rate")).unwrap();
+    assert_eq!(by_name, by_id);
+    assert_eq!(by_id.months.len(), 2);
+    let units: Vec<&str> = by_id.rows.iter().map(|r| r.unit.as_str()).collect();
+    assert_eq!(units, ["永城市", "夏邑县", "商丘市"]);
+    assert_eq!(
+        by_id.rows[0].values,
+        [Some("20.00%".to_string()), Some("24.41%".to_string())]
+    );
+    assert!(by_id.rows[2].total);
+    let csv = String::from_utf8(by_id.to_csv()).unwrap();
+    assert_eq!(
+        csv,
+        "\u{feff}地区,2021年9月,2021年10月\n永城市,20.00%,24.41%\n夏邑县,30.00%,30.00%\n商丘市,27.21%,27.21%\n"
+    );
+    let e = h
+        .table(Level::County, Some("没有的指标"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("没有记录过指标「没有的指标」"), "{e}");
+    assert!(h.table(Level::Town, None).is_err());
+}
+
+#[test]
+fn network_shares_are_recognised() {
+    let mounts = "sysfs /sys sysfs rw 0 0\n/dev/sda1 / ext4 rw 0 0\nserver:/export /mnt/nfs nfs4 rw 0 0\n/dev/sdb1 /mnt/nfs/local ext4 rw 0 0\n";
+    assert!(
+        network_share(Path::new("/mnt/nfs/县/gonggu.db"), mounts)
+            .unwrap()
+            .contains("nfs4")
+    );
+    // The longest mount point decides: a local disk mounted inside the share.
+    assert_eq!(
+        network_share(Path::new("/mnt/nfs/local/gonggu.db"), mounts),
+        None
+    );
+    assert_eq!(
+        network_share(Path::new("/mnt/nfsx/gonggu.db"), mounts),
+        None
+    );
+    assert!(network_share(Path::new("//nas/共享/gonggu.db"), "").is_some());
+}
