@@ -79,10 +79,13 @@ pub struct MonthChanges {
     pub rows: Vec<Change>,
     /// Whether last month's roster was there to find the households that left.
     pub compared: bool,
+    /// The official order of the units (counties or towns): places are listed in it, the
+    /// others after them by name.
+    pub order: Vec<String>,
 }
 
 impl MonthChanges {
-    /// Counts per (county, town) and kind, in the order of the rows' places.
+    /// Counts per (county, town) and kind, places in the official order.
     pub fn by_town(&self) -> Vec<((String, String), [usize; 3])> {
         let mut counts: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
         for r in &self.rows {
@@ -94,7 +97,21 @@ impl MonthChanges {
                 .entry((r.county.clone(), r.town.clone()))
                 .or_default()[slot] += 1;
         }
-        counts.into_iter().collect()
+        let mut out: Vec<_> = counts.into_iter().collect();
+        out.sort_by_key(|((county, town), _)| self.place_key(county, town));
+        out
+    }
+
+    /// Sort key of a place: its county's and town's positions in the official order, then
+    /// the names.
+    fn place_key(&self, county: &str, town: &str) -> (usize, String, usize, String) {
+        let pos = |name: &str| {
+            self.order
+                .iter()
+                .position(|o| o == name)
+                .unwrap_or(usize::MAX)
+        };
+        (pos(county), county.to_string(), pos(town), town.to_string())
     }
 
     /// Number of households of a kind.
@@ -175,7 +192,7 @@ fn heads(ds: &Dataset) -> Vec<Option<usize>> {
 }
 
 /// The 变动名单 of `month` from this month's data and, when given, last month's (for the
-/// households that left monitoring).
+/// households that left monitoring); places in the official `order` of the units.
 ///
 /// # Examples
 /// ```
@@ -189,7 +206,7 @@ fn heads(ds: &Dataset) -> Vec<Option<usize>> {
 ///     夏邑县,城关镇,东关村,H1,411426199001010011,张三丰,户主,普通农户,边缘易致贫户,2021-11\n\
 ///     夏邑县,城关镇,东关村,H2,411426199001010038,李四,户主,普通农户,边缘易致贫户,2021-10\n").unwrap();
 /// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
-/// let c = month_changes(&ds, None, Month::parse("2021-11").unwrap(), "夏邑县", Pii::Masked);
+/// let c = month_changes(&ds, None, Month::parse("2021-11").unwrap(), "夏邑县", &[], Pii::Masked);
 /// assert_eq!(c.count(ChangeKind::Identified), 1);
 /// assert_eq!(c.rows[0].household, "H1");
 /// assert_eq!(c.rows[0].head, "张*");
@@ -199,6 +216,7 @@ pub fn month_changes(
     previous: Option<&Dataset>,
     month: Month,
     parent: &str,
+    order: &[String],
     pii: Pii,
 ) -> MonthChanges {
     let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| month.contains(d));
@@ -227,19 +245,24 @@ pub fn month_changes(
             }
         }
     }
-    rows.sort_by(|a, b| {
-        (a.kind, &a.county, &a.town, &a.village, &a.household).cmp(&(
-            b.kind,
-            &b.county,
-            &b.town,
-            &b.village,
-            &b.household,
-        ))
-    });
-    MonthChanges {
+    let mut changes = MonthChanges {
         month,
         parent: parent.to_string(),
-        rows,
+        rows: Vec::new(),
         compared: previous.is_some(),
-    }
+        order: order.to_vec(),
+    };
+    rows.sort_by_cached_key(|r| {
+        (
+            r.kind,
+            changes.place_key(&r.county, &r.town),
+            r.village.clone(),
+            r.household.clone(),
+        )
+    });
+    changes.rows = rows;
+    changes
 }
+
+#[cfg(test)]
+mod tests;

@@ -135,11 +135,22 @@ impl HistoryTable {
     /// The table as CSV with a UTF-8 BOM (Chinese Excel opens it directly); the indicator
     /// column only when the table holds more than one indicator.
     pub fn to_csv(&self) -> Vec<u8> {
-        let many = self.indicator_count() > 1;
         let mut out = vec![0xEF, 0xBB, 0xBF];
         let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record(self.header());
+        for r in &self.rows {
+            let _ = w.write_record(self.cells(r));
+        }
+        let _ = w.flush();
+        drop(w);
+        out
+    }
+
+    /// The header row: `指标` (when the table holds more than one indicator), `地区`, then
+    /// one `2021年11月` per month.
+    pub fn header(&self) -> Vec<String> {
         let mut head: Vec<String> = Vec::new();
-        if many {
+        if self.indicator_count() > 1 {
             head.push("指标".into());
         }
         head.push("地区".into());
@@ -148,23 +159,22 @@ impl HistoryTable {
                 .iter()
                 .map(|m| format!("{}年{}月", m.year, m.month)),
         );
-        let _ = w.write_record(&head);
-        for r in &self.rows {
-            let mut rec: Vec<String> = Vec::new();
-            if many {
-                rec.push(r.indicator.clone());
-            }
-            rec.push(r.unit.clone());
-            rec.extend(
-                r.values
-                    .iter()
-                    .map(|v| v.clone().unwrap_or_else(|| "—".into())),
-            );
-            let _ = w.write_record(&rec);
+        head
+    }
+
+    /// A row's cells under [`header`](Self::header); `—` where a month has no value.
+    pub fn cells(&self, r: &HistoryRow) -> Vec<String> {
+        let mut rec: Vec<String> = Vec::new();
+        if self.indicator_count() > 1 {
+            rec.push(r.indicator.clone());
         }
-        let _ = w.flush();
-        drop(w);
-        out
+        rec.push(r.unit.clone());
+        rec.extend(
+            r.values
+                .iter()
+                .map(|v| v.clone().unwrap_or_else(|| "—".into())),
+        );
+        rec
     }
 
     /// Number of distinct indicators in the table.
@@ -721,10 +731,14 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 /// assert!(network_share(Path::new("/mnt/nas/扶贫/gonggu.db"), mounts).is_some());
 /// assert!(network_share(Path::new("/home/tongji/gonggu.db"), mounts).is_none());
 /// assert!(network_share(Path::new(r"\\server\share\gonggu.db"), "").is_some());
+/// assert!(network_share(Path::new(r"\\?\UNC\server\share\gonggu.db"), "").is_some());
+/// assert!(network_share(Path::new(r"\\?\C:\统计\gonggu.db"), "").is_none());
 /// ```
 pub fn network_share(path: &Path, mounts: &str) -> Option<String> {
     let text = path.to_string_lossy();
-    if text.starts_with(r"\\") || text.starts_with("//") {
+    // `\\?\C:\…` is a local path in Windows' long form; `\\?\UNC\server\…` is a share.
+    let long_local = text.starts_with(r"\\?\") && !text.starts_with(r"\\?\UNC\");
+    if !long_local && (text.starts_with(r"\\") || text.starts_with("//")) {
         return Some(format!("网络共享路径 {text}"));
     }
     const NETWORK: [&str; 8] = [

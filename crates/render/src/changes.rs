@@ -9,6 +9,7 @@ use rust_xlsxwriter::{ColNum, RowNum, Worksheet, XlsxError};
 use crate::error::{Error, Result};
 use crate::xlsx::style;
 use gonggu_core::changes::{Change, ChangeKind, MonthChanges};
+use gonggu_core::history::HistoryTable;
 
 /// The title of the list (`商丘市2021年11月监测对象变动名单`).
 pub fn changes_title(c: &MonthChanges) -> String {
@@ -203,4 +204,46 @@ fn list(
     let _ = ws.autofilter(header, 0, r.max(header), columns.len() as ColNum - 1);
     page_setup(ws, header);
     Ok(())
+}
+
+/// A `gonggu history` table as a workbook: one sheet `逐月`, a column per month, the total
+/// row of each indicator in bold.
+///
+/// # Errors
+/// [`Error::Render`] (`生成逐月表失败`) when the XLSX writer refuses the content.
+pub fn history_workbook(t: &HistoryTable) -> Result<Vec<u8>> {
+    history_build(t).map_err(|err| Error::Render {
+        what: "逐月表",
+        message: err.to_string(),
+    })
+}
+
+fn history_build(t: &HistoryTable) -> Result<Vec<u8>, XlsxError> {
+    let many = t.indicator_count() > 1;
+    let title = match (many, t.rows.first()) {
+        (false, Some(r)) => format!("{}逐月情况", r.indicator),
+        _ => "各项指标逐月情况".to_string(),
+    };
+    let date = t.months.last().map(|m| m.last_day()).unwrap_or_default();
+    let mut wb = crate::xlsx::dated_workbook(&title, date, None)?;
+    let ws = wb.add_worksheet().set_name("逐月")?;
+    let columns = t.header();
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut widths = vec![16.0; names.len()];
+    if many {
+        widths[0] = 30.0;
+    }
+    let header = head(ws, &title, &[], &names, &widths)?;
+    let mut r = header;
+    for row in &t.rows {
+        r += 1;
+        let f = style::text(row.total);
+        for (i, v) in t.cells(row).iter().enumerate() {
+            ws.write_string_with_format(r, i as ColNum, v, &f)?;
+        }
+    }
+    crate::xlsx::landscape_setup(ws);
+    ws.set_repeat_rows(header, header)?;
+    ws.set_freeze_panes(header + 1, 0)?;
+    wb.save_to_buffer()
 }

@@ -29,6 +29,9 @@ pub struct RunConfig {
     /// `changes`).
     #[serde(default)]
     pub documents: Vec<String>,
+    /// Forms of the editable documents: `pdf`, `docx` (default both).
+    #[serde(default)]
+    pub formats: Vec<String>,
 }
 
 /// Default input patterns of `[run]`.
@@ -70,6 +73,29 @@ impl RunConfig {
             .into_iter()
             .filter(|d| self.documents.is_empty() || self.documents.iter().any(|c| c == d))
             .collect())
+    }
+}
+
+impl RunConfig {
+    /// The forms of the editable documents as (pdf, docx): configured, else both.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming an unknown form.
+    pub fn formats(&self) -> Result<(bool, bool)> {
+        if self.formats.is_empty() {
+            return Ok((true, true));
+        }
+        for f in &self.formats {
+            if f != "pdf" && f != "docx" {
+                return Err(Error::Config(format!(
+                    "[run] formats 中的「{f}」不是文稿格式（可写：pdf、docx）"
+                )));
+            }
+        }
+        Ok((
+            self.formats.iter().any(|f| f == "pdf"),
+            self.formats.iter().any(|f| f == "docx"),
+        ))
     }
 }
 
@@ -325,7 +351,14 @@ fn walk(
         // No listing needed (and the folder may not be listable, only enterable).
         return visit(dir.join(part), part);
     }
-    let entries = match std::fs::read_dir(dir) {
+    // A relative base of "" (gonggu.toml in the current folder) lists "." but keeps the
+    // paths short (`数据/2021-11/…`, not `./数据/…`).
+    let listing = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let entries = match std::fs::read_dir(listing) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(source) => {
@@ -337,7 +370,10 @@ fn walk(
     };
     let mut names: Vec<(PathBuf, String)> = entries
         .flatten()
-        .filter_map(|e| Some((e.path(), e.file_name().into_string().ok()?)))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            Some((dir.join(&name), name))
+        })
         .collect();
     names.sort();
     for (path, name) in names {
