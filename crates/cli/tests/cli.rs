@@ -76,6 +76,14 @@ fn json_row<'a>(v: &'a serde_json::Value, region: &str) -> &'a serde_json::Value
         .unwrap_or_else(|| panic!("no row {region}: {v}"))
 }
 
+/// A PDF's text by `pdftotext` (`None` when it is not installed or fails).
+fn pdf_text(path: &Path) -> Option<String> {
+    let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
 /// Every file below `dir` (none when it does not exist), sorted.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -695,13 +703,6 @@ mod setup {
 
 mod demo {
     use super::*;
-
-    fn pdf_text(path: &Path) -> Option<String> {
-        let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
-        o.status
-            .success()
-            .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
-    }
 
     /// The table rows of a PDF's layout text: lines that open with a region name followed
     /// only by figures (values, ranks, changes, moves, 达标 / 未达标), as `name v1 v2 …`.

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
-use crate::compute::{Cell, Report, Row};
+use crate::compute::{Cell, Report, Row, Trend, TrendLine, TrendSeries};
 use crate::config::run::Month;
 use crate::error::{Error, Result};
 use crate::region::Level;
@@ -514,6 +514,7 @@ impl History {
             params: BTreeMap::new(),
             param_names: BTreeMap::new(),
             basics: None,
+            trend: None,
         };
         Ok(Some(Report {
             basics: Some(Box::new(report.clone())),
@@ -656,6 +657,93 @@ impl History {
         Ok(HistoryTable { months, rows })
     }
 
+    /// The trend of a report's headline indicators: the recorded months before `month` (at
+    /// most `span` - 1 of them, the latest) and the report's own month; per indicator (the
+    /// first [`TREND_INDICATORS`] with a total) the total and the [`TREND_UNITS`] units
+    /// furthest below target (without targets, the last ranked). `None` when no earlier
+    /// month is recorded.
+    ///
+    /// # Errors
+    /// [`Error::History`] when the database cannot be read.
+    pub fn trend(&self, report: &Report, month: Month, span: usize) -> Result<Option<Trend>> {
+        let level = report.level.id();
+        let mut earlier: Vec<(Month, i64)> = Vec::new();
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT month, id FROM runs WHERE level = ?1 AND month < ?2 ORDER BY month DESC",
+            )
+            .map_err(|e| self.e(e))?;
+        for row in st
+            .query_map(params![level, month.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(|e| self.e(e))?
+        {
+            let (m, id) = row.map_err(|e| self.e(e))?;
+            if let Ok(m) = Month::parse(&m) {
+                earlier.push((m, id));
+            }
+        }
+        earlier.truncate(span.saturating_sub(1));
+        earlier.reverse();
+        if earlier.is_empty() {
+            return Ok(None);
+        }
+        let mut months: Vec<String> = earlier.iter().map(|(m, _)| month_label(*m)).collect();
+        months.push(month_label(month));
+        let mut fig = self
+            .conn
+            .prepare("SELECT value, display FROM figures WHERE run_id = ?1 AND unit_key = ?2 AND indicator = ?3")
+            .map_err(|e| self.e(e))?;
+        let mut series = Vec::new();
+        for ind in &report.indicators {
+            if series.len() == TREND_INDICATORS {
+                break;
+            }
+            // Ranked indicators only: a count's course says little beside the bar charts.
+            if ind.direction == crate::catalog::Direction::NotRanked {
+                continue;
+            }
+            let Some(now) = report.total.cell(&ind.id).filter(|c| c.value.is_some()) else {
+                continue;
+            };
+            let mut lines = vec![(String::new(), report.parent.clone(), true, now)];
+            for row in furthest_from_target(report, &ind.id) {
+                if let Some(c) = row.cell(&ind.id) {
+                    lines.push((row.key.clone(), row.region.clone(), false, c));
+                }
+            }
+            let mut out = Vec::new();
+            for (key, label, total, now) in lines {
+                let mut values = Vec::new();
+                let mut displays = Vec::new();
+                for (_, run) in &earlier {
+                    let got: Option<(Option<String>, String)> = fig
+                        .query_row(params![run, key, ind.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(|e| self.e(e))?;
+                    let (v, d) = got.unwrap_or((None, "—".into()));
+                    values.push(text_decimal(v));
+                    displays.push(d);
+                }
+                values.push(now.value);
+                displays.push(now.display.clone());
+                out.push(TrendLine {
+                    label,
+                    total,
+                    values,
+                    displays,
+                });
+            }
+            series.push(TrendSeries {
+                indicator: ind.id.clone(),
+                lines: out,
+            });
+        }
+        Ok((!series.is_empty()).then_some(Trend { months, series }))
+    }
+
     /// Row counts of the tables (runs, run_inputs, indicators, figures), for checks.
     ///
     /// # Errors
@@ -673,6 +761,51 @@ impl History {
         }
         Ok(out)
     }
+}
+
+/// Indicators in a brief's trend chart.
+pub const TREND_INDICATORS: usize = 4;
+/// Units beside the total in each trend.
+pub const TREND_UNITS: usize = 2;
+
+/// `2021年9月`.
+fn month_label(m: Month) -> String {
+    format!("{}年{}月", m.year, m.month)
+}
+
+/// The units furthest below target for an indicator; without any unit below target, the
+/// last ranked.
+fn furthest_from_target<'r>(report: &'r Report, id: &str) -> Vec<&'r Row> {
+    let mut below: Vec<(&Row, Decimal)> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let c = r.cell(id)?;
+            match (c.target_met, c.value, c.target) {
+                (Some(false), Some(v), Some(t)) => Some((r, (v - t).abs())),
+                _ => None,
+            }
+        })
+        .collect();
+    if below.is_empty() {
+        let mut ranked: Vec<(&Row, u32)> = report
+            .rows
+            .iter()
+            .filter_map(|r| Some((r, r.cell(id)?.rank?)))
+            .collect();
+        ranked.sort_by_key(|(_, rank)| std::cmp::Reverse(*rank));
+        return ranked
+            .into_iter()
+            .take(TREND_UNITS)
+            .map(|(r, _)| r)
+            .collect();
+    }
+    below.sort_by_key(|b| std::cmp::Reverse(b.1));
+    below
+        .into_iter()
+        .take(TREND_UNITS)
+        .map(|(r, _)| r)
+        .collect()
 }
 
 fn level_word(level: Level) -> &'static str {

@@ -41,6 +41,9 @@ fn step<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     f().with_context(|| format!("「{label}」这一步失败，本月没有写出任何文件，历史库未改动"))
 }
 
+/// Months in the brief's trend chart (this one and up to eleven recorded before it).
+const TREND_MONTHS: usize = 12;
+
 /// Where last month's figures come from.
 enum Previous {
     None,
@@ -214,7 +217,10 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         }
         if wants("brief") {
             let files = step("简报", || {
-                let r = report_for(ReportKind::Brief)?;
+                let mut r = report_for(ReportKind::Brief)?;
+                if let Some(db) = &existing {
+                    r.trend = db.trend(&r, month, TREND_MONTHS)?;
+                }
                 let name = package::brief_file_name(&r);
                 Ok(package::brief(&r, &plan.config, pdf, Path::new(&name))?)
             })?;

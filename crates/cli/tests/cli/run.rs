@@ -115,7 +115,7 @@ fn three_months_one_command_each_with_a_memory() {
     // The change is November's value minus October's, in percentage points, 2 decimals.
     let mut compared = 0;
     for region in ["永城市", "夏邑县", "商丘市"] {
-        for id in ["loan_household_rate", "monitored_assistance_rate"] {
+        for id in ["loan_household_rate", "assisted_share"] {
             let (now, then) = (cell(&nov, region, id), cell(&oct, region, id));
             let (Some(a), Some(b)) = (now["value"].as_f64(), then["value"].as_f64()) else {
                 continue;
@@ -132,16 +132,27 @@ fn three_months_one_command_each_with_a_memory() {
     assert!(compared >= 3, "no indicator compared");
     // The notice's tables carry the comparison columns.
     let notice = out("2021年11月").join("商丘市2021年11月主要指标通报.pdf");
-    let text = String::from_utf8_lossy(
-        &Command::new("pdftotext")
-            .arg(&notice)
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .into_owned();
+    let text = pdf_text(&notice).expect("pdftotext");
     assert!(text.contains("较上月") || text.contains("持平"), "{text}");
+
+    // The brief closes with a three-point trend from the history and this month.
+    let brief = out("2021年11月").join("商丘市2021年11月领导简报.pdf");
+    let text = pdf_text(&brief).expect("pdftotext");
+    let trend = text
+        .split("近3个月走势")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no trend: {text}"));
+    for m in ["9月", "10月", "11月"] {
+        assert!(trend.contains(m), "{m}: {trend}");
+    }
+    let total = cell(&nov, "商丘市", "assisted_share")["display"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        trend.contains(&format!("商丘市 {total}")),
+        "{total}: {trend}"
+    );
 
     // The 变动名单 against the generator: households identified / eliminated in November.
     let data = gonggu_demo::generate(&gonggu_demo::DemoOptions {

@@ -71,6 +71,7 @@ fn report(month: &str, yongcheng: i64) -> Report {
         params: BTreeMap::new(),
         param_names: BTreeMap::new(),
         basics: None,
+        trend: None,
     }
 }
 
@@ -247,4 +248,37 @@ fn network_shares_are_recognised() {
         None
     );
     assert!(network_share(Path::new("//nas/共享/gonggu.db"), "").is_some());
+}
+
+#[test]
+fn the_trend_joins_recorded_months_and_the_report_of_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = History::open(&dir.path().join(FILE_NAME)).unwrap();
+    let nov = Month::parse("2021-11").unwrap();
+    // Nothing recorded before November: no trend.
+    assert_eq!(h.trend(&report("2021-11", 2500), nov, 12).unwrap(), None);
+    for (m, n) in [("2021-09", 2000), ("2021-10", 2441)] {
+        h.record(&info(m), &report(m, n)).unwrap().commit().unwrap();
+    }
+    // A later month recorded already is not part of November's trend.
+    h.record(&info("2021-12"), &report("2021-12", 9000))
+        .unwrap()
+        .commit()
+        .unwrap();
+    let t = h.trend(&report("2021-11", 2500), nov, 12).unwrap().unwrap();
+    assert_eq!(t.months, ["2021年9月", "2021年10月", "2021年11月"]);
+    assert_eq!(t.series.len(), 1);
+    let s = &t.series[0];
+    assert_eq!(s.indicator, "loan_household_rate");
+    // No targets: beside the total, the units from the last rank up.
+    let labels: Vec<&str> = s.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["商丘市", "永城市", "夏邑县"]);
+    assert!(s.lines[0].total && !s.lines[1].total);
+    let d = |t: &str| Some(Decimal::from_str(t).unwrap());
+    assert_eq!(s.lines[1].values, [d("0.2"), d("0.2441"), d("0.25")]);
+    assert_eq!(s.lines[1].displays, ["20.00%", "24.41%", "25.00%"]);
+    assert_eq!(s.lines[2].values, [d("0.3"), d("0.3"), d("0.3")]);
+    // A span of two: October and November only.
+    let short = h.trend(&report("2021-11", 2500), nov, 2).unwrap().unwrap();
+    assert_eq!(short.months, ["2021年10月", "2021年11月"]);
 }
