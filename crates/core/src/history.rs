@@ -193,10 +193,9 @@ pub struct History {
 
 fn err(path: &Path, e: rusqlite::Error) -> Error {
     let message = match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => format!(
-            "正被另一次 gonggu 运行使用，等待 {} 秒后仍未释放；请等另一次运行结束后重试",
-            BUSY_TIMEOUT.as_secs()
-        ),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            "正被另一次 gonggu 运行使用，等待后仍未释放；请等另一次运行结束后重试".into()
+        }
         Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
             "不是有效的 gonggu 历史库或已损坏（可改名备份后重新运行，历史将从头记录）".into()
         }
@@ -224,13 +223,21 @@ impl History {
     /// [`Error::History`] when the file cannot be opened, is not a database, or was made by
     /// a newer gonggu (a schema version above this one's).
     pub fn open(path: &Path) -> Result<History> {
+        History::open_waiting(path, BUSY_TIMEOUT)
+    }
+
+    /// [`History::open`] waiting at most `timeout` for another run's lock.
+    ///
+    /// # Errors
+    /// As [`History::open`].
+    pub fn open_waiting(path: &Path, timeout: Duration) -> Result<History> {
         let conn = Connection::open(path).map_err(|e| err(path, e))?;
         let mut h = History {
             conn,
             path: path.to_path_buf(),
         };
         h.conn
-            .busy_timeout(BUSY_TIMEOUT)
+            .busy_timeout(timeout)
             .and_then(|_| h.conn.pragma_update(None, "foreign_keys", "ON"))
             .map_err(|e| err(path, e))?;
         h.migrate()?;
@@ -254,6 +261,17 @@ impl History {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        // Current already: no write lock taken, so opening never waits for a run that is
+        // recording (readers go on while a writer holds its reserved lock).
+        let current = self
+            .conn
+            .query_row("SELECT version FROM schema_version", [], |r| {
+                r.get::<_, u32>(0)
+            })
+            .ok();
+        if current == Some(MIGRATIONS.len() as u32) {
+            return Ok(());
+        }
         let path = self.path.clone();
         let tx = self
             .conn

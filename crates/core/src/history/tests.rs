@@ -282,3 +282,47 @@ fn the_trend_joins_recorded_months_and_the_report_of_the_month() {
     let short = h.trend(&report("2021-11", 2500), nov, 2).unwrap().unwrap();
     assert_eq!(short.months, ["2021年10月", "2021年11月"]);
 }
+
+#[test]
+fn a_second_run_waits_for_the_first_and_never_sees_half_a_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    let mut first = History::open(&path).unwrap();
+    first
+        .record(&info("2021-10"), &report("2021-10", 2441))
+        .unwrap()
+        .commit()
+        .unwrap();
+    // The first run re-records October and has not committed yet.
+    let pending = first
+        .record(&info("2021-10"), &report("2021-10", 2600))
+        .unwrap();
+    let short = Duration::from_millis(200);
+    let mut second = History::open_waiting(&path, short).unwrap();
+    // It reads October as committed, whole.
+    let oct = Month::parse("2021-10").unwrap();
+    let seen = second.report(oct, Level::County).unwrap().unwrap();
+    assert_eq!(
+        seen.rows[0].cell("loan_household_rate").unwrap().numerator,
+        Some(Decimal::from(2441))
+    );
+    // Its own write waits, then says who holds the lock.
+    let e = second
+        .record(&info("2021-11"), &report("2021-11", 2500))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("正被另一次 gonggu 运行使用"), "{e}");
+    pending.commit().unwrap();
+    second
+        .record(&info("2021-11"), &report("2021-11", 2500))
+        .unwrap()
+        .commit()
+        .unwrap();
+    assert_eq!(second.counts().unwrap(), [2, 2, 2, 6]);
+    let now = second.report(oct, Level::County).unwrap().unwrap();
+    assert_eq!(
+        now.rows[0].cell("loan_household_rate").unwrap().numerator,
+        Some(Decimal::from(2600))
+    );
+}
