@@ -41,7 +41,7 @@ pub enum Command {
     /// 生成一套合成的示例数据（仿商丘市 10 个县区）及全部报告
     #[command(
         override_usage = "gonggu demo --out <目录> [选项]",
-        after_help = "示例：\n  gonggu demo --out 示例"
+        after_help = "示例：\n  gonggu demo --out 示例\n  gonggu demo --months 3 --out 示例"
     )]
     Demo(DemoArgs),
     /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
@@ -92,6 +92,18 @@ pub enum Command {
         after_help = "示例：\n  gonggu indicators --all"
     )]
     Indicators(IndicatorsArgs),
+    /// 一条命令做完一个月：按 gonggu.toml 的 [run] 读取当月文件，生成核查清单、通报、简报、后评估、指标数据和变动名单，并记入历史库
+    #[command(
+        override_usage = "gonggu run [年-月] [选项]",
+        after_help = "不写月份时取有输入文件的最近一个月；统计截止日期为该月最后一天。\n上月对比取历史库 gonggu.db 中的上月记录（没有时取上月文件夹中的文件）。\n\n示例：\n  gonggu run 2021-11\n  gonggu run"
+    )]
+    Run(RunArgs),
+    /// 历史库：列出已记录的月份，或导出某指标各地区逐月的表（CSV / XLSX）
+    #[command(
+        override_usage = "gonggu history [--indicator <指标>] [--format csv|xlsx] [--out <文件>] [选项]",
+        after_help = "示例：\n  gonggu history\n  gonggu history --indicator loan_household_rate --format csv --out 户贷率逐月.csv\n  gonggu history --format xlsx --out 全部指标逐月.xlsx"
+    )]
+    History(HistoryArgs),
     /// 在当前目录写出带说明的 gonggu.toml
     #[command(
         override_usage = "gonggu init [--out <文件>] [--force]",
@@ -176,6 +188,10 @@ pub struct DemoArgs {
     /// 随机种子（默认 2021；相同种子生成相同数据）
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
+    /// 连续月数（默认 1）：大于 1 时按月写出同一批农户连续几个月的导出数据（数据/年-月/）和带 [run] 的
+    /// gonggu.toml，之后在该目录运行 gonggu run 即可逐月生成文稿
+    #[arg(long, default_value_t = 1, value_name = "月数")]
+    pub months: usize,
     /// 字体选项
     #[command(flatten)]
     pub fonts: FontArgs,
@@ -226,6 +242,14 @@ pub struct CheckArgs {
     /// 配置文件
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
+    /// 读取选项
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How inputs are read and personal data shown (`check`, `run`).
+#[derive(Debug, Args)]
+pub struct ReadArgs {
     /// 严格模式：任何无法识别的值都报错退出
     #[arg(long)]
     pub strict: bool,
@@ -438,6 +462,57 @@ pub struct TemplateArgs {
     /// 指标目录文件（替换内置目录）
     #[arg(long, value_name = "文件")]
     pub catalog: Option<PathBuf>,
+}
+
+/// A month on the command line (`2021-11`, `2021年11月` …), with a Chinese error.
+fn parse_month(text: &str) -> Result<gonggu_core::config::run::Month, String> {
+    gonggu_core::config::run::Month::parse(text).map_err(|e| e.to_string())
+}
+
+/// `gonggu run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// 月份，如 2021-11（默认：有输入文件的最近一个月）
+    #[arg(value_name = "年-月", value_parser = parse_month)]
+    pub month: Option<gonggu_core::config::run::Month>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml）；输入、输出和历史库的相对路径都从它所在的目录算起
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 读取选项
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// 字体选项
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// Format of a `gonggu history` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormatArg {
+    /// CSV（带 BOM，Excel 可直接打开）
+    Csv,
+    /// Excel 工作簿
+    Xlsx,
+}
+
+/// `gonggu history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// 指标：编号（如 loan_household_rate）或中文名称；不写则导出全部指标
+    #[arg(long, value_name = "指标")]
+    pub indicator: Option<String>,
+    /// 表格格式：csv 或 xlsx（默认按 --out 的扩展名，否则 csv）
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormatArg>,
+    /// 输出文件（不写则 CSV 显示在屏幕上）
+    #[arg(long, value_name = "文件")]
+    pub out: Option<PathBuf>,
+    /// 层级：county 或 town（默认取 [run] level）
+    #[arg(long, value_enum, value_name = "层级")]
+    pub level: Option<DocLevelArg>,
+    /// 配置文件（默认读取当前目录的 gonggu.toml）；历史库 gonggu.db 在它旁边
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
 }
 
 /// `gonggu init`.

@@ -75,6 +75,28 @@ fn docx_text(path: &Path) -> String {
     text
 }
 
+/// The row of a region in `gonggu compute --format json` output: the total when `region`
+/// is the parent's name.
+fn json_row<'a>(v: &'a serde_json::Value, region: &str) -> &'a serde_json::Value {
+    if v["total"]["region"] == region {
+        return &v["total"];
+    }
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["region"] == region)
+        .unwrap_or_else(|| panic!("no row {region}: {v}"))
+}
+
+/// A PDF's text by `pdftotext` (`None` when it is not installed or fails).
+fn pdf_text(path: &Path) -> Option<String> {
+    let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
 /// Every file below `dir` (none when it does not exist), sorted.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -694,13 +716,6 @@ mod setup {
 
 mod demo {
     use super::*;
-
-    fn pdf_text(path: &Path) -> Option<String> {
-        let o = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
-        o.status
-            .success()
-            .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
-    }
 
     /// The table rows of a PDF's layout text: lines that open with a region name followed
     /// only by figures (values, ranks, changes, moves, 达标 / 未达标), as `name v1 v2 …`.
@@ -1664,16 +1679,7 @@ mod destinations {
     }
 
     fn counts(v: &serde_json::Value, region: &str) -> Vec<i64> {
-        let row = if region == "商丘市" {
-            &v["total"]
-        } else {
-            v["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|r| r["region"] == region)
-                .unwrap_or_else(|| panic!("no row {region}: {v}"))
-        };
+        let row = json_row(v, region);
         IDS.iter()
             .map(|id| row["values"][id]["value"].as_i64().unwrap_or(-1))
             .collect()
@@ -2461,6 +2467,10 @@ mod real_exports;
 /// The records behind a figure (issue 23).
 #[path = "cli/explain.rs"]
 mod explain;
+
+/// The month in one command, with a memory (issue 22).
+#[path = "cli/run.rs"]
+mod run;
 
 /// Files that are damaged, disguised or hostile (issue 15): each is refused with a Chinese
 /// error naming the file, exit 2, no panic, within 1 GB of address space.

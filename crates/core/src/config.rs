@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::catalog::ReportKind;
 use crate::error::{Error, Result};
 
+pub mod run;
+
 /// The commented configuration written by `gonggu init`.
 pub const TEMPLATE: &str = include_str!("../templates/gonggu.toml");
 
@@ -60,6 +62,9 @@ pub struct Config {
     /// `[check]`.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[run]`: the month's inputs and documents for `gonggu run`.
+    #[serde(default)]
+    pub run: run::RunConfig,
 }
 
 /// `[region]`.

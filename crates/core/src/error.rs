@@ -148,6 +148,15 @@ pub enum Error {
     /// holds numbers only; the message names the inputs that would give the records).
     #[error("{0}")]
     Explain(String),
+    /// The history database (`gonggu.db`) cannot be opened, read or written: locked by
+    /// another run for too long, made by a newer gonggu, damaged, or on a full disk.
+    #[error("历史库 {}：{message}", path.display())]
+    History {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong, in Chinese.
+        message: String,
+    },
 }
 
 /// What went wrong with a file, in the user's words (the system's own text is English).

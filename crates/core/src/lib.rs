@@ -21,6 +21,10 @@
 //!    [`measures`] counts by ([`measures::records`]): which are in its numerator and
 //!    denominator, and why the others are not.
 //!
+//! 7. [`changes`] lists the month's newly identified, eliminated and leaving households, and
+//!    [`history`] keeps every month's figures in SQLite (`gonggu.db`) for comparisons and
+//!    trends (`gonggu run`, `gonggu history`).
+//!
 //! Turning a report into bytes (XLSX, PDF) is `gonggu-render`'s job, and writing files the
 //! CLI's: this crate neither writes workbooks nor knows Typst.
 #![deny(missing_docs)]
@@ -29,11 +33,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod catalog;
+pub mod changes;
 pub mod compute;
 pub mod config;
 pub mod division;
 pub mod error;
 pub mod explain;
+pub mod history;
 pub mod ingest;
 pub mod mask;
 pub mod measures;

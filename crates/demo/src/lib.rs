@@ -48,6 +48,7 @@ mod detail;
 pub mod error;
 mod layout;
 mod ledgers;
+mod months;
 mod names;
 mod people;
 mod plant;
@@ -67,6 +68,7 @@ mod tests;
 pub const CONFIG: &str = include_str!("../templates/gonggu.toml");
 
 pub use layout::{EXTRA_COLUMNS, ROSTER_COLUMNS, ROSTER_HEADER};
+pub use months::{month_folder, months_config};
 pub use rows::{LOAN_HEADER, PROJECT_HEADER, TARGET_HEADER};
 pub use villages::{COLLECTIVE_LINE, VILLAGE_HEADER};
 pub use work::{

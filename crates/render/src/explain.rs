@@ -8,11 +8,8 @@
 //! why not — with a frozen header, an autofilter, and a 合计 row below. A4 landscape, one page
 //! wide, the header repeated on every page. A list longer than a sheet continues on `名单（2）`.
 
-use chrono::Datelike;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{
-    ColNum, DocProperties, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{ColNum, Format, RowNum, Worksheet, XlsxError};
 
 use crate::error::{Error, Result};
 use crate::xlsx::style;
@@ -60,20 +57,7 @@ pub fn explain_workbook(e: &Explanation) -> Result<Vec<u8>> {
 }
 
 fn build(e: &Explanation) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_default_format(&style::default_format(), 18, 72)?;
-    let d = e.as_of;
-    let created = ExcelDateTime::from_ymd(
-        u16::try_from(d.year()).unwrap_or(1900),
-        d.month() as u8,
-        d.day() as u8,
-    )?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(e.title())
-            .set_author("gonggu")
-            .set_creation_datetime(&created),
-    );
+    let mut wb = crate::xlsx::dated_workbook(&e.title(), e.as_of, None)?;
     let widths = widths(e);
     let chunks: Vec<&[gonggu_core::explain::ExplainRow]> = if e.rows.is_empty() {
         vec![&[]]
@@ -166,12 +150,7 @@ fn write_sheet(
     if with_total {
         write_total(ws, e, data_end + 1)?;
     }
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_print_center_horizontally(true);
-    ws.set_footer("&C— &P —");
+    crate::xlsx::landscape_setup(ws);
     Ok(())
 }
 

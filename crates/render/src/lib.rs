@@ -17,6 +17,7 @@
 //!    signing.
 //! 5. [`template`] writes the 填报 form a city sends its counties, read back as a 汇总.
 //! 6. [`explain`] writes the list of records behind one figure (`gonggu explain --out`).
+//! 6a. [`changes`] writes the month's 变动名单 (`gonggu run`).
 //! 7. [`package`] puts them together per command: titles, file names, dates, source notes —
 //!    the named files a command writes.
 //!
@@ -28,6 +29,7 @@
 // Errors are cold and carry their cause inline on purpose.
 #![allow(clippy::result_large_err)]
 
+pub mod changes;
 pub mod documents;
 pub mod docx;
 pub mod error;

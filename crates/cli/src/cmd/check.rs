@@ -23,8 +23,8 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     resolve::check_inputs_exist(&a.inputs)?;
     let loaded = resolve::config(a.config.as_deref())?;
     let config = &loaded.config;
-    let pii = resolve::pii(a.reveal_pii);
-    let ds = read_dataset(&a.inputs, config, a.strict, pii)?;
+    let pii = resolve::pii(a.read.reveal_pii);
+    let ds = read_dataset(&a.inputs, config, a.read.strict, pii)?;
     for n in &ds.notes {
         note(n);
     }

@@ -8,6 +8,10 @@
 //!   listing the planted data-quality defects;
 //! - `上月输入/`: last month's exports, for the period comparison;
 //! - `输出/`: 通报表 + 通报 PDF, 简报, 后评估 workbook + PDF, 核查清单, indicators as JSON.
+//!
+//! With `--months N` (N > 1) it writes instead N consecutive months of the same city's
+//! exports, `数据/2021-09/` … `数据/2021-11/`, and a `gonggu.toml` with a `[run]` section
+//! matching them: the folder is ready for `gonggu run`, which makes the documents.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,6 +33,17 @@ use crate::args::{DemoArgs, DemoFormatArg};
 use crate::common::{note, read_dataset};
 use crate::resolve;
 use crate::write::Outputs;
+
+/// What to generate, from the flags.
+fn options(a: &DemoArgs, format: DemoFormat, as_of: chrono::NaiveDate) -> DemoOptions {
+    DemoOptions {
+        households: a.households,
+        seed: a.seed,
+        as_of,
+        format,
+        ..DemoOptions::default()
+    }
+}
 
 /// The demo's reports rank counties.
 const LEVEL: Level = Level::County;
@@ -100,6 +115,9 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         DemoFormatArg::Xlsx => DemoFormat::Xlsx,
         DemoFormatArg::Csv => DemoFormat::Csv,
     };
+    if a.months > 1 {
+        return months(a, format);
+    }
     let this_dir = a.out.join("输入");
     let prev_dir = a.out.join("上月输入");
     let out_dir = a.out.join("输出");
@@ -114,13 +132,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     }
 
     eprintln!("正在生成示例数据（{} 户）……", a.households);
-    let opts = DemoOptions {
-        households: a.households,
-        seed: a.seed,
-        as_of,
-        format,
-        ..DemoOptions::default()
-    };
+    let opts = options(a, format, as_of);
     let data = demo::generate(&opts);
     // Everything is written at the end, all or nothing; the readers read the exports from a
     // scratch folder meanwhile (documents name files by their base names only).
@@ -232,6 +244,50 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
         "gonggu compute 输入/*.xlsx --level county --format json --out 输出/指标.json",
     ] {
         eprintln!("  {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--months N`: N months of inputs in the `[run]` layout and the configuration; no reports
+/// (`gonggu run` makes them).
+fn months(a: &DemoArgs, format: DemoFormat) -> Result<ExitCode> {
+    let config = Config::parse(demo::CONFIG, "gonggu.toml")?;
+    let as_of = config.as_of_date().context("示例配置缺少 as_of")?;
+    eprintln!(
+        "正在生成示例数据（{} 户，{} 个月）……",
+        a.households, a.months
+    );
+    let opts = options(a, format, as_of);
+    let months = demo::generate(&opts).months(a.months);
+    let mut out = Outputs::default();
+    out.add(
+        a.out.join("gonggu.toml"),
+        demo::months_config().into_bytes(),
+    );
+    let mut folders = Vec::new();
+    for data in &months {
+        let folder = demo::month_folder(data);
+        for f in demo::write_inputs(data, format)? {
+            out.add(a.out.join(&folder).join(&f.name), f.bytes);
+        }
+        folders.push(folder);
+    }
+    let written = out.write_quietly(&[])?;
+    eprintln!(
+        "已写出 {} 个文件：{} 个月的导出数据在 {}（{}），配置在 {}。",
+        written.len(),
+        months.len(),
+        a.out.join("数据").display(),
+        folders.join("、"),
+        a.out.join("gonggu.toml").display()
+    );
+    eprintln!(
+        "\n下一步：在 {} 中逐月运行（每月一条命令，生成当月全部文稿并记入历史库 gonggu.db）：",
+        a.out.display()
+    );
+    for data in &months {
+        let m = data.options.as_of;
+        eprintln!("  gonggu run {}", m.format("%Y-%m"));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use gonggu_core::catalog::ReportKind;
-use gonggu_core::model::TableKind;
+use gonggu_core::model::{Dataset, TableKind};
 use gonggu_core::validate::{CheckParams, run_checks};
 use gonggu_render::package::{self, PdfOptions};
 
@@ -13,12 +13,19 @@ use crate::args::EvaluateArgs;
 use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
+/// Whether the inputs hold records (roster, projects, loans) whose quality the evaluation
+/// reports; a 汇总 alone has none.
+pub fn has_records(ds: &Dataset) -> bool {
+    [TableKind::Roster, TableKind::Projects, TableKind::Loans]
+        .iter()
+        .any(|&k| ds.has(k))
+}
+
 pub fn run(a: &EvaluateArgs) -> Result<ExitCode> {
     let level = a.level.into();
     let plan = ReportPlan::new(&a.common, level, ReportKind::Evaluate, &[])?;
     let p = plan.prepare()?;
-    let records = [TableKind::Roster, TableKind::Projects, TableKind::Loans];
-    let quality = if records.iter().any(|&k| p.dataset.has(k)) {
+    let quality = if has_records(&p.dataset) {
         let params = CheckParams::defaults(p.report.as_of)?.with_config(&plan.config);
         Some(run_checks(&p.dataset, &params)?)
     } else {

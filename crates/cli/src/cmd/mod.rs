@@ -7,10 +7,12 @@ mod compute;
 mod demo;
 mod evaluate;
 mod explain;
+mod history;
 mod indicators;
 mod init;
 mod notice;
 mod rules;
+mod run;
 mod template;
 
 use std::process::ExitCode;
@@ -31,6 +33,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Explain(a) => explain::run(&a),
         Command::Rules(a) => rules::run(&a),
         Command::Indicators(a) => indicators::run(&a),
+        Command::Run(a) => run::run(&a),
+        Command::History(a) => history::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Template(a) => template::run(&a),
         Command::Bench(a) => bench::run(&a),

@@ -30,18 +30,7 @@ fn computed(id: &str, level: &str, region: &str) -> serde_json::Value {
         ]));
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let row = if v["total"]["region"] == region {
-        v["total"].clone()
-    } else {
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["region"] == region)
-            .unwrap_or_else(|| panic!("no {region} in {v}"))
-            .clone()
-    };
-    row["values"][id].clone()
+    json_row(&v, region)["values"][id].clone()
 }
 
 /// Runs `gonggu explain` in the demo folder.

@@ -37,16 +37,7 @@ fn regions(v: &serde_json::Value) -> Vec<String> {
 
 /// The displayed value of an indicator in a row (`None` for the total row's name).
 fn shown(v: &serde_json::Value, region: &str, indicator: &str) -> String {
-    let row = if v["total"]["region"] == region {
-        &v["total"]
-    } else {
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["region"] == region)
-            .unwrap_or_else(|| panic!("no row {region}: {v}"))
-    };
+    let row = json_row(v, region);
     row["values"][indicator]["display"]
         .as_str()
         .unwrap_or_else(|| panic!("no {indicator} in {region}: {v}"))

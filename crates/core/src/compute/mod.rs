@@ -241,6 +241,41 @@ pub struct Report {
     /// period; `None` when not asked for or when the inputs support none of them.
     #[serde(skip)]
     pub basics: Option<Box<Report>>,
+    /// The headline indicators' course over the recorded months (`gonggu run` fills it from
+    /// the history; `None` otherwise), for the brief's trend chart.
+    #[serde(skip)]
+    pub trend: Option<Trend>,
+}
+
+/// Indicators over the recorded months: the total and the units furthest from target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trend {
+    /// Month labels, oldest first (`2021年9月`); the last is the report's own month.
+    pub months: Vec<String>,
+    /// One series per headline indicator.
+    pub series: Vec<TrendSeries>,
+}
+
+/// One indicator's lines in a [`Trend`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendSeries {
+    /// The indicator's id (its definition is in [`Report::indicators`]).
+    pub indicator: String,
+    /// The total first, then the units.
+    pub lines: Vec<TrendLine>,
+}
+
+/// One line of a [`TrendSeries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendLine {
+    /// The region's name.
+    pub label: String,
+    /// Whether this is the parent's total.
+    pub total: bool,
+    /// Value per month (stored values: fractions for percentages); `None` where not recorded.
+    pub values: Vec<Option<Decimal>>,
+    /// Display per month (`24.41%`), `—` where not recorded.
+    pub displays: Vec<String>,
 }
 
 impl Report {
@@ -699,6 +734,7 @@ pub fn build_report_explained(
             .map(|p| (p.id.clone(), p.name.clone()))
             .collect(),
         basics: None,
+        trend: None,
     })
 }
 

@@ -375,7 +375,9 @@ fn notice_data(report: &Report, meta: &DocumentMeta) -> Result<Value> {
 /// a grid of headline figures (each indicator's total, its change and target status), the
 /// prose of `prose/brief.j2`, a table of the first and last units and the units below
 /// target per ranked indicator, and small bar charts (at most six, one per ranked
-/// indicator, bars best first, the target as a dashed line).
+/// indicator, bars best first, the target as a dashed line); with a trend in the report
+/// (`gonggu run` and its history), small line charts of the headline indicators over the
+/// recorded months close it.
 ///
 /// The prose template places the parts with `[[headline]]`, `[[ranking]]` and
 /// `[[charts]]`.
@@ -400,12 +402,14 @@ pub fn brief_bundle(
             ctx.parent, ctx.as_of
         )
     });
-    let body = body_blocks(&prose, |name| match name {
+    let mut body = body_blocks(&prose, |name| match name {
         "headline" => vec![tables::headline(report, &ctx)],
         "ranking" => vec![tables::brief_ranking(&ctx)],
         "basics" => basics::compact_table(report).into_iter().collect(),
         _ => vec![tables::charts(report, &ctx)],
     });
+    // With a history (`gonggu run`), the headline indicators' course closes the brief.
+    body.extend(tables::trend(report));
     let byline: Vec<String> = [
         meta.issuing_office.trim().to_owned(),
         date_zh(meta.issue_date),

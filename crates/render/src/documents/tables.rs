@@ -641,3 +641,98 @@ pub(crate) fn charts(report: &Report, ctx: &ProseContext) -> Value {
         .collect();
     json!({ "type": "charts", "charts": charts })
 }
+
+/// The brief's trend block (`gonggu run` with a history): per headline indicator a small
+/// line chart over the recorded months — the total and the units furthest from target —
+/// with the top and bottom of its scale and a legend giving each line's latest display.
+/// `None` without a trend of at least two months.
+pub(crate) fn trend(report: &Report) -> Option<Value> {
+    let t = report.trend.as_ref().filter(|t| t.months.len() >= 2)?;
+    // `2021年9月` … in one year: `9月`; across years the whole label.
+    let year = |m: &str| m.split('年').next().map(str::to_string);
+    let one_year = t
+        .months
+        .iter()
+        .map(|m| year(m))
+        .collect::<Vec<_>>()
+        .windows(2)
+        .all(|w| w[0] == w[1]);
+    let months: Vec<String> = t
+        .months
+        .iter()
+        .map(|m| {
+            if one_year {
+                m.split('年').nth(1).unwrap_or(m).to_string()
+            } else {
+                m.clone()
+            }
+        })
+        .collect();
+    let charts: Vec<Value> = t
+        .series
+        .iter()
+        .filter_map(|s| {
+            let ind = report.indicator(&s.indicator)?;
+            let scale = if ind.kind.is_percent() { 100.0 } else { 1.0 };
+            let all: Vec<f64> = s
+                .lines
+                .iter()
+                .flat_map(|l| {
+                    l.values
+                        .iter()
+                        .filter_map(|v| to_f64(*v))
+                        .map(|v| v * scale)
+                })
+                .collect();
+            let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if !lo.is_finite() || !hi.is_finite() {
+                return None;
+            }
+            // A flat line sits in the middle; otherwise a tenth of the range above and below.
+            let pad = if hi - lo < 1e-9 {
+                lo.abs().max(1.0) * 0.1
+            } else {
+                (hi - lo) * 0.1
+            };
+            let (lo, hi) = (lo - pad, hi + pad);
+            let unit = if ind.kind.is_percent() { "%" } else { "" };
+            let label = |v: f64| format!("{v:.*}{unit}", ind.decimals as usize);
+            let lines: Vec<Value> = s
+                .lines
+                .iter()
+                .map(|l| {
+                    let points: Vec<Value> = l
+                        .values
+                        .iter()
+                        .map(|v| match to_f64(*v) {
+                            Some(v) => json!(((v * scale - lo) / (hi - lo)).clamp(0.0, 1.0)),
+                            None => Value::Null,
+                        })
+                        .collect();
+                    json!({
+                        "label": l.label,
+                        "total": l.total,
+                        "points": points,
+                        "last": l.displays.last().cloned().unwrap_or_default(),
+                    })
+                })
+                .collect();
+            Some(json!({
+                "title": short_name(ind),
+                "top": label(hi),
+                "bottom": label(lo),
+                "lines": lines,
+            }))
+        })
+        .collect();
+    if charts.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "type": "trend",
+        "title": format!("近{}个月走势", t.months.len()),
+        "months": months,
+        "charts": charts,
+    }))
+}

@@ -979,3 +979,87 @@ fn run_in_second_level_headings_are_split_off() {
         (None, "截至2021年11月30日。")
     );
 }
+
+#[test]
+fn brief_closes_with_the_trend_of_the_recorded_months() {
+    use gonggu_core::compute::{Trend, TrendLine, TrendSeries};
+    let mut r = report();
+    assert!(r.indicator("loan_household_rate").is_some());
+    let d = |t: &str| Some(Decimal::from_str_exact(t).unwrap());
+    r.trend = Some(Trend {
+        months: vec!["2021年9月".into(), "2021年10月".into(), "2021年11月".into()],
+        series: vec![TrendSeries {
+            indicator: "loan_household_rate".into(),
+            lines: vec![
+                TrendLine {
+                    label: "商丘市".into(),
+                    total: true,
+                    values: vec![d("0.20"), d("0.25"), d("0.30")],
+                    displays: vec!["20.00%".into(), "25.00%".into(), "30.00%".into()],
+                },
+                TrendLine {
+                    label: "永城市".into(),
+                    total: false,
+                    values: vec![d("0.10"), None, d("0.15")],
+                    displays: vec!["10.00%".into(), "—".into(), "15.00%".into()],
+                },
+            ],
+        }],
+    });
+    let m = meta();
+    let bundle = brief_bundle(&r, &m, &roles()).unwrap();
+    let data = data_json(&bundle);
+    let trend = data["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "trend")
+        .expect("a trend block");
+    assert_eq!(trend["title"], "近3个月走势");
+    assert_eq!(trend["months"], serde_json::json!(["9月", "10月", "11月"]));
+    let chart = &trend["charts"][0];
+    // 10 … 30 (%), a tenth of the range (2) added on each side: 8 … 32.
+    assert_eq!(chart["top"], "32.00%");
+    assert_eq!(chart["bottom"], "8.00%");
+    let points = |k: usize| -> Vec<Option<f64>> {
+        chart["lines"][k]["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_f64())
+            .collect()
+    };
+    let near = |got: Vec<Option<f64>>, want: [Option<f64>; 3]| {
+        for (g, w) in got.iter().zip(want) {
+            match (g, w) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{got:?}"),
+                (None, None) => {}
+                _ => panic!("{got:?} ≠ {want:?}"),
+            }
+        }
+    };
+    near(
+        points(0),
+        [Some(12.0 / 24.0), Some(17.0 / 24.0), Some(22.0 / 24.0)],
+    );
+    near(points(1), [Some(2.0 / 24.0), None, Some(7.0 / 24.0)]);
+    assert_eq!(chart["lines"][1]["last"], "15.00%");
+    // Without a trend, or with one month only, no block.
+    r.trend.as_mut().unwrap().months.truncate(1);
+    let none = data_json(&brief_bundle(&r, &m, &roles()).unwrap());
+    assert!(
+        !none["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["type"] == "trend")
+    );
+    let Some(fonts) = cjk_fonts() else { return };
+    let pdf = render_bundle(&bundle, m.issue_date, fonts).unwrap();
+    save("brief-trend.pdf", &pdf);
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    if let Some((plain, _)) = pdf_text(&pdf.bytes) {
+        assert_contains(&plain, "近3个月走势");
+        assert_contains(&plain, "永城市15.00%");
+    }
+}

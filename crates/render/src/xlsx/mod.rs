@@ -203,21 +203,37 @@ fn build_plain(wb: &mut Workbook, report: &Report) -> Result<(), XlsxError> {
 /// A workbook with 宋体 11 as its default font and document properties whose creation date
 /// is the report's as-of date (deterministic bytes).
 fn workbook(report: &Report, title: &str) -> Result<Workbook, XlsxError> {
+    dated_workbook(title, report.as_of, Some(&ranking::as_of_line(report)))
+}
+
+/// A new workbook in the house style (宋体 11) whose properties carry the title, author
+/// `gonggu` and a creation date taken from `date` (never the clock: same input, same bytes).
+pub(crate) fn dated_workbook(
+    title: &str,
+    date: chrono::NaiveDate,
+    subject: Option<&str>,
+) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_default_format(&style::default_format(), 18, 72)?;
-    let d = report.as_of;
     let created = ExcelDateTime::from_ymd(
-        u16::try_from(d.year()).unwrap_or(1900),
-        d.month() as u8,
-        d.day() as u8,
+        u16::try_from(date.year()).unwrap_or(1900),
+        date.month() as u8,
+        date.day() as u8,
     )?;
-    let props = DocProperties::new()
+    let mut props = DocProperties::new()
         .set_title(title)
-        .set_subject(ranking::as_of_line(report))
         .set_author("gonggu")
         .set_creation_datetime(&created);
+    if let Some(s) = subject {
+        props = props.set_subject(s);
+    }
     wb.set_properties(&props);
     Ok(wb)
+}
+
+/// Print setup of a landscape list (A4, one page wide, `— 1 —`).
+pub(crate) fn landscape_setup(ws: &mut rust_xlsxwriter::Worksheet) {
+    table::page_setup(ws, true);
 }
 
 /// Maps a writer error to [`Error::Render`] naming the workbook.
