@@ -20,7 +20,7 @@ use gonggu_render::package::DocFormats;
 use gonggu_render::pdf::Fonts;
 
 use crate::args::{CommonArgs, DocFormatArg, DocFormatArgs, DocLevelArg, FontArgs, LevelArg};
-use crate::common::{note, read_dataset};
+use crate::common::{Texts, note, read_dataset};
 
 impl From<LevelArg> for Level {
     fn from(l: LevelArg) -> Level {
@@ -183,6 +183,8 @@ pub struct ReportPlan {
     pub strict: bool,
     /// Personal data in messages: masked unless `--reveal-pii`.
     pub pii: Pii,
+    /// Whether this period's read keeps the text-only columns the check rules read.
+    pub texts: Texts,
     /// Every file the command reads besides the inputs (config, catalog): never an output.
     pub other_reads: Vec<PathBuf>,
 }
@@ -230,8 +232,20 @@ impl ReportPlan {
             previous,
             strict: common.strict,
             pii: pii(common.reveal_pii),
+            // The evaluation report carries a data-quality section; `gonggu run` checks.
+            texts: if kind == ReportKind::Evaluate {
+                Texts::Keep
+            } else {
+                Texts::Skip
+            },
             other_reads: path.into_iter().chain(catalog_path).collect(),
         })
+    }
+
+    /// Keeps the text-only roster columns (a run that also checks the data).
+    pub fn keeping_texts(mut self) -> ReportPlan {
+        self.texts = Texts::Keep;
+        self
     }
 
     /// Every path the command reads: never to be overwritten by an output.
@@ -247,7 +261,13 @@ impl ReportPlan {
     /// Reads this period's inputs and settles the as-of date: the dataset and the settings
     /// to count it with.
     pub fn read(&self) -> Result<(Dataset, Settings)> {
-        let dataset = read_dataset(&self.inputs, &self.config, self.strict, self.pii)?;
+        let dataset = read_dataset(
+            &self.inputs,
+            &self.config,
+            self.strict,
+            self.pii,
+            self.texts,
+        )?;
         let as_of = as_of(self.as_of_flag, &self.config, Some(&dataset));
         let settings = self.settings.at(as_of);
         Ok((dataset, settings))
@@ -259,7 +279,7 @@ impl ReportPlan {
         let as_of = settings.as_of;
         let previous = match &self.previous {
             Some((inputs, flag)) => {
-                let ds = read_dataset(inputs, &self.config, self.strict, self.pii)
+                let ds = read_dataset(inputs, &self.config, self.strict, self.pii, Texts::Skip)
                     .context("读取上期数据失败")?;
                 let prev_as_of = previous_as_of(*flag, &ds, as_of);
                 Some(

@@ -915,6 +915,9 @@ pub struct TextColumns {
     /// Interned texts; id 0 is the blank text.
     pub(crate) strings: Vec<Box<str>>,
     pub(crate) lookup: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// Per column, the id last stored: household columns repeat on every member row and
+    /// most cells are 是/否, so most texts are found without hashing.
+    pub(crate) last: Vec<u32>,
 }
 
 impl TextColumns {
@@ -950,8 +953,15 @@ impl TextColumns {
             self.strings.push("".into());
         }
         let text = text.trim();
+        let last = self.last.get(k).copied().unwrap_or(0);
         let id = if text.is_empty() {
             0
+        } else if self
+            .strings
+            .get(last as usize)
+            .is_some_and(|s| **s == *text)
+        {
+            last
         } else if let Some(&id) = self.lookup.get(text) {
             id
         } else {
@@ -962,6 +972,10 @@ impl TextColumns {
         };
         if self.values.len() <= k {
             self.values.resize_with(k + 1, Vec::new);
+            self.last.resize(k + 1, 0);
+        }
+        if let Some(l) = self.last.get_mut(k) {
+            *l = id;
         }
         if let Some(col) = self.values.get_mut(k) {
             if col.len() < persons {

@@ -9,7 +9,7 @@ use gonggu_render::package;
 
 use crate::EXIT_FINDINGS;
 use crate::args::CheckArgs;
-use crate::common::{note, read_dataset};
+use crate::common::{Texts, note, read_dataset};
 use crate::resolve;
 use crate::write::Outputs;
 
@@ -24,7 +24,7 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
     let loaded = resolve::config(a.config.as_deref())?;
     let config = &loaded.config;
     let pii = resolve::pii(a.read.reveal_pii);
-    let ds = read_dataset(&a.inputs, config, a.read.strict, pii)?;
+    let ds = read_dataset(&a.inputs, config, a.read.strict, pii, Texts::Keep)?;
     for n in &ds.notes {
         note(n);
     }

@@ -30,7 +30,7 @@ use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
 
 use crate::args::{DemoArgs, DemoFormatArg};
-use crate::common::{note, read_dataset};
+use crate::common::{Texts, note, read_dataset};
 use crate::resolve;
 use crate::write::Outputs;
 
@@ -160,8 +160,8 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let month = Month {
         config: &config,
         catalog: &catalog,
-        dataset: read_dataset(&inputs, &config, false, Pii::Masked)?,
-        previous: read_dataset(&previous, &config, false, Pii::Masked)?,
+        dataset: read_dataset(&inputs, &config, false, Pii::Masked, Texts::Keep)?,
+        previous: read_dataset(&previous, &config, false, Pii::Masked, Texts::Skip)?,
     };
     let ds = &month.dataset;
 

@@ -25,7 +25,7 @@ use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
 
 use crate::args::{CommonArgs, RunArgs};
 use crate::cmd::evaluate::has_records;
-use crate::common::{note, read_dataset};
+use crate::common::{Texts, note, read_dataset};
 use crate::resolve::{self, ReportPlan};
 use crate::write::Outputs;
 
@@ -106,7 +106,7 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         strict: a.read.strict,
         reveal_pii: a.read.reveal_pii,
     };
-    let plan = ReportPlan::new(&common, level, ReportKind::Compute, &[])?;
+    let plan = ReportPlan::new(&common, level, ReportKind::Compute, &[])?.keeping_texts();
     let (ds, _) = step("读取输入", || plan.read())?;
     step("读取输入", || Ok(pipeline::require_data(&ds)?))?;
 
@@ -142,7 +142,13 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         None
     } else {
         Some(step("读取上月数据", || {
-            read_dataset(&prev_files, &plan.config, a.read.strict, plan.pii)
+            read_dataset(
+                &prev_files,
+                &plan.config,
+                a.read.strict,
+                plan.pii,
+                Texts::Skip,
+            )
         })?)
     };
     let report_for = |kind: ReportKind| -> Result<Report> {
