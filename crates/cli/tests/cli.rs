@@ -739,6 +739,24 @@ mod demo {
                 assert_eq!(has(format!("{document}.docx")), docx, "{what}");
             }
         }
+        // The brief: `--out 简报.pdf` writes `简报.docx` beside it.
+        for (format, pdf, docx) in [("pdf,docx", true, true), ("docx", false, true)] {
+            let out = tempfile::tempdir().unwrap();
+            let o = run(gonggu()
+                .arg("brief")
+                .arg(demo.join("输入/监测对象信息.xlsx"))
+                .args(["--level", "county", "--format", format, "--config"])
+                .arg(demo.join("gonggu.toml"))
+                .arg("--out")
+                .arg(out.path().join("简报.pdf")));
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert_eq!(out.path().join("简报.pdf").exists(), pdf, "brief {format}");
+            assert_eq!(
+                out.path().join("简报.docx").exists(),
+                docx,
+                "brief {format}"
+            );
+        }
         let o = run(gonggu()
             .arg("notice")
             .arg(demo.join("输入/监测对象信息.xlsx"))
@@ -858,6 +876,74 @@ mod demo {
         );
     }
 
+    /// The figures of a layout text (`2090`, `37.2%`, `7.03`), counted, page numbers
+    /// (`— 2 —` lines) left out.
+    fn figures(text: &str) -> std::collections::BTreeMap<String, usize> {
+        let mut out = std::collections::BTreeMap::new();
+        for line in text.lines() {
+            let t = line.trim();
+            if t.starts_with('—') && t.ends_with('—') {
+                continue;
+            }
+            let mut token = String::new();
+            let mut chars = t.chars().peekable();
+            while let Some(c) = chars.next() {
+                let decimal_point =
+                    c == '.' && !token.is_empty() && chars.peek().is_some_and(char::is_ascii_digit);
+                if c.is_ascii_digit() || decimal_point {
+                    token.push(c);
+                    continue;
+                }
+                if !token.is_empty() {
+                    if c == '%' {
+                        token.push(c);
+                    }
+                    *out.entry(std::mem::take(&mut token)).or_default() += 1;
+                }
+            }
+            if !token.is_empty() {
+                *out.entry(token).or_default() += 1;
+            }
+        }
+        out
+    }
+
+    /// The brief: LibreOffice's conversion of the demo's brief DOCX carries every figure of
+    /// the brief PDF as often — the headline cards, the tables and the values of the native
+    /// charts (which LibreOffice draws from the chart parts) — and its headings.
+    #[test]
+    fn demo_brief_docx_has_the_figures_of_the_pdf() {
+        let Some((from_word, from_typst)) = word_and_typst("商丘市2021年11月领导简报")
+        else {
+            return;
+        };
+        let (a, b) = (figures(&from_typst), figures(&from_word));
+        assert!(a.len() > 60, "few figures in the PDF:\n{from_typst}");
+        assert_eq!(
+            a, b,
+            "figures of the PDF (left) and of the DOCX (right) differ"
+        );
+        // The headline cards, before the first heading: the same figures, one or more a card.
+        let head = |t: &str| figures(t.split("一、").next().unwrap_or(""));
+        let (a, b) = (head(&from_typst), head(&from_word));
+        assert!(
+            a.values().sum::<usize>() >= 9,
+            "no cards in the PDF:\n{from_typst}"
+        );
+        assert_eq!(
+            a, b,
+            "headline figures of the PDF (left) and of the DOCX (right) differ"
+        );
+        let flat: String = from_word.split_whitespace().collect();
+        for needle in ["主要指标简报", "排名情况", "需要关注的问题", "风险消除占比"]
+        {
+            assert!(
+                flat.contains(needle),
+                "{needle} not in the converted DOCX:\n{from_word}"
+            );
+        }
+    }
+
     #[test]
     fn demo_writes_inputs_and_every_report() {
         let dir = demo_dir();
@@ -886,6 +972,7 @@ mod demo {
             "输出/商丘市2021年11月主要指标通报.pdf",
             "输出/商丘市2021年11月主要指标通报.docx",
             "输出/商丘市2021年11月领导简报.pdf",
+            "输出/商丘市2021年11月领导简报.docx",
             "输出/商丘市2021年11月后评估指标达标情况.xlsx",
             "输出/商丘市2021年11月后评估指标达标情况.pdf",
             "输出/商丘市2021年11月后评估指标达标情况.docx",

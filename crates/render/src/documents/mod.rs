@@ -387,6 +387,26 @@ pub fn brief_bundle(
     meta: &DocumentMeta,
     roles: &ResolvedRoles,
 ) -> Result<TypstBundle> {
+    let data = brief_data(report, meta)?;
+    bundle("brief.typ", &data, meta, roles)
+}
+
+/// The briefing as an editable Word document (`.docx`) on the brief's own A4 pages: the same
+/// title, prose, figure cards (a table of cards), ranking table and charts (native Word bar
+/// charts drawn from the same numbers) as [`brief_bundle`] (both read one block list), dated
+/// on the as-of date so that the same report gives the same bytes.
+///
+/// # Errors
+/// As [`brief_bundle`] for the prose template; [`Error::Render`] when the document cannot
+/// be written.
+pub fn brief_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
+    let data = brief_data(report, meta)?;
+    crate::docx::brief(&data, report.as_of)
+}
+
+/// The briefing's data: `doc` keys (title, byline), body blocks and labels (the keys of
+/// `brief.typ`), read by the Typst layout and the DOCX writer alike.
+fn brief_data(report: &Report, meta: &DocumentMeta) -> Result<Value> {
     let ctx = context(report, meta, &[], &[]);
     let prose = prose::render(
         "brief.j2",
@@ -413,7 +433,7 @@ pub fn brief_bundle(
     .into_iter()
     .filter(|s| !s.is_empty())
     .collect();
-    let data = json!({
+    Ok(json!({
         "doc": {
             "title": title,
             "byline": byline.join("　　"),
@@ -421,9 +441,10 @@ pub fn brief_bundle(
         "body": body,
         "labels": {
             "legend": "条形按名次排列；红色为未达到目标，黄色为接近目标，红色虚线为目标值。",
+            // Under the DOCX's native charts, which draw no target line.
+            "legend_native": "条形按名次排列；红色为未达到目标，黄色为接近目标；目标值见各图标题下一行。",
         },
-    });
-    bundle("brief.typ", &data, meta, roles)
+    }))
 }
 
 /// The post-evaluation report (后评估指标达标情况): title, as-of date, the input files

@@ -13,7 +13,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{NS_R, NS_W, Part, Xml, core_properties, package, render_error};
+use super::{NS_A, NS_C, NS_R, NS_W, NS_WP, Part, Xml, core_properties, package, render_error};
 use crate::error::Result;
 
 /// Twips (1/20 pt) in a millimetre.
@@ -32,10 +32,26 @@ pub(super) const CHAR: i64 = 316;
 /// Line pitch 28.95 pt: 22 lines in 225 mm.
 pub(super) const LINE: i64 = 579;
 const RED: &str = "E60012";
+/// The brief's page: A4 with 20 mm sides and 16 mm top and bottom, as `brief.typ`.
+const BRIEF_TEXT_W: i64 = 9638; // 170 mm
+/// The brief's accent colour (headings, figures, the rule under the title), as `brief.typ`.
+pub(super) const ACCENT: &str = "204E8A";
+/// The brief's grey (card names, byline, legend), as `brief.typ`'s `muted`.
+pub(super) const MUTED: &str = "5F5F5F";
+
+/// Which pages and styles a document has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Page {
+    /// GB/T 9704: the notice and the evaluation (三号 仿宋 on a 22-line grid, `— n —` at the
+    /// outer edge).
+    Official,
+    /// The briefing's plain A4 pages (11.5 pt 仿宋, no grid, `— n —` centred).
+    Brief,
+}
 
 const BODY: &str = "仿宋_GB2312";
 const TITLE: &str = "方正小标宋简体";
-const HEADING: &str = "黑体";
+pub(super) const HEADING: &str = "黑体";
 pub(super) const KAI: &str = "楷体_GB2312";
 const SONG: &str = "宋体";
 
@@ -116,8 +132,8 @@ pub(super) struct Para<'a> {
     pub(super) style: Option<&'a str>,
     pub(super) keep_next: bool,
     pub(super) page_break_before: bool,
-    /// The red rule under the 发文字号.
-    pub(super) red_rule: bool,
+    /// A rule under the paragraph in this colour (the red rule under the 发文字号).
+    pub(super) rule: Option<&'a str>,
     /// `Some(false)`: off the document grid (tables, header lines).
     pub(super) snap: Option<bool>,
     pub(super) before: Option<i64>,
@@ -142,7 +158,7 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
     if p.page_break_before {
         x.empty("w:pageBreakBefore", &[]);
     }
-    if p.red_rule {
+    if let Some(colour) = p.rule {
         x.start("w:pBdr", &[]);
         x.empty(
             "w:bottom",
@@ -150,7 +166,7 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
                 ("w:val", "single"),
                 ("w:sz", "10"),
                 ("w:space", "11"),
-                ("w:color", RED),
+                ("w:color", colour),
             ],
         );
         x.end("w:pBdr");
@@ -198,6 +214,11 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
         s.write(x);
     }
     x.end("w:pPr");
+}
+
+/// `w:pPr` of a paragraph the caller writes itself (one holding a drawing).
+pub(super) fn ppr_of(x: &mut Xml, p: &Para<'_>) {
+    ppr(x, p, None);
 }
 
 fn rfonts(x: &mut Xml, font: &str) {
@@ -261,6 +282,7 @@ pub(super) fn para(x: &mut Xml, p: &Para<'_>, runs: &[Run<'_>]) {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Section {
     landscape: bool,
+    page: Page,
 }
 
 impl Section {
@@ -276,6 +298,26 @@ impl Section {
         );
         x.empty("w:type", &[("w:val", "nextPage")]);
         let (w, h) = (PAGE_W.to_string(), PAGE_H.to_string());
+        if self.page == Page::Brief {
+            x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
+            let (tb, lr, footer) = (mm(16.0).to_string(), mm(20.0).to_string(), mm(8.0));
+            x.empty(
+                "w:pgMar",
+                &[
+                    ("w:top", &tb),
+                    ("w:right", &lr),
+                    ("w:bottom", &tb),
+                    ("w:left", &lr),
+                    ("w:header", &footer.to_string()),
+                    ("w:footer", &footer.to_string()),
+                    ("w:gutter", "0"),
+                ],
+            );
+            x.empty("w:cols", &[("w:space", "425")]);
+            x.empty("w:docGrid", &[("w:type", "default")]);
+            x.end("w:sectPr");
+            return;
+        }
         // GB/T 9704 margins; a landscape page keeps them on the same edges of the sheet.
         let (top, bottom, left, right) = (mm(37.0), mm(35.0), mm(28.0), mm(26.0));
         let footer = mm(35.0 - 7.0 - 5.0).to_string();
@@ -340,13 +382,30 @@ pub(super) struct Body {
 }
 
 impl Body {
-    /// `w:document` and `w:body` opened, on a portrait page.
+    /// `w:document` and `w:body` opened, on a portrait GB/T 9704 page.
     pub(super) fn start() -> Self {
+        Body::start_on(Page::Official)
+    }
+
+    /// `w:document` and `w:body` opened, on a portrait `page`.
+    pub(super) fn start_on(page: Page) -> Self {
         let mut b = Body {
             x: Xml::new(),
-            section: Section { landscape: false },
+            section: Section {
+                landscape: false,
+                page,
+            },
         };
-        b.x.start("w:document", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+        b.x.start(
+            "w:document",
+            &[
+                ("xmlns:w", NS_W),
+                ("xmlns:r", NS_R),
+                ("xmlns:wp", NS_WP),
+                ("xmlns:a", NS_A),
+                ("xmlns:c", NS_C),
+            ],
+        );
         b.x.start("w:body", &[]);
         b
     }
@@ -372,7 +431,10 @@ impl Body {
         };
         ppr(&mut self.x, &p, Some(&self.section));
         self.x.end("w:p");
-        self.section = Section { landscape };
+        self.section = Section {
+            landscape,
+            page: self.section.page,
+        };
     }
 
     /// An empty single-spaced line off the grid: between two tables, which word processors
@@ -391,11 +453,12 @@ impl Body {
         self.section.landscape
     }
 
-    fn text_width(&self) -> i64 {
-        if self.section.landscape {
-            TEXT_W_LANDSCAPE
-        } else {
-            TEXT_W
+    /// The text block's width on the current page, in twips.
+    pub(super) fn text_width(&self) -> i64 {
+        match (self.section.page, self.section.landscape) {
+            (Page::Brief, _) => BRIEF_TEXT_W,
+            (Page::Official, true) => TEXT_W_LANDSCAPE,
+            (Page::Official, false) => TEXT_W,
         }
     }
 }
@@ -577,26 +640,7 @@ fn table(b: &mut Body, t: &Value) {
     let w = width.to_string();
     x.empty("w:tblW", &[("w:w", &w), ("w:type", "dxa")]);
     x.empty("w:jc", &[("w:val", "center")]);
-    x.start("w:tblBorders", &[]);
-    for side in [
-        "w:top",
-        "w:left",
-        "w:bottom",
-        "w:right",
-        "w:insideH",
-        "w:insideV",
-    ] {
-        x.empty(
-            side,
-            &[
-                ("w:val", "single"),
-                ("w:sz", "4"),
-                ("w:space", "0"),
-                ("w:color", "000000"),
-            ],
-        );
-    }
-    x.end("w:tblBorders");
+    borders(x, "single", "000000");
     x.empty("w:tblLayout", &[("w:type", "fixed")]);
     // The PDF's row inset, less the part a word processor's single line (about 1.3 em for
     // CJK fonts, against the PDF's 1 em box) already gives: rows as high as in the PDF.
@@ -707,16 +751,39 @@ fn table(b: &mut Body, t: &Value) {
     }
 }
 
-fn cell(
+/// `w:tblBorders`: every edge and inside line `kind` (`single`, `none`) in `colour`, ½ pt.
+pub(super) fn borders(x: &mut Xml, kind: &str, colour: &str) {
+    x.start("w:tblBorders", &[]);
+    for side in [
+        "w:top",
+        "w:left",
+        "w:bottom",
+        "w:right",
+        "w:insideH",
+        "w:insideV",
+    ] {
+        x.empty(
+            side,
+            &[
+                ("w:val", kind),
+                ("w:sz", "4"),
+                ("w:space", "0"),
+                ("w:color", colour),
+            ],
+        );
+    }
+    x.end("w:tblBorders");
+}
+
+/// A cell's properties: width, column span, vertical merge, shading, vertical alignment.
+pub(super) fn tc_pr(
     x: &mut Xml,
     width: i64,
     span: usize,
     merge: Option<&str>,
     fill: Option<&str>,
-    runs: &[Run<'_>],
-    keep_next: bool,
+    valign: &str,
 ) {
-    x.start("w:tc", &[]);
     x.start("w:tcPr", &[]);
     x.empty("w:tcW", &[("w:w", &width.to_string()), ("w:type", "dxa")]);
     if span > 1 {
@@ -731,8 +798,21 @@ fn cell(
             &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", f)],
         );
     }
-    x.empty("w:vAlign", &[("w:val", "center")]);
+    x.empty("w:vAlign", &[("w:val", valign)]);
     x.end("w:tcPr");
+}
+
+fn cell(
+    x: &mut Xml,
+    width: i64,
+    span: usize,
+    merge: Option<&str>,
+    fill: Option<&str>,
+    runs: &[Run<'_>],
+    keep_next: bool,
+) {
+    x.start("w:tc", &[]);
+    tc_pr(x, width, span, merge, fill, "center");
     // Off the line grid also directly: LibreOffice snaps table lines to the 28.95 pt grid
     // when only the style says otherwise.
     let p = Para {
@@ -758,7 +838,7 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
             line: Some(0),
             before: Some(mm(35.0)),
             jc: Some("center"),
-            red_rule: number.is_none(),
+            rule: number.is_none().then_some(RED),
             after: number.is_none().then_some(2 * LINE),
             ..Para::default()
         };
@@ -783,7 +863,7 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
             }),
             after: Some(2 * LINE),
             jc: Some("center"),
-            red_rule: true,
+            rule: Some(RED),
             ..Para::default()
         };
         para(x, &p, &[Run::plain(number)]);
@@ -1085,16 +1165,24 @@ fn document(data: &Value) -> Result<Vec<u8>> {
     b.finish()
 }
 
-/// A footer with `— PAGE —`, 4号 宋体, a character in from the outer edge.
-fn footer(odd: bool) -> Result<Vec<u8>> {
+/// A footer with `— PAGE —`: on GB/T 9704 pages 4号 宋体, a character in from the outer
+/// edge; on the brief's pages centred.
+fn footer(page: Page, odd: bool) -> Result<Vec<u8>> {
     let mut x = Xml::new();
     x.start("w:ftr", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
-    let p = Para {
-        style: Some("Footer"),
-        left: (!odd).then_some(280),
-        right: odd.then_some(280),
-        jc: Some(if odd { "right" } else { "left" }),
-        ..Para::default()
+    let p = match page {
+        Page::Official => Para {
+            style: Some("Footer"),
+            left: (!odd).then_some(280),
+            right: odd.then_some(280),
+            jc: Some(if odd { "right" } else { "left" }),
+            ..Para::default()
+        },
+        Page::Brief => Para {
+            style: Some("Footer"),
+            jc: Some("center"),
+            ..Para::default()
+        },
     };
     x.start("w:p", &[]);
     ppr(&mut x, &p, None);
@@ -1125,21 +1213,77 @@ struct Style<'a> {
     name: &'a str,
     font: Option<&'a str>,
     size: Option<i64>,
+    bold: bool,
+    color: Option<&'a str>,
     para: Para<'a>,
 }
 
-fn styles() -> Result<Vec<u8>> {
+impl<'a> Style<'a> {
+    fn new(id: &'a str, name: &'a str, font: Option<&'a str>, size: Option<i64>) -> Self {
+        Style {
+            id,
+            name,
+            font,
+            size,
+            bold: false,
+            color: None,
+            para: Para::default(),
+        }
+    }
+}
+
+/// The sizes (half-points) and spacing (twips) that differ between the two kinds of page.
+struct Metrics {
+    body: i64,
+    line: i64,
+    indent: i64,
+    title: i64,
+    title_after: i64,
+    footer: i64,
+}
+
+impl Page {
+    fn metrics(self) -> Metrics {
+        match self {
+            Page::Official => Metrics {
+                body: 32,
+                line: LINE,
+                indent: 2 * CHAR,
+                title: 44,
+                title_after: LINE,
+                footer: 28,
+            },
+            // brief.typ: 11.5 pt text with 0.62 em leading (18.6 pt a line), 19 pt title,
+            // 9 pt page numbers.
+            Page::Brief => Metrics {
+                body: 23,
+                line: 372,
+                indent: 460,
+                title: 38,
+                title_after: 0,
+                footer: 18,
+            },
+        }
+    }
+}
+
+fn styles(page: Page) -> Result<Vec<u8>> {
+    let m = page.metrics();
+    let body_size = m.body.to_string();
     let mut x = Xml::new();
     x.start("w:styles", &[("xmlns:w", NS_W)]);
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]).start("w:rPr", &[]);
     rfonts(&mut x, BODY);
-    // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the 28-character
-    // grid, also in LibreOffice (which gives a character wider than its cell two cells).
-    x.empty("w:spacing", &[("w:val", "-5")]);
+    if page == Page::Official {
+        // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the
+        // 28-character grid, also in LibreOffice (which gives a character wider than its
+        // cell two cells).
+        x.empty("w:spacing", &[("w:val", "-5")]);
+    }
     x.empty("w:kern", &[("w:val", "0")]);
-    x.empty("w:sz", &[("w:val", "32")])
-        .empty("w:szCs", &[("w:val", "32")]);
+    x.empty("w:sz", &[("w:val", &body_size)])
+        .empty("w:szCs", &[("w:val", &body_size)]);
     x.empty(
         "w:lang",
         &[
@@ -1153,7 +1297,7 @@ fn styles() -> Result<Vec<u8>> {
     ppr(
         &mut x,
         &Para {
-            line: Some(LINE),
+            line: Some(m.line),
             jc: Some("both"),
             ..Para::default()
         },
@@ -1162,90 +1306,65 @@ fn styles() -> Result<Vec<u8>> {
     x.end("w:pPrDefault");
     x.end("w:docDefaults");
     let body_indent = Para {
-        first_line: Some(2 * CHAR),
+        first_line: Some(m.indent),
+        ..Para::default()
+    };
+    let brief = page == Page::Brief;
+    let heading = |id, name, font, size| Style {
+        para: Para {
+            keep_next: true,
+            // The brief's headings stand apart from the text, as in brief.typ.
+            before: brief.then_some(180),
+            after: brief.then_some(80),
+            ..body_indent.clone()
+        },
+        ..Style::new(id, name, font, size)
+    };
+    let off_grid = Para {
+        snap: Some(false),
+        line: Some(0),
         ..Para::default()
     };
     let list = [
+        // The size also here, not only in the defaults: LibreOffice takes the grid's
+        // character width from the Normal style's size (12 pt when it has none).
+        Style::new("Normal", "Normal", Some(BODY), Some(m.body)),
         Style {
-            id: "Normal",
-            name: "Normal",
-            // Also here, not only in the defaults: LibreOffice takes the grid's character
-            // width from the Normal style's size (12 pt when it has none).
-            font: Some(BODY),
-            size: Some(32),
-            para: Para::default(),
-        },
-        Style {
-            id: "BodyText",
-            name: "公文正文",
-            font: None,
-            size: None,
             para: body_indent.clone(),
+            ..Style::new("BodyText", "公文正文", None, None)
         },
         Style {
-            id: "Title",
-            name: "Title",
-            font: Some(TITLE),
-            size: Some(44),
+            bold: brief,
             para: Para {
                 jc: Some("center"),
-                after: Some(LINE),
+                after: Some(m.title_after),
                 keep_next: true,
+                // A 19 pt title does not fit the brief's 18.6 pt lines.
+                line: brief.then_some(0),
                 ..Para::default()
             },
+            ..Style::new("Title", "Title", Some(TITLE), Some(m.title))
         },
         Style {
-            id: "Heading1",
-            name: "heading 1",
-            font: Some(HEADING),
-            size: None,
-            para: Para {
-                keep_next: true,
-                ..body_indent.clone()
-            },
+            color: brief.then_some(ACCENT),
+            ..heading("Heading1", "heading 1", Some(HEADING), brief.then_some(25))
         },
         Style {
-            id: "Heading2",
-            name: "heading 2",
-            font: Some(KAI),
-            size: None,
-            para: Para {
-                keep_next: true,
-                ..body_indent.clone()
-            },
+            bold: brief,
+            ..heading("Heading2", "heading 2", Some(KAI), brief.then_some(24))
         },
+        heading("Heading3", "heading 3", None, None),
         Style {
-            id: "Heading3",
-            name: "heading 3",
-            font: None,
-            size: None,
             para: Para {
-                keep_next: true,
-                ..body_indent
-            },
-        },
-        Style {
-            id: "TableText",
-            name: "表格文字",
-            font: Some(SONG),
-            size: Some(21),
-            para: Para {
-                snap: Some(false),
-                line: Some(0),
                 jc: Some("center"),
-                ..Para::default()
+                ..off_grid.clone()
             },
+            ..Style::new("TableText", "表格文字", Some(SONG), Some(21))
         },
         Style {
-            id: "Footer",
-            name: "footer",
-            font: Some(SONG),
-            size: Some(28),
-            para: Para {
-                snap: Some(false),
-                line: Some(0),
-                ..Para::default()
-            },
+            para: off_grid,
+            color: brief.then_some(MUTED),
+            ..Style::new("Footer", "footer", Some(SONG), Some(m.footer))
         },
     ];
     for s in list {
@@ -1260,10 +1379,16 @@ fn styles() -> Result<Vec<u8>> {
         }
         x.empty("w:qFormat", &[]);
         ppr(&mut x, &s.para, None);
-        if s.font.is_some() || s.size.is_some() {
+        if s.font.is_some() || s.size.is_some() || s.bold || s.color.is_some() {
             x.start("w:rPr", &[]);
             if let Some(f) = s.font {
                 rfonts(&mut x, f);
+            }
+            if s.bold {
+                x.empty("w:b", &[]).empty("w:bCs", &[]);
+            }
+            if let Some(c) = s.color {
+                x.empty("w:color", &[("w:val", c)]);
             }
             if let Some(sz) = s.size.map(|v| v.to_string()) {
                 x.empty("w:sz", &[("w:val", &sz)])
@@ -1333,6 +1458,11 @@ fn relationships(rels: &[(&str, &str, &str)]) -> Result<Vec<u8>> {
     x.finish()
 }
 
+/// The relationship id of the `n`th chart (from 1).
+pub(super) fn chart_rel_id(n: usize) -> String {
+    format!("rIdChart{n}")
+}
+
 const OFFICE_REL: &str = "officeDocument/2006/relationships";
 
 /// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`), dated
@@ -1344,12 +1474,62 @@ pub(crate) fn notice(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
 /// The `.docx` around `word/document.xml`: the GB/T 9704 styles, settings, font table and
 /// `— n —` footers, with `doc.title` and `doc.signature` as title and creator, dated `date`.
 pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> Result<Vec<u8>> {
+    word_package_on(Page::Official, data, document, Vec::new(), date)
+}
+
+/// [`word_package`] on `page`, with `charts` (`c:chartSpace` parts) as
+/// `word/charts/chart{n}.xml`, related to the document as `rIdChart{n}` (n from 1).
+pub(super) fn word_package_on(
+    page: Page,
+    data: &Value,
+    document: Vec<u8>,
+    charts: Vec<Vec<u8>>,
+    date: NaiveDate,
+) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let title = key(&doc, "title").unwrap_or_default().replace('\n', "");
     let creator = key(&doc, "signature").unwrap_or_default();
-    let parts = vec![
+    let chart_rels: Vec<(String, String, String)> = (1..=charts.len())
+        .map(|n| {
+            (
+                chart_rel_id(n),
+                format!("{OFFICE_REL}/chart"),
+                format!("charts/chart{n}.xml"),
+            )
+        })
+        .collect();
+    let mut rels: Vec<(&str, String, &str)> = vec![
+        ("rIdStyles", format!("{OFFICE_REL}/styles"), "styles.xml"),
+        (
+            "rIdSettings",
+            format!("{OFFICE_REL}/settings"),
+            "settings.xml",
+        ),
+        (
+            "rIdFonts",
+            format!("{OFFICE_REL}/fontTable"),
+            "fontTable.xml",
+        ),
+        (
+            "rIdFooterOdd",
+            format!("{OFFICE_REL}/footer"),
+            "footer1.xml",
+        ),
+        (
+            "rIdFooterEven",
+            format!("{OFFICE_REL}/footer"),
+            "footer2.xml",
+        ),
+    ];
+    rels.extend(
+        chart_rels
+            .iter()
+            .map(|(id, kind, target)| (id.as_str(), kind.clone(), target.as_str())),
+    );
+    let rels: Vec<(&str, &str, &str)> = rels.iter().map(|(a, b, c)| (*a, b.as_str(), *c)).collect();
+    let mut parts = vec![
         Part {
-            path: "_rels/.rels",
+            path: "_rels/.rels".into(),
             content_type: None,
             bytes: relationships(&[
                 (
@@ -1365,79 +1545,62 @@ pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> 
             ])?,
         },
         Part {
-            path: "docProps/core.xml",
+            path: "docProps/core.xml".into(),
             content_type: Some("application/vnd.openxmlformats-package.core-properties+xml"),
             bytes: core_properties(&title, &creator, date)?,
         },
         Part {
-            path: "word/_rels/document.xml.rels",
+            path: "word/_rels/document.xml.rels".into(),
             content_type: None,
-            bytes: relationships(&[
-                ("rIdStyles", &format!("{OFFICE_REL}/styles"), "styles.xml"),
-                (
-                    "rIdSettings",
-                    &format!("{OFFICE_REL}/settings"),
-                    "settings.xml",
-                ),
-                (
-                    "rIdFonts",
-                    &format!("{OFFICE_REL}/fontTable"),
-                    "fontTable.xml",
-                ),
-                (
-                    "rIdFooterOdd",
-                    &format!("{OFFICE_REL}/footer"),
-                    "footer1.xml",
-                ),
-                (
-                    "rIdFooterEven",
-                    &format!("{OFFICE_REL}/footer"),
-                    "footer2.xml",
-                ),
-            ])?,
+            bytes: relationships(&rels)?,
         },
         Part {
-            path: "word/document.xml",
+            path: "word/document.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
             ),
             bytes: document,
         },
         Part {
-            path: "word/styles.xml",
+            path: "word/styles.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
             ),
-            bytes: styles()?,
+            bytes: styles(page)?,
         },
         Part {
-            path: "word/settings.xml",
+            path: "word/settings.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
             ),
             bytes: settings()?,
         },
         Part {
-            path: "word/fontTable.xml",
+            path: "word/fontTable.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
             ),
             bytes: font_table()?,
         },
         Part {
-            path: "word/footer1.xml",
+            path: "word/footer1.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
             ),
-            bytes: footer(true)?,
+            bytes: footer(page, true)?,
         },
         Part {
-            path: "word/footer2.xml",
+            path: "word/footer2.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
             ),
-            bytes: footer(false)?,
+            bytes: footer(page, false)?,
         },
     ];
+    parts.extend(charts.into_iter().enumerate().map(|(i, bytes)| Part {
+        path: format!("word/charts/chart{}.xml", i + 1),
+        content_type: Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
+        bytes,
+    }));
     package(parts, date)
 }

@@ -9,7 +9,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::documents::tests::{NOTICE_SELECTION, SHANGQIU, meta, report, report_with};
-use crate::documents::{DocumentMeta, evaluation_docx, notice_docx};
+use crate::documents::{DocumentMeta, brief_docx, evaluation_docx, notice_docx};
 use crate::quality::QualityLine;
 
 /// An element: name, attributes, children, and its own text.
@@ -605,4 +605,149 @@ fn evaluation_same_bytes_and_literal_markup() {
     for needle in ["<w:p>", "{{x}} & </w:t>", "<w:tbl>&amp;.xlsx"] {
         assert!(text.contains(needle), "missing {needle}");
     }
+}
+
+// The briefing.
+
+fn brief() -> Vec<u8> {
+    brief_docx(&report(), &meta()).unwrap()
+}
+
+/// `(Id, Type, Target)` of `word/_rels/document.xml.rels`.
+fn document_rels(docx: &[u8]) -> Vec<(String, String, String)> {
+    let rels = parse(&part(docx, "word/_rels/document.xml.rels"));
+    rels.find("Relationship")
+        .iter()
+        .map(|r| {
+            let a = |k| r.attr(k).unwrap().to_owned();
+            (a("Id"), a("Type"), a("Target"))
+        })
+        .collect()
+}
+
+/// Every chart drawn in the document is a relationship to a `c:chartSpace` part with a
+/// content type, holding a horizontal bar chart of the units best first with their values.
+#[test]
+fn brief_charts_are_native_word_charts_referenced_from_the_document() {
+    let r = report();
+    let docx = brief();
+    let doc = document(&docx);
+    let refs = doc.find("c:chart");
+    assert!(!refs.is_empty(), "no chart in the brief");
+    let rels = document_rels(&docx);
+    let types = parse(&part(&docx, "[Content_Types].xml"));
+    let mut ids = Vec::new();
+    for (n, c) in refs.iter().enumerate() {
+        let id = c.attr("r:id").unwrap();
+        let (_, kind, target) = rels
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .unwrap_or_else(|| panic!("{id} has no relationship"));
+        assert!(kind.ends_with("/relationships/chart"), "{kind}");
+        let name = format!("word/{target}");
+        let overridden = types.find("Override").iter().any(|o| {
+            o.attr("PartName") == Some(&format!("/{name}"))
+                && o.attr("ContentType")
+                    == Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
+        });
+        assert!(overridden, "{name} has no content type");
+        let chart = parse(&part(&docx, &name));
+        let bar = &chart.find("c:barChart")[0];
+        assert_eq!(bar.find("c:barDir")[0].attr("val"), Some("bar"));
+        // The chart of an indicator: its units best first, with their numbers.
+        let labels: Vec<String> = bar.find("c:cat")[0]
+            .find("c:v")
+            .iter()
+            .map(|v| v.text.clone())
+            .collect();
+        let values: Vec<String> = bar.find("c:val")[0]
+            .find("c:pt")
+            .iter()
+            .map(|p| p.find("c:v")[0].text.clone())
+            .collect();
+        let drawn = |ind: &gonggu_core::catalog::Indicator| {
+            let ranked = r.rows_by_rank(&ind.id);
+            let regions: Vec<String> = ranked.iter().map(|row| row.region.clone()).collect();
+            let numbers: Vec<String> = ranked
+                .iter()
+                .filter_map(|row| row.cell(&ind.id).and_then(|c| c.value))
+                .map(|v| crate::xlsx::style::to_f64(v).to_string())
+                .collect();
+            regions == labels && numbers == values
+        };
+        assert!(
+            r.indicators.iter().any(drawn),
+            "chart {name} ({n}): {labels:?} {values:?} is no indicator's ranking"
+        );
+        ids.push(id.to_owned());
+    }
+    // One part per chart; drawing ids unique.
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), refs.len());
+    let mut doc_prs: Vec<&str> = doc
+        .find("wp:docPr")
+        .iter()
+        .map(|d| d.attr("id").unwrap())
+        .collect();
+    doc_prs.sort();
+    doc_prs.dedup();
+    assert_eq!(doc_prs.len(), refs.len());
+}
+
+/// The headline figures are a bordered table of cards, one per indicator with its total;
+/// the ranking table's header row repeats on every page.
+#[test]
+fn brief_cards_and_ranking_table() {
+    let r = report();
+    let doc = document(&brief());
+    let tables = doc.find("w:tbl");
+    let cards = tables[0];
+    assert!(!cards.find("w:tblBorders")[0].find("w:top").is_empty());
+    let cells: Vec<String> = cards.find("w:tc").iter().map(|c| c.texts()).collect();
+    for ind in &r.indicators {
+        let total = &r.total.cell(&ind.id).unwrap().display;
+        assert!(
+            cells.iter().any(|c| c.contains(total.as_str())),
+            "no card with {total} ({}) in {cells:?}",
+            ind.id
+        );
+    }
+    let ranking = tables
+        .iter()
+        .find(|t| t.texts().contains("排名第一"))
+        .expect("ranking table");
+    let rows = ranking.find("w:tr");
+    assert!(
+        !rows[0].find("w:tblHeader").is_empty(),
+        "header not repeated"
+    );
+    assert!(rows[1].find("w:tblHeader").is_empty());
+    let text = doc.texts();
+    assert!(text.contains("主要指标简报"), "{text}");
+    assert!(text.contains("排名情况"), "{text}");
+}
+
+#[test]
+fn brief_same_bytes_and_literal_markup() {
+    let a = brief();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(a == brief(), "two renderings differ");
+    let core = parse(&part(&a, "docProps/core.xml"));
+    assert_eq!(core.find("dcterms:created")[0].text, "2021-11-30T00:00:00Z");
+
+    let mut names = SHANGQIU;
+    names[0] = "<w:p>";
+    names[5] = "{{x}} & </c:v>";
+    let r = report_with(&names, &NOTICE_SELECTION[..4]);
+    let docx = brief_docx(&r, &meta()).unwrap();
+    let text = document(&docx).texts();
+    assert!(text.contains("<w:p>"), "{text}");
+    let labels: Vec<String> = parse(&part(&docx, "word/charts/chart1.xml"))
+        .find("c:v")
+        .iter()
+        .map(|v| v.text.clone())
+        .collect();
+    assert!(labels.iter().any(|l| l == "<w:p>"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "{{x}} & </c:v>"), "{labels:?}");
 }
