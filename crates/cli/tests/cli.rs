@@ -795,20 +795,77 @@ mod demo {
             return None;
         };
         let tmp = tempfile::tempdir().unwrap();
+        let converted = libreoffice_pdf(&docx, tmp.path());
+        let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
+        Some((from_word, from_typst))
+    }
+
+    /// `docx` converted to PDF by LibreOffice into `dir` (soffice must be there).
+    fn libreoffice_pdf(docx: &Path, dir: &Path) -> PathBuf {
         // Its own profile, so that parallel runs do not share (and lock) one.
         let profile = format!(
             "-env:UserInstallation=file://{}",
-            tmp.path().join("profile").display()
+            dir.join("profile").display()
         );
         let o = run(Command::new("soffice")
             .arg(profile)
             .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(tmp.path())
-            .arg(&docx));
+            .arg(dir)
+            .arg(docx));
         assert!(o.status.success(), "soffice: {}", stderr(&o));
-        let converted = tmp.path().join(format!("{name}.pdf"));
-        let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
-        Some((from_word, from_typst))
+        dir.join(docx.with_extension("pdf").file_name().unwrap())
+    }
+
+    /// GB/T 9704 §8.3, as LibreOffice lays out the demo notice's DOCX: the 版记 is on the
+    /// last page, at its foot (its 印发 line within the text block's last fifth, above the
+    /// page number), and that page is even (LibreOffice's PDF leaves out the blank page it
+    /// adds before an even-page section, so the page's number is read, not counted).
+    #[test]
+    fn demo_docx_imprint_at_the_foot_of_an_even_last_page() {
+        let docx = demo_dir().join("输出/商丘市2021年11月主要指标通报.docx");
+        let tools = [("soffice", "--version"), ("pdftotext", "-v")]
+            .iter()
+            .all(|(t, v)| Command::new(t).arg(v).output().is_ok());
+        if !tools {
+            eprintln!("注意：没有 soffice 或 pdftotext，跳过此测试");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let pdf = libreoffice_pdf(&docx, tmp.path());
+        let o = run(Command::new("pdftotext").arg("-bbox").arg(&pdf).arg("-"));
+        let html = String::from_utf8_lossy(&o.stdout).into_owned();
+        let last = html.rsplit("<page ").next().unwrap();
+        let attr = |tag: &str, k: &str| -> f64 {
+            let at = tag.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let height = attr(last, "height");
+        // (yMin, yMax, text) of the words of the last page.
+        let words: Vec<(f64, f64, &str)> = last
+            .split("<word ")
+            .skip(1)
+            .map(|w| {
+                let text = w.split('>').nth(1).unwrap().split('<').next().unwrap();
+                (attr(w, "yMin"), attr(w, "yMax"), text)
+            })
+            .collect();
+        let printed = words
+            .iter()
+            .find(|(_, _, t)| t.ends_with("印发"))
+            .unwrap_or_else(|| panic!("no 印发 on the last page: {words:?}"));
+        // The text block ends 35 mm above the sheet's foot.
+        let block_foot = height - 35.0 / 25.4 * 72.0;
+        assert!(
+            printed.1 > block_foot - 0.2 * (block_foot - 37.0 / 25.4 * 72.0)
+                && printed.1 < block_foot + 2.0,
+            "印发 line at {printed:?}, the text block ends at {block_foot}"
+        );
+        let number: u32 = words
+            .iter()
+            .filter(|(y, _, _)| *y > block_foot)
+            .find_map(|(_, _, t)| t.parse().ok())
+            .unwrap_or_else(|| panic!("no page number under the text block: {words:?}"));
+        assert_eq!(number % 2, 0, "the 版记 is on page {number}");
     }
 
     /// The demo's units and their parent (`永城市` … `商丘市`), from its `指标（县级）.json`.

@@ -283,6 +283,8 @@ pub(super) fn para(x: &mut Xml, p: &Para<'_>, runs: &[Run<'_>]) {
 struct Section {
     landscape: bool,
     page: Page,
+    /// Starts on the next even page (a blank page before it when needed), not the next page.
+    even: bool,
 }
 
 impl Section {
@@ -296,7 +298,8 @@ impl Section {
             "w:footerReference",
             &[("w:type", "even"), ("r:id", "rIdFooterEven")],
         );
-        x.empty("w:type", &[("w:val", "nextPage")]);
+        let start = if self.even { "evenPage" } else { "nextPage" };
+        x.empty("w:type", &[("w:val", start)]);
         let (w, h) = (PAGE_W.to_string(), PAGE_H.to_string());
         if self.page == Page::Brief {
             x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
@@ -394,6 +397,7 @@ impl Body {
             section: Section {
                 landscape: false,
                 page,
+                even: false,
             },
         };
         b.x.start(
@@ -422,6 +426,11 @@ impl Body {
     /// Ends the current section with an empty paragraph and starts one `landscape` or not,
     /// on a new page.
     pub(super) fn new_section(&mut self, landscape: bool) {
+        self.next_section(landscape, false);
+    }
+
+    /// [`Body::new_section`], on the next even page when `even`.
+    fn next_section(&mut self, landscape: bool, even: bool) {
         self.x.start("w:p", &[]);
         // One point high, so that it never makes a page of its own.
         let p = Para {
@@ -434,6 +443,7 @@ impl Body {
         self.section = Section {
             landscape,
             page: self.section.page,
+            even,
         };
     }
 
@@ -908,15 +918,23 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
     let half = TEXT_W - 3800;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
-    // At the foot of the last page (GB/T 9704 §8.3).
+    // At the foot of the last page (GB/T 9704 §8.3): a floating table at the bottom of the
+    // text block. Placed from the page's left edge (28 mm), not centred in the margins:
+    // LibreOffice floats a table as wide as the text block only when it is placed against
+    // the page (else it leaves it inline where it stands, at the top of the page). And
+    // lifted by the footer's line (4号, 17 pt): LibreOffice counts the footer into the area
+    // it aligns the table's foot with; Word aligns it with the margin and only keeps text
+    // that far below it (there is none).
+    let left = mm(28.0).to_string();
     x.empty(
         "w:tblpPr",
         &[
             ("w:leftFromText", "0"),
             ("w:rightFromText", "0"),
+            ("w:bottomFromText", "340"),
             ("w:vertAnchor", "margin"),
-            ("w:horzAnchor", "margin"),
-            ("w:tblpXSpec", "center"),
+            ("w:horzAnchor", "page"),
+            ("w:tblpX", &left),
             ("w:tblpYSpec", "bottom"),
         ],
     );
@@ -1139,8 +1157,14 @@ fn document(data: &Value) -> Result<Vec<u8>> {
 
     let (cc, by, on) = (get("cc"), get("printed_by"), get("printed_on"));
     if cc.is_some() || by.is_some() || on.is_some() {
+        // GB/T 9704 §8.3: the 版记 is at the foot of the last page, the back of a sheet (an
+        // even page). After landscape attachments it needs a portrait page of its own anyway:
+        // that section starts on an even page (Word, WPS and LibreOffice add the blank page
+        // before it when the attachments end on an even page). After portrait text it stays
+        // at the foot of the page the text ends on: whether that page is even only the word
+        // processor's pagination knows, and forcing a page would cost a sheet whenever it is.
         if b.section.landscape {
-            b.new_section(false);
+            b.next_section(false, true);
         }
         // One blank line between what comes before and the 版记.
         para(

@@ -751,3 +751,63 @@ fn brief_same_bytes_and_literal_markup() {
     assert!(labels.iter().any(|l| l == "<w:p>"), "{labels:?}");
     assert!(labels.iter().any(|l| l == "{{x}} & </c:v>"), "{labels:?}");
 }
+
+/// The sections' start types (`nextPage`, `evenPage`) and orientations, in order.
+fn section_starts(doc: &Node) -> Vec<(bool, String)> {
+    doc.find("w:sectPr")
+        .iter()
+        .map(|s| {
+            let landscape = s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape");
+            let start = s.child("w:type").unwrap().attr("w:val").unwrap().to_owned();
+            (landscape, start)
+        })
+        .collect()
+}
+
+/// GB/T 9704 §8.3: the 版记 is a table floating at the foot of the page, as wide as the
+/// text block; after landscape attachments its page is a section of its own that starts on
+/// an even page. After portrait text no page is forced.
+#[test]
+fn imprint_at_the_foot_of_an_even_last_page() {
+    let doc = document(&notice());
+    let imprint = *doc.find("w:tbl").last().unwrap();
+    assert!(imprint.texts().contains("印发"));
+    let pos = imprint.find("w:tblpPr")[0];
+    assert_eq!(pos.attr("w:tblpYSpec"), Some("bottom"));
+    assert_eq!(pos.attr("w:vertAnchor"), Some("margin"));
+    assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+    assert_eq!(pos.attr("w:tblpX"), Some("1587"));
+    assert_eq!(imprint.find("w:tblW")[0].attr("w:w"), Some("8844"));
+    let starts = section_starts(&doc);
+    assert!(
+        starts.iter().any(|(landscape, _)| *landscape),
+        "the test notice has no landscape attachment: {starts:?}"
+    );
+    let (last, before) = starts.split_last().unwrap();
+    assert_eq!(last, &(false, "evenPage".to_owned()), "{starts:?}");
+    assert!(before.iter().all(|(_, s)| s == "nextPage"), "{starts:?}");
+
+    // The tables in the body (a wide one on a landscape page in the text): the text ends
+    // on a portrait page and the 版记 is at its foot, no page forced.
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tpl.path().join("prose")).unwrap();
+    let prose = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/prose/notice.j2"),
+    )
+    .unwrap();
+    std::fs::write(
+        tpl.path().join("prose/notice.j2"),
+        prose.replacen("{% block body %}\n", "{% block body %}\n[[tables]]\n", 1),
+    )
+    .unwrap();
+    let m = DocumentMeta {
+        templates_dir: Some(tpl.path().to_path_buf()),
+        ..meta()
+    };
+    let r = report_with(&SHANGQIU, &NOTICE_SELECTION[..3]);
+    let doc = document(&notice_docx(&r, &m).unwrap());
+    let starts = section_starts(&doc);
+    assert!(starts.iter().all(|(_, s)| s == "nextPage"), "{starts:?}");
+    assert_eq!(starts.last(), Some(&(false, "nextPage".to_owned())));
+    assert!(doc.find("w:tbl").last().unwrap().texts().contains("印发"));
+}
