@@ -290,14 +290,13 @@ struct Section {
 impl Section {
     fn write(&self, x: &mut Xml) {
         x.start("w:sectPr", &[]);
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "default"), ("r:id", "rIdFooterOdd")],
-        );
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "even"), ("r:id", "rIdFooterEven")],
-        );
+        let (odd, even) = if self.landscape {
+            ("rIdFooterLandscapeOdd", "rIdFooterLandscapeEven")
+        } else {
+            ("rIdFooterOdd", "rIdFooterEven")
+        };
+        x.empty("w:footerReference", &[("w:type", "default"), ("r:id", odd)]);
+        x.empty("w:footerReference", &[("w:type", "even"), ("r:id", even)]);
         let start = if self.even { "evenPage" } else { "nextPage" };
         x.empty("w:type", &[("w:val", start)]);
         let (w, h) = (PAGE_W.to_string(), PAGE_H.to_string());
@@ -1208,10 +1207,17 @@ fn footer(page: Page, odd: bool) -> Result<Vec<u8>> {
             ..Para::default()
         },
     };
+    page_number(&mut x, &p);
+    x.end("w:ftr");
+    x.finish()
+}
+
+/// `— PAGE —` as a paragraph `p`.
+fn page_number(x: &mut Xml, p: &Para<'_>) {
     x.start("w:p", &[]);
-    ppr(&mut x, &p, None);
+    ppr(x, p, None);
     let dash = |x: &mut Xml, t: &str| run(x, &Run::plain(t));
-    dash(&mut x, "— ");
+    dash(x, "— ");
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "begin")])
         .end("w:r");
@@ -1221,12 +1227,92 @@ fn footer(page: Page, odd: bool) -> Result<Vec<u8>> {
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "separate")])
         .end("w:r");
-    dash(&mut x, "1");
+    dash(x, "1");
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "end")])
         .end("w:r");
-    dash(&mut x, " —");
+    dash(x, " —");
     x.end("w:p");
+}
+
+/// The footer of a landscape page: the page number turned with the page, as in the PDF
+/// (GB/T 9704 §10). Held portrait, the sheet's foot is the landscape page's left edge on
+/// an odd page and its right edge on an even one; the number stands there, 7 mm outside
+/// the text block, a character from the foot's outer end, and reads upright with the sheet
+/// held portrait: a one-cell table placed on the page, its text running top to bottom
+/// (`tbRl`, odd) or bottom to top (`btLr`, even). Word, WPS and LibreOffice turn table
+/// text so; a rotated text box would need DrawingML shapes LibreOffice places less
+/// faithfully.
+fn landscape_footer(odd: bool) -> Result<Vec<u8>> {
+    // The cell: one 4号 line thick, long enough for `— 123 —`.
+    let (thick, long) = (400, 1700);
+    // Along the edge: ending a character (4号, 4.9 mm) before the text block's end (26 mm
+    // from the sheet's right edge, the landscape page's foot).
+    let y = mm(210.0 - 26.0 - 4.9) - long;
+    let x_pos = if odd {
+        mm(37.0 - 7.0) - thick
+    } else {
+        mm(297.0 - 35.0 + 7.0)
+    };
+    let (w, h, xs, ys) = (
+        thick.to_string(),
+        long.to_string(),
+        x_pos.to_string(),
+        y.to_string(),
+    );
+    let mut x = Xml::new();
+    x.start("w:ftr", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+    x.start("w:tbl", &[]);
+    x.start("w:tblPr", &[]);
+    x.empty(
+        "w:tblpPr",
+        &[
+            ("w:leftFromText", "0"),
+            ("w:rightFromText", "0"),
+            ("w:vertAnchor", "page"),
+            ("w:horzAnchor", "page"),
+            ("w:tblpX", &xs),
+            ("w:tblpY", &ys),
+        ],
+    );
+    x.empty("w:tblW", &[("w:w", &w), ("w:type", "dxa")]);
+    borders(&mut x, "none", "auto");
+    x.empty("w:tblLayout", &[("w:type", "fixed")]);
+    x.start("w:tblCellMar", &[]);
+    for side in ["w:top", "w:left", "w:bottom", "w:right"] {
+        x.empty(side, &[("w:w", "0"), ("w:type", "dxa")]);
+    }
+    x.end("w:tblCellMar");
+    x.end("w:tblPr");
+    x.start("w:tblGrid", &[]).empty("w:gridCol", &[("w:w", &w)]);
+    x.end("w:tblGrid");
+    x.start("w:tr", &[]).start("w:trPr", &[]);
+    x.empty("w:trHeight", &[("w:val", &h), ("w:hRule", "exact")]);
+    x.end("w:trPr");
+    x.start("w:tc", &[]).start("w:tcPr", &[]);
+    x.empty("w:tcW", &[("w:w", &w), ("w:type", "dxa")]);
+    let direction = if odd { "tbRl" } else { "btLr" };
+    x.empty("w:textDirection", &[("w:val", direction)]);
+    x.empty("w:vAlign", &[("w:val", "center")]);
+    x.end("w:tcPr");
+    // The number's end at the foot's end: the line's end for top-to-bottom text, its
+    // start for bottom-to-top.
+    let p = Para {
+        style: Some("Footer"),
+        jc: Some(if odd { "right" } else { "left" }),
+        ..Para::default()
+    };
+    page_number(&mut x, &p);
+    x.end("w:tc").end("w:tr").end("w:tbl");
+    // A footer ends with a paragraph.
+    para(
+        &mut x,
+        &Para {
+            style: Some("Footer"),
+            ..Para::default()
+        },
+        &[],
+    );
     x.end("w:ftr");
     x.finish()
 }
@@ -1534,17 +1620,22 @@ pub(super) fn word_package_on(
             format!("{OFFICE_REL}/fontTable"),
             "fontTable.xml",
         ),
-        (
-            "rIdFooterOdd",
-            format!("{OFFICE_REL}/footer"),
-            "footer1.xml",
-        ),
-        (
-            "rIdFooterEven",
-            format!("{OFFICE_REL}/footer"),
-            "footer2.xml",
-        ),
     ];
+    // The footers: odd and even pages, and on GB/T 9704 pages those of landscape pages.
+    let mut footers = vec![
+        ("rIdFooterOdd", footer(page, true)?),
+        ("rIdFooterEven", footer(page, false)?),
+    ];
+    if page == Page::Official {
+        footers.push(("rIdFooterLandscapeOdd", landscape_footer(true)?));
+        footers.push(("rIdFooterLandscapeEven", landscape_footer(false)?));
+    }
+    let footer_files: Vec<String> = (1..=footers.len())
+        .map(|n| format!("footer{n}.xml"))
+        .collect();
+    for ((id, _), file) in footers.iter().zip(&footer_files) {
+        rels.push((id, format!("{OFFICE_REL}/footer"), file));
+    }
     rels.extend(
         chart_rels
             .iter()
@@ -1606,21 +1697,19 @@ pub(super) fn word_package_on(
             ),
             bytes: font_table()?,
         },
-        Part {
-            path: "word/footer1.xml".into(),
-            content_type: Some(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-            ),
-            bytes: footer(page, true)?,
-        },
-        Part {
-            path: "word/footer2.xml".into(),
-            content_type: Some(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-            ),
-            bytes: footer(page, false)?,
-        },
     ];
+    parts.extend(
+        footers
+            .into_iter()
+            .zip(&footer_files)
+            .map(|((_, bytes), file)| Part {
+                path: format!("word/{file}"),
+                content_type: Some(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+                ),
+                bytes,
+            }),
+    );
     parts.extend(charts.into_iter().enumerate().map(|(i, bytes)| Part {
         path: format!("word/charts/chart{}.xml", i + 1),
         content_type: Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),

@@ -811,3 +811,60 @@ fn imprint_at_the_foot_of_an_even_last_page() {
     assert_eq!(starts.last(), Some(&(false, "nextPage".to_owned())));
     assert!(doc.find("w:tbl").last().unwrap().texts().contains("印发"));
 }
+
+/// Landscape pages carry their page number turned with the page, at the sheet's foot: the
+/// landscape sections' footers hold a PAGE field in a cell placed on the page, its text
+/// running top to bottom by the left edge (odd pages) or bottom to top by the right edge
+/// (even pages); portrait sections keep the ordinary footers.
+#[test]
+fn landscape_pages_turn_their_page_numbers() {
+    let docx = notice();
+    let doc = document(&docx);
+    let rels = document_rels(&docx);
+    let footer_of = |s: &Node, kind: &str| -> Node {
+        let id = s
+            .find("w:footerReference")
+            .into_iter()
+            .find(|r| r.attr("w:type") == Some(kind))
+            .unwrap()
+            .attr("r:id")
+            .unwrap()
+            .to_owned();
+        let (_, _, target) = rels.iter().find(|(i, _, _)| *i == id).unwrap();
+        parse(&part(&docx, &format!("word/{target}")))
+    };
+    let mut landscape = 0;
+    for s in doc.find("w:sectPr") {
+        let turned = s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape");
+        for (kind, direction, near_left) in [("default", "tbRl", true), ("even", "btLr", false)] {
+            let f = footer_of(s, kind);
+            let instr: Vec<_> = f
+                .find("w:instrText")
+                .iter()
+                .map(|i| i.text.trim().to_owned())
+                .collect();
+            assert_eq!(instr, ["PAGE"]);
+            let dirs: Vec<_> = f
+                .find("w:textDirection")
+                .iter()
+                .map(|d| d.attr("w:val").unwrap().to_owned())
+                .collect();
+            if turned {
+                assert_eq!(dirs, [direction], "{kind} footer of a landscape section");
+                let pos = f.find("w:tblpPr")[0];
+                assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+                let x: i64 = pos.attr("w:tblpX").unwrap().parse().unwrap();
+                // Outside the text block: 37 mm (2098) from the left, 35 mm from the right.
+                assert_eq!(x < 2098, near_left, "{kind}: x {x}");
+                assert!(near_left || x > 16838 - 1984, "{kind}: x {x}");
+            } else {
+                assert!(
+                    dirs.is_empty(),
+                    "{kind} footer of a portrait section turned"
+                );
+            }
+        }
+        landscape += usize::from(turned);
+    }
+    assert!(landscape > 0, "no landscape section in the test notice");
+}
