@@ -194,7 +194,29 @@ pub fn document_meta(config: &Config, report: &Report, table_title: &str) -> Doc
         table_title: table_title.to_string(),
         block_size: config.reports.block_size(),
         templates_dir: config.templates.clone(),
+        docx_fonts: docx_fonts(config),
     }
+}
+
+/// The Word documents' font families: the first of each `[fonts]` list, else GB/T 9704's.
+pub fn docx_fonts(config: &Config) -> crate::docx::DocxFonts {
+    let f = &config.fonts;
+    let mut fonts = crate::docx::DocxFonts::default();
+    for (slot, over) in [
+        (&mut fonts.title, &f.title),
+        (&mut fonts.body, &f.body),
+        (&mut fonts.heading, &f.heading),
+        (&mut fonts.kai, &f.kai),
+    ] {
+        if let Some(first) = over
+            .as_ref()
+            .and_then(|l| l.first())
+            .filter(|s| !s.trim().is_empty())
+        {
+            *slot = first.trim().to_owned();
+        }
+    }
+    fonts
 }
 
 /// The data-source footnote: which tables were read (file names), and the as-of date.

@@ -109,6 +109,8 @@ pub struct DocumentMeta {
     pub block_size: usize,
     /// Directory whose files replace built-in templates: `prose/*.j2`, `typst/*.typ`.
     pub templates_dir: Option<PathBuf>,
+    /// Font families the Word documents name (the PDF finds its fonts by role).
+    pub docx_fonts: crate::docx::DocxFonts,
 }
 
 /// What Typst compiles for one document; `--emit-typst` writes it out.
@@ -309,7 +311,7 @@ pub fn notice_bundle(
 /// be written.
 pub fn notice_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
     let data = notice_data(report, meta)?;
-    crate::docx::notice(&data, meta.issue_date)
+    crate::docx::notice(&data, &meta.docx_fonts, meta.issue_date)
 }
 
 /// The notice's data: `doc` keys, body blocks and attachments (the keys of `notice.typ`),
@@ -401,7 +403,7 @@ pub fn brief_bundle(
 /// be written.
 pub fn brief_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
     let data = brief_data(report, meta)?;
-    crate::docx::brief(&data, report.as_of)
+    crate::docx::brief(&data, &meta.docx_fonts, report.as_of)
 }
 
 /// The briefing's data: `doc` keys (title, byline), body blocks and labels (the keys of
@@ -484,7 +486,7 @@ pub fn evaluation_docx(
     sources: &[String],
 ) -> Result<Vec<u8>> {
     let data = evaluation_data(report, meta, quality, sources)?;
-    crate::docx::evaluation(&data, meta.issue_date)
+    crate::docx::evaluation(&data, &meta.docx_fonts, meta.issue_date)
 }
 
 /// The post-evaluation report's data: `doc` keys (title, subtitle, signature, date) and body

@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use super::chart::{self, EMU_MM};
 use super::notice::{
-    ACCENT, Body, HEADING, KAI, MUTED, Page, Para, Run, block, borders, flag, key, list, para,
-    tc_pr, word_package_on,
+    ACCENT, Body, MUTED, Page, Para, Run, block, borders, flag, key, list, para, tc_pr,
+    word_package_on,
 };
-use super::{Xml, render_error};
+use super::{DocxFonts, Xml, render_error};
 use crate::error::Result;
 
 /// `brief.typ`'s red (a figure or status below target).
@@ -24,12 +24,12 @@ const CARD_BORDER: &str = "C8C8C8";
 /// EMU in a twip.
 const EMU_TWIP: i64 = 635;
 
-/// The brief's `.docx` bytes from its data (`doc`, `body`, `labels`), dated `date` (core
-/// properties and zip entries).
-pub(crate) fn brief(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
+/// The brief's `.docx` bytes from its data (`doc`, `body`, `labels`) in `fonts`, dated
+/// `date` (core properties and zip entries).
+pub(crate) fn brief(data: &Value, fonts: &DocxFonts, date: NaiveDate) -> Result<Vec<u8>> {
     let mut charts = Vec::new();
-    let document = document(data, &mut charts)?;
-    word_package_on(Page::Brief, data, document, charts, date)
+    let document = document(data, fonts, &mut charts)?;
+    word_package_on(Page::Brief, data, document, charts, fonts, date)
 }
 
 /// A paragraph off any grid, single-spaced (text of several sizes, charts).
@@ -43,12 +43,12 @@ fn loose<'a>() -> Para<'a> {
 }
 
 /// `word/document.xml` of the brief; the chart parts are pushed to `charts` in order.
-fn document(data: &Value, charts: &mut Vec<Vec<u8>>) -> Result<Vec<u8>> {
+fn document(data: &Value, fonts: &DocxFonts, charts: &mut Vec<Vec<u8>>) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
     let labels = data.get("labels").cloned().unwrap_or(Value::Null);
     let legend = key(&labels, "legend_native").or_else(|| key(&labels, "legend"));
-    let mut b = Body::start_on(Page::Brief);
+    let mut b = Body::start_on(Page::Brief, fonts);
 
     // Title, byline, and the accent rule under them.
     let byline = get("byline");
@@ -72,7 +72,7 @@ fn document(data: &Value, charts: &mut Vec<Vec<u8>>) -> Result<Vec<u8>> {
         let r = Run {
             size: Some(22),
             color: Some(MUTED),
-            ..Run::font(byline, KAI)
+            ..Run::font(byline, &b.fonts.kai)
         };
         para(&mut b.x, &p, &[r]);
     }
@@ -113,6 +113,7 @@ fn cards(b: &mut Body, v: &Value) {
         .clamp(1, 6);
     let width = b.text_width();
     let w = width / n as i64;
+    let fonts = &b.fonts;
     let x = &mut b.x;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
@@ -146,7 +147,7 @@ fn cards(b: &mut Body, v: &Value) {
         for c in row {
             x.start("w:tc", &[]);
             tc_pr(x, w, 1, None, Some(CARD_FILL), "top");
-            card(x, c);
+            card(x, c, &fonts.heading);
             x.end("w:tc");
         }
         // A short last row is filled with empty cells (Word wants full rows).
@@ -177,8 +178,8 @@ fn small<'a>(text: &'a str, color: &'a str) -> Run<'a> {
     }
 }
 
-/// One card's paragraphs.
-fn card(x: &mut Xml, c: &Value) {
+/// One card's paragraphs (names and figures in `heading`).
+fn card(x: &mut Xml, c: &Value, heading: &str) {
     let warn = key(c, "warning").is_some_and(|w| w == "红");
     let name = key(c, "name").unwrap_or_default();
     para(
@@ -190,7 +191,7 @@ fn card(x: &mut Xml, c: &Value) {
         &[Run {
             size: Some(17),
             color: Some(MUTED),
-            ..Run::font(&name, HEADING)
+            ..Run::font(&name, heading)
         }],
     );
     let value = key(c, "value").unwrap_or_default();
@@ -200,7 +201,7 @@ fn card(x: &mut Xml, c: &Value) {
     let mut runs = vec![Run {
         size: Some(34),
         color: Some(if warn { RED } else { ACCENT }),
-        ..Run::font(&value, HEADING)
+        ..Run::font(&value, heading)
     }];
     if let Some(unit) = &unit {
         runs.push(Run {
@@ -239,6 +240,7 @@ fn chart_grid(
     }
     let width = b.text_width();
     let half = width / 2;
+    let fonts = &b.fonts;
     let x = &mut b.x;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
@@ -268,7 +270,7 @@ fn chart_grid(
                 &p,
                 &[Run {
                     size: Some(19),
-                    ..Run::font(&title, HEADING)
+                    ..Run::font(&title, &fonts.heading)
                 }],
             );
             if let Some(subtitle) = key(c, "subtitle") {

@@ -34,6 +34,34 @@ pub(crate) use brief::brief;
 pub(crate) use evaluation::evaluation;
 pub(crate) use notice::notice;
 
+/// The font families a Word document names for its text roles. By default the names of
+/// GB/T 9704 as Word users know them; `[fonts]` in `gonggu.toml` (the families tried first
+/// for the PDF) puts the office's own first (`body = ["方正仿宋_GBK"]`), and the font table
+/// keeps the defaults' fallbacks (仿宋 → FangSong, 华文中宋 → 宋体, 楷体 → KaiTi) for
+/// machines without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocxFonts {
+    /// 标题 (and the 发文机关标志): 方正小标宋简体.
+    pub title: String,
+    /// 正文: 仿宋_GB2312.
+    pub body: String,
+    /// 一级标题: 黑体.
+    pub heading: String,
+    /// 二级标题 and run-in leads: 楷体_GB2312.
+    pub kai: String,
+}
+
+impl Default for DocxFonts {
+    fn default() -> Self {
+        DocxFonts {
+            title: "方正小标宋简体".to_owned(),
+            body: "仿宋_GB2312".to_owned(),
+            heading: "黑体".to_owned(),
+            kai: "楷体_GB2312".to_owned(),
+        }
+    }
+}
+
 /// WordprocessingML main namespace.
 pub(crate) const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// Relationships namespace (`r:id`).

@@ -13,7 +13,9 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{NS_A, NS_C, NS_R, NS_W, NS_WP, Part, Xml, core_properties, package, render_error};
+use super::{
+    DocxFonts, NS_A, NS_C, NS_R, NS_W, NS_WP, Part, Xml, core_properties, package, render_error,
+};
 use crate::error::Result;
 
 /// Twips (1/20 pt) in a millimetre.
@@ -49,23 +51,21 @@ pub(super) enum Page {
     Brief,
 }
 
-const BODY: &str = "仿宋_GB2312";
-const TITLE: &str = "方正小标宋简体";
-pub(super) const HEADING: &str = "黑体";
-pub(super) const KAI: &str = "楷体_GB2312";
 const SONG: &str = "宋体";
 
 /// Fonts of the font table with the family Word or WPS substitutes when one is missing.
-const FONTS: &[(&str, &str)] = &[
-    (BODY, "仿宋"),
-    ("仿宋", "FangSong"),
-    (TITLE, "华文中宋"),
-    ("华文中宋", "宋体"),
-    (HEADING, "SimHei"),
-    (KAI, "楷体"),
-    ("楷体", "KaiTi"),
-    (SONG, "SimSun"),
-];
+fn font_list(f: &DocxFonts) -> [(&str, &str); 8] {
+    [
+        (&f.body, "仿宋"),
+        ("仿宋", "FangSong"),
+        (&f.title, "华文中宋"),
+        ("华文中宋", "宋体"),
+        (&f.heading, "SimHei"),
+        (&f.kai, "楷体"),
+        ("楷体", "KaiTi"),
+        (SONG, "SimSun"),
+    ]
+}
 
 fn text_of(v: &Value) -> Option<String> {
     match v {
@@ -381,17 +381,20 @@ impl Section {
 pub(super) struct Body {
     pub(super) x: Xml,
     section: Section,
+    /// The font families of the text roles.
+    pub(super) fonts: DocxFonts,
 }
 
 impl Body {
     /// `w:document` and `w:body` opened, on a portrait GB/T 9704 page.
-    pub(super) fn start() -> Self {
-        Body::start_on(Page::Official)
+    pub(super) fn start(fonts: &DocxFonts) -> Self {
+        Body::start_on(Page::Official, fonts)
     }
 
     /// `w:document` and `w:body` opened, on a portrait `page`.
-    pub(super) fn start_on(page: Page) -> Self {
+    pub(super) fn start_on(page: Page, fonts: &DocxFonts) -> Self {
         let mut b = Body {
+            fonts: fonts.clone(),
             x: Xml::new(),
             section: Section {
                 landscape: false,
@@ -492,7 +495,7 @@ pub(super) fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
             };
             let mut runs = Vec::new();
             if let Some(lead) = &lead {
-                runs.push(Run::font(lead, KAI));
+                runs.push(Run::font(lead, &b.fonts.kai));
             }
             runs.push(Run::plain(&text));
             para(&mut b.x, &p, &runs);
@@ -600,7 +603,7 @@ fn table(b: &mut Body, t: &Value) {
         };
         let r = Run {
             size: Some(36),
-            ..Run::font(&caption, TITLE)
+            ..Run::font(&caption, &b.fonts.title)
         };
         para(&mut b.x, &p, &[r]);
     }
@@ -643,6 +646,7 @@ fn table(b: &mut Body, t: &Value) {
         .collect();
     let ncols = widths.len();
 
+    let fonts = &b.fonts;
     let x = &mut b.x;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
@@ -721,7 +725,7 @@ fn table(b: &mut Body, t: &Value) {
             let text = text_of(c).or_else(|| key(c, "text")).unwrap_or_default();
             let strong = *kind == RowKind::Total || flag(c, "strong");
             let font = if *kind == RowKind::Header {
-                HEADING
+                fonts.heading.as_str()
             } else {
                 SONG
             };
@@ -836,7 +840,7 @@ fn cell(
 }
 
 /// 发文机关标志 (red, 小标宋, condensed when long) and 发文字号 with the red rule.
-fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
+fn red_header(x: &mut Xml, font: &str, mark: Option<&str>, number: Option<&str>) {
     if let Some(mark) = mark {
         let n = mark.chars().count().max(1) as f64;
         let fit = 442.2 / n;
@@ -853,7 +857,7 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
         };
         let r = Run {
             text: mark,
-            font: Some(TITLE),
+            font: Some(font),
             size: Some((size * 2.0).round() as i64),
             color: Some(RED),
             scale: (squeeze < 1.0).then(|| (squeeze * 100.0).floor() as i64),
@@ -1063,15 +1067,15 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
 }
 
 /// `word/document.xml` of the notice.
-fn document(data: &Value) -> Result<Vec<u8>> {
+fn document(data: &Value, fonts: &DocxFonts) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
-    let mut b = Body::start();
+    let mut b = Body::start(fonts);
 
     let (mark, number) = (get("issuer_mark"), get("number"));
     let header = mark.is_some() || number.is_some();
     if header {
-        red_header(&mut b.x, mark.as_deref(), number.as_deref());
+        red_header(&mut b.x, &b.fonts.title, mark.as_deref(), number.as_deref());
     }
     if let Some(title) = get("title") {
         let p = Para {
@@ -1143,7 +1147,7 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             page_break_before: new_page,
             ..Para::default()
         };
-        para(&mut b.x, &p, &[Run::font(&label, HEADING)]);
+        para(&mut b.x, &p, &[Run::font(&label, &b.fonts.heading)]);
         let blocks = list(att, "blocks");
         for (i, v) in blocks.iter().enumerate() {
             block(&mut b, v, false)?;
@@ -1377,14 +1381,14 @@ impl Page {
     }
 }
 
-fn styles(page: Page) -> Result<Vec<u8>> {
+fn styles(page: Page, fonts: &DocxFonts) -> Result<Vec<u8>> {
     let m = page.metrics();
     let body_size = m.body.to_string();
     let mut x = Xml::new();
     x.start("w:styles", &[("xmlns:w", NS_W)]);
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]).start("w:rPr", &[]);
-    rfonts(&mut x, BODY);
+    rfonts(&mut x, &fonts.body);
     if page == Page::Official {
         // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the
         // 28-character grid, also in LibreOffice (which gives a character wider than its
@@ -1438,7 +1442,7 @@ fn styles(page: Page) -> Result<Vec<u8>> {
     let list = [
         // The size also here, not only in the defaults: LibreOffice takes the grid's
         // character width from the Normal style's size (12 pt when it has none).
-        Style::new("Normal", "Normal", Some(BODY), Some(m.body)),
+        Style::new("Normal", "Normal", Some(&fonts.body), Some(m.body)),
         Style {
             para: body_indent.clone(),
             ..Style::new("BodyText", "公文正文", None, None)
@@ -1453,15 +1457,25 @@ fn styles(page: Page) -> Result<Vec<u8>> {
                 line: brief.then_some(0),
                 ..Para::default()
             },
-            ..Style::new("Title", "Title", Some(TITLE), Some(m.title))
+            ..Style::new("Title", "Title", Some(&fonts.title), Some(m.title))
         },
         Style {
             color: brief.then_some(ACCENT),
-            ..heading("Heading1", "heading 1", Some(HEADING), brief.then_some(25))
+            ..heading(
+                "Heading1",
+                "heading 1",
+                Some(&fonts.heading),
+                brief.then_some(25),
+            )
         },
         Style {
             bold: brief,
-            ..heading("Heading2", "heading 2", Some(KAI), brief.then_some(24))
+            ..heading(
+                "Heading2",
+                "heading 2",
+                Some(&fonts.kai),
+                brief.then_some(24),
+            )
         },
         heading("Heading3", "heading 3", None, None),
         Style {
@@ -1530,16 +1544,28 @@ fn settings() -> Result<Vec<u8>> {
     x.finish()
 }
 
-fn font_table() -> Result<Vec<u8>> {
+fn font_table(fonts: &DocxFonts) -> Result<Vec<u8>> {
     let mut x = Xml::new();
     x.start("w:fonts", &[("xmlns:w", NS_W)]);
-    for (name, alt) in FONTS {
+    let list = font_list(fonts);
+    for (i, (name, alt)) in list.iter().enumerate() {
+        // A configured family may be one of the fallbacks: each font once.
+        if list[..i].iter().any(|(n, _)| n == name) {
+            continue;
+        }
         x.start("w:font", &[("w:name", name)]);
         x.empty("w:altName", &[("w:val", alt)]);
         x.empty("w:charset", &[("w:val", "86")]);
         x.empty(
             "w:family",
-            &[("w:val", if *name == HEADING { "modern" } else { "roman" })],
+            &[(
+                "w:val",
+                if *name == fonts.heading {
+                    "modern"
+                } else {
+                    "roman"
+                },
+            )],
         );
         x.empty("w:pitch", &[("w:val", "variable")]);
         x.end("w:font");
@@ -1575,16 +1601,21 @@ pub(super) fn chart_rel_id(n: usize) -> String {
 
 const OFFICE_REL: &str = "officeDocument/2006/relationships";
 
-/// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`), dated
-/// `date` (core properties and zip entries).
-pub(crate) fn notice(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
-    word_package(data, document(data)?, date)
+/// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`) in
+/// `fonts`, dated `date` (core properties and zip entries).
+pub(crate) fn notice(data: &Value, fonts: &DocxFonts, date: NaiveDate) -> Result<Vec<u8>> {
+    word_package(data, document(data, fonts)?, fonts, date)
 }
 
 /// The `.docx` around `word/document.xml`: the GB/T 9704 styles, settings, font table and
 /// `— n —` footers, with `doc.title` and `doc.signature` as title and creator, dated `date`.
-pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> Result<Vec<u8>> {
-    word_package_on(Page::Official, data, document, Vec::new(), date)
+pub(super) fn word_package(
+    data: &Value,
+    document: Vec<u8>,
+    fonts: &DocxFonts,
+    date: NaiveDate,
+) -> Result<Vec<u8>> {
+    word_package_on(Page::Official, data, document, Vec::new(), fonts, date)
 }
 
 /// [`word_package`] on `page`, with `charts` (`c:chartSpace` parts) as
@@ -1594,6 +1625,7 @@ pub(super) fn word_package_on(
     data: &Value,
     document: Vec<u8>,
     charts: Vec<Vec<u8>>,
+    fonts: &DocxFonts,
     date: NaiveDate,
 ) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
@@ -1681,7 +1713,7 @@ pub(super) fn word_package_on(
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
             ),
-            bytes: styles(page)?,
+            bytes: styles(page, fonts)?,
         },
         Part {
             path: "word/settings.xml".into(),
@@ -1695,7 +1727,7 @@ pub(super) fn word_package_on(
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
             ),
-            bytes: font_table()?,
+            bytes: font_table(fonts)?,
         },
     ];
     parts.extend(

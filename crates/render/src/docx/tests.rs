@@ -868,3 +868,55 @@ fn landscape_pages_turn_their_page_numbers() {
     }
     assert!(landscape > 0, "no landscape section in the test notice");
 }
+
+/// `[fonts]` names the Word documents' fonts: the styles, the red header and the font table
+/// use the office's families, the font table keeps the fallbacks.
+#[test]
+fn configured_fonts_name_the_word_fonts() {
+    let m = DocumentMeta {
+        docx_fonts: crate::docx::DocxFonts {
+            body: "方正仿宋_GBK".to_owned(),
+            title: "方正小标宋_GBK".to_owned(),
+            ..crate::docx::DocxFonts::default()
+        },
+        ..meta()
+    };
+    for docx in [
+        notice_docx(&report(), &m).unwrap(),
+        brief_docx(&report(), &m).unwrap(),
+    ] {
+        let styles = parse(&part(&docx, "word/styles.xml"));
+        let default = styles.find("w:rPrDefault")[0].find("w:rFonts")[0];
+        assert_eq!(default.attr("w:eastAsia"), Some("方正仿宋_GBK"));
+        let fonts = parse(&part(&docx, "word/fontTable.xml"));
+        let names: Vec<&str> = fonts
+            .find("w:font")
+            .iter()
+            .map(|f| f.attr("w:name").unwrap())
+            .collect();
+        for name in [
+            "方正仿宋_GBK",
+            "方正小标宋_GBK",
+            "仿宋",
+            "黑体",
+            "楷体_GB2312",
+        ] {
+            assert!(names.contains(&name), "{name} not in {names:?}");
+        }
+        assert!(!names.contains(&"仿宋_GB2312"), "{names:?}");
+    }
+    let doc = document(&notice_docx(&report(), &m).unwrap());
+    let red = doc
+        .find("w:r")
+        .into_iter()
+        .find(|r| {
+            r.find("w:color")
+                .iter()
+                .any(|c| c.attr("w:val") == Some("E60012"))
+        })
+        .unwrap();
+    assert_eq!(
+        red.find("w:rFonts")[0].attr("w:eastAsia"),
+        Some("方正小标宋_GBK")
+    );
+}
