@@ -46,13 +46,31 @@ fn xlsx_text(path: &Path) -> String {
     text
 }
 
-/// The XML parts of a `.docx`, unzipped and concatenated (its text is in there).
+/// The XML parts of a `.docx`, unzipped and concatenated (its text is in there), and the
+/// cells of the workbooks embedded in it (a chart's data).
 fn docx_text(path: &Path) -> String {
+    use calamine::Reader;
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut text = String::new();
     for i in 0..zip.len() {
-        zip.by_index(i).unwrap().read_to_string(&mut text).unwrap();
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().unwrap().ends_with(".xlsx") {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+            for name in wb.sheet_names() {
+                for row in wb.worksheet_range(&name).unwrap().rows() {
+                    for c in row {
+                        text.push_str(&c.to_string());
+                        text.push('\t');
+                    }
+                    text.push('\n');
+                }
+            }
+        } else {
+            entry.read_to_string(&mut text).unwrap();
+        }
     }
     assert!(
         text.contains("<w:body>"),

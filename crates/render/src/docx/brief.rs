@@ -29,6 +29,10 @@ const EMU_TWIP: i64 = 635;
 pub(crate) fn brief(data: &Value, fonts: &DocxFonts, date: NaiveDate) -> Result<Vec<u8>> {
     let mut charts = Vec::new();
     let document = document(data, fonts, &mut charts)?;
+    let charts = charts
+        .iter()
+        .map(|c| Ok((chart::chart_space(c)?, chart::chart_workbook(c, date)?)))
+        .collect::<Result<Vec<_>>>()?;
     word_package_on(Page::Brief, data, document, charts, fonts, date)
 }
 
@@ -42,8 +46,8 @@ fn loose<'a>() -> Para<'a> {
     }
 }
 
-/// `word/document.xml` of the brief; the chart parts are pushed to `charts` in order.
-fn document(data: &Value, fonts: &DocxFonts, charts: &mut Vec<Vec<u8>>) -> Result<Vec<u8>> {
+/// `word/document.xml` of the brief; the charts' data are pushed to `charts` in order.
+fn document(data: &Value, fonts: &DocxFonts, charts: &mut Vec<Value>) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
     let labels = data.get("labels").cloned().unwrap_or(Value::Null);
@@ -227,12 +231,12 @@ fn card(x: &mut Xml, c: &Value, heading: &str) {
 }
 
 /// The charts two to a row in a borderless table, each with its title and subtitle above
-/// it, then the legend. Each chart's part is pushed to `charts`.
+/// it, then the legend. Each chart's data is pushed to `charts`.
 fn chart_grid(
     b: &mut Body,
     v: &Value,
     legend: Option<&str>,
-    charts: &mut Vec<Vec<u8>>,
+    charts: &mut Vec<Value>,
 ) -> Result<()> {
     let list = list(v, "charts");
     if list.is_empty() {
@@ -281,7 +285,7 @@ fn chart_grid(
                 };
                 para(x, &p, &[r]);
             }
-            charts.push(chart::chart_space(c)?);
+            charts.push(c.clone());
             let n = charts.len();
             // The cell's width less its margins; 4.5 mm a bar and 6 mm for the frame, about
             // as high as the PDF's rows of 4.3 mm.

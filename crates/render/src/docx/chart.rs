@@ -1,18 +1,60 @@
 //! Native Word bar charts (DrawingML `c:chartSpace` parts) from the brief's chart data, the
 //! same `charts` block `brief.typ` draws: one horizontal bar per unit, best first, red /
 //! yellow bars below / near the target, the value at the end of each bar in the indicator's
-//! format (`0.00%`). The numbers are written as literals (`c:strLit`, `c:numLit`): Word,
-//! WPS and LibreOffice draw them without an embedded workbook, and no second copy of the
-//! data can disagree with the first.
+//! format (`0.00%`). Each chart carries its data twice, as Word's own charts do: cached in
+//! the chart part (what Word, WPS and LibreOffice draw) and in an embedded workbook
+//! (`word/embeddings/`, what Word and WPS open on 编辑数据), both written here from the
+//! same numbers.
 //!
 //! The PDF's dashed target line has no native counterpart in a bar chart (it would take a
 //! second chart type over the bars); the target is in the subtitle above each chart.
 
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 
 use super::notice::{chart_rel_id, key, list};
-use super::{NS_A, NS_C, NS_R, Xml};
+use super::{NS_A, NS_C, NS_R, Xml, render_error};
 use crate::error::Result;
+
+/// The embedded workbook's sheet, as Word names it.
+const SHEET: &str = "Sheet1";
+/// The chart part's relationship to its workbook.
+pub(super) const WORKBOOK_REL: &str = "rIdWorkbook";
+
+/// The workbook a chart's data lives in for editing: `单位` and the indicator in row 1,
+/// then a row per bar (the gap row `……` without a number), the numbers in the indicator's
+/// format; created on `date` (deterministic bytes).
+pub(super) fn chart_workbook(chart: &Value, date: NaiveDate) -> Result<Vec<u8>> {
+    let build = || -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut wb = Workbook::new();
+        let created = ExcelDateTime::from_ymd(
+            u16::try_from(date.year()).unwrap_or(1900),
+            u8::try_from(date.month()).unwrap_or(1),
+            u8::try_from(date.day()).unwrap_or(1),
+        )?;
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        let sheet = wb.add_worksheet().set_name(SHEET)?;
+        let number = Format::new().set_num_format(
+            key(chart, "format")
+                .unwrap_or_else(|| "General".to_owned())
+                .as_str(),
+        );
+        sheet.write_string(0, 0, "单位")?;
+        sheet.write_string(0, 1, key(chart, "title").unwrap_or_default())?;
+        sheet.set_column_width(0, 12)?;
+        sheet.set_column_width(1, 16)?;
+        for (i, b) in list(chart, "bars").iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            sheet.write_string(row, 0, key(b, "label").unwrap_or_default())?;
+            if let Some(v) = b.get("number").and_then(Value::as_f64) {
+                sheet.write_number_with_format(row, 1, v, &number)?;
+            }
+        }
+        wb.save_to_buffer()
+    };
+    build().map_err(render_error)
+}
 
 /// EMU (1/36000 mm) in a millimetre.
 pub(super) const EMU_MM: i64 = 36_000;
@@ -131,9 +173,15 @@ pub(super) fn chart_space(chart: &Value) -> Result<Vec<u8>> {
     x.start("c:ser", &[]);
     val(&mut x, "c:idx", "0");
     val(&mut x, "c:order", "0");
-    x.start("c:tx", &[]);
+    let last = bars.len() + 1;
+    x.start("c:tx", &[]).start("c:strRef", &[]);
+    x.leaf("c:f", &[], &format!("{SHEET}!$B$1"));
+    x.start("c:strCache", &[]);
+    val(&mut x, "c:ptCount", "1");
+    x.start("c:pt", &[("idx", "0")]);
     x.leaf("c:v", &[], &key(chart, "title").unwrap_or_default());
-    x.end("c:tx");
+    x.end("c:pt");
+    x.end("c:strCache").end("c:strRef").end("c:tx");
     x.start("c:spPr", &[]);
     fill(&mut x, bar_colour(None));
     x.end("c:spPr");
@@ -174,15 +222,19 @@ pub(super) fn chart_space(chart: &Value) -> Result<Vec<u8>> {
         val(&mut x, flag, if flag == "c:showVal" { "1" } else { "0" });
     }
     x.end("c:dLbls");
-    x.start("c:cat", &[]).start("c:strLit", &[]);
+    x.start("c:cat", &[]).start("c:strRef", &[]);
+    x.leaf("c:f", &[], &format!("{SHEET}!$A$2:$A${last}"));
+    x.start("c:strCache", &[]);
     val(&mut x, "c:ptCount", &count);
     for (i, b) in bars.iter().enumerate() {
         x.start("c:pt", &[("idx", &i.to_string())]);
         x.leaf("c:v", &[], &key(b, "label").unwrap_or_default());
         x.end("c:pt");
     }
-    x.end("c:strLit").end("c:cat");
-    x.start("c:val", &[]).start("c:numLit", &[]);
+    x.end("c:strCache").end("c:strRef").end("c:cat");
+    x.start("c:val", &[]).start("c:numRef", &[]);
+    x.leaf("c:f", &[], &format!("{SHEET}!$B$2:$B${last}"));
+    x.start("c:numCache", &[]);
     x.leaf("c:formatCode", &[], &format);
     val(&mut x, "c:ptCount", &count);
     for (i, b) in bars.iter().enumerate() {
@@ -193,7 +245,7 @@ pub(super) fn chart_space(chart: &Value) -> Result<Vec<u8>> {
             x.end("c:pt");
         }
     }
-    x.end("c:numLit").end("c:val");
+    x.end("c:numCache").end("c:numRef").end("c:val");
     x.end("c:ser");
     val(&mut x, "c:gapWidth", "45");
     val(&mut x, "c:axId", "1");
@@ -249,6 +301,9 @@ pub(super) fn chart_space(chart: &Value) -> Result<Vec<u8>> {
     x.start("a:ln", &[]).empty("a:noFill", &[]).end("a:ln");
     x.end("c:spPr");
     text_props(&mut x, "750");
+    x.start("c:externalData", &[("r:id", WORKBOOK_REL)]);
+    val(&mut x, "c:autoUpdate", "0");
+    x.end("c:externalData");
     x.end("c:chartSpace");
     x.finish()
 }

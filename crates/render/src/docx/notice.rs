@@ -1618,13 +1618,14 @@ pub(super) fn word_package(
     word_package_on(Page::Official, data, document, Vec::new(), fonts, date)
 }
 
-/// [`word_package`] on `page`, with `charts` (`c:chartSpace` parts) as
-/// `word/charts/chart{n}.xml`, related to the document as `rIdChart{n}` (n from 1).
+/// [`word_package`] on `page`, with `charts` (`c:chartSpace` parts and their workbooks) as
+/// `word/charts/chart{n}.xml` and `word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx`,
+/// related to the document as `rIdChart{n}` (n from 1).
 pub(super) fn word_package_on(
     page: Page,
     data: &Value,
     document: Vec<u8>,
-    charts: Vec<Vec<u8>>,
+    charts: Vec<(Vec<u8>, Vec<u8>)>,
     fonts: &DocxFonts,
     date: NaiveDate,
 ) -> Result<Vec<u8>> {
@@ -1742,10 +1743,28 @@ pub(super) fn word_package_on(
                 bytes,
             }),
     );
-    parts.extend(charts.into_iter().enumerate().map(|(i, bytes)| Part {
-        path: format!("word/charts/chart{}.xml", i + 1),
-        content_type: Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
-        bytes,
-    }));
+    for (i, (chart, workbook)) in charts.into_iter().enumerate() {
+        let n = i + 1;
+        let embedded = format!("Microsoft_Excel_Worksheet{n}.xlsx");
+        parts.push(Part {
+            path: format!("word/charts/chart{n}.xml"),
+            content_type: Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
+            bytes: chart,
+        });
+        parts.push(Part {
+            path: format!("word/charts/_rels/chart{n}.xml.rels"),
+            content_type: None,
+            bytes: relationships(&[(
+                super::chart::WORKBOOK_REL,
+                &format!("{OFFICE_REL}/package"),
+                &format!("../embeddings/{embedded}"),
+            )])?,
+        });
+        parts.push(Part {
+            path: format!("word/embeddings/{embedded}"),
+            content_type: Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            bytes: workbook,
+        });
+    }
     package(parts, date)
 }

@@ -679,6 +679,31 @@ fn brief_charts_are_native_word_charts_referenced_from_the_document() {
             r.indicators.iter().any(drawn),
             "chart {name} ({n}): {labels:?} {values:?} is no indicator's ranking"
         );
+        // The data to edit: the embedded workbook the chart relates to holds the same units
+        // and numbers.
+        let rels_name = name.replace("charts/", "charts/_rels/") + ".rels";
+        let rels = parse(&part(&docx, &rels_name));
+        let rel = rels.find("Relationship")[0];
+        let ext = &chart.find("c:externalData")[0];
+        assert_eq!(ext.attr("r:id"), rel.attr("Id"));
+        assert!(
+            rel.attr("Type")
+                .unwrap()
+                .ends_with("/relationships/package")
+        );
+        let embedded = rel.attr("Target").unwrap().replace("../", "word/");
+        let xlsx = part(&docx, &embedded);
+        use calamine::{DataType, Reader};
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+        let range = wb.worksheet_range("Sheet1").unwrap();
+        let cells: Vec<(String, String)> = range
+            .rows()
+            .skip(1)
+            .filter(|row| !row[1].is_empty())
+            .map(|row| (row[0].to_string(), row[1].to_string()))
+            .collect();
+        let cached: Vec<(String, String)> = labels.iter().cloned().zip(values.clone()).collect();
+        assert_eq!(cells, cached, "{embedded}");
         ids.push(id.to_owned());
     }
     // One part per chart; drawing ids unique.
