@@ -287,11 +287,11 @@ fn chart_grid(
             }
             charts.push(c.clone());
             let n = charts.len();
-            // The cell's width less its margins; 4.5 mm a bar and 6 mm for the frame, about
-            // as high as the PDF's rows of 4.3 mm.
+            // The cell's width less its margins; 4.3 mm a bar as in the PDF, and 5 mm for
+            // the plot area's insets.
             let cx = (half - 2 * 108) * EMU_TWIP;
             let bars = i64::try_from(chart::bar_count(c)).map_err(render_error)?;
-            let cy = (12 + 9 * bars.max(1)) * EMU_MM / 2;
+            let cy = (50 + 43 * bars.max(1)) * EMU_MM / 10;
             x.start("w:p", &[]);
             super::notice::ppr_of(x, &loose());
             chart::inline(x, n, cx, cy);

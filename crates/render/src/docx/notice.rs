@@ -134,6 +134,10 @@ pub(super) struct Para<'a> {
     pub(super) page_break_before: bool,
     /// A rule under the paragraph in this colour (the red rule under the 发文字号).
     pub(super) rule: Option<&'a str>,
+    /// No extra space between Chinese and Latin letters or digits (`autoSpaceDE/DN` off),
+    /// as in the PDF: `2021年11月30日`, not `2021 年 11 月 30 日` (Word adds ¼ em by
+    /// default, which also costs the 28-character line its last characters).
+    pub(super) tight: bool,
     /// `Some(false)`: off the document grid (tables, header lines).
     pub(super) snap: Option<bool>,
     pub(super) before: Option<i64>,
@@ -170,6 +174,10 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
             ],
         );
         x.end("w:pBdr");
+    }
+    if p.tight {
+        x.empty("w:autoSpaceDE", &[("w:val", "0")]);
+        x.empty("w:autoSpaceDN", &[("w:val", "0")]);
     }
     if let Some(snap) = p.snap {
         x.empty("w:snapToGrid", &[("w:val", if snap { "1" } else { "0" })]);
@@ -1412,6 +1420,7 @@ fn styles(page: Page, fonts: &DocxFonts) -> Result<Vec<u8>> {
         &mut x,
         &Para {
             line: Some(m.line),
+            tight: true,
             jc: Some("both"),
             ..Para::default()
         },

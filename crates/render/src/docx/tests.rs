@@ -913,6 +913,11 @@ fn configured_fonts_name_the_word_fonts() {
         let styles = parse(&part(&docx, "word/styles.xml"));
         let default = styles.find("w:rPrDefault")[0].find("w:rFonts")[0];
         assert_eq!(default.attr("w:eastAsia"), Some("方正仿宋_GBK"));
+        // No extra space between Chinese and digits, as in the PDF.
+        let para = styles.find("w:pPrDefault")[0];
+        for k in ["w:autoSpaceDE", "w:autoSpaceDN"] {
+            assert_eq!(para.find(k)[0].attr("w:val"), Some("0"), "{k}");
+        }
         let fonts = parse(&part(&docx, "word/fontTable.xml"));
         let names: Vec<&str> = fonts
             .find("w:font")
