@@ -334,7 +334,8 @@ pub struct NoticeArgs {
     pub pdf: PdfArgs,
 }
 
-/// `--format pdf,docx` of the documents staff edit before signing (notice, evaluation).
+/// `--format pdf,docx` of the documents staff edit before signing (notice, brief,
+/// evaluation).
 #[derive(Debug, Args)]
 pub struct DocFormatArgs {
     /// 文稿的格式，逗号分隔：pdf（版式文件）、docx（可编辑的 Word 文档）；默认两种都写
@@ -367,9 +368,12 @@ pub struct BriefArgs {
     /// 统计层级：county（按县排名）或 town（按乡镇排名）
     #[arg(long, value_enum, value_name = "层级")]
     pub level: DocLevelArg,
-    /// 输出的 PDF 文件
+    /// 输出的 PDF 文件（Word 文档写在同一目录，同名 .docx）
     #[arg(long, value_name = "文件.pdf")]
     pub out: PathBuf,
+    /// 格式选项
+    #[command(flatten)]
+    pub formats: DocFormatArgs,
     /// PDF 选项
     #[command(flatten)]
     pub pdf: PdfArgs,

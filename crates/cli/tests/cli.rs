@@ -59,13 +59,31 @@ fn xlsx_text(path: &Path) -> String {
     text
 }
 
-/// The XML parts of a `.docx`, unzipped and concatenated (its text is in there).
+/// The XML parts of a `.docx`, unzipped and concatenated (its text is in there), and the
+/// cells of the workbooks embedded in it (a chart's data).
 fn docx_text(path: &Path) -> String {
+    use calamine::Reader;
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut text = String::new();
     for i in 0..zip.len() {
-        zip.by_index(i).unwrap().read_to_string(&mut text).unwrap();
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().unwrap().ends_with(".xlsx") {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+            for name in wb.sheet_names() {
+                for row in wb.worksheet_range(&name).unwrap().rows() {
+                    for c in row {
+                        text.push_str(&c.to_string());
+                        text.push('\t');
+                    }
+                    text.push('\n');
+                }
+            }
+        } else {
+            entry.read_to_string(&mut text).unwrap();
+        }
     }
     assert!(
         text.contains("<w:body>"),
@@ -767,6 +785,24 @@ mod demo {
                 assert_eq!(has(format!("{document}.docx")), docx, "{what}");
             }
         }
+        // The brief: `--out 简报.pdf` writes `简报.docx` beside it.
+        for (format, pdf, docx) in [("pdf,docx", true, true), ("docx", false, true)] {
+            let out = tempfile::tempdir().unwrap();
+            let o = run(gonggu()
+                .arg("brief")
+                .arg(demo.join("输入/监测对象信息.xlsx"))
+                .args(["--level", "county", "--format", format, "--config"])
+                .arg(demo.join("gonggu.toml"))
+                .arg("--out")
+                .arg(out.path().join("简报.pdf")));
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert_eq!(out.path().join("简报.pdf").exists(), pdf, "brief {format}");
+            assert_eq!(
+                out.path().join("简报.docx").exists(),
+                docx,
+                "brief {format}"
+            );
+        }
         let o = run(gonggu()
             .arg("notice")
             .arg(demo.join("输入/监测对象信息.xlsx"))
@@ -805,20 +841,77 @@ mod demo {
             return None;
         };
         let tmp = tempfile::tempdir().unwrap();
+        let converted = libreoffice_pdf(&docx, tmp.path());
+        let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
+        Some((from_word, from_typst))
+    }
+
+    /// `docx` converted to PDF by LibreOffice into `dir` (soffice must be there).
+    fn libreoffice_pdf(docx: &Path, dir: &Path) -> PathBuf {
         // Its own profile, so that parallel runs do not share (and lock) one.
         let profile = format!(
             "-env:UserInstallation=file://{}",
-            tmp.path().join("profile").display()
+            dir.join("profile").display()
         );
         let o = run(Command::new("soffice")
             .arg(profile)
             .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(tmp.path())
-            .arg(&docx));
+            .arg(dir)
+            .arg(docx));
         assert!(o.status.success(), "soffice: {}", stderr(&o));
-        let converted = tmp.path().join(format!("{name}.pdf"));
-        let from_word = layout(&converted).expect("pdftotext of the converted DOCX");
-        Some((from_word, from_typst))
+        dir.join(docx.with_extension("pdf").file_name().unwrap())
+    }
+
+    /// GB/T 9704 §8.3, as LibreOffice lays out the demo notice's DOCX: the 版记 is on the
+    /// last page, at its foot (its 印发 line within the text block's last fifth, above the
+    /// page number), and that page is even (LibreOffice's PDF leaves out the blank page it
+    /// adds before an even-page section, so the page's number is read, not counted).
+    #[test]
+    fn demo_docx_imprint_at_the_foot_of_an_even_last_page() {
+        let docx = demo_dir().join("输出/商丘市2021年11月主要指标通报.docx");
+        let tools = [("soffice", "--version"), ("pdftotext", "-v")]
+            .iter()
+            .all(|(t, v)| Command::new(t).arg(v).output().is_ok());
+        if !tools {
+            eprintln!("注意：没有 soffice 或 pdftotext，跳过此测试");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let pdf = libreoffice_pdf(&docx, tmp.path());
+        let o = run(Command::new("pdftotext").arg("-bbox").arg(&pdf).arg("-"));
+        let html = String::from_utf8_lossy(&o.stdout).into_owned();
+        let last = html.rsplit("<page ").next().unwrap();
+        let attr = |tag: &str, k: &str| -> f64 {
+            let at = tag.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let height = attr(last, "height");
+        // (yMin, yMax, text) of the words of the last page.
+        let words: Vec<(f64, f64, &str)> = last
+            .split("<word ")
+            .skip(1)
+            .map(|w| {
+                let text = w.split('>').nth(1).unwrap().split('<').next().unwrap();
+                (attr(w, "yMin"), attr(w, "yMax"), text)
+            })
+            .collect();
+        let printed = words
+            .iter()
+            .find(|(_, _, t)| t.ends_with("印发"))
+            .unwrap_or_else(|| panic!("no 印发 on the last page: {words:?}"));
+        // The text block ends 35 mm above the sheet's foot.
+        let block_foot = height - 35.0 / 25.4 * 72.0;
+        assert!(
+            printed.1 > block_foot - 0.2 * (block_foot - 37.0 / 25.4 * 72.0)
+                && printed.1 < block_foot + 2.0,
+            "印发 line at {printed:?}, the text block ends at {block_foot}"
+        );
+        let number: u32 = words
+            .iter()
+            .filter(|(y, _, _)| *y > block_foot)
+            .find_map(|(_, _, t)| t.parse().ok())
+            .unwrap_or_else(|| panic!("no page number under the text block: {words:?}"));
+        assert_eq!(number % 2, 0, "the 版记 is on page {number}");
     }
 
     /// The demo's units and their parent (`永城市` … `商丘市`), from its `指标（县级）.json`.
@@ -886,6 +979,74 @@ mod demo {
         );
     }
 
+    /// The figures of a layout text (`2090`, `37.2%`, `7.03`), counted, page numbers
+    /// (`— 2 —` lines) left out.
+    fn figures(text: &str) -> std::collections::BTreeMap<String, usize> {
+        let mut out = std::collections::BTreeMap::new();
+        for line in text.lines() {
+            let t = line.trim();
+            if t.starts_with('—') && t.ends_with('—') {
+                continue;
+            }
+            let mut token = String::new();
+            let mut chars = t.chars().peekable();
+            while let Some(c) = chars.next() {
+                let decimal_point =
+                    c == '.' && !token.is_empty() && chars.peek().is_some_and(char::is_ascii_digit);
+                if c.is_ascii_digit() || decimal_point {
+                    token.push(c);
+                    continue;
+                }
+                if !token.is_empty() {
+                    if c == '%' {
+                        token.push(c);
+                    }
+                    *out.entry(std::mem::take(&mut token)).or_default() += 1;
+                }
+            }
+            if !token.is_empty() {
+                *out.entry(token).or_default() += 1;
+            }
+        }
+        out
+    }
+
+    /// The brief: LibreOffice's conversion of the demo's brief DOCX carries every figure of
+    /// the brief PDF as often — the headline cards, the tables and the values of the native
+    /// charts (which LibreOffice draws from the chart parts) — and its headings.
+    #[test]
+    fn demo_brief_docx_has_the_figures_of_the_pdf() {
+        let Some((from_word, from_typst)) = word_and_typst("商丘市2021年11月领导简报")
+        else {
+            return;
+        };
+        let (a, b) = (figures(&from_typst), figures(&from_word));
+        assert!(a.len() > 60, "few figures in the PDF:\n{from_typst}");
+        assert_eq!(
+            a, b,
+            "figures of the PDF (left) and of the DOCX (right) differ"
+        );
+        // The headline cards, before the first heading: the same figures, one or more a card.
+        let head = |t: &str| figures(t.split("一、").next().unwrap_or(""));
+        let (a, b) = (head(&from_typst), head(&from_word));
+        assert!(
+            a.values().sum::<usize>() >= 9,
+            "no cards in the PDF:\n{from_typst}"
+        );
+        assert_eq!(
+            a, b,
+            "headline figures of the PDF (left) and of the DOCX (right) differ"
+        );
+        let flat: String = from_word.split_whitespace().collect();
+        for needle in ["主要指标简报", "排名情况", "需要关注的问题", "风险消除占比"]
+        {
+            assert!(
+                flat.contains(needle),
+                "{needle} not in the converted DOCX:\n{from_word}"
+            );
+        }
+    }
+
     #[test]
     fn demo_writes_inputs_and_every_report() {
         let dir = demo_dir();
@@ -914,6 +1075,7 @@ mod demo {
             "输出/商丘市2021年11月主要指标通报.pdf",
             "输出/商丘市2021年11月主要指标通报.docx",
             "输出/商丘市2021年11月领导简报.pdf",
+            "输出/商丘市2021年11月领导简报.docx",
             "输出/商丘市2021年11月后评估指标达标情况.xlsx",
             "输出/商丘市2021年11月后评估指标达标情况.pdf",
             "输出/商丘市2021年11月后评估指标达标情况.docx",

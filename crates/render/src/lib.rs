@@ -12,9 +12,9 @@
 //! 4. [`pdf`] compiles them with the embedded Typst engine, with fonts found on the system or
 //!    in `--font-dir`; a character no font covers is an error, never tofu.
 //!
-//! 4a. [`docx`] writes the notice and the post-evaluation report again as editable Word
-//!    documents from the same data (GB/T 9704 page setup), for the office to change before
-//!    signing.
+//! 4a. [`docx`] writes the notice, the brief and the post-evaluation report again as
+//!    editable Word documents from the same data (GB/T 9704 page setup; the brief on its own
+//!    A4 pages with native Word charts), for the office to change before signing.
 //! 5. [`template`] writes the 填报 form a city sends its counties, read back as a 汇总.
 //! 6. [`explain`] writes the list of records behind one figure (`gonggu explain --out`).
 //! 6a. [`changes`] writes the month's 变动名单 (`gonggu run`).

@@ -194,7 +194,29 @@ pub fn document_meta(config: &Config, report: &Report, table_title: &str) -> Doc
         table_title: table_title.to_string(),
         block_size: config.reports.block_size(),
         templates_dir: config.templates.clone(),
+        docx_fonts: docx_fonts(config),
     }
+}
+
+/// The Word documents' font families: the first of each `[fonts]` list, else GB/T 9704's.
+pub fn docx_fonts(config: &Config) -> crate::docx::DocxFonts {
+    let f = &config.fonts;
+    let mut fonts = crate::docx::DocxFonts::default();
+    for (slot, over) in [
+        (&mut fonts.title, &f.title),
+        (&mut fonts.body, &f.body),
+        (&mut fonts.heading, &f.heading),
+        (&mut fonts.kai, &f.kai),
+    ] {
+        if let Some(first) = over
+            .as_ref()
+            .and_then(|l| l.first())
+            .filter(|s| !s.trim().is_empty())
+        {
+            *slot = first.trim().to_owned();
+        }
+    }
+    fonts
 }
 
 /// The data-source footnote: which tables were read (file names), and the as-of date.
@@ -368,25 +390,37 @@ pub fn notice(
     Ok(out)
 }
 
-/// `gonggu brief`: the leadership brief as `file_name`, dated on the as-of date; its Typst
-/// sources go to `{file stem}.typst/`.
+/// `gonggu brief`: the leadership brief as `file_name` (PDF) and beside it as a Word
+/// document (`简报.pdf` → `简报.docx`), as `formats` chooses, both dated on the as-of date;
+/// the PDF's Typst sources go to `{file stem}.typst/`.
 ///
 /// # Errors
-/// Rendering errors of the templates or the PDF.
+/// Rendering errors of the templates, the PDF or the Word document.
 pub fn brief(
     report: &Report,
     config: &Config,
     pdf: PdfOptions<'_>,
     file_name: &Path,
+    formats: DocFormats,
 ) -> Result<Package> {
     let title = table_title(config, &report.parent);
-    let (bundle, bytes) = document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
-        documents::brief_bundle(report, meta, roles)
-    })?;
     let mut out = Package::default();
-    out.add(file_name, bytes);
-    if pdf.emit_typst {
-        out.add_typst(&file_name.with_extension("typst"), &bundle);
+    if formats.pdf {
+        let (bundle, bytes) =
+            document(report, config, pdf, &title, PdfDate::AsOf, |meta, roles| {
+                documents::brief_bundle(report, meta, roles)
+            })?;
+        out.add(file_name, bytes);
+        if pdf.emit_typst {
+            out.add_typst(&file_name.with_extension("typst"), &bundle);
+        }
+    }
+    if formats.docx {
+        let meta = document_meta(config, report, &title);
+        out.add(
+            file_name.with_extension("docx"),
+            documents::brief_docx(report, &meta)?,
+        );
     }
     Ok(out)
 }

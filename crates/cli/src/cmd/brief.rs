@@ -1,4 +1,5 @@
-//! `gonggu brief`: the 1–2 page leadership briefing (PDF).
+//! `gonggu brief`: the 1–2 page leadership briefing as PDF and Word document (`--format
+//! pdf,docx`; `简报.pdf` → `简报.docx` beside it).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,7 +25,8 @@ pub fn run(a: &BriefArgs) -> Result<ExitCode> {
         (Some(dir), Some(name)) => (dir, Path::new(name)),
         _ => (Path::new(""), a.out.as_path()),
     };
-    let files = package::brief(&p.report, &plan.config, pdf, name)?;
+    let formats = resolve::doc_formats(&a.formats);
+    let files = package::brief(&p.report, &plan.config, pdf, name, formats)?;
     let mut out = Outputs::default();
     out.add_package(dir, files);
     out.write(&plan.reads())?;

@@ -205,7 +205,13 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let brief_name = package::brief_file_name(&brief);
     out.add_package(
         &out_dir,
-        package::brief(&brief, &config, pdf(false), Path::new(&brief_name))?,
+        package::brief(
+            &brief,
+            &config,
+            pdf(false),
+            Path::new(&brief_name),
+            DocFormats::default(),
+        )?,
     );
     let evaluation = month.report(ReportKind::Evaluate, false)?;
     out.add_package(

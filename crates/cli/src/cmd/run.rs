@@ -228,7 +228,13 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
                     r.trend = db.trend(&r, month, TREND_MONTHS)?;
                 }
                 let name = package::brief_file_name(&r);
-                Ok(package::brief(&r, &plan.config, pdf, Path::new(&name))?)
+                Ok(package::brief(
+                    &r,
+                    &plan.config,
+                    pdf,
+                    Path::new(&name),
+                    formats,
+                )?)
             })?;
             out.add_package(&out_dir, files);
         }

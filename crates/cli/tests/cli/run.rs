@@ -153,6 +153,15 @@ fn three_months_one_command_each_with_a_memory() {
         trend.contains(&format!("商丘市 {total}")),
         "{total}: {trend}"
     );
+    // The Word brief has the same trend as figures: the months and the total's last value.
+    let docx = docx_text(&brief.with_extension("docx"));
+    let trend = docx
+        .split("近3个月走势")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no trend in the DOCX: {docx}"));
+    for m in ["9月", "10月", "11月", total.as_str()] {
+        assert!(trend.contains(m), "{m}: {trend}");
+    }
 
     // The 变动名单 against the generator: households identified / eliminated in November.
     let data = gonggu_demo::generate(&gonggu_demo::DemoOptions {

@@ -109,6 +109,8 @@ pub struct DocumentMeta {
     pub block_size: usize,
     /// Directory whose files replace built-in templates: `prose/*.j2`, `typst/*.typ`.
     pub templates_dir: Option<PathBuf>,
+    /// Font families the Word documents name (the PDF finds its fonts by role).
+    pub docx_fonts: crate::docx::DocxFonts,
 }
 
 /// What Typst compiles for one document; `--emit-typst` writes it out.
@@ -309,7 +311,7 @@ pub fn notice_bundle(
 /// be written.
 pub fn notice_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
     let data = notice_data(report, meta)?;
-    crate::docx::notice(&data, meta.issue_date)
+    crate::docx::notice(&data, &meta.docx_fonts, meta.issue_date)
 }
 
 /// The notice's data: `doc` keys, body blocks and attachments (the keys of `notice.typ`),
@@ -389,6 +391,26 @@ pub fn brief_bundle(
     meta: &DocumentMeta,
     roles: &ResolvedRoles,
 ) -> Result<TypstBundle> {
+    let data = brief_data(report, meta)?;
+    bundle("brief.typ", &data, meta, roles)
+}
+
+/// The briefing as an editable Word document (`.docx`) on the brief's own A4 pages: the same
+/// title, prose, figure cards (a table of cards), ranking table and charts (native Word bar
+/// charts drawn from the same numbers) as [`brief_bundle`] (both read one block list), dated
+/// on the as-of date so that the same report gives the same bytes.
+///
+/// # Errors
+/// As [`brief_bundle`] for the prose template; [`Error::Render`] when the document cannot
+/// be written.
+pub fn brief_docx(report: &Report, meta: &DocumentMeta) -> Result<Vec<u8>> {
+    let data = brief_data(report, meta)?;
+    crate::docx::brief(&data, &meta.docx_fonts, report.as_of)
+}
+
+/// The briefing's data: `doc` keys (title, byline), body blocks and labels (the keys of
+/// `brief.typ`), read by the Typst layout and the DOCX writer alike.
+fn brief_data(report: &Report, meta: &DocumentMeta) -> Result<Value> {
     let ctx = context(report, meta, &[], &[]);
     let prose = prose::render(
         "brief.j2",
@@ -417,7 +439,7 @@ pub fn brief_bundle(
     .into_iter()
     .filter(|s| !s.is_empty())
     .collect();
-    let data = json!({
+    Ok(json!({
         "doc": {
             "title": title,
             "byline": byline.join("　　"),
@@ -425,9 +447,10 @@ pub fn brief_bundle(
         "body": body,
         "labels": {
             "legend": "条形按名次排列；红色为未达到目标，黄色为接近目标，红色虚线为目标值。",
+            // Under the DOCX's native charts, which draw no target line.
+            "legend_native": "条形按名次排列；红色为未达到目标，黄色为接近目标；目标值见各图标题下一行。",
         },
-    });
-    bundle("brief.typ", &data, meta, roles)
+    }))
 }
 
 /// The post-evaluation report (后评估指标达标情况): title, as-of date, the input files
@@ -467,7 +490,7 @@ pub fn evaluation_docx(
     sources: &[String],
 ) -> Result<Vec<u8>> {
     let data = evaluation_data(report, meta, quality, sources)?;
-    crate::docx::evaluation(&data, meta.issue_date)
+    crate::docx::evaluation(&data, &meta.docx_fonts, meta.issue_date)
 }
 
 /// The post-evaluation report's data: `doc` keys (title, subtitle, signature, date) and body

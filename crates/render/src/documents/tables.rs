@@ -616,12 +616,13 @@ pub(crate) fn charts(report: &Report, ctx: &ProseContext) -> Value {
                 .into_iter()
                 .map(|r| {
                     let Some(r) = r else {
-                        return json!({"label": "……", "value": "", "fraction": 0.0, "warning": null});
+                        return json!({"label": "……", "value": "", "number": null, "fraction": 0.0, "warning": null});
                     };
                     let c = r.cell(&ind.id);
                     json!({
                         "label": r.region,
                         "value": c.map_or(DASH, |c| c.display.as_str()),
+                        "number": to_f64(c.and_then(|c| c.value)),
                         "fraction": to_f64(c.and_then(|c| c.value)).map_or(0.0, scale),
                         "warning": warning_of(c),
                     })
@@ -636,6 +637,10 @@ pub(crate) fn charts(report: &Report, ctx: &ProseContext) -> Value {
                 "subtitle": subtitle,
                 "bars": bars,
                 "target": if f.target_varies { None } else { target.map(scale) },
+                // For charts drawn from the numbers (the DOCX's native charts): the value
+                // format as in the workbooks (`0.00%`) and the target as a number.
+                "format": crate::xlsx::style::value_format(ind),
+                "target_number": if f.target_varies { None } else { target },
             })
         })
         .collect();
@@ -715,6 +720,8 @@ pub(crate) fn trend(report: &Report) -> Option<Value> {
                         "total": l.total,
                         "points": points,
                         "last": l.displays.last().cloned().unwrap_or_default(),
+                        // The DOCX writes the trend as figures, not drawn lines.
+                        "displays": l.displays,
                     })
                 })
                 .collect();

@@ -213,6 +213,7 @@ pub(crate) fn meta() -> DocumentMeta {
         table_title: "商丘市巩固拓展脱贫攻坚成果主要指标通报表".to_owned(),
         block_size: 3,
         templates_dir: None,
+        docx_fonts: crate::docx::DocxFonts::default(),
     }
 }
 

@@ -7,15 +7,14 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::notice::{
-    Body, KAI, LINE, Para, Run, block, flag, key, list, para, signature, word_package,
-};
+use super::DocxFonts;
+use super::notice::{Body, LINE, Para, Run, block, flag, key, list, para, signature, word_package};
 use crate::error::Result;
 
-/// The evaluation's `.docx` bytes from its data (`doc`, `body`), dated `date` (core
-/// properties and zip entries).
-pub(crate) fn evaluation(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
-    word_package(data, document(data)?, date)
+/// The evaluation's `.docx` bytes from its data (`doc`, `body`) in `fonts`, dated `date`
+/// (core properties and zip entries).
+pub(crate) fn evaluation(data: &Value, fonts: &DocxFonts, date: NaiveDate) -> Result<Vec<u8>> {
+    word_package(data, document(data, fonts)?, fonts, date)
 }
 
 fn is_landscape_table(v: &Value) -> bool {
@@ -23,10 +22,10 @@ fn is_landscape_table(v: &Value) -> bool {
 }
 
 /// `word/document.xml` of the evaluation.
-fn document(data: &Value) -> Result<Vec<u8>> {
+fn document(data: &Value, fonts: &DocxFonts) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
-    let mut b = Body::start();
+    let mut b = Body::start(fonts);
     let subtitle = get("subtitle");
     if let Some(title) = get("title") {
         let p = Para {
@@ -44,7 +43,7 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             jc: Some("center"),
             ..Para::default()
         };
-        para(&mut b.x, &p, &[Run::font(subtitle, KAI)]);
+        para(&mut b.x, &p, &[Run::font(subtitle, &b.fonts.kai)]);
     }
     let (office, date) = (get("signature"), get("date"));
     let signed = office.is_some() || date.is_some();

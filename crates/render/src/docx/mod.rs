@@ -1,7 +1,9 @@
 //! Editable Word documents (`.docx`, WordprocessingML) of the documents that staff change
-//! before signing: the notice (通报) and the post-evaluation report (后评估达标情况), each from
-//! the same data as its PDF. `notice.rs` holds the GB/T 9704 page setup, styles, blocks and
-//! tables both use; `evaluation.rs` only lays out the evaluation's own parts.
+//! before signing: the notice (通报), the briefing (简报) and the post-evaluation report
+//! (后评估达标情况), each from the same data as its PDF. `notice.rs` holds the page setup
+//! (GB/T 9704, or the brief's plain A4), styles, blocks, tables and package all use;
+//! `evaluation.rs` and `brief.rs` only lay out their own parts; `chart.rs` writes the
+//! brief's charts as native Word charts (DrawingML `c:chartSpace` parts).
 //!
 //! The XML is written with a small typed writer over `quick-xml` ([`Xml`]): elements and
 //! attributes are events, text and attribute values are escaped by the writer, so a region
@@ -15,6 +17,8 @@
 
 #![allow(clippy::result_large_err)]
 
+mod brief;
+mod chart;
 mod evaluation;
 mod notice;
 
@@ -26,13 +30,49 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::error::{Error, Result};
 
+pub(crate) use brief::brief;
 pub(crate) use evaluation::evaluation;
 pub(crate) use notice::notice;
+
+/// The font families a Word document names for its text roles. By default the names of
+/// GB/T 9704 as Word users know them; `[fonts]` in `gonggu.toml` (the families tried first
+/// for the PDF) puts the office's own first (`body = ["方正仿宋_GBK"]`), and the font table
+/// keeps the defaults' fallbacks (仿宋 → FangSong, 华文中宋 → 宋体, 楷体 → KaiTi) for
+/// machines without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocxFonts {
+    /// 标题 (and the 发文机关标志): 方正小标宋简体.
+    pub title: String,
+    /// 正文: 仿宋_GB2312.
+    pub body: String,
+    /// 一级标题: 黑体.
+    pub heading: String,
+    /// 二级标题 and run-in leads: 楷体_GB2312.
+    pub kai: String,
+}
+
+impl Default for DocxFonts {
+    fn default() -> Self {
+        DocxFonts {
+            title: "方正小标宋简体".to_owned(),
+            body: "仿宋_GB2312".to_owned(),
+            heading: "黑体".to_owned(),
+            kai: "楷体_GB2312".to_owned(),
+        }
+    }
+}
 
 /// WordprocessingML main namespace.
 pub(crate) const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// Relationships namespace (`r:id`).
 pub(crate) const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+/// WordprocessingML drawing namespace (`wp:inline`).
+pub(crate) const NS_WP: &str =
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+/// DrawingML main namespace (`a:graphic`, text and colour properties).
+pub(crate) const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+/// DrawingML chart namespace (`c:chartSpace`, `c:chart`).
+pub(crate) const NS_C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
 
 fn render_error(message: impl std::fmt::Display) -> Error {
     Error::Render {
@@ -133,7 +173,7 @@ impl Xml {
 /// One part of the package: its path in the zip and its content type (`None`: covered by a
 /// default extension type).
 pub(crate) struct Part {
-    pub(crate) path: &'static str,
+    pub(crate) path: String,
     pub(crate) content_type: Option<&'static str>,
     pub(crate) bytes: Vec<u8>,
 }
@@ -220,7 +260,7 @@ pub(crate) fn package(parts: Vec<Part>, date: NaiveDate) -> Result<Vec<u8>> {
     let types = content_types(&parts)?;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let entries = std::iter::once(("[Content_Types].xml", &types))
-        .chain(parts.iter().map(|p| (p.path, &p.bytes)));
+        .chain(parts.iter().map(|p| (p.path.as_str(), &p.bytes)));
     for (path, bytes) in entries {
         zip.start_file(path, options).map_err(render_error)?;
         zip.write_all(bytes).map_err(render_error)?;

@@ -11,9 +11,11 @@
 //! Word, WPS and LibreOffice alike.
 
 use chrono::NaiveDate;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::{NS_R, NS_W, Part, Xml, core_properties, package, render_error};
+use super::{
+    DocxFonts, NS_A, NS_C, NS_R, NS_W, NS_WP, Part, Xml, core_properties, package, render_error,
+};
 use crate::error::Result;
 
 /// Twips (1/20 pt) in a millimetre.
@@ -32,24 +34,38 @@ pub(super) const CHAR: i64 = 316;
 /// Line pitch 28.95 pt: 22 lines in 225 mm.
 pub(super) const LINE: i64 = 579;
 const RED: &str = "E60012";
+/// The brief's page: A4 with 20 mm sides and 16 mm top and bottom, as `brief.typ`.
+const BRIEF_TEXT_W: i64 = 9638; // 170 mm
+/// The brief's accent colour (headings, figures, the rule under the title), as `brief.typ`.
+pub(super) const ACCENT: &str = "204E8A";
+/// The brief's grey (card names, byline, legend), as `brief.typ`'s `muted`.
+pub(super) const MUTED: &str = "5F5F5F";
 
-const BODY: &str = "仿宋_GB2312";
-const TITLE: &str = "方正小标宋简体";
-const HEADING: &str = "黑体";
-pub(super) const KAI: &str = "楷体_GB2312";
+/// Which pages and styles a document has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Page {
+    /// GB/T 9704: the notice and the evaluation (三号 仿宋 on a 22-line grid, `— n —` at the
+    /// outer edge).
+    Official,
+    /// The briefing's plain A4 pages (11.5 pt 仿宋, no grid, `— n —` centred).
+    Brief,
+}
+
 const SONG: &str = "宋体";
 
 /// Fonts of the font table with the family Word or WPS substitutes when one is missing.
-const FONTS: &[(&str, &str)] = &[
-    (BODY, "仿宋"),
-    ("仿宋", "FangSong"),
-    (TITLE, "华文中宋"),
-    ("华文中宋", "宋体"),
-    (HEADING, "SimHei"),
-    (KAI, "楷体"),
-    ("楷体", "KaiTi"),
-    (SONG, "SimSun"),
-];
+fn font_list(f: &DocxFonts) -> [(&str, &str); 8] {
+    [
+        (&f.body, "仿宋"),
+        ("仿宋", "FangSong"),
+        (&f.title, "华文中宋"),
+        ("华文中宋", "宋体"),
+        (&f.heading, "SimHei"),
+        (&f.kai, "楷体"),
+        ("楷体", "KaiTi"),
+        (SONG, "SimSun"),
+    ]
+}
 
 fn text_of(v: &Value) -> Option<String> {
     match v {
@@ -116,8 +132,12 @@ pub(super) struct Para<'a> {
     pub(super) style: Option<&'a str>,
     pub(super) keep_next: bool,
     pub(super) page_break_before: bool,
-    /// The red rule under the 发文字号.
-    pub(super) red_rule: bool,
+    /// A rule under the paragraph in this colour (the red rule under the 发文字号).
+    pub(super) rule: Option<&'a str>,
+    /// No extra space between Chinese and Latin letters or digits (`autoSpaceDE/DN` off),
+    /// as in the PDF: `2021年11月30日`, not `2021 年 11 月 30 日` (Word adds ¼ em by
+    /// default, which also costs the 28-character line its last characters).
+    pub(super) tight: bool,
     /// `Some(false)`: off the document grid (tables, header lines).
     pub(super) snap: Option<bool>,
     pub(super) before: Option<i64>,
@@ -142,7 +162,7 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
     if p.page_break_before {
         x.empty("w:pageBreakBefore", &[]);
     }
-    if p.red_rule {
+    if let Some(colour) = p.rule {
         x.start("w:pBdr", &[]);
         x.empty(
             "w:bottom",
@@ -150,10 +170,14 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
                 ("w:val", "single"),
                 ("w:sz", "10"),
                 ("w:space", "11"),
-                ("w:color", RED),
+                ("w:color", colour),
             ],
         );
         x.end("w:pBdr");
+    }
+    if p.tight {
+        x.empty("w:autoSpaceDE", &[("w:val", "0")]);
+        x.empty("w:autoSpaceDN", &[("w:val", "0")]);
     }
     if let Some(snap) = p.snap {
         x.empty("w:snapToGrid", &[("w:val", if snap { "1" } else { "0" })]);
@@ -198,6 +222,11 @@ fn ppr(x: &mut Xml, p: &Para<'_>, sect: Option<&Section>) {
         s.write(x);
     }
     x.end("w:pPr");
+}
+
+/// `w:pPr` of a paragraph the caller writes itself (one holding a drawing).
+pub(super) fn ppr_of(x: &mut Xml, p: &Para<'_>) {
+    ppr(x, p, None);
 }
 
 fn rfonts(x: &mut Xml, font: &str) {
@@ -261,21 +290,44 @@ pub(super) fn para(x: &mut Xml, p: &Para<'_>, runs: &[Run<'_>]) {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Section {
     landscape: bool,
+    page: Page,
+    /// Starts on the next even page (a blank page before it when needed), not the next page.
+    even: bool,
 }
 
 impl Section {
     fn write(&self, x: &mut Xml) {
         x.start("w:sectPr", &[]);
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "default"), ("r:id", "rIdFooterOdd")],
-        );
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "even"), ("r:id", "rIdFooterEven")],
-        );
-        x.empty("w:type", &[("w:val", "nextPage")]);
+        let (odd, even) = if self.landscape {
+            ("rIdFooterLandscapeOdd", "rIdFooterLandscapeEven")
+        } else {
+            ("rIdFooterOdd", "rIdFooterEven")
+        };
+        x.empty("w:footerReference", &[("w:type", "default"), ("r:id", odd)]);
+        x.empty("w:footerReference", &[("w:type", "even"), ("r:id", even)]);
+        let start = if self.even { "evenPage" } else { "nextPage" };
+        x.empty("w:type", &[("w:val", start)]);
         let (w, h) = (PAGE_W.to_string(), PAGE_H.to_string());
+        if self.page == Page::Brief {
+            x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)]);
+            let (tb, lr, footer) = (mm(16.0).to_string(), mm(20.0).to_string(), mm(8.0));
+            x.empty(
+                "w:pgMar",
+                &[
+                    ("w:top", &tb),
+                    ("w:right", &lr),
+                    ("w:bottom", &tb),
+                    ("w:left", &lr),
+                    ("w:header", &footer.to_string()),
+                    ("w:footer", &footer.to_string()),
+                    ("w:gutter", "0"),
+                ],
+            );
+            x.empty("w:cols", &[("w:space", "425")]);
+            x.empty("w:docGrid", &[("w:type", "default")]);
+            x.end("w:sectPr");
+            return;
+        }
         // GB/T 9704 margins; a landscape page keeps them on the same edges of the sheet.
         let (top, bottom, left, right) = (mm(37.0), mm(35.0), mm(28.0), mm(26.0));
         let footer = mm(35.0 - 7.0 - 5.0).to_string();
@@ -337,16 +389,37 @@ impl Section {
 pub(super) struct Body {
     pub(super) x: Xml,
     section: Section,
+    /// The font families of the text roles.
+    pub(super) fonts: DocxFonts,
 }
 
 impl Body {
-    /// `w:document` and `w:body` opened, on a portrait page.
-    pub(super) fn start() -> Self {
+    /// `w:document` and `w:body` opened, on a portrait GB/T 9704 page.
+    pub(super) fn start(fonts: &DocxFonts) -> Self {
+        Body::start_on(Page::Official, fonts)
+    }
+
+    /// `w:document` and `w:body` opened, on a portrait `page`.
+    pub(super) fn start_on(page: Page, fonts: &DocxFonts) -> Self {
         let mut b = Body {
+            fonts: fonts.clone(),
             x: Xml::new(),
-            section: Section { landscape: false },
+            section: Section {
+                landscape: false,
+                page,
+                even: false,
+            },
         };
-        b.x.start("w:document", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+        b.x.start(
+            "w:document",
+            &[
+                ("xmlns:w", NS_W),
+                ("xmlns:r", NS_R),
+                ("xmlns:wp", NS_WP),
+                ("xmlns:a", NS_A),
+                ("xmlns:c", NS_C),
+            ],
+        );
         b.x.start("w:body", &[]);
         b
     }
@@ -363,6 +436,11 @@ impl Body {
     /// Ends the current section with an empty paragraph and starts one `landscape` or not,
     /// on a new page.
     pub(super) fn new_section(&mut self, landscape: bool) {
+        self.next_section(landscape, false);
+    }
+
+    /// [`Body::new_section`], on the next even page when `even`.
+    fn next_section(&mut self, landscape: bool, even: bool) {
         self.x.start("w:p", &[]);
         // One point high, so that it never makes a page of its own.
         let p = Para {
@@ -372,7 +450,11 @@ impl Body {
         };
         ppr(&mut self.x, &p, Some(&self.section));
         self.x.end("w:p");
-        self.section = Section { landscape };
+        self.section = Section {
+            landscape,
+            page: self.section.page,
+            even,
+        };
     }
 
     /// An empty single-spaced line off the grid: between two tables, which word processors
@@ -391,11 +473,12 @@ impl Body {
         self.section.landscape
     }
 
-    fn text_width(&self) -> i64 {
-        if self.section.landscape {
-            TEXT_W_LANDSCAPE
-        } else {
-            TEXT_W
+    /// The text block's width on the current page, in twips.
+    pub(super) fn text_width(&self) -> i64 {
+        match (self.section.page, self.section.landscape) {
+            (Page::Brief, _) => BRIEF_TEXT_W,
+            (Page::Official, true) => TEXT_W_LANDSCAPE,
+            (Page::Official, false) => TEXT_W,
         }
     }
 }
@@ -420,7 +503,7 @@ pub(super) fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
             };
             let mut runs = Vec::new();
             if let Some(lead) = &lead {
-                runs.push(Run::font(lead, KAI));
+                runs.push(Run::font(lead, &b.fonts.kai));
             }
             runs.push(Run::plain(&text));
             para(&mut b.x, &p, &runs);
@@ -465,6 +548,39 @@ pub(super) fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
                 para(&mut b.x, &p, &[Run::plain(&text)]);
             }
         }
+        "trend" => {
+            // Word gets the figures the PDF draws: one table per indicator, the months as
+            // columns, the total last.
+            block(
+                b,
+                &json!({"type": "heading", "level": 2, "text": key(v, "title").unwrap_or_default()}),
+                true,
+            )?;
+            let months: Vec<Value> = list(v, "months").to_vec();
+            for chart in list(v, "charts") {
+                let mut header = vec![Value::from("单位")];
+                header.extend(months.iter().cloned());
+                let row = |l: &Value| {
+                    let mut cells = vec![Value::from(key(l, "label").unwrap_or_default())];
+                    cells.extend(list(l, "displays").iter().cloned());
+                    Value::from(cells)
+                };
+                let lines = list(chart, "lines");
+                let mut widths = vec![1.6];
+                widths.extend(months.iter().map(|_| 1.0));
+                let t = json!({
+                    "type": "table",
+                    "caption": key(chart, "title").unwrap_or_default(),
+                    "columns": widths,
+                    "header": [header],
+                    "rows": lines.iter().filter(|l| !flag(l, "total")).map(row).collect::<Vec<_>>(),
+                    "total": lines.iter().find(|l| flag(l, "total")).map(row),
+                    "font_size": 10.5,
+                    "unbreakable": true,
+                });
+                block(b, &t, false)?;
+            }
+        }
         "pagebreak" => {
             b.x.start("w:p", &[]).start("w:r", &[]);
             b.x.empty("w:br", &[("w:type", "page")]);
@@ -472,7 +588,7 @@ pub(super) fn block(b: &mut Body, v: &Value, keep_next: bool) -> Result<()> {
         }
         other => {
             return Err(render_error(format!(
-                "正文块类型「{other}」未知：应为 paragraph、heading、table、list 或 pagebreak"
+                "正文块类型「{other}」未知：应为 paragraph、heading、table、list、trend 或 pagebreak"
             )));
         }
     }
@@ -528,7 +644,7 @@ fn table(b: &mut Body, t: &Value) {
         };
         let r = Run {
             size: Some(36),
-            ..Run::font(&caption, TITLE)
+            ..Run::font(&caption, &b.fonts.title)
         };
         para(&mut b.x, &p, &[r]);
     }
@@ -571,32 +687,14 @@ fn table(b: &mut Body, t: &Value) {
         .collect();
     let ncols = widths.len();
 
+    let fonts = &b.fonts;
     let x = &mut b.x;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
     let w = width.to_string();
     x.empty("w:tblW", &[("w:w", &w), ("w:type", "dxa")]);
     x.empty("w:jc", &[("w:val", "center")]);
-    x.start("w:tblBorders", &[]);
-    for side in [
-        "w:top",
-        "w:left",
-        "w:bottom",
-        "w:right",
-        "w:insideH",
-        "w:insideV",
-    ] {
-        x.empty(
-            side,
-            &[
-                ("w:val", "single"),
-                ("w:sz", "4"),
-                ("w:space", "0"),
-                ("w:color", "000000"),
-            ],
-        );
-    }
-    x.end("w:tblBorders");
+    borders(x, "single", "000000");
     x.empty("w:tblLayout", &[("w:type", "fixed")]);
     // The PDF's row inset, less the part a word processor's single line (about 1.3 em for
     // CJK fonts, against the PDF's 1 em box) already gives: rows as high as in the PDF.
@@ -668,7 +766,7 @@ fn table(b: &mut Body, t: &Value) {
             let text = text_of(c).or_else(|| key(c, "text")).unwrap_or_default();
             let strong = *kind == RowKind::Total || flag(c, "strong");
             let font = if *kind == RowKind::Header {
-                HEADING
+                fonts.heading.as_str()
             } else {
                 SONG
             };
@@ -707,16 +805,39 @@ fn table(b: &mut Body, t: &Value) {
     }
 }
 
-fn cell(
+/// `w:tblBorders`: every edge and inside line `kind` (`single`, `none`) in `colour`, ½ pt.
+pub(super) fn borders(x: &mut Xml, kind: &str, colour: &str) {
+    x.start("w:tblBorders", &[]);
+    for side in [
+        "w:top",
+        "w:left",
+        "w:bottom",
+        "w:right",
+        "w:insideH",
+        "w:insideV",
+    ] {
+        x.empty(
+            side,
+            &[
+                ("w:val", kind),
+                ("w:sz", "4"),
+                ("w:space", "0"),
+                ("w:color", colour),
+            ],
+        );
+    }
+    x.end("w:tblBorders");
+}
+
+/// A cell's properties: width, column span, vertical merge, shading, vertical alignment.
+pub(super) fn tc_pr(
     x: &mut Xml,
     width: i64,
     span: usize,
     merge: Option<&str>,
     fill: Option<&str>,
-    runs: &[Run<'_>],
-    keep_next: bool,
+    valign: &str,
 ) {
-    x.start("w:tc", &[]);
     x.start("w:tcPr", &[]);
     x.empty("w:tcW", &[("w:w", &width.to_string()), ("w:type", "dxa")]);
     if span > 1 {
@@ -731,8 +852,21 @@ fn cell(
             &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", f)],
         );
     }
-    x.empty("w:vAlign", &[("w:val", "center")]);
+    x.empty("w:vAlign", &[("w:val", valign)]);
     x.end("w:tcPr");
+}
+
+fn cell(
+    x: &mut Xml,
+    width: i64,
+    span: usize,
+    merge: Option<&str>,
+    fill: Option<&str>,
+    runs: &[Run<'_>],
+    keep_next: bool,
+) {
+    x.start("w:tc", &[]);
+    tc_pr(x, width, span, merge, fill, "center");
     // Off the line grid also directly: LibreOffice snaps table lines to the 28.95 pt grid
     // when only the style says otherwise.
     let p = Para {
@@ -747,7 +881,7 @@ fn cell(
 }
 
 /// 发文机关标志 (red, 小标宋, condensed when long) and 发文字号 with the red rule.
-fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
+fn red_header(x: &mut Xml, font: &str, mark: Option<&str>, number: Option<&str>) {
     if let Some(mark) = mark {
         let n = mark.chars().count().max(1) as f64;
         let fit = 442.2 / n;
@@ -758,13 +892,13 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
             line: Some(0),
             before: Some(mm(35.0)),
             jc: Some("center"),
-            red_rule: number.is_none(),
+            rule: number.is_none().then_some(RED),
             after: number.is_none().then_some(2 * LINE),
             ..Para::default()
         };
         let r = Run {
             text: mark,
-            font: Some(TITLE),
+            font: Some(font),
             size: Some((size * 2.0).round() as i64),
             color: Some(RED),
             scale: (squeeze < 1.0).then(|| (squeeze * 100.0).floor() as i64),
@@ -783,7 +917,7 @@ fn red_header(x: &mut Xml, mark: Option<&str>, number: Option<&str>) {
             }),
             after: Some(2 * LINE),
             jc: Some("center"),
-            red_rule: true,
+            rule: Some(RED),
             ..Para::default()
         };
         para(x, &p, &[Run::plain(number)]);
@@ -828,15 +962,23 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
     let half = TEXT_W - 3800;
     x.start("w:tbl", &[]);
     x.start("w:tblPr", &[]);
-    // At the foot of the last page (GB/T 9704 §8.3).
+    // At the foot of the last page (GB/T 9704 §8.3): a floating table at the bottom of the
+    // text block. Placed from the page's left edge (28 mm), not centred in the margins:
+    // LibreOffice floats a table as wide as the text block only when it is placed against
+    // the page (else it leaves it inline where it stands, at the top of the page). And
+    // lifted by the footer's line (4号, 17 pt): LibreOffice counts the footer into the area
+    // it aligns the table's foot with; Word aligns it with the margin and only keeps text
+    // that far below it (there is none).
+    let left = mm(28.0).to_string();
     x.empty(
         "w:tblpPr",
         &[
             ("w:leftFromText", "0"),
             ("w:rightFromText", "0"),
+            ("w:bottomFromText", "340"),
             ("w:vertAnchor", "margin"),
-            ("w:horzAnchor", "margin"),
-            ("w:tblpXSpec", "center"),
+            ("w:horzAnchor", "page"),
+            ("w:tblpX", &left),
             ("w:tblpYSpec", "bottom"),
         ],
     );
@@ -966,15 +1108,15 @@ fn imprint(x: &mut Xml, cc: Option<&str>, by: Option<&str>, on: Option<&str>) {
 }
 
 /// `word/document.xml` of the notice.
-fn document(data: &Value) -> Result<Vec<u8>> {
+fn document(data: &Value, fonts: &DocxFonts) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let get = |k: &str| key(&doc, k).filter(|s| !s.is_empty());
-    let mut b = Body::start();
+    let mut b = Body::start(fonts);
 
     let (mark, number) = (get("issuer_mark"), get("number"));
     let header = mark.is_some() || number.is_some();
     if header {
-        red_header(&mut b.x, mark.as_deref(), number.as_deref());
+        red_header(&mut b.x, &b.fonts.title, mark.as_deref(), number.as_deref());
     }
     if let Some(title) = get("title") {
         let p = Para {
@@ -1046,7 +1188,7 @@ fn document(data: &Value) -> Result<Vec<u8>> {
             page_break_before: new_page,
             ..Para::default()
         };
-        para(&mut b.x, &p, &[Run::font(&label, HEADING)]);
+        para(&mut b.x, &p, &[Run::font(&label, &b.fonts.heading)]);
         let blocks = list(att, "blocks");
         for (i, v) in blocks.iter().enumerate() {
             block(&mut b, v, false)?;
@@ -1059,8 +1201,14 @@ fn document(data: &Value) -> Result<Vec<u8>> {
 
     let (cc, by, on) = (get("cc"), get("printed_by"), get("printed_on"));
     if cc.is_some() || by.is_some() || on.is_some() {
+        // GB/T 9704 §8.3: the 版记 is at the foot of the last page, the back of a sheet (an
+        // even page). After landscape attachments it needs a portrait page of its own anyway:
+        // that section starts on an even page (Word, WPS and LibreOffice add the blank page
+        // before it when the attachments end on an even page). After portrait text it stays
+        // at the foot of the page the text ends on: whether that page is even only the word
+        // processor's pagination knows, and forcing a page would cost a sheet whenever it is.
         if b.section.landscape {
-            b.new_section(false);
+            b.next_section(false, true);
         }
         // One blank line between what comes before and the 版记.
         para(
@@ -1085,21 +1233,36 @@ fn document(data: &Value) -> Result<Vec<u8>> {
     b.finish()
 }
 
-/// A footer with `— PAGE —`, 4号 宋体, a character in from the outer edge.
-fn footer(odd: bool) -> Result<Vec<u8>> {
+/// A footer with `— PAGE —`: on GB/T 9704 pages 4号 宋体, a character in from the outer
+/// edge; on the brief's pages centred.
+fn footer(page: Page, odd: bool) -> Result<Vec<u8>> {
     let mut x = Xml::new();
     x.start("w:ftr", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
-    let p = Para {
-        style: Some("Footer"),
-        left: (!odd).then_some(280),
-        right: odd.then_some(280),
-        jc: Some(if odd { "right" } else { "left" }),
-        ..Para::default()
+    let p = match page {
+        Page::Official => Para {
+            style: Some("Footer"),
+            left: (!odd).then_some(280),
+            right: odd.then_some(280),
+            jc: Some(if odd { "right" } else { "left" }),
+            ..Para::default()
+        },
+        Page::Brief => Para {
+            style: Some("Footer"),
+            jc: Some("center"),
+            ..Para::default()
+        },
     };
+    page_number(&mut x, &p);
+    x.end("w:ftr");
+    x.finish()
+}
+
+/// `— PAGE —` as a paragraph `p`.
+fn page_number(x: &mut Xml, p: &Para<'_>) {
     x.start("w:p", &[]);
-    ppr(&mut x, &p, None);
+    ppr(x, p, None);
     let dash = |x: &mut Xml, t: &str| run(x, &Run::plain(t));
-    dash(&mut x, "— ");
+    dash(x, "— ");
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "begin")])
         .end("w:r");
@@ -1109,12 +1272,92 @@ fn footer(odd: bool) -> Result<Vec<u8>> {
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "separate")])
         .end("w:r");
-    dash(&mut x, "1");
+    dash(x, "1");
     x.start("w:r", &[])
         .empty("w:fldChar", &[("w:fldCharType", "end")])
         .end("w:r");
-    dash(&mut x, " —");
+    dash(x, " —");
     x.end("w:p");
+}
+
+/// The footer of a landscape page: the page number turned with the page, as in the PDF
+/// (GB/T 9704 §10). Held portrait, the sheet's foot is the landscape page's left edge on
+/// an odd page and its right edge on an even one; the number stands there, 7 mm outside
+/// the text block, a character from the foot's outer end, and reads upright with the sheet
+/// held portrait: a one-cell table placed on the page, its text running top to bottom
+/// (`tbRl`, odd) or bottom to top (`btLr`, even). Word, WPS and LibreOffice turn table
+/// text so; a rotated text box would need DrawingML shapes LibreOffice places less
+/// faithfully.
+fn landscape_footer(odd: bool) -> Result<Vec<u8>> {
+    // The cell: one 4号 line thick, long enough for `— 123 —`.
+    let (thick, long) = (400, 1700);
+    // Along the edge: ending a character (4号, 4.9 mm) before the text block's end (26 mm
+    // from the sheet's right edge, the landscape page's foot).
+    let y = mm(210.0 - 26.0 - 4.9) - long;
+    let x_pos = if odd {
+        mm(37.0 - 7.0) - thick
+    } else {
+        mm(297.0 - 35.0 + 7.0)
+    };
+    let (w, h, xs, ys) = (
+        thick.to_string(),
+        long.to_string(),
+        x_pos.to_string(),
+        y.to_string(),
+    );
+    let mut x = Xml::new();
+    x.start("w:ftr", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+    x.start("w:tbl", &[]);
+    x.start("w:tblPr", &[]);
+    x.empty(
+        "w:tblpPr",
+        &[
+            ("w:leftFromText", "0"),
+            ("w:rightFromText", "0"),
+            ("w:vertAnchor", "page"),
+            ("w:horzAnchor", "page"),
+            ("w:tblpX", &xs),
+            ("w:tblpY", &ys),
+        ],
+    );
+    x.empty("w:tblW", &[("w:w", &w), ("w:type", "dxa")]);
+    borders(&mut x, "none", "auto");
+    x.empty("w:tblLayout", &[("w:type", "fixed")]);
+    x.start("w:tblCellMar", &[]);
+    for side in ["w:top", "w:left", "w:bottom", "w:right"] {
+        x.empty(side, &[("w:w", "0"), ("w:type", "dxa")]);
+    }
+    x.end("w:tblCellMar");
+    x.end("w:tblPr");
+    x.start("w:tblGrid", &[]).empty("w:gridCol", &[("w:w", &w)]);
+    x.end("w:tblGrid");
+    x.start("w:tr", &[]).start("w:trPr", &[]);
+    x.empty("w:trHeight", &[("w:val", &h), ("w:hRule", "exact")]);
+    x.end("w:trPr");
+    x.start("w:tc", &[]).start("w:tcPr", &[]);
+    x.empty("w:tcW", &[("w:w", &w), ("w:type", "dxa")]);
+    let direction = if odd { "tbRl" } else { "btLr" };
+    x.empty("w:textDirection", &[("w:val", direction)]);
+    x.empty("w:vAlign", &[("w:val", "center")]);
+    x.end("w:tcPr");
+    // The number's end at the foot's end: the line's end for top-to-bottom text, its
+    // start for bottom-to-top.
+    let p = Para {
+        style: Some("Footer"),
+        jc: Some(if odd { "right" } else { "left" }),
+        ..Para::default()
+    };
+    page_number(&mut x, &p);
+    x.end("w:tc").end("w:tr").end("w:tbl");
+    // A footer ends with a paragraph.
+    para(
+        &mut x,
+        &Para {
+            style: Some("Footer"),
+            ..Para::default()
+        },
+        &[],
+    );
     x.end("w:ftr");
     x.finish()
 }
@@ -1125,21 +1368,77 @@ struct Style<'a> {
     name: &'a str,
     font: Option<&'a str>,
     size: Option<i64>,
+    bold: bool,
+    color: Option<&'a str>,
     para: Para<'a>,
 }
 
-fn styles() -> Result<Vec<u8>> {
+impl<'a> Style<'a> {
+    fn new(id: &'a str, name: &'a str, font: Option<&'a str>, size: Option<i64>) -> Self {
+        Style {
+            id,
+            name,
+            font,
+            size,
+            bold: false,
+            color: None,
+            para: Para::default(),
+        }
+    }
+}
+
+/// The sizes (half-points) and spacing (twips) that differ between the two kinds of page.
+struct Metrics {
+    body: i64,
+    line: i64,
+    indent: i64,
+    title: i64,
+    title_after: i64,
+    footer: i64,
+}
+
+impl Page {
+    fn metrics(self) -> Metrics {
+        match self {
+            Page::Official => Metrics {
+                body: 32,
+                line: LINE,
+                indent: 2 * CHAR,
+                title: 44,
+                title_after: LINE,
+                footer: 28,
+            },
+            // brief.typ: 11.5 pt text with 0.62 em leading (18.6 pt a line), 19 pt title,
+            // 9 pt page numbers.
+            Page::Brief => Metrics {
+                body: 23,
+                line: 372,
+                indent: 460,
+                title: 38,
+                title_after: 0,
+                footer: 18,
+            },
+        }
+    }
+}
+
+fn styles(page: Page, fonts: &DocxFonts) -> Result<Vec<u8>> {
+    let m = page.metrics();
+    let body_size = m.body.to_string();
     let mut x = Xml::new();
     x.start("w:styles", &[("xmlns:w", NS_W)]);
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]).start("w:rPr", &[]);
-    rfonts(&mut x, BODY);
-    // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the 28-character
-    // grid, also in LibreOffice (which gives a character wider than its cell two cells).
-    x.empty("w:spacing", &[("w:val", "-5")]);
+    rfonts(&mut x, &fonts.body);
+    if page == Page::Official {
+        // Condensed by ¼ pt: a 16 pt character then fits the 15.79 pt cell of the
+        // 28-character grid, also in LibreOffice (which gives a character wider than its
+        // cell two cells).
+        x.empty("w:spacing", &[("w:val", "-5")]);
+    }
     x.empty("w:kern", &[("w:val", "0")]);
-    x.empty("w:sz", &[("w:val", "32")])
-        .empty("w:szCs", &[("w:val", "32")]);
+    x.empty("w:sz", &[("w:val", &body_size)])
+        .empty("w:szCs", &[("w:val", &body_size)]);
     x.empty(
         "w:lang",
         &[
@@ -1153,7 +1452,8 @@ fn styles() -> Result<Vec<u8>> {
     ppr(
         &mut x,
         &Para {
-            line: Some(LINE),
+            line: Some(m.line),
+            tight: true,
             jc: Some("both"),
             ..Para::default()
         },
@@ -1162,90 +1462,75 @@ fn styles() -> Result<Vec<u8>> {
     x.end("w:pPrDefault");
     x.end("w:docDefaults");
     let body_indent = Para {
-        first_line: Some(2 * CHAR),
+        first_line: Some(m.indent),
+        ..Para::default()
+    };
+    let brief = page == Page::Brief;
+    let heading = |id, name, font, size| Style {
+        para: Para {
+            keep_next: true,
+            // The brief's headings stand apart from the text, as in brief.typ.
+            before: brief.then_some(180),
+            after: brief.then_some(80),
+            ..body_indent.clone()
+        },
+        ..Style::new(id, name, font, size)
+    };
+    let off_grid = Para {
+        snap: Some(false),
+        line: Some(0),
         ..Para::default()
     };
     let list = [
+        // The size also here, not only in the defaults: LibreOffice takes the grid's
+        // character width from the Normal style's size (12 pt when it has none).
+        Style::new("Normal", "Normal", Some(&fonts.body), Some(m.body)),
         Style {
-            id: "Normal",
-            name: "Normal",
-            // Also here, not only in the defaults: LibreOffice takes the grid's character
-            // width from the Normal style's size (12 pt when it has none).
-            font: Some(BODY),
-            size: Some(32),
-            para: Para::default(),
-        },
-        Style {
-            id: "BodyText",
-            name: "公文正文",
-            font: None,
-            size: None,
             para: body_indent.clone(),
+            ..Style::new("BodyText", "公文正文", None, None)
         },
         Style {
-            id: "Title",
-            name: "Title",
-            font: Some(TITLE),
-            size: Some(44),
+            bold: brief,
             para: Para {
                 jc: Some("center"),
-                after: Some(LINE),
+                after: Some(m.title_after),
                 keep_next: true,
+                // A 19 pt title does not fit the brief's 18.6 pt lines.
+                line: brief.then_some(0),
                 ..Para::default()
             },
+            ..Style::new("Title", "Title", Some(&fonts.title), Some(m.title))
         },
         Style {
-            id: "Heading1",
-            name: "heading 1",
-            font: Some(HEADING),
-            size: None,
-            para: Para {
-                keep_next: true,
-                ..body_indent.clone()
-            },
+            color: brief.then_some(ACCENT),
+            ..heading(
+                "Heading1",
+                "heading 1",
+                Some(&fonts.heading),
+                brief.then_some(25),
+            )
         },
         Style {
-            id: "Heading2",
-            name: "heading 2",
-            font: Some(KAI),
-            size: None,
-            para: Para {
-                keep_next: true,
-                ..body_indent.clone()
-            },
+            bold: brief,
+            ..heading(
+                "Heading2",
+                "heading 2",
+                Some(&fonts.kai),
+                brief.then_some(24),
+            )
         },
+        heading("Heading3", "heading 3", None, None),
         Style {
-            id: "Heading3",
-            name: "heading 3",
-            font: None,
-            size: None,
             para: Para {
-                keep_next: true,
-                ..body_indent
-            },
-        },
-        Style {
-            id: "TableText",
-            name: "表格文字",
-            font: Some(SONG),
-            size: Some(21),
-            para: Para {
-                snap: Some(false),
-                line: Some(0),
                 jc: Some("center"),
-                ..Para::default()
+                ..off_grid.clone()
             },
+            ..Style::new("TableText", "表格文字", Some(SONG), Some(21))
         },
         Style {
-            id: "Footer",
-            name: "footer",
-            font: Some(SONG),
-            size: Some(28),
-            para: Para {
-                snap: Some(false),
-                line: Some(0),
-                ..Para::default()
-            },
+            para: off_grid,
+            color: brief.then_some(MUTED),
+            ..Style::new("Footer", "footer", Some(SONG), Some(m.footer))
         },
     ];
     for s in list {
@@ -1260,10 +1545,16 @@ fn styles() -> Result<Vec<u8>> {
         }
         x.empty("w:qFormat", &[]);
         ppr(&mut x, &s.para, None);
-        if s.font.is_some() || s.size.is_some() {
+        if s.font.is_some() || s.size.is_some() || s.bold || s.color.is_some() {
             x.start("w:rPr", &[]);
             if let Some(f) = s.font {
                 rfonts(&mut x, f);
+            }
+            if s.bold {
+                x.empty("w:b", &[]).empty("w:bCs", &[]);
+            }
+            if let Some(c) = s.color {
+                x.empty("w:color", &[("w:val", c)]);
             }
             if let Some(sz) = s.size.map(|v| v.to_string()) {
                 x.empty("w:sz", &[("w:val", &sz)])
@@ -1295,16 +1586,28 @@ fn settings() -> Result<Vec<u8>> {
     x.finish()
 }
 
-fn font_table() -> Result<Vec<u8>> {
+fn font_table(fonts: &DocxFonts) -> Result<Vec<u8>> {
     let mut x = Xml::new();
     x.start("w:fonts", &[("xmlns:w", NS_W)]);
-    for (name, alt) in FONTS {
+    let list = font_list(fonts);
+    for (i, (name, alt)) in list.iter().enumerate() {
+        // A configured family may be one of the fallbacks: each font once.
+        if list[..i].iter().any(|(n, _)| n == name) {
+            continue;
+        }
         x.start("w:font", &[("w:name", name)]);
         x.empty("w:altName", &[("w:val", alt)]);
         x.empty("w:charset", &[("w:val", "86")]);
         x.empty(
             "w:family",
-            &[("w:val", if *name == HEADING { "modern" } else { "roman" })],
+            &[(
+                "w:val",
+                if *name == fonts.heading {
+                    "modern"
+                } else {
+                    "roman"
+                },
+            )],
         );
         x.empty("w:pitch", &[("w:val", "variable")]);
         x.end("w:font");
@@ -1333,23 +1636,90 @@ fn relationships(rels: &[(&str, &str, &str)]) -> Result<Vec<u8>> {
     x.finish()
 }
 
+/// The relationship id of the `n`th chart (from 1).
+pub(super) fn chart_rel_id(n: usize) -> String {
+    format!("rIdChart{n}")
+}
+
 const OFFICE_REL: &str = "officeDocument/2006/relationships";
 
-/// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`), dated
-/// `date` (core properties and zip entries).
-pub(crate) fn notice(data: &Value, date: NaiveDate) -> Result<Vec<u8>> {
-    word_package(data, document(data)?, date)
+/// The notice's `.docx` bytes from the notice data (`doc`, `body`, `attachments`) in
+/// `fonts`, dated `date` (core properties and zip entries).
+pub(crate) fn notice(data: &Value, fonts: &DocxFonts, date: NaiveDate) -> Result<Vec<u8>> {
+    word_package(data, document(data, fonts)?, fonts, date)
 }
 
 /// The `.docx` around `word/document.xml`: the GB/T 9704 styles, settings, font table and
 /// `— n —` footers, with `doc.title` and `doc.signature` as title and creator, dated `date`.
-pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> Result<Vec<u8>> {
+pub(super) fn word_package(
+    data: &Value,
+    document: Vec<u8>,
+    fonts: &DocxFonts,
+    date: NaiveDate,
+) -> Result<Vec<u8>> {
+    word_package_on(Page::Official, data, document, Vec::new(), fonts, date)
+}
+
+/// [`word_package`] on `page`, with `charts` (`c:chartSpace` parts and their workbooks) as
+/// `word/charts/chart{n}.xml` and `word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx`,
+/// related to the document as `rIdChart{n}` (n from 1).
+pub(super) fn word_package_on(
+    page: Page,
+    data: &Value,
+    document: Vec<u8>,
+    charts: Vec<(Vec<u8>, Vec<u8>)>,
+    fonts: &DocxFonts,
+    date: NaiveDate,
+) -> Result<Vec<u8>> {
     let doc = data.get("doc").cloned().unwrap_or(Value::Null);
     let title = key(&doc, "title").unwrap_or_default().replace('\n', "");
     let creator = key(&doc, "signature").unwrap_or_default();
-    let parts = vec![
+    let chart_rels: Vec<(String, String, String)> = (1..=charts.len())
+        .map(|n| {
+            (
+                chart_rel_id(n),
+                format!("{OFFICE_REL}/chart"),
+                format!("charts/chart{n}.xml"),
+            )
+        })
+        .collect();
+    let mut rels: Vec<(&str, String, &str)> = vec![
+        ("rIdStyles", format!("{OFFICE_REL}/styles"), "styles.xml"),
+        (
+            "rIdSettings",
+            format!("{OFFICE_REL}/settings"),
+            "settings.xml",
+        ),
+        (
+            "rIdFonts",
+            format!("{OFFICE_REL}/fontTable"),
+            "fontTable.xml",
+        ),
+    ];
+    // The footers: odd and even pages, and on GB/T 9704 pages those of landscape pages.
+    let mut footers = vec![
+        ("rIdFooterOdd", footer(page, true)?),
+        ("rIdFooterEven", footer(page, false)?),
+    ];
+    if page == Page::Official {
+        footers.push(("rIdFooterLandscapeOdd", landscape_footer(true)?));
+        footers.push(("rIdFooterLandscapeEven", landscape_footer(false)?));
+    }
+    let footer_files: Vec<String> = (1..=footers.len())
+        .map(|n| format!("footer{n}.xml"))
+        .collect();
+    for ((id, _), file) in footers.iter().zip(&footer_files) {
+        rels.push((id, format!("{OFFICE_REL}/footer"), file));
+    }
+    rels.extend(
+        chart_rels
+            .iter()
+            .map(|(id, kind, target)| (id.as_str(), kind.clone(), target.as_str())),
+    );
+    let rels: Vec<(&str, &str, &str)> = rels.iter().map(|(a, b, c)| (*a, b.as_str(), *c)).collect();
+    let mut parts = vec![
         Part {
-            path: "_rels/.rels",
+            path: "_rels/.rels".into(),
             content_type: None,
             bytes: relationships(&[
                 (
@@ -1365,79 +1735,78 @@ pub(super) fn word_package(data: &Value, document: Vec<u8>, date: NaiveDate) -> 
             ])?,
         },
         Part {
-            path: "docProps/core.xml",
+            path: "docProps/core.xml".into(),
             content_type: Some("application/vnd.openxmlformats-package.core-properties+xml"),
             bytes: core_properties(&title, &creator, date)?,
         },
         Part {
-            path: "word/_rels/document.xml.rels",
+            path: "word/_rels/document.xml.rels".into(),
             content_type: None,
-            bytes: relationships(&[
-                ("rIdStyles", &format!("{OFFICE_REL}/styles"), "styles.xml"),
-                (
-                    "rIdSettings",
-                    &format!("{OFFICE_REL}/settings"),
-                    "settings.xml",
-                ),
-                (
-                    "rIdFonts",
-                    &format!("{OFFICE_REL}/fontTable"),
-                    "fontTable.xml",
-                ),
-                (
-                    "rIdFooterOdd",
-                    &format!("{OFFICE_REL}/footer"),
-                    "footer1.xml",
-                ),
-                (
-                    "rIdFooterEven",
-                    &format!("{OFFICE_REL}/footer"),
-                    "footer2.xml",
-                ),
-            ])?,
+            bytes: relationships(&rels)?,
         },
         Part {
-            path: "word/document.xml",
+            path: "word/document.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
             ),
             bytes: document,
         },
         Part {
-            path: "word/styles.xml",
+            path: "word/styles.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
             ),
-            bytes: styles()?,
+            bytes: styles(page, fonts)?,
         },
         Part {
-            path: "word/settings.xml",
+            path: "word/settings.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
             ),
             bytes: settings()?,
         },
         Part {
-            path: "word/fontTable.xml",
+            path: "word/fontTable.xml".into(),
             content_type: Some(
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
             ),
-            bytes: font_table()?,
-        },
-        Part {
-            path: "word/footer1.xml",
-            content_type: Some(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-            ),
-            bytes: footer(true)?,
-        },
-        Part {
-            path: "word/footer2.xml",
-            content_type: Some(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-            ),
-            bytes: footer(false)?,
+            bytes: font_table(fonts)?,
         },
     ];
+    parts.extend(
+        footers
+            .into_iter()
+            .zip(&footer_files)
+            .map(|((_, bytes), file)| Part {
+                path: format!("word/{file}"),
+                content_type: Some(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+                ),
+                bytes,
+            }),
+    );
+    for (i, (chart, workbook)) in charts.into_iter().enumerate() {
+        let n = i + 1;
+        let embedded = format!("Microsoft_Excel_Worksheet{n}.xlsx");
+        parts.push(Part {
+            path: format!("word/charts/chart{n}.xml"),
+            content_type: Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
+            bytes: chart,
+        });
+        parts.push(Part {
+            path: format!("word/charts/_rels/chart{n}.xml.rels"),
+            content_type: None,
+            bytes: relationships(&[(
+                super::chart::WORKBOOK_REL,
+                &format!("{OFFICE_REL}/package"),
+                &format!("../embeddings/{embedded}"),
+            )])?,
+        });
+        parts.push(Part {
+            path: format!("word/embeddings/{embedded}"),
+            content_type: Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            bytes: workbook,
+        });
+    }
     package(parts, date)
 }

@@ -9,7 +9,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::documents::tests::{NOTICE_SELECTION, SHANGQIU, meta, report, report_with};
-use crate::documents::{DocumentMeta, evaluation_docx, notice_docx};
+use crate::documents::{DocumentMeta, brief_docx, evaluation_docx, notice_docx};
 use crate::quality::QualityLine;
 
 /// An element: name, attributes, children, and its own text.
@@ -605,4 +605,348 @@ fn evaluation_same_bytes_and_literal_markup() {
     for needle in ["<w:p>", "{{x}} & </w:t>", "<w:tbl>&amp;.xlsx"] {
         assert!(text.contains(needle), "missing {needle}");
     }
+}
+
+// The briefing.
+
+fn brief() -> Vec<u8> {
+    brief_docx(&report(), &meta()).unwrap()
+}
+
+/// `(Id, Type, Target)` of `word/_rels/document.xml.rels`.
+fn document_rels(docx: &[u8]) -> Vec<(String, String, String)> {
+    let rels = parse(&part(docx, "word/_rels/document.xml.rels"));
+    rels.find("Relationship")
+        .iter()
+        .map(|r| {
+            let a = |k| r.attr(k).unwrap().to_owned();
+            (a("Id"), a("Type"), a("Target"))
+        })
+        .collect()
+}
+
+/// Every chart drawn in the document is a relationship to a `c:chartSpace` part with a
+/// content type, holding a horizontal bar chart of the units best first with their values.
+#[test]
+fn brief_charts_are_native_word_charts_referenced_from_the_document() {
+    let r = report();
+    let docx = brief();
+    let doc = document(&docx);
+    let refs = doc.find("c:chart");
+    assert!(!refs.is_empty(), "no chart in the brief");
+    let rels = document_rels(&docx);
+    let types = parse(&part(&docx, "[Content_Types].xml"));
+    let mut ids = Vec::new();
+    for (n, c) in refs.iter().enumerate() {
+        let id = c.attr("r:id").unwrap();
+        let (_, kind, target) = rels
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .unwrap_or_else(|| panic!("{id} has no relationship"));
+        assert!(kind.ends_with("/relationships/chart"), "{kind}");
+        let name = format!("word/{target}");
+        let overridden = types.find("Override").iter().any(|o| {
+            o.attr("PartName") == Some(&format!("/{name}"))
+                && o.attr("ContentType")
+                    == Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
+        });
+        assert!(overridden, "{name} has no content type");
+        let chart = parse(&part(&docx, &name));
+        let bar = &chart.find("c:barChart")[0];
+        assert_eq!(bar.find("c:barDir")[0].attr("val"), Some("bar"));
+        // The chart of an indicator: its units best first, with their numbers.
+        let labels: Vec<String> = bar.find("c:cat")[0]
+            .find("c:v")
+            .iter()
+            .map(|v| v.text.clone())
+            .collect();
+        let values: Vec<String> = bar.find("c:val")[0]
+            .find("c:pt")
+            .iter()
+            .map(|p| p.find("c:v")[0].text.clone())
+            .collect();
+        let drawn = |ind: &gonggu_core::catalog::Indicator| {
+            let ranked = r.rows_by_rank(&ind.id);
+            let regions: Vec<String> = ranked.iter().map(|row| row.region.clone()).collect();
+            let numbers: Vec<String> = ranked
+                .iter()
+                .filter_map(|row| row.cell(&ind.id).and_then(|c| c.value))
+                .map(|v| crate::xlsx::style::to_f64(v).to_string())
+                .collect();
+            regions == labels && numbers == values
+        };
+        assert!(
+            r.indicators.iter().any(drawn),
+            "chart {name} ({n}): {labels:?} {values:?} is no indicator's ranking"
+        );
+        // The data to edit: the embedded workbook the chart relates to holds the same units
+        // and numbers.
+        let rels_name = name.replace("charts/", "charts/_rels/") + ".rels";
+        let rels = parse(&part(&docx, &rels_name));
+        let rel = rels.find("Relationship")[0];
+        let ext = &chart.find("c:externalData")[0];
+        assert_eq!(ext.attr("r:id"), rel.attr("Id"));
+        assert!(
+            rel.attr("Type")
+                .unwrap()
+                .ends_with("/relationships/package")
+        );
+        let embedded = rel.attr("Target").unwrap().replace("../", "word/");
+        let xlsx = part(&docx, &embedded);
+        use calamine::{DataType, Reader};
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+        let range = wb.worksheet_range("Sheet1").unwrap();
+        let cells: Vec<(String, String)> = range
+            .rows()
+            .skip(1)
+            .filter(|row| !row[1].is_empty())
+            .map(|row| (row[0].to_string(), row[1].to_string()))
+            .collect();
+        let cached: Vec<(String, String)> = labels.iter().cloned().zip(values.clone()).collect();
+        assert_eq!(cells, cached, "{embedded}");
+        ids.push(id.to_owned());
+    }
+    // One part per chart; drawing ids unique.
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), refs.len());
+    let mut doc_prs: Vec<&str> = doc
+        .find("wp:docPr")
+        .iter()
+        .map(|d| d.attr("id").unwrap())
+        .collect();
+    doc_prs.sort();
+    doc_prs.dedup();
+    assert_eq!(doc_prs.len(), refs.len());
+}
+
+/// The headline figures are a bordered table of cards, one per indicator with its total;
+/// the ranking table's header row repeats on every page.
+#[test]
+fn brief_cards_and_ranking_table() {
+    let r = report();
+    let doc = document(&brief());
+    let tables = doc.find("w:tbl");
+    let cards = tables[0];
+    assert!(!cards.find("w:tblBorders")[0].find("w:top").is_empty());
+    let cells: Vec<String> = cards.find("w:tc").iter().map(|c| c.texts()).collect();
+    for ind in &r.indicators {
+        let total = &r.total.cell(&ind.id).unwrap().display;
+        assert!(
+            cells.iter().any(|c| c.contains(total.as_str())),
+            "no card with {total} ({}) in {cells:?}",
+            ind.id
+        );
+    }
+    let ranking = tables
+        .iter()
+        .find(|t| t.texts().contains("排名第一"))
+        .expect("ranking table");
+    let rows = ranking.find("w:tr");
+    assert!(
+        !rows[0].find("w:tblHeader").is_empty(),
+        "header not repeated"
+    );
+    assert!(rows[1].find("w:tblHeader").is_empty());
+    let text = doc.texts();
+    assert!(text.contains("主要指标简报"), "{text}");
+    assert!(text.contains("排名情况"), "{text}");
+}
+
+#[test]
+fn brief_same_bytes_and_literal_markup() {
+    let a = brief();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(a == brief(), "two renderings differ");
+    let core = parse(&part(&a, "docProps/core.xml"));
+    assert_eq!(core.find("dcterms:created")[0].text, "2021-11-30T00:00:00Z");
+
+    let mut names = SHANGQIU;
+    names[0] = "<w:p>";
+    names[5] = "{{x}} & </c:v>";
+    let r = report_with(&names, &NOTICE_SELECTION[..4]);
+    let docx = brief_docx(&r, &meta()).unwrap();
+    let text = document(&docx).texts();
+    assert!(text.contains("<w:p>"), "{text}");
+    let labels: Vec<String> = parse(&part(&docx, "word/charts/chart1.xml"))
+        .find("c:v")
+        .iter()
+        .map(|v| v.text.clone())
+        .collect();
+    assert!(labels.iter().any(|l| l == "<w:p>"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "{{x}} & </c:v>"), "{labels:?}");
+}
+
+/// The sections' start types (`nextPage`, `evenPage`) and orientations, in order.
+fn section_starts(doc: &Node) -> Vec<(bool, String)> {
+    doc.find("w:sectPr")
+        .iter()
+        .map(|s| {
+            let landscape = s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape");
+            let start = s.child("w:type").unwrap().attr("w:val").unwrap().to_owned();
+            (landscape, start)
+        })
+        .collect()
+}
+
+/// GB/T 9704 §8.3: the 版记 is a table floating at the foot of the page, as wide as the
+/// text block; after landscape attachments its page is a section of its own that starts on
+/// an even page. After portrait text no page is forced.
+#[test]
+fn imprint_at_the_foot_of_an_even_last_page() {
+    let doc = document(&notice());
+    let imprint = *doc.find("w:tbl").last().unwrap();
+    assert!(imprint.texts().contains("印发"));
+    let pos = imprint.find("w:tblpPr")[0];
+    assert_eq!(pos.attr("w:tblpYSpec"), Some("bottom"));
+    assert_eq!(pos.attr("w:vertAnchor"), Some("margin"));
+    assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+    assert_eq!(pos.attr("w:tblpX"), Some("1587"));
+    assert_eq!(imprint.find("w:tblW")[0].attr("w:w"), Some("8844"));
+    let starts = section_starts(&doc);
+    assert!(
+        starts.iter().any(|(landscape, _)| *landscape),
+        "the test notice has no landscape attachment: {starts:?}"
+    );
+    let (last, before) = starts.split_last().unwrap();
+    assert_eq!(last, &(false, "evenPage".to_owned()), "{starts:?}");
+    assert!(before.iter().all(|(_, s)| s == "nextPage"), "{starts:?}");
+
+    // The tables in the body (a wide one on a landscape page in the text): the text ends
+    // on a portrait page and the 版记 is at its foot, no page forced.
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tpl.path().join("prose")).unwrap();
+    let prose = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/prose/notice.j2"),
+    )
+    .unwrap();
+    std::fs::write(
+        tpl.path().join("prose/notice.j2"),
+        prose.replacen("{% block body %}\n", "{% block body %}\n[[tables]]\n", 1),
+    )
+    .unwrap();
+    let m = DocumentMeta {
+        templates_dir: Some(tpl.path().to_path_buf()),
+        ..meta()
+    };
+    let r = report_with(&SHANGQIU, &NOTICE_SELECTION[..3]);
+    let doc = document(&notice_docx(&r, &m).unwrap());
+    let starts = section_starts(&doc);
+    assert!(starts.iter().all(|(_, s)| s == "nextPage"), "{starts:?}");
+    assert_eq!(starts.last(), Some(&(false, "nextPage".to_owned())));
+    assert!(doc.find("w:tbl").last().unwrap().texts().contains("印发"));
+}
+
+/// Landscape pages carry their page number turned with the page, at the sheet's foot: the
+/// landscape sections' footers hold a PAGE field in a cell placed on the page, its text
+/// running top to bottom by the left edge (odd pages) or bottom to top by the right edge
+/// (even pages); portrait sections keep the ordinary footers.
+#[test]
+fn landscape_pages_turn_their_page_numbers() {
+    let docx = notice();
+    let doc = document(&docx);
+    let rels = document_rels(&docx);
+    let footer_of = |s: &Node, kind: &str| -> Node {
+        let id = s
+            .find("w:footerReference")
+            .into_iter()
+            .find(|r| r.attr("w:type") == Some(kind))
+            .unwrap()
+            .attr("r:id")
+            .unwrap()
+            .to_owned();
+        let (_, _, target) = rels.iter().find(|(i, _, _)| *i == id).unwrap();
+        parse(&part(&docx, &format!("word/{target}")))
+    };
+    let mut landscape = 0;
+    for s in doc.find("w:sectPr") {
+        let turned = s.child("w:pgSz").unwrap().attr("w:orient") == Some("landscape");
+        for (kind, direction, near_left) in [("default", "tbRl", true), ("even", "btLr", false)] {
+            let f = footer_of(s, kind);
+            let instr: Vec<_> = f
+                .find("w:instrText")
+                .iter()
+                .map(|i| i.text.trim().to_owned())
+                .collect();
+            assert_eq!(instr, ["PAGE"]);
+            let dirs: Vec<_> = f
+                .find("w:textDirection")
+                .iter()
+                .map(|d| d.attr("w:val").unwrap().to_owned())
+                .collect();
+            if turned {
+                assert_eq!(dirs, [direction], "{kind} footer of a landscape section");
+                let pos = f.find("w:tblpPr")[0];
+                assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+                let x: i64 = pos.attr("w:tblpX").unwrap().parse().unwrap();
+                // Outside the text block: 37 mm (2098) from the left, 35 mm from the right.
+                assert_eq!(x < 2098, near_left, "{kind}: x {x}");
+                assert!(near_left || x > 16838 - 1984, "{kind}: x {x}");
+            } else {
+                assert!(
+                    dirs.is_empty(),
+                    "{kind} footer of a portrait section turned"
+                );
+            }
+        }
+        landscape += usize::from(turned);
+    }
+    assert!(landscape > 0, "no landscape section in the test notice");
+}
+
+/// `[fonts]` names the Word documents' fonts: the styles, the red header and the font table
+/// use the office's families, the font table keeps the fallbacks.
+#[test]
+fn configured_fonts_name_the_word_fonts() {
+    let m = DocumentMeta {
+        docx_fonts: crate::docx::DocxFonts {
+            body: "方正仿宋_GBK".to_owned(),
+            title: "方正小标宋_GBK".to_owned(),
+            ..crate::docx::DocxFonts::default()
+        },
+        ..meta()
+    };
+    for docx in [
+        notice_docx(&report(), &m).unwrap(),
+        brief_docx(&report(), &m).unwrap(),
+    ] {
+        let styles = parse(&part(&docx, "word/styles.xml"));
+        let default = styles.find("w:rPrDefault")[0].find("w:rFonts")[0];
+        assert_eq!(default.attr("w:eastAsia"), Some("方正仿宋_GBK"));
+        // No extra space between Chinese and digits, as in the PDF.
+        let para = styles.find("w:pPrDefault")[0];
+        for k in ["w:autoSpaceDE", "w:autoSpaceDN"] {
+            assert_eq!(para.find(k)[0].attr("w:val"), Some("0"), "{k}");
+        }
+        let fonts = parse(&part(&docx, "word/fontTable.xml"));
+        let names: Vec<&str> = fonts
+            .find("w:font")
+            .iter()
+            .map(|f| f.attr("w:name").unwrap())
+            .collect();
+        for name in [
+            "方正仿宋_GBK",
+            "方正小标宋_GBK",
+            "仿宋",
+            "黑体",
+            "楷体_GB2312",
+        ] {
+            assert!(names.contains(&name), "{name} not in {names:?}");
+        }
+        assert!(!names.contains(&"仿宋_GB2312"), "{names:?}");
+    }
+    let doc = document(&notice_docx(&report(), &m).unwrap());
+    let red = doc
+        .find("w:r")
+        .into_iter()
+        .find(|r| {
+            r.find("w:color")
+                .iter()
+                .any(|c| c.attr("w:val") == Some("E60012"))
+        })
+        .unwrap();
+    assert_eq!(
+        red.find("w:rFonts")[0].attr("w:eastAsia"),
+        Some("方正小标宋_GBK")
+    );
 }

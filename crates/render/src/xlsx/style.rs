@@ -126,7 +126,7 @@ fn zeros(n: u32) -> String {
 
 /// The Excel number format of an indicator's values: `0.00%` for a ratio with 2 decimals,
 /// `0` for a count, `0.00` for 万元 with 2 decimals. What Excel shows equals the display text.
-pub(super) fn value_format(ind: &Indicator) -> String {
+pub(crate) fn value_format(ind: &Indicator) -> String {
     if ind.kind.is_percent() {
         format!("0{}%", zeros(ind.decimals))
     } else {
