@@ -2872,3 +2872,7 @@ mod hostile {
 
 #[path = "cli/rules.rs"]
 mod rules;
+
+/// The check list as a loop with the towns (issue 20).
+#[path = "cli/returned.rs"]
+mod returned;

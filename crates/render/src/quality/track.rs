@@ -1,0 +1,184 @@
+//! This month's findings against the lists the towns sent back (`gonggu check --returned`):
+//! which findings were resolved, which are still present (their answers carried over), which
+//! are new, and which answers contradict the data (属实已整改 while the finding is still
+//! there).
+
+use std::collections::HashMap;
+
+use gonggu_core::ingest::returned::{Answer, Returned, ReturnedRow};
+use gonggu_core::model::Dataset;
+use gonggu_core::region::Level;
+use gonggu_core::validate::CheckReport;
+
+use super::number::{CheckKey, check_numbers};
+
+/// Counts of one town and rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrackLine {
+    /// The town (as on its sheet: `城关镇`, `夏邑县（县级）`, `未定位地区`).
+    pub town: String,
+    /// Rule code.
+    pub code: String,
+    /// In the returned list, not found now.
+    pub resolved: u64,
+    /// In the returned list and found again.
+    pub still: u64,
+    /// Found now, not in the returned list.
+    pub new: u64,
+    /// Still present although answered 属实已整改.
+    pub contradicted: u64,
+}
+
+/// A finding still present that the town had answered 属实已整改.
+#[derive(Debug, Clone)]
+pub struct Contradiction {
+    /// Index of the finding in the report.
+    pub finding: usize,
+    /// The returned row with the answer.
+    pub returned: ReturnedRow,
+}
+
+/// The comparison of this month's findings with the returned lists.
+#[derive(Debug, Clone, Default)]
+pub struct Tracking {
+    /// Per town and rule, towns in report order (then towns found only in the returned
+    /// lists), rules in report order.
+    pub lines: Vec<TrackLine>,
+    /// Answers contradicting the data, in report order.
+    pub contradictions: Vec<Contradiction>,
+    /// The returned findings not found any more.
+    pub resolved: Vec<ReturnedRow>,
+    /// Findings in the returned lists.
+    pub returned: u64,
+    /// Answers (核实情况 or 说明) carried over to findings still present.
+    pub carried_over: u64,
+    /// Answer and note per finding index, for findings still present.
+    carried: HashMap<usize, (Option<Answer>, String)>,
+}
+
+impl Tracking {
+    /// Compares `report` with the `returned` lists. Numbers are computed with `key`; with a
+    /// key of the bureau's own, numbers of lists made with the built-in key (before the key
+    /// was set) are recognised too.
+    pub fn new(
+        ds: &Dataset,
+        report: &CheckReport,
+        key: &CheckKey,
+        returned: &Returned,
+    ) -> Tracking {
+        let numbers = check_numbers(ds, report, key);
+        let fallback = (!key.is_builtin()).then(|| check_numbers(ds, report, &CheckKey::builtin()));
+        let by_number: HashMap<&str, &ReturnedRow> = returned
+            .rows
+            .iter()
+            .map(|r| (r.number.as_str(), r))
+            .collect();
+        let mut t = Tracking {
+            returned: returned.rows.len() as u64,
+            ..Tracking::default()
+        };
+        let mut line_of: HashMap<(String, String), usize> = HashMap::new();
+        let mut line = |t: &mut Tracking, town: &str, code: &str| -> usize {
+            *line_of
+                .entry((town.to_string(), code.to_string()))
+                .or_insert_with(|| {
+                    t.lines.push(TrackLine {
+                        town: town.to_string(),
+                        code: code.to_string(),
+                        ..TrackLine::default()
+                    });
+                    t.lines.len() - 1
+                })
+        };
+        let mut matched: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, f) in report.findings.iter().enumerate() {
+            let town = town_label(ds, f.region);
+            let l = line(&mut t, &town, &f.code);
+            let hit = numbers
+                .get(i)
+                .and_then(|n| by_number.get(n.as_str()))
+                .or_else(|| {
+                    fallback
+                        .as_ref()
+                        .and_then(|fb| fb.get(i))
+                        .and_then(|n| by_number.get(n.as_str()))
+                });
+            let Some(row) = hit.filter(|r| !matched.contains(r.number.as_str())) else {
+                if let Some(tl) = t.lines.get_mut(l) {
+                    tl.new += 1;
+                }
+                continue;
+            };
+            matched.insert(row.number.as_str());
+            if let Some(tl) = t.lines.get_mut(l) {
+                tl.still += 1;
+                if row.answer == Some(Answer::Fixed) {
+                    tl.contradicted += 1;
+                }
+            }
+            if row.answer.is_some() || !row.note.is_empty() {
+                t.carried.insert(i, (row.answer, row.note.clone()));
+                t.carried_over += 1;
+            }
+            if row.answer == Some(Answer::Fixed) {
+                t.contradictions.push(Contradiction {
+                    finding: i,
+                    returned: (*row).clone(),
+                });
+            }
+        }
+        for row in &returned.rows {
+            if !matched.contains(row.number.as_str()) {
+                let l = line(&mut t, &row.town, &row.code);
+                if let Some(tl) = t.lines.get_mut(l) {
+                    tl.resolved += 1;
+                }
+                t.resolved.push(row.clone());
+            }
+        }
+        t
+    }
+
+    /// The answer and note carried over to finding `index` of the report.
+    pub fn carried(&self, index: usize) -> Option<(Option<Answer>, &str)> {
+        self.carried.get(&index).map(|(a, n)| (*a, n.as_str()))
+    }
+
+    /// Totals: (resolved, still present, new, contradicted).
+    pub fn totals(&self) -> (u64, u64, u64, u64) {
+        self.lines.iter().fold((0, 0, 0, 0), |(r, s, n, c), l| {
+            (r + l.resolved, s + l.still, n + l.new, c + l.contradicted)
+        })
+    }
+
+    /// A short Chinese summary for the terminal.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let (resolved, still, new, contradicted) = self.totals();
+        let mut out = vec![format!(
+            "对照上期核查清单（{} 条）：已解决 {resolved} 条，仍存在 {still} 条（带入上期核实情况 {} 条），新增 {new} 条。",
+            self.returned, self.carried_over
+        )];
+        if contradicted > 0 {
+            out.push(format!(
+                "其中 {contradicted} 条上期填报“属实已整改”，本期数据中仍有此问题，已列入「整改核对」表，请县级核对。"
+            ));
+        }
+        out
+    }
+}
+
+/// The label of a finding's town as on its sheet: the town, else the county's
+/// `（县级）` sheet, else 未定位地区.
+pub(crate) fn town_label(ds: &Dataset, region: Option<gonggu_core::region::RegionId>) -> String {
+    let regions = &ds.regions;
+    let Some(r) = region else {
+        return "未定位地区".into();
+    };
+    if let Some(t) = regions.ancestor_at(r, Level::Town) {
+        return regions.name(t).to_string();
+    }
+    match regions.ancestor_at(r, Level::County) {
+        Some(c) => format!("{}（县级）", regions.name(c)),
+        None => "未定位地区".into(),
+    }
+}
