@@ -66,32 +66,34 @@ fn col(header: &[String], name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
 }
 
-/// What a town does: copies its sheet of the list into a workbook of its own and fills in
-/// 核实情况 and 说明 per 户编号.
-fn fill(list: &Path, town: &str, answers: &[(&str, &str, &str)], out: &Path) {
-    let rows = sheet(list, town);
-    let header = &rows[1];
-    let (hh, answer, note) = (
-        col(header, "户编号"),
-        col(header, "核实情况"),
-        col(header, "说明"),
-    );
+/// What a town does: fills in 核实情况 and 说明 per 户编号 and saves the workbook. `sheets`:
+/// the sheets it sends back (its own, or the whole workbook it was sent).
+fn fill(list: &Path, sheets: &[&str], answers: &[(&str, &str, &str)], out: &Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name(town).unwrap();
-    for (r, row) in rows.iter().enumerate() {
-        let mut row = row.clone();
-        if let Some((_, a, n)) = answers
-            .iter()
-            .find(|(h, _, _)| row.get(hh) == Some(&h.to_string()))
-        {
-            row[answer] = a.to_string();
-            row[note] = n.to_string();
-        }
-        for (c, text) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, text).unwrap();
+    for name in sheets {
+        let rows = sheet(list, name);
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        let header = rows.get(1).cloned().unwrap_or_default();
+        let at = |h: &str| header.iter().position(|c| c == h);
+        for (r, row) in rows.iter().enumerate() {
+            let mut row = row.clone();
+            if let (Some(hh), Some(answer), Some(note)) = (at("户编号"), at("核实情况"), at("说明"))
+                && let Some((_, a, n)) = answers.iter().find(|(h, _, _)| row[hh] == *h)
+            {
+                row[answer] = a.to_string();
+                row[note] = n.to_string();
+            }
+            for (c, text) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, text).unwrap();
+            }
         }
     }
     wb.save(out).unwrap();
+}
+
+/// Every sheet of a workbook, by name.
+fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook_auto(path).unwrap().sheet_names()
 }
 
 /// 核查编号 per 户编号 of a town's sheet.
@@ -148,18 +150,23 @@ fn a_filled_list_comes_back_and_next_month_tells_resolved_still_and_new() {
     );
 
     std::fs::create_dir(d.join("上期核查清单")).unwrap();
+    // 城关镇 sends back its own sheet; 会亭镇 the whole workbook, blank but for its sheet
+    // (so 城关镇's findings come back twice, once blank, and that copy is read first).
     fill(
         &list1,
-        "城关镇",
+        &["城关镇"],
         &[
             ("H1", "属实已整改", "人数已改为1"),
             ("H2", "属实已整改", "已参保"),
         ],
         &d.join("上期核查清单/城关镇.xlsx"),
     );
+    let all = sheet_names(&list1);
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    assert_eq!(all, ["汇总", "规则", "城关镇", "会亭镇"]);
     fill(
         &list1,
-        "会亭镇",
+        &all,
         &[
             ("H3", "不属实", "在外地参加医保"),
             ("H4", "属实整改中", "正在补录成员"),
@@ -250,7 +257,7 @@ fn a_returned_list_with_a_bad_answer_names_its_cell() {
     may(d);
     fill(
         &d.join("5月核查清单.xlsx"),
-        "会亭镇",
+        &["会亭镇"],
         &[("H4", "改好了", "")],
         &d.join("会亭镇.xlsx"),
     );

@@ -96,9 +96,10 @@ pub struct ReturnedRow {
 /// Everything read from the returned lists.
 #[derive(Debug, Clone, Default)]
 pub struct Returned {
-    /// The findings, in file, sheet and row order; each 核查编号 once.
+    /// The findings, in file, sheet and row order; each 核查编号 once (the copy that was
+    /// filled in, where the same list came back several times).
     pub rows: Vec<ReturnedRow>,
-    /// Notes for the user (a 核查编号 listed twice).
+    /// Notes for the user (a 核查编号 answered twice, differently).
     pub notes: Vec<String>,
 }
 
@@ -178,19 +179,34 @@ pub fn number_code(number: &str) -> Option<&str> {
 /// ```
 pub fn read_returned(paths: &[PathBuf], pii: Pii) -> Result<Returned> {
     let mut out = Returned::default();
-    let mut seen: HashMap<String, Place> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    // The bureau often sends the whole workbook to every town and each fills in its own
+    // sheet: the same 核查编号 then comes back several times, mostly blank. The filled-in
+    // copy counts; two different answers are reported.
+    let mut conflicts: Vec<String> = Vec::new();
     for path in paths {
         for row in read_file(path, pii)? {
-            if let Some(first) = seen.get(&row.number) {
-                out.notes.push(format!(
-                    "核查编号 {} 出现了两次（{first}；{}），按前者计。",
-                    row.number, row.place
-                ));
+            let Some(&i) = seen.get(&row.number) else {
+                seen.insert(row.number.clone(), out.rows.len());
+                out.rows.push(row);
                 continue;
+            };
+            let Some(kept) = out.rows.get_mut(i) else {
+                continue;
+            };
+            let filled = |r: &ReturnedRow| r.answer.is_some() || !r.note.is_empty();
+            if !filled(kept) {
+                *kept = row;
+            } else if filled(&row) && (kept.answer != row.answer || kept.note != row.note) {
+                conflicts.push(format!("{}（{}；{}）", row.number, kept.place, row.place));
             }
-            seen.insert(row.number.clone(), row.place.clone());
-            out.rows.push(row);
         }
+    }
+    if let Some(first) = conflicts.first() {
+        out.notes.push(format!(
+            "{} 个核查编号在发回的清单中填了两种不同的核实情况或说明，按先读到的一份计，如 {first}。",
+            conflicts.len()
+        ));
     }
     Ok(out)
 }
