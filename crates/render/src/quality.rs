@@ -99,7 +99,7 @@ const HEAD_ROWS: usize = 2;
 /// page at about 90 %.
 const COLUMNS: [(&str, usize, usize); 13] = [
     (NUMBER_COLUMN, 10, 16),
-    ("问题说明", 14, 22),
+    ("问题说明", 14, 21),
     ("严重程度", 5, 5),
     ("乡镇", 6, 8),
     ("村", 6, 9),
@@ -108,9 +108,9 @@ const COLUMNS: [(&str, usize, usize); 13] = [
     ("姓名", 5, 7),
     ("联系电话", 6, 12),
     ("问题值", 14, 22),
-    ("来源", 10, 12),
+    ("来源", 10, 15),
     (ANSWER_COLUMN, 11, 11),
-    (NOTE_COLUMN, 16, 16),
+    (NOTE_COLUMN, 14, 14),
 ];
 /// Position of 核实情况 among [`COLUMNS`] (说明 follows it).
 const ANSWER_COL: u16 = 11;

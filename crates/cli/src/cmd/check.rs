@@ -55,10 +55,9 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode> {
         for line in t.summary_lines() {
             println!("{line}");
         }
-        let (_, still, _, _) = t.totals();
-        if still == 0 && !back.rows.is_empty() && !report.findings.is_empty() {
+        if t.other_key {
             note(
-                "上期清单的核查编号与本期没有一条对应。如果上期以来改动过 gonggu.toml 的 [check] key，请改回上期的密钥；否则请确认发回的是上期的核查清单。",
+                "上期清单的核查编号与本期没有一条对应，而其中多数问题的规则和户编号本期仍有：核查编号像是用另一个密钥生成的。如果上期以来改动过 gonggu.toml 的 [check] key，请改回上期的密钥再核查。",
             );
         }
         Some(t)

@@ -359,3 +359,52 @@ fn split_by_county_writes_one_workbook_per_county_beside_out() {
     );
     assert!(!summary.iter().any(|r| r[1] == "城关镇"), "{summary:?}");
 }
+
+#[test]
+fn a_key_set_later_still_matches_built_in_numbers_and_a_changed_key_is_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    roster(d, "5月.csv", &MONTH1);
+    let with = |extra: &[&str]| {
+        let mut args = vec!["5月.csv", "--as-of", "2024-05-31"];
+        args.extend_from_slice(extra);
+        let o = check(d, &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        o
+    };
+    // Last month without a key; then the bureau adds one: the numbers still match.
+    with(&["--out", "a.xlsx"]);
+    fill(
+        &d.join("a.xlsx"),
+        &["会亭镇"],
+        &[],
+        &d.join("会亭镇-a.xlsx"),
+    );
+    std::fs::write(d.join("gonggu.toml"), CONFIG).unwrap();
+    let o = with(&["--returned", "会亭镇-a.xlsx", "--out", "b.xlsx"]);
+    assert!(
+        stdout(&o).contains("已解决 0 条，仍存在 2 条（带入上期核实情况 0 条），新增 2 条"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stderr(&o).contains("另一个密钥"), "{}", stderr(&o));
+    // The key is changed: nothing matches, and the user is told why.
+    fill(
+        &d.join("b.xlsx"),
+        &["会亭镇"],
+        &[],
+        &d.join("会亭镇-b.xlsx"),
+    );
+    std::fs::write(d.join("gonggu.toml"), "[check]\nkey = \"换了的密钥\"\n").unwrap();
+    let o = with(&["--returned", "会亭镇-b.xlsx"]);
+    assert!(
+        stdout(&o).contains("已解决 2 条，仍存在 0 条"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("像是用另一个密钥生成的"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -87,6 +87,8 @@ pub struct ReturnedRow {
     pub code: String,
     /// The 乡镇 cell, else the sheet's name.
     pub town: String,
+    /// The 户编号 cell (may be empty).
+    pub household: String,
     /// 核实情况, when filled in.
     pub answer: Option<Answer>,
     /// 说明 (trimmed; may be empty).
@@ -275,16 +277,24 @@ struct Columns {
     answer: usize,
     note: Option<usize>,
     town: Option<usize>,
+    household: Option<usize>,
 }
 
-fn find_columns(names: &[String]) -> (Option<usize>, Option<usize>, Option<usize>, Option<usize>) {
+/// The columns of a header row, when it has 核查编号; `Err(())` when it has 核查编号 but not
+/// 核实情况.
+fn find_columns(names: &[String]) -> Option<Result<Columns, ()>> {
     let pos = |want: &[&str]| names.iter().position(|n| want.contains(&n.as_str()));
-    (
-        pos(&[NUMBER_COLUMN]),
-        pos(&[ANSWER_COLUMN]),
-        pos(&[NOTE_COLUMN]),
-        pos(&["乡镇", "乡", "乡(镇)", "乡镇(街道)"]),
-    )
+    let number = pos(&[NUMBER_COLUMN])?;
+    let Some(answer) = pos(&[ANSWER_COLUMN]) else {
+        return Some(Err(()));
+    };
+    Some(Ok(Columns {
+        number,
+        answer,
+        note: pos(&[NOTE_COLUMN]),
+        town: pos(&["乡镇", "乡", "乡(镇)", "乡镇(街道)"]),
+        household: pos(&["户编号"]),
+    }))
 }
 
 fn read_sheet(rows: &mut dyn RowSource, file: &str, sheet: &str, pii: Pii) -> Result<SheetOutcome> {
@@ -306,16 +316,11 @@ fn read_sheet(rows: &mut dyn RowSource, file: &str, sheet: &str, pii: Pii) -> Re
             .map(|c| normalize_header(c.as_text()))
             .collect();
         match find_columns(&names) {
-            (Some(number), Some(answer), note, town) => {
-                cols = Some(Columns {
-                    number,
-                    answer,
-                    note,
-                    town,
-                });
+            Some(Ok(found)) => {
+                cols = Some(found);
                 break;
             }
-            (Some(_), None, _, _) => {
+            Some(Err(())) => {
                 let found: Vec<&str> = names
                     .iter()
                     .map(String::as_str)
@@ -328,7 +333,7 @@ fn read_sheet(rows: &mut dyn RowSource, file: &str, sheet: &str, pii: Pii) -> Re
                     found: found.join("、"),
                 }));
             }
-            _ => {}
+            None => {}
         }
     }
     let Some(cols) = cols else {
@@ -378,6 +383,7 @@ fn read_sheet(rows: &mut dyn RowSource, file: &str, sheet: &str, pii: Pii) -> Re
             number,
             code,
             town,
+            household: text(cols.household),
             answer,
             note: text(cols.note),
         });

@@ -388,6 +388,7 @@ fn tracking_counts_resolved_still_and_new_and_carries_answers() {
         number: number.to_string(),
         code: number.split('-').next().unwrap().to_string(),
         town: "城关镇".into(),
+        household: String::new(),
         answer,
         note: note.into(),
     };
@@ -430,6 +431,7 @@ fn tracking_counts_resolved_still_and_new_and_carries_answers() {
     );
     assert_eq!(t.contradictions.len(), 1);
     assert_eq!(t.contradictions[0].finding, 0);
+    assert!(!t.other_key);
 
     // In the workbook: answers carried into the town's columns, the two extra sheets.
     let o = ListOptions {

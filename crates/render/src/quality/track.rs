@@ -52,6 +52,9 @@ pub struct Tracking {
     pub returned: u64,
     /// Answers (核实情况 or 说明) carried over to findings still present.
     pub carried_over: u64,
+    /// Whether the numbers look made with another key: nothing is still present, yet most
+    /// "resolved" findings have the rule and 户编号 of a finding found now.
+    pub other_key: bool,
     /// Answer and note per finding index, for findings still present.
     carried: HashMap<usize, (Option<Answer>, String)>,
 }
@@ -127,8 +130,17 @@ impl Tracking {
                 });
             }
         }
+        let present: std::collections::HashSet<(&str, &str)> = report
+            .findings
+            .iter()
+            .filter_map(|f| Some((&*f.code, f.household_id.as_deref()?.trim())))
+            .collect();
+        let mut look_present = 0usize;
         for row in &returned.rows {
             if !matched.contains(row.number.as_str()) {
+                if present.contains(&(row.code.as_str(), row.household.as_str())) {
+                    look_present += 1;
+                }
                 let l = line(&mut t, &row.town, &row.code);
                 if let Some(tl) = t.lines.get_mut(l) {
                     tl.resolved += 1;
@@ -136,6 +148,7 @@ impl Tracking {
                 t.resolved.push(row.clone());
             }
         }
+        t.other_key = matched.is_empty() && look_present * 2 > t.resolved.len();
         t
     }
 
