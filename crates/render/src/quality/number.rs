@@ -101,6 +101,29 @@ fn person(ds: &Dataset, f: &Finding) -> String {
 
 /// The 核查编号 of every finding of `report`, in its order. Two findings of one rule,
 /// household and person (rare) get `-2`, `-3`… after the number, in report order.
+///
+/// # Examples
+/// ```
+/// use chrono::NaiveDate;
+/// use gonggu_core::ingest::{read_inputs, ReadOptions};
+/// use gonggu_core::validate::{run_checks, CheckParams};
+/// use gonggu_render::quality::{check_numbers, CheckKey};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("名单.csv");
+/// std::fs::write(&path, "县,乡,村,户编号,证件号码,户类型,人数\n\
+///     夏邑县,城关镇,东关村,H1,410101199001011235,脱贫户,2\n").unwrap();
+/// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
+/// let params = CheckParams::defaults(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()).unwrap();
+/// let report = run_checks(&ds, &params).unwrap();
+/// let key = CheckKey::new("本局的密钥");
+/// let numbers = check_numbers(&ds, &report, &key);
+/// let hh02 = numbers.iter().find(|n| n.starts_with("HH02-")).unwrap();
+/// assert_eq!(hh02.len(), "HH02-".len() + 10);
+/// assert!(!hh02.contains("1235"));
+/// // The same key gives the same numbers; another key others.
+/// assert_eq!(check_numbers(&ds, &report, &CheckKey::new("本局的密钥")), numbers);
+/// assert_ne!(check_numbers(&ds, &report, &CheckKey::builtin()), numbers);
+/// ```
 pub fn check_numbers(ds: &Dataset, report: &CheckReport, key: &CheckKey) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     report
