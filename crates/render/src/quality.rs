@@ -36,8 +36,8 @@ mod number;
 mod track;
 
 pub use number::{CheckKey, check_numbers};
-use track::town_label;
 pub use track::{Contradiction, TrackLine, Tracking};
+use track::{Labels, UNPLACED, county_label};
 
 /// Findings of one data-quality rule, for the evaluation's data-quality section.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -241,21 +241,7 @@ pub fn quality_workbooks(
     let counties = regions.at_level(Level::County);
     let towns = regions.at_level(Level::Town);
 
-    // Town labels: the name, prefixed with the county where two counties share it.
-    let mut name_count: HashMap<&str, usize> = HashMap::new();
-    for &t in &towns {
-        *name_count.entry(regions.name(t)).or_insert(0) += 1;
-    }
-    let town_label = |t: RegionId| {
-        let name = regions.name(t);
-        match regions.node(t).parent {
-            Some(p) if name_count.get(name).copied().unwrap_or(0) > 1 => {
-                format!("{}{}", regions.name(p), name)
-            }
-            _ => name.to_string(),
-        }
-    };
-
+    let labels = Labels::new(ds);
     let numbers = check_numbers(ds, report, opts.key);
     let mut by_bucket: HashMap<Bucket, Vec<Row<'_>>> = HashMap::new();
     for (index, (finding, number)) in report.findings.iter().zip(&numbers).enumerate() {
@@ -280,7 +266,7 @@ pub fn quality_workbooks(
         if let Some((_, units)) = pos.and_then(|i| per_county.get_mut(i)) {
             units.push(Unit {
                 bucket: Bucket::Town(t),
-                label: town_label(t),
+                label: labels.town(t).to_string(),
                 county: parent.map_or("", |p| regions.name(p)).to_string(),
                 town: regions.name(t).to_string(),
             });
@@ -288,7 +274,7 @@ pub fn quality_workbooks(
     }
     for (c, units) in &mut per_county {
         if by_bucket.contains_key(&Bucket::County(*c)) {
-            let label = format!("{}（县级）", regions.name(*c));
+            let label = county_label(regions.name(*c));
             units.push(Unit {
                 bucket: Bucket::County(*c),
                 town: label.clone(),
@@ -299,9 +285,9 @@ pub fn quality_workbooks(
     }
     let unplaced = by_bucket.contains_key(&Bucket::Unplaced).then(|| Unit {
         bucket: Bucket::Unplaced,
-        label: "未定位地区".to_string(),
+        label: UNPLACED.to_string(),
         county: String::new(),
-        town: "未定位地区".to_string(),
+        town: UNPLACED.to_string(),
     });
 
     let book = |title_region: Option<&str>, units: &[Unit], whole: bool| {
@@ -499,7 +485,8 @@ fn build_workbook(b: &Book<'_, '_>) -> Result<Vec<u8>> {
     write_rules(ws, b, &date, &fmt).map_err(render_err)?;
 
     if let Some(t) = b.opts.tracking {
-        let towns: HashSet<&str> = b.units.iter().map(|u| u.town.as_str()).collect();
+        let towns: HashSet<&str> = b.units.iter().map(|u| u.label.as_str()).collect();
+        let labels = Labels::new(b.ds);
         let mine = |town: &str| b.whole || towns.contains(town);
         let lines: Vec<&TrackLine> = t.lines.iter().filter(|l| mine(&l.town)).collect();
         let ws = wb.add_worksheet();
@@ -512,7 +499,7 @@ fn build_workbook(b: &Book<'_, '_>) -> Result<Vec<u8>> {
             .filter(|c| {
                 findings
                     .get(c.finding)
-                    .is_some_and(|f| mine(&town_label(b.ds, f.region)))
+                    .is_some_and(|f| mine(&labels.of(b.ds, f.region)))
             })
             .collect();
         if !contradictions.is_empty() {

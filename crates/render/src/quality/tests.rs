@@ -522,3 +522,50 @@ fn split_by_county_on_request() {
     let first: Vec<String> = sheets(&books[0].1).into_iter().map(|(n, _)| n).collect();
     assert_eq!(first, ["汇总", "规则", "镇0", "镇2"]);
 }
+
+#[test]
+fn tracking_keeps_two_counties_towns_of_one_name_apart() {
+    use gonggu_core::error::Place;
+    use gonggu_core::ingest::returned::{Returned, ReturnedRow};
+    let mut roster = String::from(HEAD);
+    for (i, county) in ["夏邑县", "虞城县"].iter().enumerate() {
+        // 人数 2 for one member: HH02 in each county's 城关镇.
+        roster.push_str(&format!(
+            "{county},城关镇,一村,H{i},{},张三,脱贫户,户主,2,,是\n",
+            id(i as u32)
+        ));
+    }
+    let ds = read(&[("人员.csv", roster)]);
+    let report = check(&ds);
+    let numbers = check_numbers(&ds, &report, &KEY);
+    assert_eq!(numbers.len(), 2, "{numbers:?}");
+    // Back from 虞城县城关镇's sheet: its finding, and one no longer found.
+    let back = |number: &str| ReturnedRow {
+        place: Place {
+            file: "虞城县城关镇.xlsx".into(),
+            sheet: Some("虞城县城关镇".into()),
+            row: Some(3),
+            column: None,
+        },
+        number: number.to_string(),
+        code: "HH02".into(),
+        town: "城关镇".into(),
+        household: "H1".into(),
+        answer: None,
+        note: String::new(),
+    };
+    let returned = Returned {
+        rows: vec![back(&numbers[1]), back("HH02-0000000000")],
+        notes: vec![],
+    };
+    let t = Tracking::new(&ds, &report, &KEY, &returned);
+    let lines: Vec<(&str, u64, u64, u64)> = t
+        .lines
+        .iter()
+        .map(|l| (l.town.as_str(), l.resolved, l.still, l.new))
+        .collect();
+    assert_eq!(
+        lines,
+        [("夏邑县城关镇", 0, 0, 1), ("虞城县城关镇", 1, 1, 0)]
+    );
+}

@@ -3,11 +3,11 @@
 //! are new, and which answers contradict the data (属实已整改 while the finding is still
 //! there).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gonggu_core::ingest::returned::{Answer, Returned, ReturnedRow};
 use gonggu_core::model::Dataset;
-use gonggu_core::region::Level;
+use gonggu_core::region::{Level, RegionId};
 use gonggu_core::validate::CheckReport;
 
 use super::number::{CheckKey, check_numbers};
@@ -15,7 +15,8 @@ use super::number::{CheckKey, check_numbers};
 /// Counts of one town and rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrackLine {
-    /// The town (as on its sheet: `城关镇`, `夏邑县（县级）`, `未定位地区`).
+    /// The town as its sheet is named (`城关镇`, `夏邑县城关镇` where two counties have one,
+    /// `夏邑县（县级）`, `未定位地区`).
     pub town: String,
     /// Rule code.
     pub code: String,
@@ -93,9 +94,12 @@ impl Tracking {
                     t.lines.len() - 1
                 })
         };
-        let mut matched: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let labels = Labels::new(ds);
+        let mut matched: HashSet<&str> = HashSet::new();
+        let mut known: HashSet<String> = HashSet::new();
         for (i, f) in report.findings.iter().enumerate() {
-            let town = town_label(ds, f.region);
+            let town = labels.of(ds, f.region);
+            known.insert(town.clone());
             let l = line(&mut t, &town, &f.code);
             let hit = numbers
                 .get(i)
@@ -130,7 +134,12 @@ impl Tracking {
                 });
             }
         }
-        let present: std::collections::HashSet<(&str, &str)> = report
+        let known: HashSet<&str> = known
+            .iter()
+            .map(String::as_str)
+            .chain(labels.towns.values().map(String::as_str))
+            .collect();
+        let present: HashSet<(&str, &str)> = report
             .findings
             .iter()
             .filter_map(|f| Some((&*f.code, f.household_id.as_deref()?.trim())))
@@ -141,7 +150,7 @@ impl Tracking {
                 if present.contains(&(row.code.as_str(), row.household.as_str())) {
                     look_present += 1;
                 }
-                let l = line(&mut t, &row.town, &row.code);
+                let l = line(&mut t, &labels.of_returned(&known, row), &row.code);
                 if let Some(tl) = t.lines.get_mut(l) {
                     tl.resolved += 1;
                 }
@@ -180,18 +189,72 @@ impl Tracking {
     }
 }
 
-/// The label of a finding's town as on its sheet: the town, else the county's
-/// `（县级）` sheet, else 未定位地区.
-pub(crate) fn town_label(ds: &Dataset, region: Option<gonggu_core::region::RegionId>) -> String {
-    let regions = &ds.regions;
-    let Some(r) = region else {
-        return "未定位地区".into();
-    };
-    if let Some(t) = regions.ancestor_at(r, Level::Town) {
-        return regions.name(t).to_string();
+/// The names of the sheets findings go on: a town's name, prefixed with its county where
+/// towns of two counties share it (`夏邑县城关镇`); a county's `（县级）` sheet; 未定位地区.
+pub(crate) struct Labels {
+    towns: HashMap<RegionId, String>,
+}
+
+impl Labels {
+    pub(crate) fn new(ds: &Dataset) -> Labels {
+        let regions = &ds.regions;
+        let towns = regions.at_level(Level::Town);
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for &t in &towns {
+            *count.entry(regions.name(t)).or_insert(0) += 1;
+        }
+        let label = |t: RegionId| {
+            let name = regions.name(t);
+            match regions.node(t).parent {
+                Some(p) if count.get(name).copied().unwrap_or(0) > 1 => {
+                    format!("{}{}", regions.name(p), name)
+                }
+                _ => name.to_string(),
+            }
+        };
+        Labels {
+            towns: towns.iter().map(|&t| (t, label(t))).collect(),
+        }
     }
-    match regions.ancestor_at(r, Level::County) {
-        Some(c) => format!("{}（县级）", regions.name(c)),
-        None => "未定位地区".into(),
+
+    /// The label of a town.
+    pub(crate) fn town(&self, t: RegionId) -> &str {
+        self.towns.get(&t).map_or("", String::as_str)
     }
+
+    /// The sheet of a finding placed at `region`.
+    pub(crate) fn of(&self, ds: &Dataset, region: Option<RegionId>) -> String {
+        let regions = &ds.regions;
+        let Some(r) = region else {
+            return UNPLACED.into();
+        };
+        if let Some(t) = regions.ancestor_at(r, Level::Town) {
+            return self.town(t).to_string();
+        }
+        match regions.ancestor_at(r, Level::County) {
+            Some(c) => county_label(regions.name(c)),
+            None => UNPLACED.into(),
+        }
+    }
+
+    /// The town of a returned row: its sheet's name when that names a sheet of this month
+    /// (so that two counties' 城关镇 stay apart), else its 乡镇 cell.
+    fn of_returned(&self, known: &HashSet<&str>, row: &ReturnedRow) -> String {
+        let sheet = row.place.sheet.as_deref().unwrap_or("");
+        // A long list continues on `城关镇（续2）`.
+        let sheet = sheet.split("（续").next().unwrap_or(sheet);
+        if known.contains(sheet) {
+            sheet.to_string()
+        } else {
+            row.town.clone()
+        }
+    }
+}
+
+/// The sheet of rows that could not be placed.
+pub(crate) const UNPLACED: &str = "未定位地区";
+
+/// The sheet of a county's findings without a town (projects, loans).
+pub(crate) fn county_label(county: &str) -> String {
+    format!("{county}（县级）")
 }
