@@ -19,8 +19,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Datelike;
 
 use rust_xlsxwriter::{
-    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
+    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use crate::error::{Error, Result};
@@ -1120,6 +1120,15 @@ fn write_findings(
         &validation,
     )?;
     ws.set_freeze_panes(HEAD_ROWS as u32, 1)?;
+    // Protected without a password, so that a 核查编号 is not changed by mistake (the
+    // answers are matched by it); 核实情况 and 说明 stay open, and filtering, widening
+    // columns and rows still work.
+    ws.protect_with_options(&ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        use_autofilter: true,
+        ..ProtectionOptions::default()
+    });
     print_setup(ws, &format!("{subject}数据质量核查清单"), date);
     ws.set_repeat_rows(1, 1)?;
     ws.autofilter(1, 0, last_row, last_col)?;

@@ -193,7 +193,10 @@ fn a_filled_list_comes_back_and_next_month_tells_resolved_still_and_new() {
         out.contains("对照上期核查清单（4 条）：已解决 1 条，仍存在 3 条（带入上期核实情况 3 条），新增 1 条。"),
         "{out}"
     );
-    assert!(out.contains("其中 1 条上期填报“属实已整改”"), "{out}");
+    assert!(
+        out.contains("其中 1 条上期填报“属实已整改”，本期数据中仍有此问题（城关镇 1 条）"),
+        "{out}"
+    );
     let list2 = d.join("6月核查清单.xlsx");
 
     // The same household keeps its number; the answers are carried over.

@@ -301,6 +301,9 @@ fn town_sheets_print_on_a4_landscape_one_page_wide_with_titles_and_a_drop_down()
             && town.contains("<formula1>\"属实已整改,属实整改中,不属实\"</formula1>"),
         "{town}"
     );
+    // Protected, the towns' columns open: the answer cells use an unlocked format.
+    assert!(town.contains("<sheetProtection "), "{town}");
+    assert!(part(book, "xl/styles.xml").contains(r#"<protection locked="0"/>"#));
     // Wrapped text: rows with long values are made taller.
     assert!(town.contains(r#"customHeight="1""#), "{town}");
     // The header row repeats on every printed page.

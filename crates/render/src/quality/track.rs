@@ -181,8 +181,26 @@ impl Tracking {
             self.returned, self.carried_over
         )];
         if contradicted > 0 {
+            // Per town, most first (then in sheet order), at most five named.
+            let mut towns: Vec<(&str, u64)> = Vec::new();
+            for l in self.lines.iter().filter(|l| l.contradicted > 0) {
+                match towns.iter_mut().find(|(t, _)| *t == l.town) {
+                    Some((_, n)) => *n += l.contradicted,
+                    None => towns.push((&l.town, l.contradicted)),
+                }
+            }
+            towns.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+            let mut named: Vec<String> = towns
+                .iter()
+                .take(5)
+                .map(|(t, n)| format!("{t} {n} 条"))
+                .collect();
+            if towns.len() > 5 {
+                named.push(format!("等 {} 个乡镇", towns.len()));
+            }
             out.push(format!(
-                "其中 {contradicted} 条上期填报“属实已整改”，本期数据中仍有此问题，已列入「整改核对」表，请县级核对。"
+                "其中 {contradicted} 条上期填报“属实已整改”，本期数据中仍有此问题（{}），已列入「整改核对」表，请县级核对。",
+                named.join("、")
             ));
         }
         out
