@@ -190,16 +190,17 @@ impl Tracking {
                 }
             }
             towns.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-            let mut named: Vec<String> = towns
+            let named: Vec<String> = towns
                 .iter()
                 .take(5)
                 .map(|(t, n)| format!("{t} {n} 条"))
                 .collect();
-            if towns.len() > 5 {
-                named.push(format!("等 {} 个乡镇", towns.len()));
-            }
+            let more = match towns.len() {
+                n if n > 5 => format!("等 {n} 个乡镇"),
+                _ => String::new(),
+            };
             out.push(format!(
-                "其中 {contradicted} 条上期填报“属实已整改”，本期数据中仍有此问题（{}），已列入「整改核对」表，请县级核对。",
+                "其中 {contradicted} 条上期填报“属实已整改”，本期数据中仍有此问题（{}{more}），已列入「整改核对」表，请县级核对。",
                 named.join("、")
             ));
         }
