@@ -976,7 +976,15 @@ fn source_text(ds: &Dataset, f: &Finding) -> String {
 }
 
 /// The offending values as in the file, personal ones masked: `务工所在地：…；务工去向：省外`.
+/// The 证件号码 rules (ID…) quote no value, the number being the value: it is shown here
+/// too (masked), so that no 问题值 cell is empty.
 fn values_text(f: &Finding, pii: Pii) -> String {
+    if f.values.is_empty()
+        && group_of(&f.code) == "ID"
+        && let Some(id) = f.id_number.as_deref()
+    {
+        return format!("证件号码：{}", pii.id(id));
+    }
     let values: Vec<String> = f
         .values
         .iter()

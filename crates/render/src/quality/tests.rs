@@ -572,3 +572,25 @@ fn tracking_keeps_two_counties_towns_of_one_name_apart() {
         [("夏邑县城关镇", 0, 0, 1), ("虞城县城关镇", 1, 1, 0)]
     );
 }
+
+#[test]
+fn an_id_finding_shows_the_masked_number_as_its_value() {
+    // A wrong check character: an ID rule fires and quotes no value of its own.
+    let mut bad = id(7);
+    let last = if bad.ends_with('0') { "1" } else { "0" };
+    bad.replace_range(17.., last);
+    let roster = format!("{HEAD}夏邑县,城关镇,东关村,H1,{bad},张三,脱贫户,户主,1,,是\n");
+    let ds = read(&[("人员.csv", roster)]);
+    let report = check(&ds);
+    let books = quality_workbooks(&ds, &report, &opts(Pii::Masked)).unwrap();
+    let town = &sheets(&books[0].1)[2].1;
+    let row = town[2..]
+        .iter()
+        .find(|r| r[0].starts_with("ID"))
+        .unwrap_or_else(|| panic!("no ID finding: {town:?}"));
+    assert_eq!(
+        row[9],
+        format!("证件号码：{}", gonggu_core::mask::mask_id(&bad))
+    );
+    assert!(!row.join("|").contains(&bad));
+}
