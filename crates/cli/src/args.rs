@@ -47,7 +47,7 @@ pub enum Command {
     /// 数据质量核查：列出疑似问题数据，按乡镇分表（证件号码等已脱敏）
     #[command(
         override_usage = "gonggu check <输入文件>... [--out 核查清单.xlsx] [选项]",
-        after_help = "退出码：0 未发现问题，1 发现疑似问题，2 输入有错无法核查。\n\n示例：\n  gonggu check 数据/监测对象信息.xlsx --out 输出/数据质量核查清单.xlsx"
+        after_help = "退出码：0 未发现问题，1 发现疑似问题，2 输入有错无法核查。\n\n示例：\n  gonggu check 数据/监测对象信息.xlsx --out 输出/数据质量核查清单.xlsx\n  gonggu check 数据/监测对象信息.xlsx --returned 上期核查清单 --out 输出/数据质量核查清单.xlsx --split county"
     )]
     Check(CheckArgs),
     /// 计算指标并输出 JSON / CSV / XLSX
@@ -242,6 +242,12 @@ pub struct CheckArgs {
     /// 配置文件
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
+    /// 乡镇填好发回的上期核查清单（可写多个文件，或一个文件夹）：报告已解决、仍存在和新增的问题，并把核实情况和说明带入本期清单
+    #[arg(long, value_name = "文件或文件夹", num_args = 1..)]
+    pub returned: Vec<PathBuf>,
+    /// 分开写出：county 为每县一个工作簿（核查清单-夏邑县.xlsx …，写在 --out 旁边）
+    #[arg(long, value_name = "方式", requires = "out")]
+    pub split: Option<SplitArg>,
     /// 读取选项
     #[command(flatten)]
     pub read: ReadArgs,
@@ -256,6 +262,13 @@ pub struct ReadArgs {
     /// 显示完整的证件号码、姓名和电话（默认脱敏）
     #[arg(long)]
     pub reveal_pii: bool,
+}
+
+/// How `check --split` divides the check list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// 每县一个工作簿
+    County,
 }
 
 /// `gonggu rules`.

@@ -18,6 +18,7 @@ use gonggu_core::region::Level;
 use gonggu_core::text::end_of_previous_month;
 use gonggu_render::package::DocFormats;
 use gonggu_render::pdf::Fonts;
+use gonggu_render::quality::CheckKey;
 
 use crate::args::{CommonArgs, DocFormatArg, DocFormatArgs, DocLevelArg, FontArgs, LevelArg};
 use crate::common::{Texts, note, read_dataset};
@@ -313,4 +314,72 @@ pub fn check_inputs_exist(inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The key of the 核查编号: `[check] key`, else the built-in one, with the note to show
+/// then (numbers can be worked out from ID numbers; a random key to put in gonggu.toml).
+pub fn check_key(config: &Config) -> (CheckKey, Option<String>) {
+    if let Some(k) = config.check.key.as_deref() {
+        return (CheckKey::new(k), None);
+    }
+    let suggestion = match random_key() {
+        Ok(k) => format!("建议在 gonggu.toml 的 [check] 下加入下面这一行（随机生成；保存后不要改动，也不要外传）：\n  key = \"{k}\"\n加入后，上期用内置密钥生成的编号仍能对应。"),
+        Err(_) => "建议在 gonggu.toml 的 [check] 下加入 key = \"一串只有本局知道的随机字符\"（保存后不要改动）。".to_string(),
+    };
+    let note = format!(
+        "gonggu.toml 中没有设置核查编号的密钥（[check] key）：核查编号暂用内置密钥生成，每月不变，但知道证件号码的人可以推算出编号。{suggestion}"
+    );
+    (CheckKey::builtin(), Some(note))
+}
+
+/// A random key for `[check] key`: 32 bytes from the operating system, as hex.
+///
+/// # Errors
+/// When the operating system gives no random bytes.
+pub fn random_key() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("无法生成随机密钥：{e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The files of `--returned`: each file as given; for a folder, its workbooks (`.xlsx`,
+/// `.xls`, `.ods`, not Office's `~$` lock files), by name. Windows' shells do not expand
+/// `上期核查清单/*.xlsx`, so a folder is the easy way there.
+///
+/// # Errors
+/// A path that does not exist or cannot be read, or a folder without workbooks.
+pub fn returned_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            if let Err(e) = std::fs::File::open(p) {
+                bail!("无法读取上期核查清单 {}：{}", p.display(), io_reason(&e));
+            }
+            out.push(p.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(p)
+            .map_err(|e| anyhow!("无法读取文件夹 {}：{}", p.display(), io_reason(&e)))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                let ext = f
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase());
+                f.is_file()
+                    && name.is_some_and(|n| !n.starts_with("~$") && !n.starts_with('.'))
+                    && ext.is_some_and(|e| matches!(e.as_str(), "xlsx" | "xls" | "ods"))
+            })
+            .collect();
+        if found.is_empty() {
+            bail!(
+                "文件夹 {} 中没有工作簿（.xlsx、.xls 或 .ods）：请放入乡镇发回的核查清单",
+                p.display()
+            );
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }

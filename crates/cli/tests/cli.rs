@@ -3044,3 +3044,7 @@ mod hostile {
 
 #[path = "cli/rules.rs"]
 mod rules;
+
+/// The check list as a loop with the towns (issue 20).
+#[path = "cli/returned.rs"]
+mod returned;

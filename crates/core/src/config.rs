@@ -16,6 +16,22 @@ pub mod run;
 /// The commented configuration written by `gonggu init`.
 pub const TEMPLATE: &str = include_str!("../templates/gonggu.toml");
 
+/// The commented-out `[check] key` line of [`TEMPLATE`], which `gonggu init` replaces.
+const KEY_LINE: &str = "# key = \"（请填写随机密钥，gonggu init 会自动生成）\"";
+
+/// [`TEMPLATE`] with `[check] key` set to `key` (`gonggu init` passes a random one).
+///
+/// # Examples
+/// ```
+/// use gonggu_core::config::{template_with_key, Config};
+/// let text = template_with_key("K7Q2");
+/// let c = Config::parse(&text, "gonggu.toml").unwrap();
+/// assert_eq!(c.check.key.as_deref(), Some("K7Q2"));
+/// ```
+pub fn template_with_key(key: &str) -> String {
+    TEMPLATE.replacen(KEY_LINE, &format!("key = \"{key}\""), 1)
+}
+
 /// The whole configuration. Every field is optional; flags override it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +176,7 @@ impl Config {
             unset(v);
         }
         unset(&mut self.as_of);
+        unset(&mut self.check.key);
         for list in [
             &mut self.region.order,
             &mut self.document.recipients,
@@ -235,6 +252,11 @@ pub struct CheckConfig {
     /// Rule parameters (`[check.params]`): any `[params]` name of the rule files.
     #[serde(default)]
     pub params: std::collections::BTreeMap<String, toml::Value>,
+    /// The bureau's secret for the 核查编号 of the check list (`[check] key`): a keyed hash
+    /// of rule, household and person, so that the numbers stay the same month to month
+    /// and cannot be worked out from an ID number by whoever lacks the key. `gonggu init`
+    /// writes a random one.
+    pub key: Option<String>,
     /// The rule file as read by [`Config::load`]: (path as shown, text).
     #[serde(skip)]
     pub rules_text: Option<(String, String)>,

@@ -29,7 +29,7 @@ pub fn changes_title(c: &MonthChanges) -> String {
 /// use gonggu_core::changes::MonthChanges;
 /// use gonggu_core::config::run::Month;
 /// use gonggu_render::changes::changes_workbook;
-/// let c = MonthChanges { month: Month::parse("2021-11").unwrap(), parent: "商丘市".into(), rows: vec![], compared: false };
+/// let c = MonthChanges { month: Month::parse("2021-11").unwrap(), parent: "商丘市".into(), rows: vec![], compared: false, order: vec![] };
 /// let bytes = changes_workbook(&c).unwrap();
 /// assert_eq!(&bytes[..2], b"PK");
 /// assert_eq!(bytes, changes_workbook(&c).unwrap());

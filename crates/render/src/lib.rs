@@ -5,7 +5,9 @@
 //! 1. [`xlsx`] writes the workbooks: the 通报表 modelled on 商丘's notice (blocks of
 //!    indicators, page breaks, highlights, print setup), 计算明细, 指标说明, charts, the
 //!    evaluation and plain workbooks.
-//! 2. [`quality`] writes the 核查清单: an overview sheet and one sheet per town, personal data masked.
+//! 2. [`quality`] writes the 核查清单: an overview sheet (a row per town), one sheet per town with a
+//!    stable 核查编号 and the columns the towns fill in, personal data masked; and compares
+//!    this month's findings with the lists the towns sent back.
 //! 3. [`documents`] fills the minijinja prose templates with the figures and assembles the
 //!    notice (GB/T 9704), the leadership brief and the evaluation report as Typst sources
 //!    whose data travel as JSON, never spliced into markup.

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use chrono::Datelike;
 use gonggu_core::compute::{self, Report};
 use gonggu_core::config::Config;
-use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::text::{base_name, date_zh};
 use gonggu_core::validate::CheckReport;
@@ -19,7 +18,7 @@ use gonggu_core::validate::CheckReport;
 use crate::documents::{self, DocumentMeta, TypstBundle};
 use crate::error::Result;
 use crate::pdf::{FontOptions, FontRoles, Fonts, ResolvedRoles};
-use crate::quality::{QualityOverview, quality_workbooks};
+use crate::quality::{ListOptions, QualityOverview, quality_workbooks};
 use crate::xlsx::{self, WorkbookOptions};
 
 /// One file of a package: where it goes (relative to the output folder) and its bytes.
@@ -470,19 +469,20 @@ pub fn evaluation(
     Ok(out)
 }
 
-/// `gonggu check --out FILE`: the 核查清单 as `file_name`, or, above
-/// [`crate::quality::MAX_TOWNS_PER_WORKBOOK`] towns, one `{stem}_{县}.xlsx` per county.
+/// `gonggu check --out FILE`: the 核查清单 as `file_name`, or, one workbook per county
+/// (asked for, or above [`crate::quality::MAX_TOWNS_PER_WORKBOOK`] towns), `{stem}-{县}.xlsx`
+/// beside it.
 ///
 /// # Errors
 /// Rendering errors of the workbooks.
 pub fn check_lists(
     ds: &Dataset,
     report: &CheckReport,
-    pii: Pii,
+    opts: &ListOptions<'_>,
     file_name: &Path,
 ) -> Result<Package> {
     let mut out = Package::default();
-    for (suffix, bytes) in quality_workbooks(ds, report, pii)? {
+    for (suffix, bytes) in quality_workbooks(ds, report, opts)? {
         let path = if suffix.is_empty() {
             file_name.to_path_buf()
         } else {
@@ -490,7 +490,7 @@ pub fn check_lists(
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "核查清单".into());
-            file_name.with_file_name(format!("{stem}_{}.xlsx", file_name_part(&suffix)))
+            file_name.with_file_name(format!("{stem}-{}.xlsx", file_name_part(&suffix)))
         };
         out.add(path, bytes);
     }

@@ -28,6 +28,7 @@ use gonggu_core::text::end_of_previous_month;
 use gonggu_core::validate::{self, CheckParams};
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
+use gonggu_render::quality::ListOptions;
 
 use crate::args::{DemoArgs, DemoFormatArg};
 use crate::common::{Texts, note, read_dataset};
@@ -189,7 +190,12 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     let lists = Path::new("数据质量核查清单.xlsx");
     out.add_package(
         &out_dir,
-        package::check_lists(ds, &check, Pii::Masked, lists)?,
+        package::check_lists(
+            ds,
+            &check,
+            &ListOptions::new(&resolve::check_key(&config).0),
+            lists,
+        )?,
     );
 
     let pdf = |emit_typst| PdfOptions {

@@ -22,6 +22,7 @@ use gonggu_core::pipeline;
 use gonggu_core::region::Level;
 use gonggu_core::validate::{self, CheckParams};
 use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
+use gonggu_render::quality::ListOptions;
 
 use crate::args::{CommonArgs, RunArgs};
 use crate::cmd::evaluate::has_records;
@@ -176,11 +177,19 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         Ok(validate::run_checks(&ds, &params)?)
     })?;
     if wants("check") {
+        let (key, key_note) = resolve::check_key(&plan.config);
+        if let Some(n) = key_note {
+            note(&n);
+        }
+        let opts = ListOptions {
+            pii: plan.pii,
+            ..ListOptions::new(&key)
+        };
         let lists = step("数据质量核查", || {
             Ok(package::check_lists(
                 &ds,
                 &check,
-                plan.pii,
+                &opts,
                 Path::new(&format!("{prefix}数据质量核查清单.xlsx")),
             )?)
         })?;

@@ -11,6 +11,7 @@
 
 pub(crate) mod build;
 pub(crate) mod guard;
+pub mod returned;
 pub(crate) mod schema;
 mod scope;
 pub(crate) mod source;
@@ -224,12 +225,10 @@ enum Outcome {
     Unrecognised(String),
 }
 
-fn read_file(
-    path: &Path,
-    matcher: &HeaderMatcher,
-    b: &mut Builder<'_>,
-    rows_read: &mut u64,
-) -> Result<()> {
+/// A file about to be read: its name as shown, and what it is. Before calamine sees the
+/// file: a folder, an empty file, and a workbook whose claims do not fit its size are
+/// refused.
+pub(crate) fn inspect_file(path: &Path) -> Result<(String, guard::Inspected)> {
     let file = display_name(path);
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -249,12 +248,21 @@ fn read_file(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    let inspected = guard::inspect(path, &file, &ext, meta.len())?;
+    Ok((file, inspected))
+}
+
+fn read_file(
+    path: &Path,
+    matcher: &HeaderMatcher,
+    b: &mut Builder<'_>,
+    rows_read: &mut u64,
+) -> Result<()> {
+    let (file, inspected) = inspect_file(path)?;
     let stem_says_targets = path
         .file_stem()
         .and_then(|s| s.to_str())
         .is_some_and(|s| s.contains("目标"));
-    // Before calamine sees the file: what it is, and whether its claims fit its size.
-    let inspected = guard::inspect(path, &file, &ext, meta.len())?;
     b.ds.notes.extend(inspected.note);
     let mut outcomes: Vec<(Option<String>, Outcome)> = Vec::new();
     match inspected.format {
