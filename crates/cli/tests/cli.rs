@@ -862,6 +862,27 @@ mod demo {
         dir.join(docx.with_extension("pdf").file_name().unwrap())
     }
 
+    /// GB/T 9704 §8.3 in the demo notice's PDF: the 版记 is on the last page, which is even
+    /// (here the text ends on a page without room for it, so a blank page comes between).
+    #[test]
+    fn demo_pdf_imprint_on_an_even_last_page() {
+        let pdf = demo_dir().join("输出/商丘市2021年11月主要指标通报.pdf");
+        let Some(text) = pdf_text(&pdf) else {
+            eprintln!("注意：没有 pdftotext，跳过此测试");
+            return;
+        };
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        let at = pages
+            .iter()
+            .rposition(|p| p.contains("印发"))
+            .unwrap_or_else(|| panic!("no 印发: {text}"));
+        assert_eq!(at + 1, pages.len(), "the 版记 is not on the last page");
+        assert_eq!(pages.len() % 2, 0, "the 版记 is on page {}", pages.len());
+    }
+
     /// GB/T 9704 §8.3, as LibreOffice lays out the demo notice's DOCX: the 版记 is on the
     /// last page, at its foot (its 印发 line within the text block's last fifth, above the
     /// page number), and that page is even (LibreOffice's PDF leaves out the blank page it
