@@ -529,6 +529,7 @@ impl History {
             notes: Vec::new(),
             left_out: Vec::new(),
             previous_as_of: None,
+            year_start: None,
             params: BTreeMap::new(),
             param_names: BTreeMap::new(),
             basics: None,

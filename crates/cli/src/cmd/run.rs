@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use gonggu_core::catalog::ReportKind;
 use gonggu_core::changes::{ChangeKind, month_changes};
-use gonggu_core::compute::Report;
+use gonggu_core::compute::{Report, compare_year_start};
 use gonggu_core::config::run::{self, Month};
 use gonggu_core::history::{self, History, RunInfo};
 use gonggu_core::model::Dataset;
@@ -152,6 +152,22 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
             )
         })?)
     };
+    // 年初: the last recorded month of the previous year (较年初 beside 较上月).
+    let year_start: Option<(Month, Report)> = match &existing {
+        Some(db) => {
+            let start = db
+                .months()?
+                .into_iter()
+                .filter(|r| r.level == level.id() && r.month.year < month.year)
+                .map(|r| r.month)
+                .max();
+            match start {
+                Some(m) => db.report(m, level)?.map(|r| (m, r)),
+                None => None,
+            }
+        }
+        None => None,
+    };
     let report_for = |kind: ReportKind| -> Result<Report> {
         let s = pipeline::Settings::new(level, as_of, &plan.config, &plan.catalog, kind, &[])?;
         let prev = match (&previous, &prev_ds) {
@@ -162,7 +178,11 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
             ),
             _ => None,
         };
-        Ok(pipeline::build(&ds, &plan.catalog, &s, prev.as_ref())?)
+        let mut report = pipeline::build(&ds, &plan.catalog, &s, prev.as_ref())?;
+        if let Some((m, base)) = &year_start {
+            compare_year_start(&mut report, base, &format!("{}年{}月", m.year, m.month));
+        }
+        Ok(report)
     };
 
     let compute = step("指标计算", || report_for(ReportKind::Compute))?;

@@ -303,3 +303,60 @@ fn a_month_without_inputs_or_config_is_a_clear_error() {
     refused(Some("2021-13"), "不是月份");
     assert!(!dir.path().join("gonggu.db").exists());
 }
+
+/// 较年初 beside 较上期: with December of the previous year recorded, the notice's ranking
+/// table gets a 较年初 column whose total equals this month's total less December's.
+#[test]
+fn the_notice_compares_with_the_start_of_the_year_from_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = run(gonggu()
+        .args(["demo", "--months", "12", "--households", "400", "--out"])
+        .arg(dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // December 2020 recorded, then November 2021 (October from its folder, not recorded).
+    for month in ["2020-12", "2021-11"] {
+        let o = run_month(dir, Some(month));
+        assert!(o.status.success(), "{month}: {}", stderr(&o));
+    }
+    let figures = |m: &str| json(&dir.join("输出").join(m).join(format!("商丘市{m}指标.json")));
+    let (dec, nov) = (figures("2020年12月"), figures("2021年11月"));
+    let id = "loan_household_rate";
+    let value = |v: &serde_json::Value| v["total"]["values"][id]["value"].as_f64().unwrap();
+    let points = (value(&nov) - value(&dec)) * 100.0;
+    let want = if points >= 0.005 {
+        format!("+{points:.2}")
+    } else {
+        format!("{points:.2}")
+    };
+    let notice = dir
+        .join("输出/2021年11月")
+        .join("商丘市2021年11月主要指标通报.pdf");
+    let text = pdf_text(&notice).expect("pdftotext");
+    assert!(text.contains("较年初"), "{text}");
+    assert!(
+        text.contains("与2020年12月"),
+        "the footnote names the month: {text}"
+    );
+    let total = nov["total"]["values"][id]["display"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The total row: its value, 较上期, then 较年初.
+    let layout = run(Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&notice)
+        .arg("-"));
+    let layout = String::from_utf8_lossy(&layout.stdout);
+    let line = layout
+        .lines()
+        .find(|l| l.trim_start().starts_with("商丘市") && l.contains(&total))
+        .unwrap_or_else(|| panic!("no total row with {total}: {layout}"));
+    assert!(line.contains(&want), "较年初 {want} not in: {line}");
+    // The XLSX ranking table has the column too.
+    let book = xlsx_text(
+        &dir.join("输出/2021年11月")
+            .join("商丘市2021年11月主要指标通报表.xlsx"),
+    );
+    assert!(book.contains("较年初"), "{book}");
+}

@@ -105,6 +105,10 @@ pub struct Cell {
     pub previous_rank: Option<u32>,
     /// `↑2` (rank improved by 2), `↓1` or `持平`.
     pub rank_move: Option<String>,
+    /// Value minus the value at the start of the year ([`Report::year_start`]), in the
+    /// unit of `change` (较年初); not in the JSON of SPEC §7.
+    #[serde(skip)]
+    pub change_year: Option<Decimal>,
 }
 
 /// Where a cell stands against its target: the one reading every renderer uses.
@@ -172,6 +176,7 @@ impl Cell {
             target_met: None,
             warning: None,
             change: None,
+            change_year: None,
             previous_rank: None,
             rank_move: None,
         }
@@ -229,6 +234,10 @@ pub struct Report {
     /// As-of date of the period compared with, if any.
     #[serde(skip)]
     pub previous_as_of: Option<NaiveDate>,
+    /// The month the 较年初 changes are taken against (`2020年12月`: the last recorded month
+    /// of the previous year), when [`compare_year_start`] filled them.
+    #[serde(skip)]
+    pub year_start: Option<String>,
     /// Parameter values used (`monitoring_line`).
     #[serde(skip)]
     pub params: BTreeMap<String, Decimal>,
@@ -395,26 +404,51 @@ fn near_line(v: Decimal, t: Decimal, cmp: Comparison, warning: &WarningConfig) -
     cmp.margin(v, t) < margin
 }
 
+/// Value minus an earlier value in the indicator's unit (percentage points for
+/// percentages), rounded like the indicator; `None` when either is missing.
+fn difference(ind: &Indicator, now: Option<Decimal>, before: Option<Decimal>) -> Option<Decimal> {
+    let (v, pv) = (now?, before?);
+    let diff = if ind.kind.is_percent() {
+        (v - pv) * Decimal::ONE_HUNDRED
+    } else {
+        v - pv
+    };
+    let diff = diff.round_dp_with_strategy(
+        ind.decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    Some(if diff.is_zero() { Decimal::ZERO } else { diff })
+}
+
+/// Fills the 较年初 changes of a report against `base`, the report of the last recorded
+/// month of the previous year (`label`, `2020年12月`): each unit's cell against the same
+/// unit's (by key, else by name), the total against the total.
+pub fn compare_year_start(report: &mut Report, base: &Report, label: &str) {
+    let indicators = report.indicators.clone();
+    for row in &mut report.rows {
+        let before = previous_row(Some(base), &row.key, &row.region);
+        for ind in &indicators {
+            if let Some(cell) = row.values.get_mut(&ind.id) {
+                let then = before.and_then(|b| b.cell(&ind.id)).and_then(|c| c.value);
+                cell.change_year = difference(ind, cell.value, then);
+            }
+        }
+    }
+    for ind in &indicators {
+        if let Some(cell) = report.total.values.get_mut(&ind.id) {
+            let then = base.total.cell(&ind.id).and_then(|c| c.value);
+            cell.change_year = difference(ind, cell.value, then);
+        }
+    }
+    report.year_start = Some(label.to_string());
+}
+
 /// Fills a cell's change and rank move against the previous period's cell.
 fn compare(cell: &mut Cell, ind: &Indicator, prev: Option<&Cell>) {
     let Some(prev) = prev else {
         return;
     };
-    if let (Some(v), Some(pv)) = (cell.value, prev.value) {
-        let diff = if ind.kind.is_percent() {
-            (v - pv) * Decimal::ONE_HUNDRED
-        } else {
-            v - pv
-        };
-        let mut diff = diff.round_dp_with_strategy(
-            ind.decimals,
-            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-        );
-        if diff.is_zero() {
-            diff = Decimal::ZERO;
-        }
-        cell.change = Some(diff);
-    }
+    cell.change = difference(ind, cell.value, prev.value);
     cell.previous_rank = prev.rank;
     if let (Some(now), Some(before)) = (cell.rank, prev.rank) {
         cell.rank_move = Some(match before.cmp(&now) {
@@ -726,6 +760,7 @@ pub fn build_report_explained(
         total: total_row,
         notes,
         previous_as_of: previous.map(|p| p.as_of),
+        year_start: None,
         left_out,
         params,
         param_names: catalog

@@ -68,6 +68,7 @@ fn report(month: &str, yongcheng: i64) -> Report {
         notes: vec![],
         left_out: vec![],
         previous_as_of: None,
+        year_start: None,
         params: BTreeMap::new(),
         param_names: BTreeMap::new(),
         basics: None,

@@ -43,7 +43,16 @@ fn value_cell(c: Option<&Cell>) -> Value {
 
 /// A change for a table: `+1.25`, `-0.50`, `0.00`, `—`.
 fn signed_change(ind: &Indicator, c: Option<&Cell>) -> String {
-    let Some(d) = c.and_then(|c| c.change) else {
+    signed(ind, c.and_then(|c| c.change))
+}
+
+/// A 较年初 change for a table, written like [`signed_change`].
+fn signed_year_change(ind: &Indicator, c: Option<&Cell>) -> String {
+    signed(ind, c.and_then(|c| c.change_year))
+}
+
+fn signed(ind: &Indicator, d: Option<rust_decimal::Decimal>) -> String {
+    let Some(d) = d else {
         return DASH.to_owned();
     };
     let mut r = d.round_dp_with_strategy(ind.decimals, RoundingStrategy::MidpointAwayFromZero);
@@ -85,27 +94,32 @@ fn balanced<T>(items: &[T], size: usize) -> Vec<&[T]> {
 }
 
 /// The columns one indicator takes in the ranking table.
-fn ranking_columns(ind: &Indicator, with_previous: bool) -> Vec<(String, f64)> {
+fn ranking_columns(ind: &Indicator, with_previous: bool, with_year: bool) -> Vec<(String, f64)> {
     let mut cols = vec![("数值".to_string(), 1.25)];
     if is_ranked(ind) {
         cols.push(("排名".to_string(), 0.7));
     }
-    if with_previous {
-        // The change's unit in the header: percentage points, or the indicator's unit.
-        let unit = if ind.kind.is_percent() {
-            "个百分点"
+    // The change's unit in the header: percentage points, or the indicator's unit.
+    let unit = if ind.kind.is_percent() {
+        "个百分点"
+    } else {
+        ind.unit.as_str()
+    };
+    let head = |word: &str| {
+        if unit.is_empty() {
+            word.to_string()
         } else {
-            ind.unit.as_str()
-        };
-        let head = if unit.is_empty() {
-            "较上期".to_string()
-        } else {
-            format!("较上期\n（{unit}）")
-        };
-        cols.push((head, 1.3));
-        if is_ranked(ind) {
-            cols.push(("名次\n变化".to_string(), 0.85));
+            format!("{word}\n（{unit}）")
         }
+    };
+    if with_previous {
+        cols.push((head("较上期"), 1.3));
+    }
+    if with_year {
+        cols.push((head("较年初"), 1.3));
+    }
+    if with_previous && is_ranked(ind) {
+        cols.push(("名次\n变化".to_string(), 0.85));
     }
     cols
 }
@@ -136,6 +150,11 @@ fn ranking_footnote(report: &Report) -> String {
                 .to_owned(),
         );
     }
+    if let Some(start) = &report.year_start {
+        notes.push(format!(
+            "“较年初”为与{start}（上年最后记录的月份）数值之差，百分比指标单位为百分点。"
+        ));
+    }
     notes.extend(
         report
             .notes
@@ -154,6 +173,8 @@ fn ranking_footnote(report: &Report) -> String {
 /// `meta.block_size` indicators, the total row bold without rank.
 pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str) -> Vec<Value> {
     let with_previous = report.previous_as_of.is_some();
+    let with_year = report.year_start.is_some();
+    let grouped = with_previous || with_year;
     let counties = report.unit_counties();
     let chunks = balanced(&report.indicators, super::block_size(meta));
     let count = chunks.len();
@@ -161,7 +182,7 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
         .iter()
         .enumerate()
         .map(|(i, inds)| {
-            let head_rows = if with_previous { 2 } else { 1 };
+            let head_rows = if grouped { 2 } else { 1 };
             let mut widths = vec![1.7];
             let mut head1 = vec![json!({ "text": super::facts::unit_name(report.level), "rowspan": head_rows })];
             // A city's town ranking says which county each town is in.
@@ -171,8 +192,8 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
             }
             let mut head2 = Vec::new();
             for ind in *inds {
-                let cols = ranking_columns(ind, with_previous);
-                if with_previous {
+                let cols = ranking_columns(ind, with_previous, with_year);
+                if grouped {
                     head1.push(json!({ "text": ind.name, "colspan": cols.len() }));
                     head2.extend(cols.iter().map(|(h, _)| Value::from(h.as_str())));
                 } else {
@@ -193,14 +214,17 @@ pub(crate) fn ranking_tables(report: &Report, meta: &DocumentMeta, caption: &str
                     }
                     if with_previous {
                         cells.push(cell(signed_change(ind, c)));
-                        if is_ranked(ind) {
-                            let mv = if total {
-                                String::new()
-                            } else {
-                                c.and_then(|c| c.rank_move.clone()).unwrap_or_default()
-                            };
-                            cells.push(cell(mv));
-                        }
+                    }
+                    if with_year {
+                        cells.push(cell(signed_year_change(ind, c)));
+                    }
+                    if with_previous && is_ranked(ind) {
+                        let mv = if total {
+                            String::new()
+                        } else {
+                            c.and_then(|c| c.rank_move.clone()).unwrap_or_default()
+                        };
+                        cells.push(cell(mv));
                     }
                 }
                 cells

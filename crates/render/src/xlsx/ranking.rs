@@ -77,6 +77,11 @@ fn notice_notes(report: &Report, opts: &WorkbookOptions) -> Vec<String> {
             date_zh(prev)
         ));
     }
+    if let Some(start) = &report.year_start {
+        out.push(format!(
+            "“较年初”为与{start}（上年最后记录的月份）数据相比的变化，百分比指标以个百分点计。"
+        ));
+    }
     let source = opts.source_note.trim();
     if !source.is_empty() {
         if source.starts_with("数据来源") {
@@ -121,7 +126,7 @@ pub(super) fn write_notice(
     report: &Report,
     opts: &WorkbookOptions,
 ) -> Result<(), XlsxError> {
-    let compare = report.previous_as_of.is_some();
+    let compare = table::Compare::of(report);
     let inds: Vec<&Indicator> = report.indicators.iter().collect();
     let blocks: Vec<Vec<Group<'_>>> = if inds.is_empty() {
         vec![Vec::new()]
@@ -187,7 +192,7 @@ pub(super) fn write_notice(
 /// Writes the flat table of `compute --format xlsx`: one header row (`地区`-word, name,
 /// `name排名`, …), one row per region and the total; frozen header and autofilter.
 pub(super) fn write_plain(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
-    let compare = report.previous_as_of.is_some();
+    let compare = table::Compare::of(report);
     let inds: Vec<&Indicator> = report.indicators.iter().collect();
     let blocks = vec![table::groups(&inds, compare, 1)];
     let widths = table::widths(report, &blocks, Heads::Flat, 1);

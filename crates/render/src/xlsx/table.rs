@@ -20,6 +20,8 @@ pub(super) enum Part {
     Change,
     /// Rank movement (`↑2`, `↓1`, `持平`).
     Move,
+    /// Change since the start of the year (较年初).
+    YearChange,
 }
 
 /// Header style of a table.
@@ -42,20 +44,40 @@ pub(super) struct Group<'r> {
 }
 
 /// The columns shown for an indicator: a rank only when it is ranked, a change and a rank
-/// move only when the report compares with a previous period.
-pub(super) fn parts(ind: &Indicator, compare: bool) -> Vec<Part> {
+/// move only when the report compares with a previous period, a 较年初 change when it has
+/// the start of the year.
+pub(super) fn parts(ind: &Indicator, compare: Compare) -> Vec<Part> {
     let ranked = ind.direction != Direction::NotRanked;
     let mut out = vec![Part::Value];
     if ranked {
         out.push(Part::Rank);
     }
-    if compare {
+    if compare.previous {
         out.push(Part::Change);
-        if ranked {
-            out.push(Part::Move);
-        }
+    }
+    if compare.year_start {
+        out.push(Part::YearChange);
+    }
+    if compare.previous && ranked {
+        out.push(Part::Move);
     }
     out
+}
+
+/// What a report compares with: the previous period, the start of the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Compare {
+    pub previous: bool,
+    pub year_start: bool,
+}
+
+impl Compare {
+    pub(super) fn of(report: &Report) -> Compare {
+        Compare {
+            previous: report.previous_as_of.is_some(),
+            year_start: report.year_start.is_some(),
+        }
+    }
 }
 
 /// The columns before the indicators: the unit's name, and in a city's ranking of towns
@@ -69,7 +91,11 @@ pub(super) fn lead(report: &Report) -> ColNum {
 }
 
 /// Lays out a block of indicators from column `first` on.
-pub(super) fn groups<'r>(inds: &[&'r Indicator], compare: bool, first: ColNum) -> Vec<Group<'r>> {
+pub(super) fn groups<'r>(
+    inds: &[&'r Indicator],
+    compare: Compare,
+    first: ColNum,
+) -> Vec<Group<'r>> {
     let mut col: ColNum = first;
     inds.iter()
         .map(|ind| {
@@ -103,6 +129,10 @@ pub(super) fn label(ind: &Indicator, part: Part, heads: Heads) -> String {
             unit => format!("较上期\n（{unit}）"),
         },
         (Heads::Grouped, Part::Move) => "名次变化".to_string(),
+        (Heads::Grouped, Part::YearChange) => match change_unit(ind) {
+            "" => "较年初".to_string(),
+            unit => format!("较年初\n（{unit}）"),
+        },
         (Heads::Flat, Part::Value) => ind.name.clone(),
         (Heads::Flat, Part::Rank) => format!("{}排名", ind.name),
         (Heads::Flat, Part::Change) => match change_unit(ind) {
@@ -110,6 +140,10 @@ pub(super) fn label(ind: &Indicator, part: Part, heads: Heads) -> String {
             unit => format!("{}较上期（{unit}）", ind.name),
         },
         (Heads::Flat, Part::Move) => format!("{}名次变化", ind.name),
+        (Heads::Flat, Part::YearChange) => match change_unit(ind) {
+            "" => format!("{}较年初", ind.name),
+            unit => format!("{}较年初（{unit}）", ind.name),
+        },
     }
 }
 
@@ -122,6 +156,10 @@ fn shown(ind: &Indicator, part: Part, cell: Option<&Cell>) -> String {
         Part::Value => c.display.clone(),
         Part::Rank => c.rank.map_or_else(|| DASH.to_string(), |r| r.to_string()),
         Part::Change => c.change.map_or_else(
+            || DASH.to_string(),
+            |v| format!("+{}", v.round_dp(ind.decimals)),
+        ),
+        Part::YearChange => c.change_year.map_or_else(
             || DASH.to_string(),
             |v| format!("+{}", v.round_dp(ind.decimals)),
         ),
@@ -346,7 +384,13 @@ pub(super) fn write_part(
                 dash(ws)?;
             }
         },
-        Part::Change => match cell.and_then(|c| c.change) {
+        Part::Change | Part::YearChange => match cell.and_then(|c| {
+            if part == Part::Change {
+                c.change
+            } else {
+                c.change_year
+            }
+        }) {
             Some(v) => {
                 let f = style::number(&style::change_format(ind), total, None);
                 ws.write_number_with_format(row, col, style::to_f64(v), &f)?;
