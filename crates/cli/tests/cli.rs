@@ -871,16 +871,25 @@ mod demo {
             eprintln!("注意：没有 pdftotext，跳过此测试");
             return;
         };
-        let pages: Vec<&str> = text
-            .split('\u{c}')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
+        // One chunk per page (a blank page is an empty one); nothing after the last.
+        let mut pages: Vec<&str> = text.split('\u{c}').collect();
+        if pages.last().is_some_and(|p| p.trim().is_empty()) {
+            pages.pop();
+        }
         let at = pages
             .iter()
             .rposition(|p| p.contains("印发"))
             .unwrap_or_else(|| panic!("no 印发: {text}"));
         assert_eq!(at + 1, pages.len(), "the 版记 is not on the last page");
         assert_eq!(pages.len() % 2, 0, "the 版记 is on page {}", pages.len());
+        // GB/T 9704 §7.5: a blank page before the 版记 page leaves both unnumbered; else the
+        // 版记 page has its number.
+        let last = pages[at];
+        let numbered = |p: &str| p.contains(&format!("— {} —", pages.len()));
+        let blank_before = pages
+            .get(at.wrapping_sub(1))
+            .is_some_and(|p| p.trim().is_empty());
+        assert_eq!(numbered(last), !blank_before, "{last}");
     }
 
     /// GB/T 9704 §8.3, as LibreOffice lays out the demo notice's DOCX: the 版记 is on the
@@ -1557,6 +1566,7 @@ mod demo {
         };
         let mm = 72.0 / 25.4;
         let mut signature_page_words = None;
+        let mut previous_blank = false;
         for (n, page) in html.split("<page ").skip(1).enumerate() {
             let (w, h) = (attr(page, "width"), attr(page, "height"));
             // (left, right, top, bottom) margins in mm.
@@ -1599,9 +1609,15 @@ mod demo {
                     n + 1
                 );
             }
-            assert!(
+            // GB/T 9704 §7.5: a blank page before the 版记 page, and the 版记 page after it,
+            // carry no number; every other page does.
+            let blank = words.is_empty();
+            let unnumbered = blank || previous_blank;
+            previous_blank = blank;
+            assert_eq!(
                 numbered,
-                "page {} has no page number where it belongs",
+                !unnumbered,
+                "page {}: numbered {numbered}, blank {blank}",
                 n + 1
             );
             if words.iter().any(|(t, _)| t == "2021年12月11日")
