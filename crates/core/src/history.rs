@@ -154,11 +154,7 @@ impl HistoryTable {
             head.push("指标".into());
         }
         head.push("地区".into());
-        head.extend(
-            self.months
-                .iter()
-                .map(|m| format!("{}年{}月", m.year, m.month)),
-        );
+        head.extend(self.months.iter().map(|m| m.label()));
         head
     }
 
@@ -709,8 +705,8 @@ impl History {
         if earlier.is_empty() {
             return Ok(None);
         }
-        let mut months: Vec<String> = earlier.iter().map(|(m, _)| month_label(*m)).collect();
-        months.push(month_label(month));
+        let mut months: Vec<String> = earlier.iter().map(|(m, _)| m.label()).collect();
+        months.push(month.label());
         let mut fig = self
             .conn
             .prepare("SELECT value, display FROM figures WHERE run_id = ?1 AND unit_key = ?2 AND indicator = ?3")
@@ -786,11 +782,6 @@ impl History {
 pub const TREND_INDICATORS: usize = 4;
 /// Units beside the total in each trend.
 pub const TREND_UNITS: usize = 2;
-
-/// `2021年9月`.
-fn month_label(m: Month) -> String {
-    format!("{}年{}月", m.year, m.month)
-}
 
 /// The units furthest below target for an indicator; without any unit below target, the
 /// last ranked.

@@ -31,6 +31,18 @@ pub fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// `2021年3月`: the month of a date, as documents and messages write it.
+///
+/// # Examples
+/// ```
+/// use chrono::NaiveDate;
+/// use gonggu_core::text::month_zh;
+/// assert_eq!(month_zh(NaiveDate::from_ymd_opt(2021, 3, 5).unwrap()), "2021年3月");
+/// ```
+pub fn month_zh(d: NaiveDate) -> String {
+    format!("{}年{}月", d.year(), d.month())
+}
+
 /// The last day of a month; `None` for a month outside 1–12 or a year chrono cannot hold.
 ///
 /// # Examples

@@ -42,13 +42,7 @@ pub fn run(a: &RulesArgs) -> Result<ExitCode> {
         );
         println!("      {}", r.detail);
         let mut needs: Vec<String> = r.needs.clone();
-        if !r.needs_any.is_empty() {
-            needs.push(
-                r.needs_any_label
-                    .clone()
-                    .unwrap_or_else(|| r.needs_any.join("或")),
-            );
-        }
+        needs.extend(r.needs_any_text());
         needs.extend(r.needs_tables.iter().cloned());
         if !needs.is_empty() {
             println!("      需要：{}", needs.join("、"));

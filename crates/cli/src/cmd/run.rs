@@ -180,7 +180,7 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         };
         let mut report = pipeline::build(&ds, &plan.catalog, &s, prev.as_ref())?;
         if let Some((m, base)) = &year_start {
-            compare_year_start(&mut report, base, &format!("{}年{}月", m.year, m.month));
+            compare_year_start(&mut report, base, &m.label());
         }
         Ok(report)
     };

@@ -158,6 +158,11 @@ impl Month {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
     }
 
+    /// `2021年9月`.
+    pub fn label(self) -> String {
+        crate::text::month_zh(self.last_day())
+    }
+
     /// The last day: the as-of date of a monthly run.
     pub fn last_day(self) -> NaiveDate {
         crate::text::last_day_of_month(self.year, self.month).unwrap_or_default()

@@ -771,7 +771,7 @@ pub(crate) fn display(v: &Val<'_>, ty: Ty, fmt: &str) -> String {
         Val::Num(n) => n.normalize().to_string(),
         Val::Text(t) => t.to_string(),
         Val::Date(d) => match fmt {
-            "年月" => format!("{}年{}月", d.year(), d.month()),
+            "年月" => crate::text::month_zh(*d),
             "日期" => crate::text::date_zh(*d),
             _ => d.to_string(),
         },

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -496,10 +496,6 @@ fn current_spell<'r>(r: &Row<'r>) -> Option<Option<&'r WorkSpell>> {
     )
 }
 
-fn month_words(d: NaiveDate) -> String {
-    format!("{}年{}月", d.year(), d.month())
-}
-
 macro_rules! field {
     ($table:ident, $name:literal, $ty:expr, $get:expr, needs = $needs:expr, any = $any:expr, lookup = $lookup:expr, personal = $pii:expr, $doc:literal) => {
         Field {
@@ -847,7 +843,7 @@ fn build() -> Vec<Field> {
                 let (Some(spell), Some(as_of)) = (current_spell(r), r.env.as_of) else {
                     return Val::Null;
                 };
-                let month = month_words(as_of);
+                let month = crate::text::month_zh(as_of);
                 Val::Text(Cow::Owned(match spell {
                     Some(s) => {
                         let county = s

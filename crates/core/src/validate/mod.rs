@@ -493,9 +493,8 @@ fn missing_inputs(
                 _ => false,
             }
     };
-    let kind_of = RuleTable::kind;
     let mut missing = Vec::new();
-    if let Some(kind) = kind_of(table)
+    if let Some(kind) = table.kind()
         && !present(kind)
     {
         missing.push(kind.label().to_string());
@@ -508,7 +507,7 @@ fn missing_inputs(
             missing.push(t.clone());
         }
     }
-    let kind = kind_of(table).unwrap_or(TableKind::Roster);
+    let kind = table.kind().unwrap_or(TableKind::Roster);
     let has = |c: &str| ds.has_column(kind, c);
     let explicit = !rule.needs.is_empty() || !rule.needs_any.is_empty();
     if explicit {
@@ -517,16 +516,14 @@ fn missing_inputs(
                 missing.push(c.clone());
             }
         }
-        if !rule.needs_any.is_empty() && !rule.needs_any.iter().any(|c| has(c)) {
-            missing.push(
-                rule.needs_any_label
-                    .clone()
-                    .unwrap_or_else(|| rule.needs_any.join("或")),
-            );
+        if let Some(group) = rule.needs_any_text()
+            && !rule.needs_any.iter().any(|c| has(c))
+        {
+            missing.push(group);
         }
     } else {
         for f in fields {
-            let kind = kind_of(f.table).unwrap_or(kind);
+            let kind = f.table.kind().unwrap_or(kind);
             for c in &f.needs {
                 if !ds.has_column(kind, c) && !missing.iter().any(|m| m == c) {
                     missing.push((*c).to_string());

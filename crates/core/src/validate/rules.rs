@@ -43,6 +43,16 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// How the `needs_any` group is named: its label, else the columns joined with 或;
+    /// `None` without such a group.
+    pub fn needs_any_text(&self) -> Option<String> {
+        (!self.needs_any.is_empty()).then(|| {
+            self.needs_any_label
+                .clone()
+                .unwrap_or_else(|| self.needs_any.join("或"))
+        })
+    }
+
     /// The tables the rule reads, in case order without repeats.
     pub fn tables(&self) -> Vec<RuleTable> {
         let mut out: Vec<RuleTable> = Vec::new();

@@ -597,7 +597,7 @@ pub(crate) fn prose_context(
         unit_count: report.rows.len(),
         as_of: date_zh(as_of),
         as_of_md: format!("{}月{}日", as_of.month(), as_of.day()),
-        period: format!("{}年{}月", as_of.year(), as_of.month()),
+        period: gonggu_core::text::month_zh(as_of),
         year: as_of.year(),
         month: as_of.month(),
         issue_date: date_zh(meta.issue_date),
