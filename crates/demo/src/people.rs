@@ -604,6 +604,8 @@ pub(crate) fn generate_people(opts: &DemoOptions) -> DemoData {
         manifest: Manifest::empty(),
         roster_overrides: BTreeMap::new(),
         project_overrides: BTreeMap::new(),
+        spell_overrides: BTreeMap::new(),
+        village_overrides: BTreeMap::new(),
         planted: Default::default(),
         base_as_of: opts.as_of,
         no_spells: Default::default(),
