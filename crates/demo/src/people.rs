@@ -605,6 +605,7 @@ pub(crate) fn generate_people(opts: &DemoOptions) -> DemoData {
         roster_overrides: BTreeMap::new(),
         project_overrides: BTreeMap::new(),
         spell_overrides: BTreeMap::new(),
+        loan_overrides: BTreeMap::new(),
         village_overrides: BTreeMap::new(),
         planted: Default::default(),
         base_as_of: opts.as_of,

@@ -1524,6 +1524,47 @@ fn plant_loans(pl: &mut Planter<'_>) {
             ))
         }),
     ];
+    // LN06: 放款日期 written after the as-of date (a cell: the loan stays in last month's
+    // data, which keep the loans issued by then).
+    let mut ln06 = 0;
+    for &i in &order {
+        if ln06 == 2 {
+            break;
+        }
+        let Some(l) = pl.data.loans.get(i) else {
+            continue;
+        };
+        let later = as_of + Duration::days(20);
+        if used.get(i).copied().unwrap_or(true)
+            || l.status != LoanStatus::Normal
+            || l.due_on <= later + Duration::days(60)
+            || l.due_on > super::ledgers::add_years(later, 3)
+        {
+            continue;
+        }
+        pl.data
+            .loan_overrides
+            .insert((i, rows::lcol::ISSUED), DemoCell::Date(later));
+        if !audit::audit_loan(pl.data, i, &known).is_empty() {
+            pl.data.loan_overrides.remove(&(i, rows::lcol::ISSUED));
+            continue;
+        }
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
+        }
+        ln06 += 1;
+        pl.planted
+            .defects
+            .entry("LN06")
+            .or_default()
+            .push(Plant::new(
+                Target::Loan(i),
+                format!("放款日期写为 {later}，晚于统计截止日期"),
+            ));
+    }
+    if ln06 < 2 {
+        *pl.planted.shortfalls.entry("LN06").or_default() += 2 - ln06;
+    }
     for (code, count, apply) in plans {
         for _ in 0..count {
             let mut done = false;

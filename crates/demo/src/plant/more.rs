@@ -1125,6 +1125,16 @@ fn family_and_certificates() -> Vec<(&'static str, usize, Apply)> {
                 "务工所在地为空（未务工），务工月收入却为 3000 元".into(),
             )
         }),
+        ("WK15", 2, |d, h, _| {
+            // An ordinary household (no work spells are kept for it, WK04 does not apply): a
+            // pupil of 15 who left school for work.
+            plain(d, h)?;
+            let pos = member(d, h, |p, a| a == 15 && p.school.in_school())?;
+            set(d, h, pos, col::SCHOOL, "");
+            set(d, h, pos, col::EDUCATION, "初中");
+            set(d, h, pos, col::WORK, "县内务工");
+            person(h, pos, "15岁，务工所在地为县内务工（辍学务工）".into())
+        }),
         ("WK13", 2, |d, h, _| {
             let pos = member(d, h, |p, _| {
                 d.work_in_view(p).class() != WorkPlace::NotWorking && stays(d, p)
