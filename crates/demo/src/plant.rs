@@ -672,6 +672,10 @@ fn plant_roster(pl: &mut Planter<'_>) {
     pl.plant_n("MN06", 2, |_| {
         boxed(|d, h, _| {
             let labor = member(d, h, |p, _| p.labor.is_labor()).is_some();
+            // A post holder would then lack 公益岗位帮扶 (WP08).
+            if member(d, h, |p, _| p.welfare_post != Post::None).is_some() {
+                return None;
+            }
             let hh = d.households.get_mut(h)?;
             if !hh.is_monitored() || hh.eliminated != Some(false) {
                 return None;
@@ -893,9 +897,12 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // LB02: student of 16+ with labor.
+    // LB02: student of 16+ with labor (not in a household at risk for 缺劳动力, RK08).
     pl.plant_n("LB02", 3, |_| {
         boxed(|d, h, _| {
+            if has_risk(d.households.get(h)?, Risk::LackOfLabor) {
+                return None;
+            }
             let pos = member(d, h, |p, a| a >= 16 && p.school.in_school())?;
             let as_of = d.options.as_of;
             let p = person_mut(d, h, pos)?;
@@ -913,9 +920,12 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // LB03: 60+ with full labor.
+    // LB03: 60+ with full labor (not in a household at risk for 缺劳动力, RK08).
     pl.plant_n("LB03", 3, |_| {
         boxed(|d, h, _| {
+            if has_risk(d.households.get(h)?, Risk::LackOfLabor) {
+                return None;
+            }
             let pos = member(d, h, |_, a| (60..=69).contains(&a))?;
             let as_of = d.options.as_of;
             let p = person_mut(d, h, pos)?;

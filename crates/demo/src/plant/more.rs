@@ -537,10 +537,17 @@ fn education() -> Vec<(&'static str, usize, Apply)> {
             let pos = member(d, h, |p, a| {
                 (18..=22).contains(&a)
                     && !p.school.in_school()
+                    && p.welfare_post == Post::None
                     && d.work_in_view(p).class() != WorkPlace::NotWorking
                     && d.has_spells(p)
                     && stays(d, p)
             })?;
+            // Somebody else keeps the household's labour (SA05, WP06, RK11 count it).
+            let others = members(d, h)
+                .iter()
+                .enumerate()
+                .any(|(i, p)| i != pos && p.labor.is_labor());
+            others.then_some(())?;
             set(d, h, pos, col::SCHOOL, &School::College(1).label());
             set(d, h, pos, col::EDUCATION, "");
             set(d, h, pos, col::LABOR, "无劳动力");
@@ -1099,6 +1106,10 @@ fn family_and_certificates() -> Vec<(&'static str, usize, Apply)> {
             )
         }),
         ("ID07", 2, |d, h, _| {
+            // The labour written may make 缺劳动力 (RK08) wrong.
+            if has_risk(d.households.get(h)?, Risk::LackOfLabor) {
+                return None;
+            }
             let pos = member(d, h, |p, a| {
                 p.health == Health::Disabled && (20..=59).contains(&a) && no_spells(d, p)
             })?;
