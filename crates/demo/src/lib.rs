@@ -832,6 +832,13 @@ pub struct DemoData {
     pub(crate) roster_overrides: BTreeMap<(usize, usize, usize), DemoCell>,
     /// Project cells written differently from the typed fields: (project, column).
     pub(crate) project_overrides: BTreeMap<(usize, usize), DemoCell>,
+    /// Loan cells written differently from the typed fields: (loan, column).
+    pub(crate) loan_overrides: BTreeMap<(usize, usize), DemoCell>,
+    /// Cells of 已外出务工信息 written differently from the drawn spells: (household, member
+    /// number, spell index among the person's spells, column).
+    pub(crate) spell_overrides: BTreeMap<(usize, u32, usize, usize), DemoCell>,
+    /// Cells of 行政村信息 written differently from the drawn rows: (village, column).
+    pub(crate) village_overrides: BTreeMap<(usize, usize), DemoCell>,
     /// The planted defects (to rebuild the manifest for another roster format).
     pub(crate) planted: plant::Planted,
     /// The as-of date the data were generated for: work spells are drawn relative to it and

@@ -5,9 +5,9 @@
 //! the intended finding(s) appear, the mutation is undone and the next household is tried.
 //! So every planted defect triggers exactly its rule and no other.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 
 use super::audit;
 #[cfg(test)]
@@ -24,6 +24,8 @@ use gonggu_core::model::{
     Risk, WorkPlace,
 };
 
+mod more;
+
 /// The manifest's note for a rule the generator plants no defect for (yet).
 pub(crate) const NOT_PLANTED: &str = "示例数据没有为这条规则植入缺陷（生成的数据也不会触发它）";
 
@@ -38,6 +40,15 @@ pub(crate) enum Target {
     Project(usize),
     /// A loan row.
     Loan(usize),
+    /// A row of 已外出务工信息: the person's household and position, and the spell's index
+    /// among the person's spells.
+    Spell {
+        household: usize,
+        position: usize,
+        index: usize,
+    },
+    /// A row of 行政村信息.
+    Village(usize),
 }
 
 /// One planted finding.
@@ -414,6 +425,8 @@ pub(crate) fn plant_all(data: &mut DemoData) -> Planted {
         }
     }
     plant_roster(&mut pl);
+    more::plant_new_roster(&mut pl);
+    more::plant_late_subsidies(&mut pl);
     for _ in 0..2 {
         if !pl.plant_shared_phone() {
             *pl.planted.shortfalls.entry("PH02").or_default() += 2;
@@ -421,6 +434,8 @@ pub(crate) fn plant_all(data: &mut DemoData) -> Planted {
     }
     plant_projects(&mut pl);
     plant_loans(&mut pl);
+    more::plant_spells(&mut pl);
+    more::plant_villages(&mut pl);
     pl.planted
 }
 
@@ -657,6 +672,10 @@ fn plant_roster(pl: &mut Planter<'_>) {
     pl.plant_n("MN06", 2, |_| {
         boxed(|d, h, _| {
             let labor = member(d, h, |p, _| p.labor.is_labor()).is_some();
+            // A post holder would then lack 公益岗位帮扶 (WP08).
+            if member(d, h, |p, _| p.welfare_post != Post::None).is_some() {
+                return None;
+            }
             let hh = d.households.get_mut(h)?;
             if !hh.is_monitored() || hh.eliminated != Some(false) {
                 return None;
@@ -878,9 +897,12 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // LB02: student of 16+ with labor.
+    // LB02: student of 16+ with labor (not in a household at risk for 缺劳动力, RK08).
     pl.plant_n("LB02", 3, |_| {
         boxed(|d, h, _| {
+            if has_risk(d.households.get(h)?, Risk::LackOfLabor) {
+                return None;
+            }
             let pos = member(d, h, |p, a| a >= 16 && p.school.in_school())?;
             let as_of = d.options.as_of;
             let p = person_mut(d, h, pos)?;
@@ -898,9 +920,12 @@ fn plant_roster(pl: &mut Planter<'_>) {
             ))
         })
     });
-    // LB03: 60+ with full labor.
+    // LB03: 60+ with full labor (not in a household at risk for 缺劳动力, RK08).
     pl.plant_n("LB03", 3, |_| {
         boxed(|d, h, _| {
+            if has_risk(d.households.get(h)?, Risk::LackOfLabor) {
+                return None;
+            }
             let pos = member(d, h, |_, a| (60..=69).contains(&a))?;
             let as_of = d.options.as_of;
             let p = person_mut(d, h, pos)?;
@@ -1115,7 +1140,9 @@ fn plant_roster(pl: &mut Planter<'_>) {
         })
     });
     // IN01 / IN02.
-    pl.plant_n("IN01", 3, |_| {
+    // Two more IN01 rows, each with a finding of a later rule (RE04 and IN08, or IN06).
+    more::plant_uninsured_pairs(pl);
+    pl.plant_n("IN01", 2, |_| {
         boxed(|d, h, _| {
             let pos = member(d, h, |_, _| true)?;
             let p = person_mut(d, h, pos)?;
@@ -1204,7 +1231,7 @@ fn plant_projects(pl: &mut Planter<'_>) {
     let year = pl.data.options.as_of.format("%Y").to_string();
     // (code, count, applies, mutate)
     type Apply = fn(&mut DemoData, usize, &mut Rng, &str, usize) -> Option<Plant>;
-    let plans: [(&'static str, usize, Apply); 4] = [
+    let plans: [(&'static str, usize, Apply); 9] = [
         ("PJ01", 3, |d, i, rng, _, _| {
             let p = d.projects.get_mut(i)?;
             if !p.planned || p.status == ProjectStatus::NotStarted || p.spent <= 0 {
@@ -1260,6 +1287,65 @@ fn plant_projects(pl: &mut Planter<'_>) {
                 &text,
             ))
         }),
+        // The rules after LN02 (the audit sees no finding in these rows).
+        ("PJ03", 2, |d, i, _, _, _| {
+            let first = d.options.as_of.with_day(1)?;
+            let p = d.projects.get_mut(i)?;
+            if p.status != ProjectStatus::Completed || p.completed_on.is_none_or(|c| c >= first) {
+                return None;
+            }
+            p.completed_on = None;
+            Some(Plant::new(
+                Target::Project(i),
+                "项目状态为已完工，完工日期为空".into(),
+            ))
+        }),
+        ("PJ04", 2, |d, i, _, _, _| {
+            let p = d.projects.get_mut(i)?;
+            if p.status != ProjectStatus::NotStarted || p.spent != 0 || p.funds <= 500 {
+                return None;
+            }
+            p.spent = 500;
+            Some(Plant::new(
+                Target::Project(i),
+                "项目未开工，已支出衔接资金 5 万元".into(),
+            ))
+        }),
+        ("PJ05", 2, |d, i, _, _, _| {
+            let p = d.projects.get(i)?;
+            if p.status != ProjectStatus::Started {
+                return None;
+            }
+            let later = d.options.as_of + Duration::days(45);
+            d.project_overrides
+                .insert((i, pcol::STARTED), DemoCell::Date(later));
+            Some(Plant::new(
+                Target::Project(i),
+                format!("开工日期 {later} 晚于统计截止日期"),
+            ))
+        }),
+        ("PJ06", 2, |d, i, _, year, _| {
+            d.projects.get(i)?;
+            let next: i32 = year.parse().ok()?;
+            d.project_overrides
+                .insert((i, pcol::YEAR), DemoCell::Number(f64::from(next + 1)));
+            Some(Plant::new(
+                Target::Project(i),
+                format!("项目年度 {} 晚于统计年度", next + 1),
+            ))
+        }),
+        ("PJ07", 2, |d, i, _, _, _| {
+            let p = d.projects.get(i)?;
+            if p.status != ProjectStatus::NotStarted || p.spent != 0 {
+                return None;
+            }
+            d.project_overrides
+                .insert((i, pcol::FUNDS), DemoCell::Number(0.0));
+            Some(Plant::new(
+                Target::Project(i),
+                "衔接资金为 0（资金未下达却已列入项目库）".into(),
+            ))
+        }),
     ];
     for (code, count, apply) in plans {
         let mut missing = 0;
@@ -1272,10 +1358,16 @@ fn plant_projects(pl: &mut Planter<'_>) {
                 let Some(saved) = pl.data.projects.get(i).cloned() else {
                     continue;
                 };
-                let saved_over = pl.data.project_overrides.get(&(i, pcol::STARTED)).cloned();
+                let saved_over: Vec<_> = pl
+                    .data
+                    .project_overrides
+                    .range((i, 0)..=(i, usize::MAX))
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect();
                 if let Some(plant) = apply(pl.data, i, &mut pl.rng, &year, k) {
                     let f = audit::audit_project(pl.data, i);
-                    if f.len() == 1 && f.iter().all(|x| x.code == code) {
+                    let expected = usize::from(audit::RULES.contains(&code));
+                    if f.len() == expected && f.iter().all(|x| x.code == code) {
                         if let Some(u) = used.get_mut(i) {
                             *u = true;
                         }
@@ -1287,10 +1379,16 @@ fn plant_projects(pl: &mut Planter<'_>) {
                 if let Some(p) = pl.data.projects.get_mut(i) {
                     *p = saved;
                 }
-                match saved_over {
-                    Some(c) => pl.data.project_overrides.insert((i, pcol::STARTED), c),
-                    None => pl.data.project_overrides.remove(&(i, pcol::STARTED)),
-                };
+                let keys: Vec<_> = pl
+                    .data
+                    .project_overrides
+                    .range((i, 0)..=(i, usize::MAX))
+                    .map(|(k, _)| *k)
+                    .collect();
+                for key in keys {
+                    pl.data.project_overrides.remove(&key);
+                }
+                pl.data.project_overrides.extend(saved_over);
             }
             if !done {
                 missing += 1;
@@ -1369,9 +1467,11 @@ fn plant_loans(pl: &mut Planter<'_>) {
             *u = true;
         }
     }
-    type Apply = fn(&mut DemoLoan) -> Option<(String, Option<(&'static str, String)>)>;
-    let plans: [(&'static str, usize, Apply); 2] = [
-        ("LN01", 2, |l| {
+    type Apply =
+        fn(&mut DemoLoan, chrono::NaiveDate) -> Option<(String, Option<(&'static str, String)>)>;
+    let as_of = pl.data.options.as_of;
+    let plans: [(&'static str, usize, Apply); 6] = [
+        ("LN01", 2, |l, _| {
             if l.balance <= 0 || l.status == LoanStatus::Settled {
                 return None;
             }
@@ -1381,7 +1481,7 @@ fn plant_loans(pl: &mut Planter<'_>) {
                 None,
             ))
         }),
-        ("VL02", 1, |l| {
+        ("VL02", 1, |l, _| {
             if l.status != LoanStatus::Settled {
                 return None;
             }
@@ -1391,7 +1491,90 @@ fn plant_loans(pl: &mut Planter<'_>) {
                 Some(("贷款余额（元）", "-300".into())),
             ))
         }),
+        // The rules after LN02 (the audit sees no finding in these rows).
+        ("LN03", 2, |l, _| {
+            if l.status != LoanStatus::Settled || l.balance != 0 {
+                return None;
+            }
+            l.due_on = l.issued_on - Duration::days(30);
+            Some((
+                format!("到期日期 {} 早于放款日期 {}", l.due_on, l.issued_on),
+                None,
+            ))
+        }),
+        ("LN04", 2, |l, _| {
+            if l.status != LoanStatus::Settled || l.balance != 0 {
+                return None;
+            }
+            l.amount = 80_000;
+            Some(("贷款金额 80000 元，超过单户上限 50000 元".into(), None))
+        }),
+        ("LN05", 2, |l, as_of| {
+            if l.status != LoanStatus::Normal || l.due_on <= as_of {
+                return None;
+            }
+            l.due_on = super::ledgers::add_years(l.issued_on, 4);
+            Some((
+                format!("放款日期 {}，到期日期 {}，期限4年", l.issued_on, l.due_on),
+                None,
+            ))
+        }),
+        ("LN07", 2, |l, as_of| {
+            let due = as_of - Duration::days(60);
+            if l.status != LoanStatus::Normal || l.balance <= 0 || l.issued_on >= due {
+                return None;
+            }
+            l.due_on = due;
+            Some((
+                format!(
+                    "到期日期 {due} 已过，仍有贷款余额 {} 元，状态仍为正常",
+                    l.balance
+                ),
+                None,
+            ))
+        }),
     ];
+    // LN06: 放款日期 written after the as-of date (a cell: the loan stays in last month's
+    // data, which keep the loans issued by then).
+    let mut ln06 = 0;
+    for &i in &order {
+        if ln06 == 2 {
+            break;
+        }
+        let Some(l) = pl.data.loans.get(i) else {
+            continue;
+        };
+        let later = as_of + Duration::days(20);
+        if used.get(i).copied().unwrap_or(true)
+            || l.status != LoanStatus::Normal
+            || l.due_on <= later + Duration::days(60)
+            || l.due_on > super::ledgers::add_years(later, 3)
+        {
+            continue;
+        }
+        pl.data
+            .loan_overrides
+            .insert((i, rows::lcol::ISSUED), DemoCell::Date(later));
+        if !audit::audit_loan(pl.data, i, &known).is_empty() {
+            pl.data.loan_overrides.remove(&(i, rows::lcol::ISSUED));
+            continue;
+        }
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
+        }
+        ln06 += 1;
+        pl.planted
+            .defects
+            .entry("LN06")
+            .or_default()
+            .push(Plant::new(
+                Target::Loan(i),
+                format!("放款日期写为 {later}，晚于统计截止日期"),
+            ));
+    }
+    if ln06 < 2 {
+        *pl.planted.shortfalls.entry("LN06").or_default() += 2 - ln06;
+    }
     for (code, count, apply) in plans {
         for _ in 0..count {
             let mut done = false;
@@ -1402,10 +1585,11 @@ fn plant_loans(pl: &mut Planter<'_>) {
                 let Some(saved) = pl.data.loans.get(i).cloned() else {
                     continue;
                 };
-                let applied = pl.data.loans.get_mut(i).and_then(apply);
+                let applied = pl.data.loans.get_mut(i).and_then(|l| apply(l, as_of));
                 if let Some((desc, cell)) = applied {
                     let f = audit::audit_loan(pl.data, i, &known);
-                    if f.len() == 1 && f.iter().all(|x| x.code == code) {
+                    let expected = usize::from(audit::RULES.contains(&code));
+                    if f.len() == expected && f.iter().all(|x| x.code == code) {
                         if let Some(u) = used.get_mut(i) {
                             *u = true;
                         }
@@ -1431,9 +1615,56 @@ fn plant_loans(pl: &mut Planter<'_>) {
     }
 }
 
+/// For the persons with planted spell defects: the number of 已外出务工信息 rows before
+/// their first one.
+fn spell_rows_before(data: &DemoData, planted: &Planted) -> HashMap<(usize, usize), u64> {
+    let wanted: HashSet<(usize, usize)> = planted
+        .defects
+        .values()
+        .flatten()
+        .filter_map(|p| match p.at {
+            Target::Spell {
+                household,
+                position,
+                ..
+            } => Some((household, position)),
+            _ => None,
+        })
+        .collect();
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    let mut rows = 0u64;
+    for (h, hh) in data.households.iter().enumerate() {
+        for (position, p) in data
+            .persons
+            .get(hh.person_range())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            if wanted.contains(&(h, position)) {
+                out.insert((h, position), rows);
+                if out.len() == wanted.len() {
+                    return out;
+                }
+            }
+            rows += work::person_spells(data, p).len() as u64;
+        }
+    }
+    out
+}
+
 /// The manifest for the final data.
 pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFormat) -> Manifest {
     let roster_file = format!("监测对象信息.{}", format.extension());
+    let first_row = match format {
+        DemoFormat::Xlsx => 4,
+        DemoFormat::Csv => 2,
+    };
+    let sheet = |name: &str| (format == DemoFormat::Xlsx).then(|| name.to_string());
+    let spell_rows = spell_rows_before(data, planted);
     let locate = |t: Target| -> (String, Option<String>, u64) {
         match t {
             Target::Person {
@@ -1459,6 +1690,22 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
                 Some("小额信贷".into()),
                 i as u64 + 3,
             ),
+            Target::Spell {
+                household,
+                position,
+                index,
+            } => (
+                format!("已外出务工信息.{}", format.extension()),
+                sheet("已外出务工信息"),
+                spell_rows.get(&(household, position)).copied().unwrap_or(0)
+                    + index as u64
+                    + first_row,
+            ),
+            Target::Village(v) => (
+                format!("行政村信息.{}", format.extension()),
+                sheet("行政村信息"),
+                v as u64 + first_row,
+            ),
         }
     };
     let mut rules = BTreeMap::new();
@@ -1472,16 +1719,21 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
             .map(|pl| {
                 let (file, sheet, row) = locate(pl.at);
                 let household_id = match pl.at {
-                    Target::Person { household, .. } | Target::Household(household) => {
-                        Some(data.household_id(household))
-                    }
+                    Target::Person { household, .. }
+                    | Target::Household(household)
+                    | Target::Spell { household, .. } => Some(data.household_id(household)),
                     Target::Loan(i) => data.loans.get(i).map(|l| l.household_id.clone()),
-                    Target::Project(_) => None,
+                    Target::Project(_) | Target::Village(_) => None,
                 };
                 let person_id = match pl.at {
                     Target::Person {
                         household,
                         position,
+                    }
+                    | Target::Spell {
+                        household,
+                        position,
+                        ..
                     } => Some(data.person_id(
                         data.households.get(household).map_or(0, |h| h.first_person) + position,
                     )),
@@ -1583,7 +1835,13 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         }
     }
     let mut collective = vec![0i64; counties.len()];
-    for (village, row) in data.villages.iter().zip(villages::village_rows(data)) {
+    for (v, (village, mut row)) in data
+        .villages
+        .iter()
+        .zip(villages::village_rows(data))
+        .enumerate()
+    {
+        villages::as_written(data, v, &mut row);
         let county = data.towns.get(village.town).map_or(0, |t| t.county);
         if let (Some(c), Some(sum)) = (counties.get_mut(county), collective.get_mut(county)) {
             c.villages += 1;
@@ -1635,6 +1893,7 @@ pub(crate) fn build_manifest(data: &DemoData, planted: &Planted, format: DemoFor
         "MN04：消除时间早于识别时间的户只报 MN04；MN03（不足6个月）只适用于消除时间不早于识别时间的情形。未植入的户消除与识别至少相隔7个月。".into(),
         "MN01：类别写错的户仍按监测户处理（类别非空）。".into(),
         "IN01：植入行的是否参加大病保险为空（未参保），空值不计 IN02。".into(),
+        "一处缺陷同时触发两条规则时两条都列出：IN01 的 4 行中 2 行同时计 IN08、其户计 RE04，另 2 户计 IN06；MN10 的 2 户（2024年识别）同时计 TW01；WP09 的在校生（无劳动力）同时计 WP05。".into(),
         "VL01：出生日期无法识别的人员缺年龄，年龄相关规则（LB01–LB04、WP01、ED01）对其不检查。".into(),
         "在校生状况对非在校生为空；学龄前儿童不算在校生。".into(),
         "享受低保政策情况取值：农村低保、城市低保、未享受；享受特困供养政策情况取值：农村特困、不享受。".into(),

@@ -698,7 +698,7 @@ pub(crate) fn loan_row(data: &DemoData, i: usize) -> Vec<DemoCell> {
     let Some(l) = data.loans.get(i) else {
         return vec![DemoCell::Empty; LOAN_HEADER.len()];
     };
-    vec![
+    let mut row = vec![
         DemoCell::Text(l.household_id.clone()),
         DemoCell::Text(
             data.counties
@@ -715,7 +715,13 @@ pub(crate) fn loan_row(data: &DemoData, i: usize) -> Vec<DemoCell> {
         DemoCell::Number(l.amount as f64),
         DemoCell::Number(l.balance as f64),
         DemoCell::Text(loan_status_label(l.status).to_string()),
-    ]
+    ];
+    for ((_, c), cell) in data.loan_overrides.range((i, 0)..=(i, usize::MAX)) {
+        if let Some(slot) = row.get_mut(*c) {
+            *slot = cell.clone();
+        }
+    }
+    row
 }
 
 /// Relation and post helpers used by the audit.

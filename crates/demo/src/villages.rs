@@ -79,7 +79,7 @@ pub(crate) struct VillageRow {
 
 /// What the roster holds of each village: households, persons, 低保 households and persons,
 /// 特困 persons, disabled persons, unsafe houses, households without safe water.
-fn roster_counts(data: &DemoData) -> Vec<[u32; 8]> {
+pub(crate) fn roster_counts(data: &DemoData) -> Vec<[u32; 8]> {
     let mut out = vec![[0u32; 8]; data.villages.len()];
     for hh in &data.households {
         let Some(c) = out.get_mut(hh.village) else {
@@ -171,4 +171,24 @@ pub(crate) fn village_rows(data: &DemoData) -> Vec<VillageRow> {
             }
         })
         .collect()
+}
+
+/// `row` as 行政村信息 writes it for village `v`: the planted blank or negative cells
+/// ([`DemoData::village_overrides`]) replace 是否出列 and 村级集体经济收入 (a blank counts as
+/// not exited and as no income), so that the manifest's village figures are what gonggu
+/// reads.
+pub(crate) fn as_written(data: &DemoData, v: usize, row: &mut VillageRow) {
+    use super::DemoCell;
+    for ((_, c), cell) in data.village_overrides.range((v, 0)..=(v, usize::MAX)) {
+        match (*c, cell) {
+            (vcol::EXITED, DemoCell::Empty) => row.exited = false,
+            (vcol::COLLECTIVE_INCOME, DemoCell::Empty) => row.collective_income = 0,
+            (vcol::COLLECTIVE_INCOME, DemoCell::Text(t)) => {
+                if let Ok(x) = t.parse::<f64>() {
+                    row.collective_income = (x * 100.0).round() as i64;
+                }
+            }
+            _ => {}
+        }
+    }
 }

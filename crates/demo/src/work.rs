@@ -570,7 +570,8 @@ pub(crate) fn spell_rows(data: &DemoData, p: &DemoPerson) -> Vec<Vec<DemoCell>> 
     };
     spells
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(k, s)| {
             let mut row = head.clone();
             row.extend([
                 text(super::rows::yes_no(s.working)),
@@ -592,6 +593,16 @@ pub(crate) fn spell_rows(data: &DemoData, p: &DemoPerson) -> Vec<Vec<DemoCell>> 
                 s.transport
                     .map_or(DemoCell::Empty, |t| DemoCell::Text(t.to_string())),
             ]);
+            // Planted defects.
+            let key = (p.household, p.member, k);
+            for ((.., c), cell) in data
+                .spell_overrides
+                .range((key.0, key.1, key.2, 0)..=(key.0, key.1, key.2, usize::MAX))
+            {
+                if let Some(slot) = row.get_mut(*c) {
+                    *slot = cell.clone();
+                }
+            }
             row
         })
         .collect()

@@ -223,8 +223,9 @@ fn all_village_rows(data: &DemoData) -> Vec<Vec<DemoCell>> {
     let text = DemoCell::Text;
     data.villages
         .iter()
+        .enumerate()
         .zip(village_rows(data))
-        .map(|(v, r)| {
+        .map(|((i, v), r)| {
             let town = data.towns.get(v.town);
             let county = town.and_then(|t| data.counties.get(t.county));
             let mut row = vec![
@@ -257,6 +258,12 @@ fn all_village_rows(data: &DemoData) -> Vec<Vec<DemoCell>> {
             );
             row.push(text(rows::yes_no(r.bus).into()));
             row.push(text(rows::yes_no(r.road).into()));
+            // Planted defects.
+            for ((_, c), cell) in data.village_overrides.range((i, 0)..=(i, usize::MAX)) {
+                if let Some(slot) = row.get_mut(*c) {
+                    *slot = cell.clone();
+                }
+            }
             row
         })
         .collect()
