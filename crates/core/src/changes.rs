@@ -226,7 +226,7 @@ pub fn month_changes(
         if h.is_monitored() && in_month(h.identified) {
             rows.push(row(ds, &this_heads, i, ChangeKind::Identified, pii));
         }
-        if h.is_monitored() && h.eliminated && in_month(h.eliminated_on) {
+        if h.is_monitored() && h.is_eliminated() && in_month(h.eliminated_on) {
             rows.push(row(ds, &this_heads, i, ChangeKind::Eliminated, pii));
         }
     }

@@ -1317,7 +1317,7 @@ impl<'r, 'a> Lister<'r, 'a> {
                 }
                 None => Value::Empty,
             }),
-            Field::Eliminated => household.map_or(Value::Empty, |h| yes_no(Some(h.eliminated))),
+            Field::Eliminated => household.map_or(Value::Empty, |h| yes_no(h.eliminated)),
             Field::Identified => household.map_or(Value::Empty, |h| date(h.identified)),
             Field::Assistance => household.map_or(Value::Empty, |h| {
                 let mut in_place: Vec<&str> = crate::model::Assistance::ALL

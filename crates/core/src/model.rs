@@ -620,8 +620,8 @@ pub struct Household {
     pub category_text: Option<Box<str>>,
     /// 识别监测时间.
     pub identified: Option<NaiveDate>,
-    /// 风险是否消除.
-    pub eliminated: bool,
+    /// 风险是否消除 (`None` when blank or unreadable).
+    pub eliminated: Option<bool>,
     /// 消除监测时间.
     pub eliminated_on: Option<NaiveDate>,
     /// 风险消除方式.
@@ -652,6 +652,11 @@ impl Household {
     /// Whether the household is monitored (监测对象类别 non-empty).
     pub fn is_monitored(&self) -> bool {
         self.category.is_some()
+    }
+
+    /// 风险是否消除 is 是 (a blank is not counted as eliminated).
+    pub fn is_eliminated(&self) -> bool {
+        self.eliminated == Some(true)
     }
 
     /// 脱贫户, including 脱贫不稳定户 whatever their 户类型 (SPEC §3.1).

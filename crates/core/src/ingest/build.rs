@@ -771,7 +771,7 @@ impl<'o> Builder<'o> {
                     category: None,
                     category_text: None,
                     identified: None,
-                    eliminated: false,
+                    eliminated: None,
                     eliminated_on: None,
                     elimination_method: None,
                     risks: RiskSet::default(),
@@ -829,7 +829,7 @@ impl<'o> Builder<'o> {
         let cat_text = r.text(Col::Category).to_string();
         let category = vocab::category(&cat_text);
         let identified = self.date(r, Col::Identified)?;
-        let eliminated = self.flag(r, Col::Eliminated)?.unwrap_or(false);
+        let eliminated = self.flag(r, Col::Eliminated)?;
         let eliminated_on = self.date(r, Col::EliminatedOn)?;
         let mut risks = RiskSet::default();
         for col in RISK_COLS {

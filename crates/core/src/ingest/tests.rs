@@ -123,7 +123,7 @@ fn xlsx_with_title_rows_alias_headers_and_totals() {
     assert_eq!(a.heads, 1);
     let b = &ds.roster.households[1];
     assert_eq!(b.kind, Some(HouseholdType::General));
-    assert!(b.eliminated);
+    assert_eq!(b.eliminated, Some(true));
     assert_eq!(b.income, Some(Decimal::new(12000, 0)));
     assert_eq!(ds.roster.persons[0].work, WorkPlace::InCounty);
     assert_eq!(ds.roster.persons[1].work, WorkPlace::OutProvince);

@@ -696,7 +696,7 @@ impl<'a> Records<'a> {
                 h.category == Some(MonitorCategory::Sudden),
                 "监测对象类别不是突发严重困难户",
             ),
-            (Test::Eliminated, Some(h)) => Verdict::of(h.eliminated, "风险未消除"),
+            (Test::Eliminated, Some(h)) => Verdict::of(h.is_eliminated(), "风险未消除"),
             (Test::NewThisYear, Some(h)) => match (h.identified, self.year_start) {
                 (Some(d), Some(start)) if d >= start && d <= self.params.as_of => Verdict::In,
                 (None, _) => Verdict::Out("识别监测时间为空"),

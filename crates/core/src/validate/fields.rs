@@ -1004,7 +1004,7 @@ fn build() -> Vec<Field> {
             Household,
             "风险是否消除",
             Bool,
-            |r| Val::flag(r.hh().map(|h| h.eliminated)),
+            |r| Val::flag(r.hh().and_then(|h| h.eliminated)),
             needs = &["风险是否消除"],
             "是/否"
         ),

@@ -884,6 +884,65 @@ fn thresholds_come_from_params() {
     );
 }
 
+/// TW01's cut-off follows the as-of date: before September a subsidy is for this year,
+/// whose cut-off is last December; from September on it may be next year's.
+#[test]
+fn the_subsidy_window_moves_with_the_as_of_date() {
+    let ds = dataset(
+        head!("健康帮扶", "识别监测时间"),
+        &["H1,@,脱贫户,城乡居民基本医疗保险个人缴费补贴,202403"],
+        &[],
+    );
+    let count = |as_of: NaiveDate, cutoff: Option<i64>| {
+        let mut p = CheckParams::defaults(as_of).unwrap();
+        if let Some(m) = cutoff {
+            p.params
+                .insert("medical_subsidy_cutoff_month".into(), Param::Num(m.into()));
+        }
+        let report = run_checks(&ds, &p).unwrap();
+        (report.count("TW01"), show(&report))
+    };
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let (n, shown) = count(day(2024, 6, 30), None);
+    assert_eq!(n, 1);
+    assert!(shown.contains("2023年12月"), "{shown}");
+    assert_eq!(count(day(2024, 9, 30), None).0, 0, "the 2025 subsidy");
+    assert_eq!(
+        count(day(2025, 3, 31), None).0,
+        0,
+        "2024-03 is before 2024-12"
+    );
+    assert_eq!(count(day(2024, 6, 30), Some(6)).0, 1);
+    assert_eq!(
+        count(day(2025, 6, 30), Some(3)).0,
+        0,
+        "on the cut-off month"
+    );
+}
+
+/// A blank 风险是否消除 is neither 是 nor 否: RE09 does not fire on it, BL09 names it.
+#[test]
+fn a_blank_elimination_flag_is_blank() {
+    let ds = dataset(
+        head!(
+            "监测对象类别",
+            "识别监测时间",
+            "风险是否消除",
+            "风险消除后家庭人均纯收入"
+        ),
+        &[
+            "H1,@,脱贫户,脱贫不稳定户,202101,,9000",
+            "H2,@,脱贫户,脱贫不稳定户,202101,否,9000",
+        ],
+        &[],
+    );
+    let report = run_checks(&ds, &params()).unwrap();
+    let shown = show(&report);
+    assert_eq!(report.count("RE09"), 1, "{shown}");
+    assert_eq!(report.count("BL09"), 1, "{shown}");
+    assert!(shown.contains("风险是否消除"), "{shown}");
+}
+
 #[test]
 fn findings_carry_place_and_personal_data_and_are_sorted() {
     let dir = tempfile::tempdir().unwrap();

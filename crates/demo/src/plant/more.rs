@@ -252,7 +252,8 @@ pub(super) fn plant_uninsured_pairs(pl: &mut Planter<'_>) {
     }
 }
 
-/// TW01 needs an identification after 2023-12, later than the demo's as-of date: it is
+/// TW01 needs an identification after the insurance year's cut-off, which at the demo's
+/// as-of date (November, in the next year's enrolment) is the as-of year's December: it is
 /// planted beside MN10 (identified after the as-of date), in households of its own.
 pub(super) fn plant_late_subsidies(pl: &mut Planter<'_>) {
     let before = pl.planted.defects.get("MN10").map_or(0, Vec::len);
@@ -293,7 +294,7 @@ pub(super) fn plant_late_subsidies(pl: &mut Planter<'_>) {
         "MN10",
         before,
         "TW01",
-        "2024年3月识别的监测户享受医保个人缴费补贴（当年认定截止2023年12月）",
+        "2024年3月识别的监测户享受医保个人缴费补贴（晚于本参保年度的认定截止月）",
     );
 }
 
