@@ -35,8 +35,9 @@ fn progress_bar(label: &str) -> Option<ProgressBar> {
 }
 
 /// Reads input files into a dataset, with a progress spinner on a terminal.
-/// Whether a read keeps the roster's text-only columns (民族, 住房面积…): only the check
-/// rules read them, and keeping them costs a province roster much of its read time.
+/// Whether a read keeps the roster's text-only columns (民族, 住房面积…), names and phones:
+/// only the check rules and the lists of persons read them, and keeping them costs a
+/// province roster much of its read time and memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Texts {
     /// The run checks the data.

@@ -243,7 +243,8 @@ impl ReportPlan {
         })
     }
 
-    /// Keeps the text-only roster columns (a run that also checks the data).
+    /// Keeps the text-only roster columns, names and phones (a run that also checks the
+    /// data or lists persons).
     pub fn keeping_texts(mut self) -> ReportPlan {
         self.texts = Texts::Keep;
         self

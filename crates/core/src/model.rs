@@ -534,6 +534,29 @@ impl IdNumber {
         key
     }
 
+    /// A standard 18-character number (17 digits and a check digit or `X`, as written)
+    /// packed into 64 bits: equal numbers, and only they, pack equal. `None` for any other
+    /// text (lower-case `x`, other lengths, letters).
+    pub fn packed(&self) -> Option<u64> {
+        if self.len != 18 {
+            return None;
+        }
+        let mut key: u64 = 0;
+        for &b in &self.bytes[..17] {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            key = key * 10 + u64::from(b - b'0');
+        }
+        let check = match self.bytes[17] {
+            b @ b'0'..=b'9' => u64::from(b - b'0'),
+            b'X' => 10,
+            _ => return None,
+        };
+        // At most (10^17 - 1) * 11 + 10 < 2^63.
+        Some(key * 11 + check)
+    }
+
     /// The number as text.
     pub fn as_str(&self) -> &str {
         // Constructed from a &str of exactly this length, so always valid UTF-8.
@@ -1131,6 +1154,38 @@ impl Dataset {
             }
             .to_string(),
             None => format!("第 {} 行", at.row),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::IdNumber;
+
+    #[test]
+    fn standard_id_numbers_pack_into_64_bits_one_to_one() {
+        let pack = |t: &str| IdNumber::new(t).unwrap().packed();
+        let a = pack("11010519491231002X").unwrap();
+        let b = pack("110105194912310020").unwrap();
+        let c = pack("110105194912310029").unwrap();
+        assert!(a != b && b != c && a != c);
+        assert_eq!(pack("110105194912310020"), Some(b));
+        // The largest number stays below 2^63; digits shifted by one do not collide.
+        assert!(pack("99999999999999999X").unwrap() < 1 << 63);
+        assert_ne!(pack("011010519491231002"), pack("110105194912310020"));
+        for other in [
+            "11010519491231002x",
+            "1101051949123100",
+            "11010519491231002X63",
+            "11010519491231002Y",
+            "1101051949123100２X",
+        ] {
+            assert_eq!(
+                IdNumber::new(other).and_then(|i| i.packed()),
+                None,
+                "{other}"
+            );
         }
     }
 }

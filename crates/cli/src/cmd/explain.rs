@@ -47,7 +47,9 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
         level.unwrap_or(Level::County),
         ReportKind::Compute,
         &[],
-    )?;
+    )?
+    // The persons behind a figure are listed with their names.
+    .keeping_texts();
     let (ds, settings) = plan.read()?;
     let query = Query {
         indicator: a.indicator.clone(),

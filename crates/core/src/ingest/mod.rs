@@ -59,7 +59,8 @@ pub struct ReadOptions {
     /// Called with the number of data rows read so far (every few thousand rows).
     pub progress: Option<Box<dyn Fn(u64) + Send + Sync>>,
     /// Do not keep the text-only roster columns (民族, 住房面积…) that only check rules
-    /// read: for runs that compute indicators and check nothing.
+    /// read, nor names and phone numbers (which only findings and lists show): for runs
+    /// that compute indicators and list nobody.
     pub skip_texts: bool,
 }
 
@@ -672,6 +673,7 @@ fn read_table(
                     }
                 })
             };
+            buf.select(g.map.wanted(kind == TableKind::Roster && b.opts.skip_texts));
             for (r, row) in rest {
                 count += handle(b, row, *r)?;
             }

@@ -99,6 +99,12 @@ fn trim_fast(s: &str) -> &str {
 pub struct RowBuf {
     cells: Vec<RawCell>,
     len: usize,
+    /// The columns to read, once the header is known (empty: all). A province roster has
+    /// some 170 columns of which a command reads a few dozen: the others are not decoded,
+    /// trimmed or copied.
+    wanted: Vec<bool>,
+    /// The positions marked in `wanted`, in order.
+    wanted_at: Vec<usize>,
 }
 
 impl RowBuf {
@@ -130,6 +136,19 @@ impl RowBuf {
         self.cells().get(col)
     }
 
+    /// Reads only the columns marked `true` from now on (columns beyond the mask are not
+    /// read either).
+    pub fn select(&mut self, wanted: Vec<bool>) {
+        self.wanted_at = (0..wanted.len()).filter(|&i| wanted[i]).collect();
+        self.wanted = wanted;
+    }
+
+    /// Whether column `col` is read.
+    #[inline]
+    fn wants(&self, col: usize) -> bool {
+        self.wanted.is_empty() || self.wanted.get(col).copied().unwrap_or(false)
+    }
+
     /// Whether every cell is empty.
     pub fn is_blank(&self) -> bool {
         self.cells().iter().all(|c| c.kind == CellKind::Empty)
@@ -140,6 +159,8 @@ impl RowBuf {
         RowBuf {
             cells: self.cells().to_vec(),
             len: self.len,
+            wanted: Vec::new(),
+            wanted_at: Vec::new(),
         }
     }
 }
@@ -535,7 +556,9 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
             let mut current: Option<u32> = None;
             if let Some((r, c, cell)) = self.pending.take() {
                 current = Some(r);
-                *row.slot(c as usize) = cell;
+                if row.wants(c as usize) {
+                    *row.slot(c as usize) = cell;
+                }
             }
             while !self.done {
                 let Some((r, c, value)) = self.next_cell()? else {
@@ -545,12 +568,19 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 if value.is_empty() {
                     continue;
                 }
+                let wanted = row.wants(c as usize);
                 match current {
                     None => {
                         current = Some(r);
-                        value.set(row.slot(c as usize));
+                        if wanted {
+                            value.set(row.slot(c as usize));
+                        }
                     }
-                    Some(cur) if cur == r => value.set(row.slot(c as usize)),
+                    Some(cur) if cur == r => {
+                        if wanted {
+                            value.set(row.slot(c as usize));
+                        }
+                    }
                     Some(_) => {
                         let mut owned = RawCell::default();
                         value.set(&mut owned);
@@ -621,7 +651,8 @@ impl RowSource for RangeRows {
             self.next += 1;
             row.clear();
             for c in 0..width {
-                if let Some(v) = self.range.get((r, c))
+                if row.wants(start_col + c)
+                    && let Some(v) = self.range.get((r, c))
                     && !matches!(v, Data::Empty)
                 {
                     set_from_data(row.slot(start_col + c), v);
@@ -684,7 +715,7 @@ type CsvInput = LineLimit<Chain<Cursor<Vec<u8>>, BufReader<File>>>;
 /// Records per batch handed from the parsing thread to the reader.
 const CSV_BATCH: usize = 2048;
 
-type Batch = Vec<csv::StringRecord>;
+type Batch = Vec<csv::ByteRecord>;
 
 /// Rows of a CSV file, UTF-8 (with or without BOM) or GB18030 (detected).
 ///
@@ -796,7 +827,7 @@ fn parse_batches(
     loop {
         let mut batch = back.try_recv().unwrap_or_default();
         if batch.len() < CSV_BATCH {
-            batch.resize_with(CSV_BATCH, csv::StringRecord::new);
+            batch.resize_with(CSV_BATCH, csv::ByteRecord::new);
         }
         let mut n = 0;
         let mut bytes = 0;
@@ -805,21 +836,18 @@ fn parse_batches(
             let Some(record) = batch.get_mut(n) else {
                 break;
             };
-            // One UTF-8 validation per record (StringRecord), not one per field.
-            match reader.read_record(record) {
+            // Bytes only: the reader decodes the fields it reads (see `next_row`).
+            match reader.read_byte_record(record) {
                 Ok(true) => {
                     n += 1;
                     // Long records hand the batch over early: memory stays bounded.
-                    bytes += record.as_byte_record().as_slice().len();
+                    bytes += record.as_slice().len();
                     full = bytes >= CSV_BATCH_BYTES;
                 }
                 Ok(false) => break,
                 Err(e) => {
                     let at = records + n as u64 + 1;
                     let reason = match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => {
-                            format!("第 {at} 行含有无法识别的字符编码（应为 UTF-8 或 GB18030）")
-                        }
                         csv::ErrorKind::Io(io) if io.to_string() == LINE_TOO_LONG => format!(
                             "第 {at} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
                             MAX_LINE >> 20
@@ -897,12 +925,33 @@ impl RowSource for CsvRows {
                 });
             }
             row.clear();
-            for (i, field) in record.iter().enumerate() {
+            let wanted = std::mem::take(&mut row.wanted_at);
+            let fields: &mut dyn Iterator<Item = (usize, &[u8])> = if wanted.is_empty() {
+                &mut record.iter().enumerate()
+            } else {
+                &mut wanted.iter().filter_map(|&i| record.get(i).map(|f| (i, f)))
+            };
+            for (i, field) in fields {
+                if field.is_empty() {
+                    continue;
+                }
+                let Ok(field) = std::str::from_utf8(field) else {
+                    row.wanted_at = wanted;
+                    return Err(Error::Unreadable {
+                        file: self.file.clone(),
+                        reason: format!(
+                            "第 {} 行第 {} 列含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
+                            self.line,
+                            column_letters(i as u32)
+                        ),
+                    });
+                };
                 let field = trim_fast(field);
                 if !field.is_empty() {
                     row.slot(i).set_trimmed(field);
                 }
             }
+            row.wanted_at = wanted;
             if !row.is_blank() {
                 return Ok(Some(self.line));
             }
