@@ -147,7 +147,7 @@ pub enum LevelArg {
 /// Options shared by every command that computes indicators.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表；写「-」则从标准输入读取一个 CSV（如 zcat 监测对象信息.csv.gz | gonggu compute - …）
     #[arg(required = true, value_name = "输入文件")]
     pub inputs: Vec<PathBuf>,
     /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为今天）
@@ -227,7 +227,7 @@ pub enum DemoFormatArg {
 /// `gonggu check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 输入文件
+    /// 输入文件；写「-」则从标准输入读取一个 CSV
     #[arg(value_name = "输入文件", required_unless_present = "list_rules")]
     pub inputs: Vec<PathBuf>,
     /// 核查清单输出文件（.xlsx）
@@ -415,7 +415,7 @@ pub struct EvaluateArgs {
 /// `gonggu explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账等明细表
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账等明细表；写「-」则从标准输入读取一个 CSV
     #[arg(required = true, value_name = "输入文件")]
     pub inputs: Vec<PathBuf>,
     /// 指标：编号（如 loan_household_rate）或中文名称（如 总贷款余额户贷率）；每个指标分量也可以
