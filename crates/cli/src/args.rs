@@ -116,10 +116,10 @@ pub enum Command {
         after_help = "示例：\n  gonggu template --level county --out 填报表.xlsx\n  gonggu compute 收回/*.xlsx --level county"
     )]
     Template(TemplateArgs),
-    /// 性能测试：生成数据并测量读取和计算速度、峰值内存
+    /// 性能测试：生成数据（已有则复用），在新进程中先测 csv 库或 calamine 原始解析同一文件的基线，再测 gonggu 读取和计算（核查）的耗时、与基线之比、CPU 时间（用了几个核）和峰值内存（每户字节数）
     #[command(
         hide = true,
-        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>]"
+        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>] [--per-rule]"
     )]
     Bench(BenchArgs),
 }
@@ -555,9 +555,12 @@ pub struct BenchArgs {
     /// 数据格式
     #[arg(long, value_enum, default_value_t = DemoFormatArg::Csv)]
     pub format: DemoFormatArg,
-    /// 生成数据的目录（默认临时目录；已存在同规模数据则复用）
+    /// 生成数据的目录（默认临时目录）：其中已有人员表则直接复用，没有则先生成到这里
     #[arg(long, value_name = "目录")]
     pub dir: Option<PathBuf>,
+    /// 只用于 bench check：另外逐条测出每条核查规则单独运行的耗时（每行纳秒数）。每条规则要把全部数据再核查三遍，省级规模要很久
+    #[arg(long)]
+    pub per_rule: bool,
 }
 
 /// What `bench` measures.

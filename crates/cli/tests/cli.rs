@@ -3111,3 +3111,7 @@ mod returned;
 /// `gonggu compute -`: a CSV roster piped in on standard input (issue 25).
 #[path = "cli/stdin.rs"]
 mod stdin;
+
+/// `gonggu bench`: baselines, costs and `--dir` (issue 25).
+#[path = "cli/bench.rs"]
+mod bench;

@@ -9,6 +9,7 @@
 //! turned into typed records by [`build`]. Several files or sheets of one kind are
 //! concatenated.
 
+pub mod baseline;
 pub(crate) mod build;
 pub(crate) mod guard;
 pub mod returned;
