@@ -116,10 +116,10 @@ pub enum Command {
         after_help = "示例：\n  gonggu template --level county --out 填报表.xlsx\n  gonggu compute 收回/*.xlsx --level county"
     )]
     Template(TemplateArgs),
-    /// 性能测试：生成数据并测量读取和计算速度、峰值内存
+    /// 性能测试：生成数据（已有则复用），在新进程中先测 csv 库或 calamine 原始解析同一文件的基线，再测 gonggu 读取和计算（核查）的耗时、与基线之比、CPU 时间（用了几个核）和峰值内存（每户字节数）
     #[command(
         hide = true,
-        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>]"
+        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>] [--per-rule]"
     )]
     Bench(BenchArgs),
 }
@@ -147,7 +147,7 @@ pub enum LevelArg {
 /// Options shared by every command that computes indicators.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账、汇总表、目标表；写「-」则从标准输入读取一个 CSV（如 zcat 监测对象信息.csv.gz | gonggu compute - …）
     #[arg(required = true, value_name = "输入文件")]
     pub inputs: Vec<PathBuf>,
     /// 统计截止日期，如 2021-11-30（默认取配置文件中的日期，否则为今天）
@@ -227,7 +227,7 @@ pub enum DemoFormatArg {
 /// `gonggu check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 输入文件
+    /// 输入文件；写「-」则从标准输入读取一个 CSV
     #[arg(value_name = "输入文件", required_unless_present = "list_rules")]
     pub inputs: Vec<PathBuf>,
     /// 核查清单输出文件（.xlsx）
@@ -415,7 +415,7 @@ pub struct EvaluateArgs {
 /// `gonggu explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账等明细表
+    /// 输入文件（xlsx/xlsm/xls/ods/csv），可多个：人员表、项目台账、小额信贷台账等明细表；写「-」则从标准输入读取一个 CSV
     #[arg(required = true, value_name = "输入文件")]
     pub inputs: Vec<PathBuf>,
     /// 指标：编号（如 loan_household_rate）或中文名称（如 总贷款余额户贷率）；每个指标分量也可以
@@ -555,9 +555,12 @@ pub struct BenchArgs {
     /// 数据格式
     #[arg(long, value_enum, default_value_t = DemoFormatArg::Csv)]
     pub format: DemoFormatArg,
-    /// 生成数据的目录（默认临时目录；已存在同规模数据则复用）
+    /// 生成数据的目录（默认临时目录）：其中已有人员表则直接复用，没有则先生成到这里
     #[arg(long, value_name = "目录")]
     pub dir: Option<PathBuf>,
+    /// 只用于 bench check：另外逐条测出每条核查规则单独运行的耗时（每行纳秒数）。每条规则要把全部数据再核查三遍，省级规模要很久
+    #[arg(long)]
+    pub per_rule: bool,
 }
 
 /// What `bench` measures.

@@ -2,6 +2,7 @@
 //! configuration, the catalog, the report settings, the previous period and the paths it
 //! reads — once, before any work (ripgrep's `LowArgs` → `HiArgs`).
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -10,7 +11,7 @@ use gonggu_core::catalog::{Catalog, ReportKind};
 use gonggu_core::compute::Report;
 use gonggu_core::config::Config;
 use gonggu_core::error::io_reason;
-use gonggu_core::ingest::stated_date;
+use gonggu_core::ingest::{is_stdin, stated_date};
 use gonggu_core::mask::Pii;
 use gonggu_core::model::Dataset;
 use gonggu_core::pipeline::{self, Settings};
@@ -208,6 +209,12 @@ impl ReportPlan {
     ) -> Result<ReportPlan> {
         check_inputs_exist(&common.inputs)?;
         check_inputs_exist(&common.previous)?;
+        if common.inputs.iter().any(|p| is_stdin(p)) && common.previous.iter().any(|p| is_stdin(p))
+        {
+            bail!(
+                "本期数据和上期数据（--previous）都写了「-」（标准输入），而标准输入只能读取一次。请把其中一期保存为文件后再运行"
+            );
+        }
         let LoadedConfig { config, path } = config(common.config.as_deref())?;
         let (catalog, catalog_path) = catalog(common.catalog.as_deref(), &config)?;
         // A provisional date: the data may state the real one (see `prepare`).
@@ -301,8 +308,20 @@ impl ReportPlan {
 
 /// An input that cannot be read is an error before any work, worded alike in every
 /// command: missing, a folder, not readable.
+/// `-` is standard input, read as CSV: it must be piped in, and can be read once.
 pub fn check_inputs_exist(inputs: &[PathBuf]) -> Result<()> {
+    if inputs.iter().filter(|p| is_stdin(p)).count() > 1 {
+        bail!("输入文件中「-」（标准输入）出现了不止一次，而标准输入只能读取一次。请只写一个「-」");
+    }
     for p in inputs {
+        if is_stdin(p) {
+            if std::io::stdin().is_terminal() {
+                bail!(
+                    "输入文件「-」表示从标准输入读取 CSV，但标准输入没有接上数据。请用管道传入，如：zcat 监测对象信息.csv.gz | gonggu compute - --level county"
+                );
+            }
+            continue;
+        }
         if p.is_dir() {
             bail!(
                 "无法读取输入文件 {}：这是一个文件夹，不是文件（请写出其中的文件，如 {}/*.xlsx）",

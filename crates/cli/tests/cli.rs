@@ -3107,3 +3107,11 @@ mod rules;
 /// The check list as a loop with the towns (issue 20).
 #[path = "cli/returned.rs"]
 mod returned;
+
+/// `gonggu compute -`: a CSV roster piped in on standard input (issue 25).
+#[path = "cli/stdin.rs"]
+mod stdin;
+
+/// `gonggu bench`: baselines, costs and `--dir` (issue 25).
+#[path = "cli/bench.rs"]
+mod bench;

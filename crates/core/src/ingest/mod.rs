@@ -9,6 +9,7 @@
 //! turned into typed records by [`build`]. Several files or sheets of one kind are
 //! concatenated.
 
+pub mod baseline;
 pub(crate) mod build;
 pub(crate) mod guard;
 pub mod returned;
@@ -135,7 +136,8 @@ fn refuse_units_reported_twice(ds: &Dataset) -> Result<()> {
 /// - [`Error::BadValue`] for an unparseable figure in a 汇总, or any unparseable value with
 ///   `strict`;
 /// - [`Error::Config`] when `region_code` or a code of `region_codes` is not in the
-///   division table.
+///   division table;
+/// - [`Error::Input`] when `-` (standard input, read as CSV) is given more than once.
 ///
 /// Unparseable values in rosters and ledgers are not errors: they are collected in
 /// [`Dataset::bad_values`] and treated as missing.
@@ -162,6 +164,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
     )?;
     let mut builder = Builder::new(opts, crate::division::Classifier::new(places));
     let mut rows_read = 0u64;
+    refuse_stdin_twice(paths)?;
     for path in paths {
         read_file(path, &matcher, &mut builder, &mut rows_read)?;
     }
@@ -220,6 +223,32 @@ fn display_name(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// The input path that stands for standard input: a CSV roster piped in
+/// (`zcat 监测对象信息.csv.gz | gonggu compute -`).
+pub const STDIN_PATH: &str = "-";
+
+/// How standard input is named in messages and in [`SourceInfo::file`].
+pub const STDIN_NAME: &str = "标准输入";
+
+/// Whether `path` is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_PATH
+}
+
+/// Standard input can be read once: `-` given twice is an error.
+fn refuse_stdin_twice(paths: &[PathBuf]) -> Result<()> {
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        return Err(Error::Input {
+            place: Place {
+                file: STDIN_NAME.to_string(),
+                ..Place::default()
+            },
+            message: "输入文件中「-」（标准输入）出现了不止一次，而标准输入只能读取一次。请只写一个「-」。".into(),
+        });
+    }
+    Ok(())
+}
+
 enum Outcome {
     Read,
     Blank,
@@ -259,6 +288,9 @@ fn read_file(
     b: &mut Builder<'_>,
     rows_read: &mut u64,
 ) -> Result<()> {
+    if is_stdin(path) {
+        return read_stdin(matcher, b, rows_read);
+    }
     let (file, inspected) = inspect_file(path)?;
     let stem_says_targets = path
         .file_stem()
@@ -329,6 +361,31 @@ fn read_file(
         },
         hint,
     })
+}
+
+/// A CSV table piped in on standard input (no file to inspect beforehand, no name to hint
+/// at 目标).
+fn read_stdin(matcher: &HeaderMatcher, b: &mut Builder<'_>, rows_read: &mut u64) -> Result<()> {
+    b.template = false;
+    let mut rows = CsvRows::from_reader(Box::new(std::io::stdin()), STDIN_NAME)?;
+    let ctx = TableCtx {
+        file: STDIN_NAME,
+        sheet: None,
+        targets_hint: false,
+    };
+    match read_table(&mut rows, &ctx, matcher, b, rows_read)? {
+        Outcome::Read => Ok(()),
+        Outcome::Blank => Err(Error::Empty {
+            file: STDIN_NAME.to_string(),
+        }),
+        Outcome::Unrecognised(hint) => Err(Error::NoHeader {
+            place: Place {
+                file: STDIN_NAME.to_string(),
+                ..Place::default()
+            },
+            hint,
+        }),
+    }
 }
 
 struct TableCtx<'a> {

@@ -710,7 +710,7 @@ impl<R: Read> Read for LineLimit<R> {
     }
 }
 
-type CsvInput = LineLimit<Chain<Cursor<Vec<u8>>, BufReader<File>>>;
+type CsvInput = LineLimit<Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>>;
 
 /// Records per batch handed from the parsing thread to the reader.
 const CSV_BATCH: usize = 2048;
@@ -753,15 +753,31 @@ impl CsvRows {
     /// # Errors
     /// [`Error::Io`] when the file cannot be read.
     pub fn open(path: &Path, file: &str) -> Result<Self> {
-        let io = |source| Error::Io {
+        let f = File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
+        })?;
+        Self::from_reader(Box::new(BufReader::with_capacity(1 << 16, f)), file)
+    }
+
+    /// CSV read from `reader` (standard input, say), named `file` in messages: the
+    /// encoding is detected from the first 64 KiB as for [`CsvRows::open`], and the parsing
+    /// thread started.
+    ///
+    /// # Errors
+    /// [`Error::Io`] (naming `file`) when the first bytes cannot be read.
+    pub fn from_reader(mut reader: Box<dyn Read + Send>, file: &str) -> Result<Self> {
+        let io = |source| Error::Io {
+            path: PathBuf::from(file),
+            source,
         };
-        let mut f = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
         let mut head = vec![0u8; 1 << 16];
         let mut n = 0;
         while n < head.len() {
-            let k = f.read(&mut head[n..]).map_err(io)?;
+            let k = match reader.read(&mut head[n..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                k => k.map_err(io)?,
+            };
             if k == 0 {
                 break;
             }
@@ -780,7 +796,7 @@ impl CsvRows {
                 Err(e) => e.error_len().is_none(),
             };
         let input = LineLimit {
-            inner: Cursor::new(head).chain(f),
+            inner: Cursor::new(head).chain(reader),
             since_newline: 0,
         };
         let input: CsvInput = input;

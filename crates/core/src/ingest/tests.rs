@@ -311,6 +311,18 @@ fn corrupt_empty_and_unknown_files() {
 }
 
 #[test]
+fn standard_input_twice_is_refused_before_reading() {
+    let stdin = PathBuf::from(STDIN_PATH);
+    let e = read(&[stdin.clone(), stdin]).unwrap_err();
+    assert!(matches!(e, Error::Input { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains(STDIN_NAME) && text.contains("只能读取一次"),
+        "{text}"
+    );
+}
+
+#[test]
 fn missing_required_column_names_table_column_and_headers() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("名单.csv");

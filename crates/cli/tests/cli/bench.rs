@@ -1,0 +1,65 @@
+//! `gonggu bench` with `--dir`: generates the roster there when it is missing, reuses it
+//! when present, and prints the raw baseline beside gonggu's own times.
+
+use super::*;
+
+#[test]
+fn bench_with_dir_generates_once_then_reuses_and_prints_the_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("数据");
+    let bench = || {
+        run(gonggu()
+            .args([
+                "bench",
+                "compute",
+                "--households",
+                "300",
+                "--format",
+                "csv",
+                "--dir",
+            ])
+            .arg(&dir))
+    };
+    let first = bench();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("正在生成 300 户"),
+        "{}",
+        stderr(&first)
+    );
+    assert!(dir.join("监测对象信息.csv").is_file());
+
+    let again = bench();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("正在生成"), "{}", stderr(&again));
+    let out = stdout(&again);
+    for expected in [
+        "基线：csv 库逐条解析",
+        "gonggu 读取：",
+        "300 户",
+        "读取 + 县级计算",
+        "× 基线",
+        "核）",
+        "字节/户",
+    ] {
+        assert!(out.contains(expected), "no 「{expected}」 in:\n{out}");
+    }
+    // The per-rule costs are for `bench check` only, and only when asked.
+    assert!(!out.contains("逐条规则"), "{out}");
+    let o = run(gonggu()
+        .args([
+            "bench",
+            "compute",
+            "--households",
+            "300",
+            "--per-rule",
+            "--dir",
+        ])
+        .arg(&dir));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--per-rule 只用于 bench check"),
+        "{}",
+        stderr(&o)
+    );
+}
