@@ -143,6 +143,11 @@ impl RowBuf {
         self.wanted = wanted;
     }
 
+    /// The positions read (empty: all).
+    pub fn selected(&self) -> &[usize] {
+        &self.wanted_at
+    }
+
     /// Whether column `col` is read.
     #[inline]
     fn wants(&self, col: usize) -> bool {
@@ -179,6 +184,10 @@ pub trait RowSource {
     fn take_notes(&mut self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Tells the source which columns will be read (the positions marked in the row's
+    /// [`RowBuf::select`]), so that it can leave the others undecoded. Optional.
+    fn select(&mut self, _wanted: &[usize]) {}
 }
 
 fn set_from_data_ref(cell: &mut RawCell, v: &DataRef<'_>) {
@@ -715,13 +724,36 @@ type CsvInput = LineLimit<Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>>;
 /// Records per batch handed from the parsing thread to the reader.
 const CSV_BATCH: usize = 2048;
 
-type Batch = Vec<csv::ByteRecord>;
+/// Records decoded on the parsing thread: the trimmed texts of their non-empty fields (of
+/// the columns read, once the header is known), one after another.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    /// Per field: its column and where its text ends in `text`; the column has
+    /// [`UNDECODED`] set when the field is not UTF-8 (left to the reader, which knows
+    /// whether the column is read).
+    cells: Vec<(u32, u32)>,
+    /// Per record: where its fields end in `cells` (a blank record has none).
+    records: Vec<u32>,
+}
+
+/// Marks a field that is not valid UTF-8 in [`Batch::cells`].
+const UNDECODED: u32 = 1 << 31;
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+        self.records.clear();
+    }
+}
 
 /// Rows of a CSV file, UTF-8 (with or without BOM) or GB18030 (detected).
 ///
-/// Decoding and CSV parsing run on a second thread and hand over batches of records, so
-/// that on a two-core machine parsing overlaps with building records; batches are sent back
-/// and reused, so the steady state allocates nothing.
+/// CSV parsing, UTF-8 decoding and trimming run on a second thread, which hands over
+/// batches of records, so that on a two-core machine they overlap with building records;
+/// once the header is known ([`RowSource::select`]) that thread decodes only the columns
+/// read. Batches are sent back and reused, so the steady state allocates nothing.
 pub struct CsvRows {
     batches: std::sync::mpsc::Receiver<Result<Batch>>,
     recycle: std::sync::mpsc::SyncSender<Batch>,
@@ -730,6 +762,8 @@ pub struct CsvRows {
     line: u32,
     finished: bool,
     file: String,
+    /// The columns to decode, set once the header is known; shared with the parser.
+    columns: std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
     /// The parsing thread, joined when the rows are dropped: a reader that stops early
     /// (no header found, an error) leaves no thread behind still holding batches.
     parser: Option<std::thread::JoinHandle<()>>,
@@ -817,93 +851,171 @@ impl CsvRows {
         let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
         let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
         let name = file.to_string();
-        let parser = std::thread::spawn(move || parse_batches(reader, &name, &tx, &back));
+        let columns = std::sync::Arc::new(std::sync::OnceLock::new());
+        let wanted = columns.clone();
+        let parser = std::thread::spawn(move || parse_batches(reader, &name, &wanted, &tx, &back));
         Ok(CsvRows {
             batches,
             recycle,
-            batch: Vec::new(),
+            batch: Batch::default(),
             pos: 0,
             line: 0,
             finished: false,
             file: file.to_string(),
+            columns,
             parser: Some(parser),
         })
     }
 }
 
 /// The parsing thread: fills batches until the end of the file, an error, or the reader is
-/// dropped (then `send` fails and the thread ends).
+/// dropped (then `send` fails and the thread ends). An error is sent after the records
+/// before it, so that it stops the reader where it lies.
 fn parse_batches(
     mut reader: csv::Reader<Box<dyn Read + Send>>,
     file: &str,
+    columns: &std::sync::OnceLock<Vec<usize>>,
     tx: &std::sync::mpsc::SyncSender<Result<Batch>>,
     back: &std::sync::mpsc::Receiver<Batch>,
 ) {
     let mut records = 0u64;
+    let mut record = csv::ByteRecord::new();
     loop {
         let mut batch = back.try_recv().unwrap_or_default();
-        if batch.len() < CSV_BATCH {
-            batch.resize_with(CSV_BATCH, csv::ByteRecord::new);
-        }
-        let mut n = 0;
-        let mut bytes = 0;
-        let mut full = false;
-        while n < CSV_BATCH && !full {
-            let Some(record) = batch.get_mut(n) else {
-                break;
-            };
-            // Bytes only: the reader decodes the fields it reads (see `next_row`).
-            match reader.read_byte_record(record) {
+        batch.clear();
+        let wanted = columns.get();
+        let mut failure = None;
+        let mut done = false;
+        while batch.records.len() < CSV_BATCH && batch.text.len() < CSV_BATCH_BYTES {
+            let line = records + batch.records.len() as u64 + 1;
+            match reader.read_byte_record(&mut record) {
                 Ok(true) => {
-                    n += 1;
-                    // Long records hand the batch over early: memory stays bounded.
-                    bytes += record.as_slice().len();
-                    full = bytes >= CSV_BATCH_BYTES;
+                    if let Err(e) = decode(&record, wanted, &mut batch, line, file) {
+                        failure = Some(e);
+                        break;
+                    }
                 }
-                Ok(false) => break,
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
                 Err(e) => {
-                    let at = records + n as u64 + 1;
                     let reason = match e.kind() {
                         csv::ErrorKind::Io(io) if io.to_string() == LINE_TOO_LONG => format!(
-                            "第 {at} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
+                            "第 {line} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
                             MAX_LINE >> 20
                         ),
                         _ => e.to_string(),
                     };
-                    let _ = tx.send(Err(Error::Unreadable {
+                    failure = Some(Error::Unreadable {
                         file: file.to_string(),
                         reason,
-                    }));
-                    return;
+                    });
+                    break;
                 }
             }
         }
-        records += n as u64;
-        let done = n < CSV_BATCH && !full;
-        batch.truncate(n);
-        if n > 0 && tx.send(Ok(batch)).is_err() {
+        records += batch.records.len() as u64;
+        if !batch.records.is_empty() && tx.send(Ok(batch)).is_err() {
+            return;
+        }
+        if let Some(e) = failure {
+            let _ = tx.send(Err(e));
             return;
         }
         if done {
             // An empty batch marks the end of the file, so that a thread that died is
             // told apart from one that finished.
-            let _ = tx.send(Ok(Vec::new()));
+            let _ = tx.send(Ok(Batch::default()));
             return;
         }
     }
 }
 
+fn undecoded(file: &str, line: u32, column: usize) -> Error {
+    Error::Unreadable {
+        file: file.to_string(),
+        reason: format!(
+            "第 {line} 行第 {} 列含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
+            column_letters(column as u32)
+        ),
+    }
+}
+
+/// Adds one record's fields (those of `wanted`, else all) to the batch: decoded as UTF-8,
+/// trimmed, blanks left out.
+fn decode(
+    record: &csv::ByteRecord,
+    wanted: Option<&Vec<usize>>,
+    batch: &mut Batch,
+    line: u64,
+    file: &str,
+) -> Result<()> {
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    if record.len() as u64 > MAX_COLUMNS {
+        return Err(Error::Corrupt {
+            place: Place {
+                file: file.to_string(),
+                sheet: None,
+                row: Some(line),
+                column: None,
+            },
+            reason: format!(
+                "这一行有 {} 列，超过了表格最多 {MAX_COLUMNS} 列（文件可能不是 CSV）",
+                record.len()
+            ),
+        });
+    }
+    let mut push = |i: usize, field: &[u8]| -> Result<()> {
+        if field.is_empty() {
+            return Ok(());
+        }
+        let Ok(text) = std::str::from_utf8(field) else {
+            if wanted.is_some() {
+                return Err(undecoded(file, line, i));
+            }
+            // Before the header is known: an error only if the column is read.
+            batch
+                .cells
+                .push((i as u32 | UNDECODED, batch.text.len() as u32));
+            return Ok(());
+        };
+        let text = trim_fast(text);
+        if !text.is_empty() {
+            batch.text.push_str(text);
+            batch.cells.push((i as u32, batch.text.len() as u32));
+        }
+        Ok(())
+    };
+    match wanted {
+        Some(columns) => {
+            for &i in columns {
+                if let Some(field) = record.get(i) {
+                    push(i, field)?;
+                }
+            }
+        }
+        None => {
+            for (i, field) in record.iter().enumerate() {
+                push(i, field)?;
+            }
+        }
+    }
+    batch.records.push(batch.cells.len() as u32);
+    Ok(())
+}
+
 impl RowSource for CsvRows {
     fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
         loop {
-            if self.pos >= self.batch.len() {
+            if self.pos >= self.batch.records.len() {
                 if self.finished {
                     return Ok(None);
                 }
                 let used = std::mem::take(&mut self.batch);
                 let _ = self.recycle.try_send(used);
                 match self.batches.recv() {
-                    Ok(Ok(b)) if b.is_empty() => {
+                    Ok(Ok(b)) if b.records.is_empty() => {
                         self.finished = true;
                         return Ok(None);
                     }
@@ -921,57 +1033,43 @@ impl RowSource for CsvRows {
                 }
                 continue;
             }
-            let Some(record) = self.batch.get(self.pos) else {
-                continue;
+            let b = &self.batch;
+            let first = match self.pos {
+                0 => 0,
+                p => b.records.get(p - 1).copied().unwrap_or(0) as usize,
             };
+            let end = b.records.get(self.pos).copied().unwrap_or(0) as usize;
             self.pos += 1;
             self.line += 1;
-            if record.len() as u64 > MAX_COLUMNS {
-                return Err(Error::Corrupt {
-                    place: Place {
-                        file: self.file.clone(),
-                        sheet: None,
-                        row: Some(self.line),
-                        column: None,
-                    },
-                    reason: format!(
-                        "这一行有 {} 列，超过了表格最多 {MAX_COLUMNS} 列（文件可能不是 CSV）",
-                        record.len()
-                    ),
-                });
-            }
             row.clear();
-            let wanted = std::mem::take(&mut row.wanted_at);
-            let fields: &mut dyn Iterator<Item = (usize, &[u8])> = if wanted.is_empty() {
-                &mut record.iter().enumerate()
-            } else {
-                &mut wanted.iter().filter_map(|&i| record.get(i).map(|f| (i, f)))
+            let mut from = match first {
+                0 => 0,
+                f => b.cells.get(f - 1).map_or(0, |c| c.1 as usize),
             };
-            for (i, field) in fields {
-                if field.is_empty() {
-                    continue;
+            for &(col, to) in b.cells.get(first..end).unwrap_or_default() {
+                let (bad, col, to) = (
+                    col & UNDECODED != 0,
+                    (col & !UNDECODED) as usize,
+                    to as usize,
+                );
+                // Records decoded before the header was known carry every column.
+                if bad && row.wants(col) {
+                    return Err(undecoded(&self.file, self.line, col));
                 }
-                let Ok(field) = std::str::from_utf8(field) else {
-                    row.wanted_at = wanted;
-                    return Err(Error::Unreadable {
-                        file: self.file.clone(),
-                        reason: format!(
-                            "第 {} 行第 {} 列含有无法识别的字符编码（应为 UTF-8 或 GB18030）",
-                            self.line,
-                            column_letters(i as u32)
-                        ),
-                    });
-                };
-                let field = trim_fast(field);
-                if !field.is_empty() {
-                    row.slot(i).set_trimmed(field);
+                if !bad && row.wants(col) {
+                    row.slot(col)
+                        .set_trimmed(b.text.get(from..to).unwrap_or_default());
                 }
+                from = to;
             }
-            row.wanted_at = wanted;
             if !row.is_blank() {
                 return Ok(Some(self.line));
             }
         }
+    }
+
+    fn select(&mut self, wanted: &[usize]) {
+        let _ = self.columns.set(wanted.to_vec());
     }
 }
 
