@@ -59,6 +59,18 @@ pub fn read_dataset(
             as Box<dyn Fn(u64) + Send + Sync>
     });
     let opts = ReadOptions {
+        progress,
+        ..read_options(config, strict, pii, texts)
+    };
+    let ds = read_inputs(inputs, &opts);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(ds?)
+}
+
+fn read_options(config: &Config, strict: bool, pii: Pii, texts: Texts) -> ReadOptions {
+    ReadOptions {
         aliases: config.aliases.clone(),
         region_aliases: config.region_aliases.clone(),
         region_name: config.region.name.clone(),
@@ -66,12 +78,31 @@ pub fn read_dataset(
         region_codes: config.region_codes.clone(),
         strict,
         pii,
-        progress,
+        progress: None,
         skip_texts: texts == Texts::Skip,
-    };
-    let ds = read_inputs(inputs, &opts);
-    if let Some(b) = bar {
-        b.finish_and_clear();
     }
-    Ok(ds?)
+}
+
+/// Reads this period's inputs (as [`read_dataset`], with its progress bar) and last
+/// period's at the same time, on a second thread: two workbooks take the time of one on a
+/// two-core machine. Last period's read only counts (no texts).
+pub fn read_both(
+    inputs: &[PathBuf],
+    previous: &[PathBuf],
+    config: &Config,
+    strict: bool,
+    pii: Pii,
+    texts: Texts,
+) -> (Result<Dataset>, Result<Dataset>) {
+    std::thread::scope(|s| {
+        let earlier = s.spawn(|| {
+            read_inputs(previous, &read_options(config, strict, pii, Texts::Skip))
+                .map_err(anyhow::Error::from)
+        });
+        let now = read_dataset(inputs, config, strict, pii, texts);
+        let earlier = earlier
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("读取上期数据的线程意外结束")));
+        (now, earlier)
+    })
 }

@@ -22,7 +22,7 @@ use gonggu_render::pdf::Fonts;
 use gonggu_render::quality::CheckKey;
 
 use crate::args::{CommonArgs, DocFormatArg, DocFormatArgs, DocLevelArg, FontArgs, LevelArg};
-use crate::common::{Texts, note, read_dataset};
+use crate::common::{Texts, note, read_both, read_dataset};
 
 impl From<LevelArg> for Level {
     fn from(l: LevelArg) -> Level {
@@ -277,26 +277,44 @@ impl ReportPlan {
             self.pii,
             self.texts,
         )?;
+        Ok(self.settle(dataset))
+    }
+
+    /// The settings to count a dataset with, at its as-of date.
+    fn settle(&self, dataset: Dataset) -> (Dataset, Settings) {
         let as_of = as_of(self.as_of_flag, &self.config, Some(&dataset));
         let settings = self.settings.at(as_of);
-        Ok((dataset, settings))
+        (dataset, settings)
     }
 
     /// Reads the inputs (and last period's), settles the as-of dates and builds the report.
     pub fn prepare(&self) -> Result<Prepared> {
-        let (dataset, settings) = self.read()?;
+        let (read, earlier) = match &self.previous {
+            Some((inputs, _)) => {
+                let (now, earlier) = read_both(
+                    &self.inputs,
+                    inputs,
+                    &self.config,
+                    self.strict,
+                    self.pii,
+                    self.texts,
+                );
+                (now.map(|ds| self.settle(ds)), Some(earlier))
+            }
+            None => (self.read(), None),
+        };
+        let (dataset, settings) = read?;
         let as_of = settings.as_of;
-        let previous = match &self.previous {
-            Some((inputs, flag)) => {
-                let ds = read_dataset(inputs, &self.config, self.strict, self.pii, Texts::Skip)
-                    .context("读取上期数据失败")?;
+        let previous = match (&self.previous, earlier) {
+            (Some((_, flag)), Some(earlier)) => {
+                let ds = earlier.context("读取上期数据失败")?;
                 let prev_as_of = previous_as_of(*flag, &ds, as_of);
                 Some(
                     pipeline::build(&ds, &self.catalog, &settings.at(prev_as_of), None)
                         .context("上期数据")?,
                 )
             }
-            None => None,
+            _ => None,
         };
         let report = pipeline::build(&dataset, &self.catalog, &settings, previous.as_ref())?;
         for n in &report.notes {

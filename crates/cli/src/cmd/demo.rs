@@ -31,7 +31,7 @@ use gonggu_render::package::{self, DocFormats, IndicatorFormat, PdfOptions};
 use gonggu_render::quality::ListOptions;
 
 use crate::args::{DemoArgs, DemoFormatArg};
-use crate::common::{Texts, note, read_dataset};
+use crate::common::{Texts, note, read_both};
 use crate::resolve;
 use crate::write::Outputs;
 
@@ -158,11 +158,13 @@ pub fn run(a: &DemoArgs) -> Result<ExitCode> {
     )?;
 
     let catalog = Catalog::builtin()?;
+    let (dataset, earlier) =
+        read_both(&inputs, &previous, &config, false, Pii::Masked, Texts::Keep);
     let month = Month {
         config: &config,
         catalog: &catalog,
-        dataset: read_dataset(&inputs, &config, false, Pii::Masked, Texts::Keep)?,
-        previous: read_dataset(&previous, &config, false, Pii::Masked, Texts::Skip)?,
+        dataset: dataset?,
+        previous: earlier?,
     };
     let ds = &month.dataset;
 
