@@ -933,86 +933,178 @@ pub struct Roster {
 }
 
 /// Roster columns kept as written, for the check rules: one small id per person and column
-/// present (ids index an interned string table; 0 is blank, [`TextColumns::ABSENT`] a person
-/// read from a table without the column), nothing for columns in no table.
+/// present, indexing the column's own interned texts (0 is blank,
+/// [`TextColumns::ABSENT`] a person read from a table without the column); nothing for
+/// columns in no table. Ids take one byte while a column has fewer than 255 distinct texts
+/// (是/否, a vocabulary), two below 65 535, four beyond: on a province roster some 50
+/// columns × 6 M persons.
 #[derive(Debug, Clone, Default)]
 pub struct TextColumns {
-    /// Per column of [`crate::ingest::schema::TEXT_COLS`]: value ids by person index (empty
-    /// when the column is in no roster table).
-    pub(crate) values: Vec<Vec<u32>>,
+    /// Per column of [`crate::ingest::schema::TEXT_COLS`].
+    columns: Vec<TextColumn>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TextColumn {
+    /// Value ids by person index (empty when the column is in no roster table).
+    ids: Ids,
     /// Interned texts; id 0 is the blank text.
-    pub(crate) strings: Vec<Box<str>>,
-    pub(crate) lookup: rustc_hash::FxHashMap<Box<str>, u32>,
-    /// Per column, the id last stored: household columns repeat on every member row and
-    /// most cells are 是/否, so most texts are found without hashing.
-    pub(crate) last: Vec<u32>,
+    strings: Vec<Box<str>>,
+    lookup: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// The id last stored: household columns repeat on every member row and most cells
+    /// are 是/否, so most texts are found without hashing.
+    last: u32,
+}
+
+/// Ids as narrow as the column's distinct texts allow; each width's largest value stands
+/// for [`TextColumns::ABSENT`].
+#[derive(Debug, Clone)]
+enum Ids {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids::U8(Vec::new())
+    }
+}
+
+impl Ids {
+    fn len(&self) -> usize {
+        match self {
+            Ids::U8(v) => v.len(),
+            Ids::U16(v) => v.len(),
+            Ids::U32(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<u32> {
+        let wide = |v: u32, max: u32| if v == max { TextColumns::ABSENT } else { v };
+        match self {
+            Ids::U8(v) => v.get(i).map(|&x| wide(u32::from(x), u32::from(u8::MAX))),
+            Ids::U16(v) => v.get(i).map(|&x| wide(u32::from(x), u32::from(u16::MAX))),
+            Ids::U32(v) => v.get(i).copied(),
+        }
+    }
+
+    /// Grows to `len` entries, the new ones absent.
+    fn extend_to(&mut self, len: usize) {
+        match self {
+            Ids::U8(v) if v.len() < len => v.resize(len, u8::MAX),
+            Ids::U16(v) if v.len() < len => v.resize(len, u16::MAX),
+            Ids::U32(v) if v.len() < len => v.resize(len, TextColumns::ABSENT),
+            _ => {}
+        }
+    }
+
+    /// Widens until `id` fits (absent entries stay absent).
+    fn fit(&mut self, id: u32) {
+        let absent = |x: u32, max: u32| if x == max { TextColumns::ABSENT } else { x };
+        loop {
+            match self {
+                Ids::U8(v) if id >= u32::from(u8::MAX) => {
+                    let w = v
+                        .iter()
+                        .map(|&x| if x == u8::MAX { u16::MAX } else { u16::from(x) })
+                        .collect();
+                    *self = Ids::U16(w);
+                }
+                Ids::U16(v) if id >= u32::from(u16::MAX) => {
+                    let w = v
+                        .iter()
+                        .map(|&x| absent(u32::from(x), u32::from(u16::MAX)))
+                        .collect();
+                    *self = Ids::U32(w);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Sets entry `i` (in range; `id` fits, see [`Ids::fit`]).
+    fn set(&mut self, i: usize, id: u32) {
+        match self {
+            Ids::U8(v) => {
+                if let (Some(slot), Ok(x)) = (v.get_mut(i), u8::try_from(id)) {
+                    *slot = x;
+                }
+            }
+            Ids::U16(v) => {
+                if let (Some(slot), Ok(x)) = (v.get_mut(i), u16::try_from(id)) {
+                    *slot = x;
+                }
+            }
+            Ids::U32(v) => {
+                if let Some(slot) = v.get_mut(i) {
+                    *slot = id;
+                }
+            }
+        }
+    }
 }
 
 impl TextColumns {
     /// The id of a person read from a table without the column.
     pub const ABSENT: u32 = u32::MAX;
 
+    fn id(&self, k: usize, person: u32) -> Option<u32> {
+        self.columns.get(k)?.ids.get(person as usize)
+    }
+
     /// The text of column `k` (an index into `TEXT_COLS`) for a person: `None` when the
     /// column is absent or the cell blank.
     pub fn get(&self, k: usize, person: u32) -> Option<&str> {
-        let id = *self.values.get(k)?.get(person as usize)?;
-        if id == 0 {
+        let id = self.id(k, person)?;
+        if id == 0 || id == Self::ABSENT {
             return None;
         }
-        self.strings.get(id as usize).map(|s| &**s)
+        self.columns.get(k)?.strings.get(id as usize).map(|s| &**s)
     }
 
     /// Whether the person's table had column `k` (so a blank is really blank).
     pub fn has(&self, k: usize, person: u32) -> bool {
-        self.values
-            .get(k)
-            .and_then(|v| v.get(person as usize))
-            .is_some_and(|&id| id != Self::ABSENT)
+        self.id(k, person).is_some_and(|id| id != Self::ABSENT)
     }
 
     /// Whether column `k` was in a roster table.
     pub fn present(&self, k: usize) -> bool {
-        self.values.get(k).is_some_and(|v| !v.is_empty())
+        self.columns.get(k).is_some_and(|c| c.ids.len() > 0)
     }
 
     /// Sets column `k` of a person (the person index may be one past the end: a new person).
     pub(crate) fn set(&mut self, k: usize, person: u32, persons: usize, text: &str) {
-        if self.strings.is_empty() {
-            self.strings.push("".into());
+        if self.columns.len() <= k {
+            self.columns.resize_with(k + 1, TextColumn::default);
+        }
+        let Some(col) = self.columns.get_mut(k) else {
+            return;
+        };
+        if col.strings.is_empty() {
+            col.strings.push("".into());
         }
         let text = text.trim();
-        let last = self.last.get(k).copied().unwrap_or(0);
         let id = if text.is_empty() {
             0
-        } else if self
+        } else if col
             .strings
-            .get(last as usize)
+            .get(col.last as usize)
             .is_some_and(|s| **s == *text)
         {
-            last
-        } else if let Some(&id) = self.lookup.get(text) {
+            col.last
+        } else if let Some(&id) = col.lookup.get(text) {
             id
         } else {
-            let id = self.strings.len() as u32;
-            self.strings.push(text.into());
-            self.lookup.insert(text.into(), id);
+            let id = col.strings.len() as u32;
+            col.strings.push(text.into());
+            col.lookup.insert(text.into(), id);
             id
         };
-        if self.values.len() <= k {
-            self.values.resize_with(k + 1, Vec::new);
-            self.last.resize(k + 1, 0);
-        }
-        if let Some(l) = self.last.get_mut(k) {
-            *l = id;
-        }
-        if let Some(col) = self.values.get_mut(k) {
-            if col.len() < persons {
-                col.resize(persons, Self::ABSENT);
-            }
-            if let Some(slot) = col.get_mut(person as usize) {
-                *slot = id;
-            }
-        }
+        col.last = id;
+        col.ids.fit(id);
+        col.ids.extend_to(persons.max(person as usize + 1));
+        col.ids.set(person as usize, id);
     }
 }
 
@@ -1161,7 +1253,33 @@ impl Dataset {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::IdNumber;
+    use super::{IdNumber, TextColumns};
+
+    /// Ids widen from one byte to two and four as a column's distinct texts grow; absent
+    /// persons stay absent and blanks blank through each widening.
+    #[test]
+    fn text_columns_widen_and_keep_absent_and_blank_apart() {
+        let mut t = TextColumns::default();
+        let n = 70_000u32;
+        for p in 0..n {
+            // Person 1 is read from a table without column 1; person 2's cell is blank.
+            t.set(0, p, p as usize + 1, "是");
+            match p {
+                1 => {}
+                2 => t.set(1, p, p as usize + 1, " "),
+                _ => t.set(1, p, p as usize + 1, &format!("{}平方米", p % 69_000)),
+            }
+        }
+        assert_eq!(t.get(0, 5), Some("是"));
+        assert_eq!(t.get(1, 0), Some("0平方米"));
+        assert_eq!(t.get(1, 300), Some("300平方米"));
+        assert_eq!(t.get(1, 69_001), Some("1平方米"));
+        assert_eq!(t.get(1, n - 1), Some("999平方米"));
+        assert!(!t.has(1, 1) && t.get(1, 1).is_none());
+        assert!(t.has(1, 2) && t.get(1, 2).is_none());
+        assert!(t.present(1) && !t.present(7));
+        assert!(!t.has(1, n + 5));
+    }
 
     #[test]
     fn standard_id_numbers_pack_into_64_bits_one_to_one() {

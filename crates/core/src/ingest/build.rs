@@ -151,6 +151,57 @@ struct HouseholdState {
     attrs_monitored_source: bool,
 }
 
+/// Households by 户编号: the index of each household by the 64-bit hash of its 户编号 (the
+/// 户编号 itself is kept once, in [`Household::id`]); a 户编号 whose hash another already
+/// holds goes to `clashes`, keyed by its text.
+struct HouseholdIndex {
+    by_hash: FxHashMap<u64, u32>,
+    clashes: FxHashMap<Box<str>, u32>,
+    hash: fn(&str) -> u64,
+}
+
+impl Default for HouseholdIndex {
+    fn default() -> Self {
+        HouseholdIndex {
+            by_hash: FxHashMap::default(),
+            clashes: FxHashMap::default(),
+            hash: id_hash,
+        }
+    }
+}
+
+impl HouseholdIndex {
+    /// The household with 户编号 `key`; `id_of` gives a household's 户编号 by index.
+    fn get<'a>(&self, key: &str, id_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
+        let &h = self.by_hash.get(&(self.hash)(key))?;
+        if id_of(h) == Some(key) {
+            Some(h)
+        } else {
+            self.clashes.get(key).copied()
+        }
+    }
+
+    /// Records a new household (`key` not yet known).
+    fn insert<'a>(&mut self, key: &str, h: u32, id_of: impl Fn(u32) -> Option<&'a str>) {
+        match self.by_hash.entry((self.hash)(key)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(h);
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                // Kept for the first household with this hash; a different 户编号 clashes.
+                if id_of(*e.get()) != Some(key) {
+                    self.clashes.insert(key.into(), h);
+                }
+            }
+        }
+    }
+}
+
+/// A household's 户编号 by index, for [`HouseholdIndex`].
+fn household_id<'a>(households: &'a [Household]) -> impl Fn(u32) -> Option<&'a str> {
+    move |h| households.get(h as usize).map(|hh| &*hh.id)
+}
+
 /// Persons by 证件号码 (person index, source), for merging roster tables: a standard
 /// 18-character number is packed into 64 bits (16 bytes an entry instead of 32, on a
 /// province roster some 140 MB less); any other text is kept whole.
@@ -184,7 +235,7 @@ pub struct Builder<'o> {
     /// The file being read is a filled gonggu 填报 template: every figure must be there.
     pub(crate) template: bool,
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
-    households: FxHashMap<Box<str>, u32>,
+    households: HouseholdIndex,
     hh_state: Vec<HouseholdState>,
     persons_by_id: PersonIndex,
     last_region: Option<(String, String, String, RegionId)>,
@@ -225,7 +276,7 @@ impl<'o> Builder<'o> {
             ds: Dataset::default(),
             opts,
             template: false,
-            households: FxHashMap::default(),
+            households: HouseholdIndex::default(),
             hh_state: Vec::new(),
             persons_by_id: PersonIndex::default(),
             last_region: None,
@@ -585,8 +636,8 @@ impl<'o> Builder<'o> {
         }
         if let Some(h) = self
             .households
-            .get(hh_key)
-            .and_then(|&h| self.ds.roster.households.get(h as usize))
+            .get(hh_key, household_id(&self.ds.roster.households))
+            .and_then(|h| self.ds.roster.households.get(h as usize))
         {
             self.filled_regions += 1;
             return Ok(Ok(h.village));
@@ -781,12 +832,15 @@ impl<'o> Builder<'o> {
         is_head: bool,
         monitored: bool,
     ) -> Result<u32> {
-        let existing = self.households.get(key).copied();
+        let existing = self
+            .households
+            .get(key, household_id(&self.ds.roster.households));
         let hidx = match existing {
             Some(h) => h,
             None => {
                 let h = self.ds.roster.households.len() as u32;
-                self.households.insert(key.into(), h);
+                self.households
+                    .insert(key, h, household_id(&self.ds.roster.households));
                 self.hh_state.push(HouseholdState {
                     attrs_from_head: false,
                     attrs_monitored_source: false,
@@ -1108,5 +1162,33 @@ impl<'o> Builder<'o> {
             self.ds.summary.push(SummaryRow { at, region, values });
         }
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod index_tests {
+    use super::*;
+
+    /// Two 户编号 with one hash are told apart by their text.
+    #[test]
+    fn households_whose_ids_share_a_hash_stay_apart() {
+        let mut index = HouseholdIndex {
+            hash: |_| 7,
+            ..HouseholdIndex::default()
+        };
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, id) in ["H1", "H2", "H3"].into_iter().enumerate() {
+            let id_of = |h: u32| ids.get(h as usize).copied();
+            assert_eq!(index.get(id, id_of), None);
+            index.insert(id, i as u32, id_of);
+            ids.push(id);
+        }
+        let id_of = |h: u32| ids.get(h as usize).copied();
+        for (i, id) in ["H1", "H2", "H3"].into_iter().enumerate() {
+            assert_eq!(index.get(id, id_of), Some(i as u32));
+        }
+        assert_eq!(index.get("H4", id_of), None);
+        assert_eq!(index.by_hash.len(), 1);
     }
 }
