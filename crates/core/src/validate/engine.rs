@@ -14,6 +14,26 @@ use super::compile::{Fold, Slot};
 use super::fields::{Env, Row, RuleTable};
 use super::rules::CompiledCase;
 
+/// Tests set the number of shards (0: as for a real run).
+#[cfg(test)]
+pub(crate) static SHARDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many threads check a roster of `persons`: one per core, up to four; one for a
+/// roster too small to gain from more.
+fn shard_count(persons: usize) -> usize {
+    #[cfg(test)]
+    {
+        let forced = SHARDS.load(std::sync::atomic::Ordering::Relaxed);
+        if forced > 0 {
+            return forced;
+        }
+    }
+    if persons < 50_000 {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 /// The compiled rules of one run.
 pub(crate) struct Program {
     /// (rule code, case), by table.
@@ -114,6 +134,107 @@ impl Program {
         self.cases(table).next().is_some()
     }
 
+    /// Checks the persons of the households in `range`, whose member aggregates `acc` holds
+    /// (`slots.len()` counters per household, from `range.start`).
+    fn person_pass<'d>(
+        &self,
+        ds: &'d Dataset,
+        base: Row<'d>,
+        cases: &[&(Arc<str>, CompiledCase)],
+        range: std::ops::Range<usize>,
+        acc: &mut [u32],
+    ) -> Vec<Finding> {
+        let mut out = Out {
+            findings: Vec::new(),
+        };
+        let k = self.slots.len();
+        let households = &ds.roster.households;
+        for (ix, p) in ds.roster.persons.iter().enumerate() {
+            let hi = p.household as usize;
+            if !range.contains(&hi) {
+                continue;
+            }
+            let hh = households.get(hi);
+            let row = Row {
+                person: Some(p),
+                household: hh.map(|h| (p.household, h)),
+                person_ix: ix as u32,
+                ..base
+            };
+            let at = (hi - range.start) * k;
+            if k > 0
+                && let Some(a) = acc.get_mut(at..at + k)
+            {
+                for (n, slot) in a.iter_mut().zip(&self.slots) {
+                    let t = (slot.pred)(&row).is_true();
+                    if t == (slot.fold == Fold::True) {
+                        *n += 1;
+                    }
+                }
+            }
+            for (code, case) in cases {
+                if (case.when)(&row).is_true() {
+                    let place = Place {
+                        at: p.at,
+                        region: hh.map(|h| h.village),
+                        household: hh.map(|h| &*h.id),
+                        person: Some(p),
+                        phone: p.phone.as_deref(),
+                    };
+                    out.push(code, case, &row, place);
+                }
+            }
+        }
+        out.findings
+    }
+
+    /// Checks the households in `range` (`acc`: the member aggregates of all households).
+    fn household_pass<'d>(
+        &self,
+        ds: &'d Dataset,
+        env: &'d Env<'d>,
+        base: Row<'d>,
+        cases: &[&(Arc<str>, CompiledCase)],
+        range: std::ops::Range<usize>,
+        acc: &[u32],
+    ) -> Vec<Finding> {
+        let mut out = Out {
+            findings: Vec::new(),
+        };
+        let k = self.slots.len();
+        let households = &ds.roster.households;
+        for (i, h) in households
+            .iter()
+            .enumerate()
+            .take(range.end)
+            .skip(range.start)
+        {
+            let row = Row {
+                household: Some((i as u32, h)),
+                acc: acc.get(i * k..i * k + k).unwrap_or(&[]),
+                person_ix: env.reps.get(i).map_or(super::fields::NONE, |r| r.rep),
+                ..base
+            };
+            for (code, case) in cases {
+                if (case.when)(&row).is_true() {
+                    let rep = env
+                        .reps
+                        .get(i)
+                        .and_then(|r| ds.roster.persons.get(r.rep as usize));
+                    let place = Place {
+                        at: h.at,
+                        region: Some(h.village),
+                        household: Some(&h.id),
+                        person: rep,
+                        phone: env.phone_of(ds, i),
+                    };
+                    out.push(code, case, &row, place);
+                }
+            }
+        }
+        out.findings
+    }
+
     pub(crate) fn run(&self, ds: &Dataset, env: &Env<'_>) -> Vec<Finding> {
         let mut out = Out {
             findings: Vec::new(),
@@ -122,67 +243,54 @@ impl Program {
         let households = &ds.roster.households;
         let mut acc = vec![0u32; if k == 0 { 0 } else { households.len() * k }];
         let base = Row::new(ds, env);
+        // The persons and households are shared out by household ranges, one per core: each
+        // thread fills the member aggregates of its own households (disjoint slices) and
+        // checks their persons, then their households. Findings are sorted afterwards
+        // (stably, and one row's findings come from one thread), so the shares change
+        // nothing but the time.
+        let shards = shard_count(ds.roster.persons.len());
+        let per = households.len().div_ceil(shards).max(1);
         let person_cases: Vec<_> = self.cases(RuleTable::Person).collect();
         if !person_cases.is_empty() || k > 0 {
-            for (ix, p) in ds.roster.persons.iter().enumerate() {
-                let hi = p.household as usize;
-                let hh = households.get(hi);
-                let row = Row {
-                    person: Some(p),
-                    household: hh.map(|h| (p.household, h)),
-                    person_ix: ix as u32,
-                    ..base
-                };
-                if k > 0
-                    && let Some(a) = acc.get_mut(hi * k..hi * k + k)
-                {
-                    for (n, slot) in a.iter_mut().zip(&self.slots) {
-                        let t = (slot.pred)(&row).is_true();
-                        if t == (slot.fold == Fold::True) {
-                            *n += 1;
-                        }
-                    }
-                }
-                for (code, case) in &person_cases {
-                    if (case.when)(&row).is_true() {
-                        let place = Place {
-                            at: p.at,
-                            region: hh.map(|h| h.village),
-                            household: hh.map(|h| &*h.id),
-                            person: Some(p),
-                            phone: p.phone.as_deref(),
-                        };
-                        out.push(code, case, &row, place);
-                    }
-                }
-            }
+            let chunks: Vec<&mut [u32]> = if k == 0 {
+                (0..shards).map(|_| &mut [][..]).collect()
+            } else {
+                acc.chunks_mut(per * k).collect()
+            };
+            let found = std::thread::scope(|s| {
+                let handles: Vec<_> = chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, acc)| {
+                        let lo = n * per;
+                        let cases = &person_cases;
+                        s.spawn(move || self.person_pass(ds, base, cases, lo..lo + per, acc))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Vec<_>>()
+            });
+            out.findings.extend(found.into_iter().flatten());
         }
         let household_cases: Vec<_> = self.cases(RuleTable::Household).collect();
         if !household_cases.is_empty() {
-            for (i, h) in households.iter().enumerate() {
-                let row = Row {
-                    household: Some((i as u32, h)),
-                    acc: acc.get(i * k..i * k + k).unwrap_or(&[]),
-                    person_ix: env.reps.get(i).map_or(super::fields::NONE, |r| r.rep),
-                    ..base
-                };
-                for (code, case) in &household_cases {
-                    if (case.when)(&row).is_true() {
-                        let rep = env
-                            .reps
-                            .get(i)
-                            .and_then(|r| ds.roster.persons.get(r.rep as usize));
-                        let place = Place {
-                            at: h.at,
-                            region: Some(h.village),
-                            household: Some(&h.id),
-                            person: rep,
-                            phone: env.phone_of(ds, i),
-                        };
-                        out.push(code, case, &row, place);
-                    }
-                }
-            }
+            let acc = &acc;
+            let found = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..shards)
+                    .map(|n| {
+                        let cases = &household_cases;
+                        let range = n * per..((n + 1) * per).min(households.len());
+                        s.spawn(move || self.household_pass(ds, env, base, cases, range, acc))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Vec<_>>()
+            });
+            out.findings.extend(found.into_iter().flatten());
         }
         self.each(&mut out, RuleTable::Project, &ds.projects, |pj| {
             (

@@ -1032,6 +1032,52 @@ fn a_county_scale_roster_is_checked_in_one_pass() {
     assert_eq!(report.count("ID02"), 19_000);
 }
 
+/// Checking in household shares on several threads finds the same, in the same order, as
+/// one thread: members listed apart from their households, member aggregates, household
+/// and person rules.
+#[test]
+fn shards_find_what_one_thread_finds() {
+    let mut text =
+        String::from("县,乡,村,户编号,证件号码,户类型,与户主关系,劳动技能,户联系电话,就业帮扶\n");
+    for i in 0..3_000u32 {
+        // Each household's second member comes 1 000 rows later.
+        let hh = if i % 2 == 0 {
+            i / 2
+        } else {
+            (i / 2 + 500) % 1500
+        };
+        let relation = if i % 2 == 0 { "户主" } else { "之子" };
+        let labor = if i % 3 == 0 {
+            "无劳动力"
+        } else {
+            "普通劳动力"
+        };
+        text.push_str(&format!(
+            "夏邑县,镇{},村{},H{hh},{},脱贫户,{relation},{labor},138{:08},技能培训\n",
+            hh % 7,
+            hh % 40,
+            valid_id(i),
+            hh / 3
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("名单.csv");
+    std::fs::write(&p, text).unwrap();
+    let ds = read_inputs(&[p], &ReadOptions::default()).unwrap();
+    let run = |shards: usize| {
+        super::engine::SHARDS.store(shards, std::sync::atomic::Ordering::Relaxed);
+        let report = run_checks(&ds, &params()).unwrap();
+        super::engine::SHARDS.store(0, std::sync::atomic::Ordering::Relaxed);
+        format!("{:?}", report.findings)
+    };
+    let one = run(1);
+    // Member aggregates decide some findings: 就业帮扶 without a labourer.
+    assert!(one.contains("\"WP06\""), "{one}");
+    for shards in [2, 3, 7] {
+        assert_eq!(run(shards), one, "{shards} shards");
+    }
+}
+
 #[test]
 fn wk02_shows_the_value_and_the_candidates() {
     let ds = dataset(
