@@ -139,11 +139,7 @@ fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pi
             .map(|id| ds.regions.name(id).to_string())
             .unwrap_or_default()
     };
-    let head = heads
-        .get(index)
-        .copied()
-        .flatten()
-        .and_then(|p| ds.roster.persons.get(p));
+    let head = heads.get(index).copied().flatten();
     let date = match kind {
         ChangeKind::Identified => h.identified,
         ChangeKind::Eliminated => h.eliminated_on,
@@ -156,11 +152,12 @@ fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pi
         village: place(Level::Village),
         household: h.id.to_string(),
         head: head
+            .and_then(|p| ds.roster.persons.get(p))
             .and_then(|p| p.name.as_deref())
             .map(|n| pii.name(n))
             .unwrap_or_default(),
         head_id: head
-            .and_then(|p| p.id.as_ref())
+            .and_then(|p| ds.roster.ids.get(p))
             .map(|i| pii.id(i.as_str()))
             .unwrap_or_default(),
         members: h.members,
@@ -178,10 +175,10 @@ fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pi
 /// Each household's 户主 row, else its first person.
 fn heads(ds: &Dataset) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = vec![None; ds.roster.households.len()];
-    for (i, p) in ds.roster.persons.iter().enumerate() {
+    for (i, p) in ds.roster.facts.iter().enumerate() {
         if let Some(slot) = out.get_mut(p.household as usize) {
             let head_known = slot
-                .and_then(|j| ds.roster.persons.get(j))
+                .and_then(|j| ds.roster.facts.get(j))
                 .is_some_and(|q| q.is_head);
             if slot.is_none() || (p.is_head && !head_known) {
                 *slot = Some(i);

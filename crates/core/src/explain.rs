@@ -1156,7 +1156,7 @@ impl<'r, 'a> Lister<'r, 'a> {
     fn row_ref(&self, item: &Item) -> RowRef {
         match self.records.subject(item.kind, item.index) {
             Some(Subject::Household(h)) => h.at,
-            Some(Subject::Person { person, .. }) => person.at,
+            Some(Subject::Person { facts, .. }) => facts.at,
             Some(Subject::LoanHousehold(g, _)) => self
                 .records
                 .loans_of(g)
@@ -1239,7 +1239,7 @@ impl<'r, 'a> Lister<'r, 'a> {
             _ => None,
         };
         let person: Option<&Person> = match s {
-            Subject::Person { person, .. } => Some(person),
+            Subject::Person { index, .. } => ds.roster.persons.get(index as usize),
             Subject::Household(_) => self
                 .heads
                 .get(item.index)
@@ -1334,7 +1334,7 @@ impl<'r, 'a> Lister<'r, 'a> {
                 .and_then(|h| h.income)
                 .map_or(Value::Empty, Value::Number),
             Field::Labor => match s {
-                Subject::Person { person, .. } => person.labor.map_or(Value::Empty, |l| {
+                Subject::Person { facts, .. } => facts.labor.map_or(Value::Empty, |l| {
                     text(match l {
                         crate::model::LaborSkill::Ordinary => "普通劳动力",
                         crate::model::LaborSkill::Skilled => "技能劳动力",
@@ -1347,17 +1347,19 @@ impl<'r, 'a> Lister<'r, 'a> {
                 _ => Value::Empty,
             },
             Field::Certified => match s {
-                Subject::Person { person, .. } => yes_no(person.certified),
+                Subject::Person { facts, .. } => yes_no(facts.certified),
                 _ => Value::Empty,
             },
             Field::Work => match s {
-                Subject::Person { person, work, .. } => {
+                Subject::Person { work, .. } => {
                     let written = match spell {
                         Some(w) => w
                             .place_entry
                             .and_then(|e| ds.spell_places.get(e as usize))
                             .map(|e| e.text.to_string()),
-                        None => ds.roster.work_place_of(person).map(|e| e.text.to_string()),
+                        None => person
+                            .and_then(|p| ds.roster.work_place_of(p))
+                            .map(|e| e.text.to_string()),
                     };
                     match (written, work) {
                         (_, WorkPlace::NotWorking) => Value::Empty,
@@ -1368,7 +1370,7 @@ impl<'r, 'a> Lister<'r, 'a> {
                 _ => Value::Empty,
             },
             Field::WelfarePost => match s {
-                Subject::Person { person, .. } => yes_no(Some(person.welfare_post)),
+                Subject::Person { facts, .. } => yes_no(Some(facts.welfare_post)),
                 _ => Value::Empty,
             },
             Field::LoanBalance => match s {

@@ -11,6 +11,9 @@ use serde::Serialize;
 
 use crate::region::{RegionId, Regions};
 
+mod ids;
+pub use ids::{IdIndex, IdKey, PersonIds};
+
 /// Where a record came from: the input file, sheet and Excel row (1-based, as Excel shows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct RowRef {
@@ -557,6 +560,21 @@ impl IdNumber {
         Some(key * 11 + check)
     }
 
+    /// The number of a [`IdNumber::packed`] key.
+    pub fn unpack(key: u64) -> IdNumber {
+        let mut bytes = [0u8; 23];
+        bytes[17] = match key % 11 {
+            10 => b'X',
+            c => b'0' + c as u8,
+        };
+        let mut rest = key / 11;
+        for b in bytes[..17].iter_mut().rev() {
+            *b = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        IdNumber { len: 18, bytes }
+    }
+
     /// The number as text.
     pub fn as_str(&self) -> &str {
         // Constructed from a &str of exactly this length, so always valid UTF-8.
@@ -622,6 +640,41 @@ pub struct Person {
     pub tekun: Flag,
     /// 户联系电话 / 联系电话 (digits as written).
     pub phone: Option<Box<str>>,
+}
+
+/// What counting needs of a person: kept for every person (in [`Roster::facts`]), also
+/// by a read that only counts and keeps no [`Person`]. 20 bytes a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// Index into [`Roster::households`].
+    pub household: u32,
+    /// Source row (the row that won the merge).
+    pub at: RowRef,
+    /// 劳动技能.
+    pub labor: Option<LaborSkill>,
+    /// 务工所在地, classified.
+    pub work: WorkPlace,
+    /// 是否持证.
+    pub certified: Flag,
+    /// 公益性岗位 held.
+    pub welfare_post: bool,
+    /// 与户主关系 = 户主.
+    pub is_head: bool,
+}
+
+impl PersonFacts {
+    /// The facts of a full record.
+    pub fn of(p: &Person) -> PersonFacts {
+        PersonFacts {
+            household: p.household,
+            at: p.at,
+            labor: p.labor,
+            work: p.work,
+            certified: p.certified,
+            welfare_post: p.welfare_post,
+            is_head: p.is_head,
+        }
+    }
 }
 
 /// One household (all roster rows with one 户编号 under one village).
@@ -918,8 +971,14 @@ pub struct BadValue {
 pub struct Roster {
     /// Households in first-appearance order.
     pub households: Vec<Household>,
-    /// Persons in first-appearance order.
+    /// Persons in first-appearance order: the full records, kept unless the read only
+    /// counts ([`crate::ingest::ReadOptions::skip_texts`]); then empty, and
+    /// [`Roster::facts`] and [`Roster::ids`] are all there is of a person.
     pub persons: Vec<Person>,
+    /// What counting needs of each person, by person index (always kept).
+    pub facts: Vec<PersonFacts>,
+    /// Each person's 证件号码, by person index (always kept).
+    pub ids: PersonIds,
     /// Columns that were present in at least one roster table (canonical names).
     pub columns: std::collections::BTreeSet<&'static str>,
     /// Persons found in more than one roster row and merged (SPEC §3.1).
@@ -1174,17 +1233,6 @@ impl Dataset {
     /// Whether a table of this kind was read.
     pub fn has(&self, kind: TableKind) -> bool {
         self.sources.iter().any(|s| s.kind == kind)
-    }
-
-    /// The roster persons by [`IdNumber::person_key`] (the first of two with one key).
-    pub fn persons_by_key(&self) -> rustc_hash::FxHashMap<IdNumber, u32> {
-        let mut map = rustc_hash::FxHashMap::default();
-        for (i, p) in self.roster.persons.iter().enumerate() {
-            if let Some(id) = p.id {
-                map.entry(id.person_key()).or_insert(i as u32);
-            }
-        }
-        map
     }
 
     /// The work spell of each person (by [`IdNumber::person_key`]) that covers the month of

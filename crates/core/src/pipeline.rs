@@ -156,7 +156,7 @@ const COLLECTIVE_INCOME_LINE: &str = "collective_income_line";
 /// assert!(e.contains("名单.csv：人员表只有表头"), "{e}");
 /// ```
 pub fn require_data(ds: &Dataset) -> Result<()> {
-    let rows = ds.roster.persons.len()
+    let rows = ds.roster.facts.len()
         + ds.projects.len()
         + ds.loans.len()
         + ds.summary.len()

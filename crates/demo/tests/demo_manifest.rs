@@ -3,6 +3,7 @@
 
 use gonggu_core::ingest::{ReadOptions, read_inputs};
 use gonggu_core::measures::{EMPLOYMENT, tally_records};
+use gonggu_core::model::PersonFacts;
 use gonggu_core::region::Level;
 use gonggu_core::validate::{CheckParams, run_checks};
 use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
@@ -70,6 +71,7 @@ fn demo_roster_reads_back_to_the_generated_households_and_persons() {
     let ds = read_inputs(&inputs, &demo::read_options()).unwrap();
     assert_eq!(ds.roster.households.len(), data.households.len());
     assert_eq!(ds.roster.persons.len(), data.persons.len());
+    assert_eq!(ds.roster.facts.len(), data.persons.len());
     assert_eq!(ds.roster.merged_persons, 0);
     for (i, h) in ds.roster.households.iter().enumerate() {
         assert_eq!(&*h.id, data.household_id(i));
@@ -99,26 +101,26 @@ fn counting_reads_build_the_same_records() {
             ..demo::read_options()
         };
         let lean = read_inputs(&inputs, &counting).unwrap();
-        let persons = |ds: &gonggu_core::model::Dataset| -> Vec<String> {
-            ds.roster
-                .persons
-                .iter()
-                .map(|p| {
-                    let mut p = p.clone();
-                    p.name = None;
-                    p.phone = None;
-                    format!("{p:?}")
-                })
+        // The lean read keeps no full record, only each person's facts and number: the
+        // same as the full read's, which agree with its full records.
+        assert!(full.roster.persons.iter().any(|p| p.name.is_some()));
+        assert!(lean.roster.persons.is_empty());
+        let of_full: Vec<_> = full.roster.persons.iter().map(PersonFacts::of).collect();
+        assert_eq!(full.roster.facts, of_full, "{format:?}");
+        assert_eq!(lean.roster.facts, full.roster.facts, "{format:?}");
+        let ids = |ds: &gonggu_core::model::Dataset| -> Vec<Option<String>> {
+            (0..ds.roster.ids.len())
+                .map(|i| ds.roster.ids.get(i).map(|id| id.as_str().to_string()))
                 .collect()
         };
-        assert!(full.roster.persons.iter().any(|p| p.name.is_some()));
-        assert!(
-            lean.roster
-                .persons
-                .iter()
-                .all(|p| p.name.is_none() && p.phone.is_none())
-        );
-        assert_eq!(persons(&full), persons(&lean), "{format:?}");
+        let full_ids: Vec<_> = full
+            .roster
+            .persons
+            .iter()
+            .map(|p| p.id.map(|id| id.as_str().to_string()))
+            .collect();
+        assert_eq!(ids(&full), full_ids, "{format:?}");
+        assert_eq!(ids(&lean), full_ids, "{format:?}");
         assert_eq!(
             format!("{:?}", full.roster.households),
             format!("{:?}", lean.roster.households),

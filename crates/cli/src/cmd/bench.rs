@@ -208,7 +208,7 @@ fn measure(a: &BenchArgs, roster: &PathBuf) -> Result<ExitCode> {
     let households = ds.roster.households.len();
     println!(
         "gonggu 读取：{rows} 行（{} 人，{households} 户）{:.3} s = {:.0} 行/s；读取 = {}",
-        ds.roster.persons.len(),
+        ds.roster.facts.len(),
         read.wall,
         rows as f64 / read.wall,
         versus(read.wall, base)
@@ -307,7 +307,7 @@ fn per_rule(
     let base = time(None)?;
     let rows_of = |t: RuleTable| -> usize {
         match t {
-            RuleTable::Person => ds.roster.persons.len(),
+            RuleTable::Person => ds.roster.facts.len(),
             RuleTable::Household => ds.roster.households.len(),
             RuleTable::Project => ds.projects.len(),
             RuleTable::Loan => ds.loans.len(),

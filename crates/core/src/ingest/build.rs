@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use crate::division::Classifier;
 use crate::error::{Error, Place, Result};
 use crate::model::{
-    Assistance, AssistanceSet, BadValue, Dataset, Household, HouseholdInfoRow, IdNumber, Loan,
-    Person, PlannedWorker, Project, RiskSet, RowRef, SourceInfo, SummaryRow, TableKind, TargetRow,
-    VillageInfo, WorkPlace, WorkSpell,
+    Assistance, AssistanceSet, BadValue, Dataset, Household, HouseholdInfoRow, IdIndex, IdKey,
+    IdNumber, Loan, Person, PersonFacts, PlannedWorker, Project, RiskSet, RowRef, SourceInfo,
+    SummaryRow, TableKind, TargetRow, VillageInfo, WorkPlace, WorkSpell,
 };
 use crate::region::{Level, RegionId};
 
@@ -202,32 +202,6 @@ fn household_id<'a>(households: &'a [Household]) -> impl Fn(u32) -> Option<&'a s
     move |h| households.get(h as usize).map(|hh| &*hh.id)
 }
 
-/// Persons by 证件号码 (person index, source), for merging roster tables: a standard
-/// 18-character number is packed into 64 bits (16 bytes an entry instead of 32, on a
-/// province roster some 140 MB less); any other text is kept whole.
-#[derive(Default)]
-struct PersonIndex {
-    packed: FxHashMap<u64, (u32, u32)>,
-    other: FxHashMap<IdNumber, (u32, u32)>,
-}
-
-impl PersonIndex {
-    fn get(&self, id: &IdNumber) -> Option<&(u32, u32)> {
-        match id.packed() {
-            Some(k) => self.packed.get(&k),
-            None => self.other.get(id),
-        }
-    }
-
-    /// Records `id` unless already there (the first row of a person wins).
-    fn insert_new(&mut self, id: &IdNumber, at: (u32, u32)) {
-        match id.packed() {
-            Some(k) => self.packed.entry(k).or_insert(at),
-            None => self.other.entry(*id).or_insert(at),
-        };
-    }
-}
-
 /// Accumulates the dataset while tables are read.
 pub struct Builder<'o> {
     pub(crate) ds: Dataset,
@@ -237,7 +211,8 @@ pub struct Builder<'o> {
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: HouseholdIndex,
     hh_state: Vec<HouseholdState>,
-    persons_by_id: PersonIndex,
+    /// Persons by 证件号码 as written, for merging roster tables.
+    persons_by_id: IdIndex,
     last_region: Option<(String, String, String, RegionId)>,
     /// Places 务工所在地 addresses against each household's county (SPEC §3.1).
     work_places: Classifier,
@@ -278,7 +253,7 @@ impl<'o> Builder<'o> {
             template: false,
             households: HouseholdIndex::default(),
             hh_state: Vec::new(),
-            persons_by_id: PersonIndex::default(),
+            persons_by_id: IdIndex::new(false),
             last_region: None,
             work_places,
         }
@@ -692,28 +667,19 @@ impl<'o> Builder<'o> {
 
         // Merge across roster tables (SPEC §3.1): one person per 证件号码.
         let mut replace: Option<u32> = None;
+        let roster = &self.ds.roster;
         if let Some(id) = id
-            && let Some(&(pidx, psrc)) = self.persons_by_id.get(&id)
+            && let Some(pidx) = self.persons_by_id.find(&roster.ids, IdKey::of(&id))
+            && let Some(old) = roster.facts.get(pidx as usize).copied()
         {
-            if psrc == r.source {
-                self.ds.roster.duplicate_ids.push((
-                    self.ds
-                        .roster
-                        .persons
-                        .get(pidx as usize)
-                        .map(|p| p.at)
-                        .unwrap_or_default(),
-                    at,
-                ));
+            if old.at.source == r.source {
+                self.ds.roster.duplicate_ids.push((old.at, at));
             } else {
-                self.ds.roster.merged_persons += 1;
-                let old_monitored = self
-                    .ds
-                    .roster
-                    .persons
-                    .get(pidx as usize)
-                    .and_then(|p| self.ds.roster.households.get(p.household as usize))
+                let old_monitored = roster
+                    .households
+                    .get(old.household as usize)
                     .is_some_and(Household::is_monitored);
+                self.ds.roster.merged_persons += 1;
                 if category.is_some() && !old_monitored {
                     replace = Some(pidx);
                 } else {
@@ -751,67 +717,92 @@ impl<'o> Builder<'o> {
         } else {
             self.date(r, Col::Birth)?
         };
-        // Names and phones only appear in findings and lists: a run that only counts
-        // (a province's notice) does not keep them.
-        let keep = !self.opts.skip_texts;
-        let name = if keep { r.text(Col::Name) } else { "" };
-        let phone = if keep { r.text(Col::Phone) } else { "" };
-        let person = Person {
+        let labor = vocab::labor(r.text(Col::Labor));
+        let certified = self.flag(r, Col::Certified)?;
+        let welfare_post = !vocab::is_nothing(r.text(Col::WelfarePost));
+        // Read whether kept or not: a value that cannot be read is reported either way.
+        let monthly_wage = self.decimal(r, Col::MonthlyWage)?;
+        let basic_medical = self.flag(r, Col::BasicMedical)?;
+        let serious_illness_insurance = self.flag(r, Col::SeriousIllnessInsurance)?;
+        let facts = PersonFacts {
             household: hidx,
             at,
-            id,
-            id_was_number,
-            name: (!name.is_empty()).then(|| name.into()),
-            is_head,
-            relation_recorded: !r.text(Col::Relation).is_empty(),
-            sex,
-            birth,
-            health: vocab::health(r.text(Col::Health)),
-            school: vocab::school(r.text(Col::School)),
-            labor: vocab::labor(r.text(Col::Labor)),
+            labor,
             work,
-            work_entry,
-            monthly_wage: self.decimal(r, Col::MonthlyWage)?,
-            certified: self.flag(r, Col::Certified)?,
-            welfare_post: !vocab::is_nothing(r.text(Col::WelfarePost)),
-            basic_medical: self.flag(r, Col::BasicMedical)?,
-            serious_illness_insurance: self.flag(r, Col::SeriousIllnessInsurance)?,
-            dibao: vocab::dibao(r.text(Col::Dibao)),
-            tekun: vocab::tekun(r.text(Col::Tekun)),
-            phone: (!phone.is_empty()).then(|| phone.into()),
+            certified,
+            welfare_post,
+            is_head,
+        };
+        // A read that only counts (a province's notice) keeps the facts alone: names,
+        // phones and the rest only appear in findings and lists.
+        let keep = !self.opts.skip_texts;
+        let person = if keep {
+            let name = r.text(Col::Name);
+            let phone = r.text(Col::Phone);
+            Some(Person {
+                household: hidx,
+                at,
+                id,
+                id_was_number,
+                name: (!name.is_empty()).then(|| name.into()),
+                is_head,
+                relation_recorded: !r.text(Col::Relation).is_empty(),
+                sex,
+                birth,
+                health: vocab::health(r.text(Col::Health)),
+                school: vocab::school(r.text(Col::School)),
+                labor,
+                work,
+                work_entry,
+                monthly_wage,
+                certified,
+                welfare_post,
+                basic_medical,
+                serious_illness_insurance,
+                dibao: vocab::dibao(r.text(Col::Dibao)),
+                tekun: vocab::tekun(r.text(Col::Tekun)),
+                phone: (!phone.is_empty()).then(|| phone.into()),
+            })
+        } else {
+            None
         };
         let roster = &mut self.ds.roster;
-        match replace {
+        let pidx = match replace {
             Some(pidx) => {
-                if let Some(slot) = roster.persons.get_mut(pidx as usize) {
-                    let old_hh = slot.household;
-                    if let Some(h) = roster.households.get_mut(old_hh as usize) {
+                let i = pidx as usize;
+                if let Some(slot) = roster.facts.get_mut(i) {
+                    if let Some(h) = roster.households.get_mut(slot.household as usize) {
                         h.members = h.members.saturating_sub(1);
                         if slot.is_head {
                             h.heads = h.heads.saturating_sub(1);
                         }
                     }
+                    *slot = facts;
+                }
+                roster.ids.set(i, id);
+                if let (Some(slot), Some(person)) = (roster.persons.get_mut(i), person) {
                     *slot = person;
                 }
+                pidx
             }
             None => {
-                let pidx = roster.persons.len() as u32;
-                roster.persons.push(person);
-                if let Some(id) = id {
-                    self.persons_by_id.insert_new(&id, (pidx, r.source));
-                }
+                let pidx = roster.facts.len() as u32;
+                roster.facts.push(facts);
+                roster.ids.push(id);
+                roster.persons.extend(person);
+                self.persons_by_id.insert_new(&roster.ids, pidx);
+                pidx
             }
-        }
+        };
         if let Some(h) = self.ds.roster.households.get_mut(hidx as usize) {
             h.members += 1;
             if is_head {
                 h.heads += 1;
             }
         }
-        if !opts.skip_texts {
+        if keep {
             let roster = &mut self.ds.roster;
-            let pidx = replace.unwrap_or(roster.persons.len().saturating_sub(1) as u32);
-            let persons = roster.persons.len();
+            let persons = roster.facts.len();
             for (k, col) in super::schema::TEXT_COLS.iter().enumerate() {
                 if r.map.get(*col).is_some() {
                     roster.texts.set(k, pidx, persons, r.text(*col));

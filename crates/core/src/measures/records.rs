@@ -12,9 +12,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::TallyParams;
 use crate::model::{
-    Dataset, Household, HouseholdType, IdNumber, LaborSkill, Loan, LoanStatus, MonitorCategory,
-    Person, PlannedWorker, Project, ProjectStatus, ProjectType, TableKind, VillageInfo, WorkPlace,
-    WorkSpell,
+    Dataset, Household, HouseholdType, IdIndex, IdNumber, LaborSkill, Loan, LoanStatus,
+    MonitorCategory, Person, PersonFacts, PlannedWorker, Project, ProjectStatus, ProjectType,
+    TableKind, VillageInfo, WorkPlace, WorkSpell,
 };
 use crate::region::RegionId;
 
@@ -362,8 +362,10 @@ pub enum Subject<'a> {
     Household(&'a Household),
     /// A roster person, with the household and the work that counts in the as-of month.
     Person {
-        /// The person.
-        person: &'a Person,
+        /// The person's index in the roster.
+        index: u32,
+        /// What counting needs of the person.
+        facts: &'a PersonFacts,
         /// The household.
         household: &'a Household,
         /// 务工所在地 (or the current spell's 务工所在县), classified.
@@ -395,7 +397,8 @@ pub struct Records<'a> {
     has_roster: bool,
     /// Each person's work spell covering the as-of month, when 已外出务工信息 is given.
     current: Option<FxHashMap<IdNumber, u32>>,
-    persons_by_key: FxHashMap<IdNumber, u32>,
+    /// Roster persons by [`IdNumber::person_key`], when a table joins them by it.
+    persons_by_key: IdIndex,
     /// The roster household each loan belongs to (by 户编号).
     loan_owner: Vec<Option<u32>>,
     loan_households: Vec<LoanHousehold>,
@@ -416,9 +419,9 @@ impl<'a> Records<'a> {
         let spells_given = ds.has(TableKind::WorkSpells);
         let current = spells_given.then(|| ds.current_spells(params.as_of));
         let persons_by_key = if has_roster && (spells_given || ds.has(TableKind::PlannedWork)) {
-            ds.persons_by_key()
+            IdIndex::of_all(&ds.roster.ids, true)
         } else {
-            Default::default()
+            IdIndex::new(true)
         };
         let mut spells: Vec<u32> = current
             .as_ref()
@@ -568,19 +571,26 @@ impl<'a> Records<'a> {
     /// The village of the roster household of the person with this 证件号码.
     pub fn home_of(&self, id: Option<IdNumber>) -> Option<RegionId> {
         let roster = &self.ds.roster;
-        let p = self.persons_by_key.get(&id?.person_key())?;
-        let person = roster.persons.get(*p as usize)?;
+        let p = self.person_index(id?)?;
+        let person = roster.facts.get(p as usize)?;
         roster
             .households
             .get(person.household as usize)
             .map(|h| h.village)
     }
 
+    /// The index of the roster person with this 证件号码 (known when 已外出务工信息 or
+    /// 计划外出务工信息 is read with a roster).
+    fn person_index(&self, id: IdNumber) -> Option<u32> {
+        let index = &self.persons_by_key;
+        index.find(&self.ds.roster.ids, index.key_of(&id))
+    }
+
     /// The roster person with this 证件号码 (known when 已外出务工信息 or 计划外出务工信息
-    /// is read with a roster).
+    /// is read with a roster, and the read kept the full records).
     pub fn person_of(&self, id: Option<IdNumber>) -> Option<&'a Person> {
-        let p = self.persons_by_key.get(&id?.person_key())?;
-        self.ds.roster.persons.get(*p as usize)
+        let p = self.person_index(id?)?;
+        self.ds.roster.persons.get(p as usize)
     }
 
     /// Number of records of a kind (some may be skipped by [`Records::subject`]).
@@ -588,7 +598,7 @@ impl<'a> Records<'a> {
         let ds = self.ds;
         match kind {
             RecordKind::Household => ds.roster.households.len(),
-            RecordKind::Person => ds.roster.persons.len(),
+            RecordKind::Person => ds.roster.facts.len(),
             RecordKind::LoanHousehold => self.loan_households.len(),
             RecordKind::Loan => ds.loans.len(),
             RecordKind::Project => ds.projects.len(),
@@ -606,20 +616,23 @@ impl<'a> Records<'a> {
         Some(match kind {
             RecordKind::Household => Subject::Household(ds.roster.households.get(i)?),
             RecordKind::Person => {
-                let person = ds.roster.persons.get(i)?;
-                let household = ds.roster.households.get(person.household as usize)?;
+                let facts = ds.roster.facts.get(i)?;
+                let household = ds.roster.households.get(facts.household as usize)?;
                 let (work, spell) = match &self.current {
                     Some(current) => {
-                        let spell = person
-                            .id
+                        let spell = ds
+                            .roster
+                            .ids
+                            .get(i)
                             .and_then(|id| current.get(&id.person_key()))
                             .and_then(|&s| ds.work_spells.get(s as usize));
                         (spell.map_or(WorkPlace::NotWorking, |s| s.place), spell)
                     }
-                    None => (person.work, None),
+                    None => (facts.work, None),
                 };
                 Subject::Person {
-                    person,
+                    index: i as u32,
+                    facts,
                     household,
                     work,
                     spell,
@@ -728,14 +741,14 @@ impl<'a> Records<'a> {
     fn record_verdict(&self, s: Subject<'_>, test: Test) -> Verdict {
         let as_of = self.params.as_of;
         match (test, s) {
-            (Test::Labor, Subject::Person { person, .. }) => match person.labor {
+            (Test::Labor, Subject::Person { facts, .. }) => match facts.labor {
                 Some(l) if l.is_labor() => Verdict::In,
                 Some(LaborSkill::Lost) => Verdict::Out("劳动技能为丧失劳动力，不是劳动力"),
                 Some(LaborSkill::NoLabor) => Verdict::Out("劳动技能为无劳动力，不是劳动力"),
                 Some(_) => Verdict::Out("劳动技能不是劳动力"),
                 None => Verdict::Out("劳动技能为空"),
             },
-            (Test::Certified, Subject::Person { person, .. }) => match person.certified {
+            (Test::Certified, Subject::Person { facts, .. }) => match facts.certified {
                 Some(true) => Verdict::In,
                 Some(false) => Verdict::Out("未持证"),
                 None => Verdict::Out("是否持证为空"),
@@ -760,8 +773,8 @@ impl<'a> Records<'a> {
             (Test::UnknownDestination, Subject::Person { work, .. }) => {
                 Verdict::of(work == WorkPlace::Unknown, "务工去向已明确")
             }
-            (Test::WelfarePost, Subject::Person { person, .. }) => {
-                Verdict::of(person.welfare_post, "无公益性岗位")
+            (Test::WelfarePost, Subject::Person { facts, .. }) => {
+                Verdict::of(facts.welfare_post, "无公益性岗位")
             }
             (Test::HasBalance, Subject::LoanHousehold(g, _)) => {
                 Verdict::of(g.has_balance(), "无贷款余额")
@@ -885,12 +898,12 @@ impl<'a> Records<'a> {
                 continue;
             };
             let passed = match s {
-                Subject::Person { person, .. } => {
+                Subject::Person { facts, .. } => {
                     let of_household = match last {
-                        Some((h, passed)) if h == person.household => passed,
+                        Some((h, passed)) if h == facts.household => passed,
                         _ => {
                             let passed = self.passed(s, household_tests);
-                            last = Some((person.household, passed));
+                            last = Some((facts.household, passed));
                             passed
                         }
                     };

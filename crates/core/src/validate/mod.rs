@@ -487,7 +487,7 @@ fn missing_inputs(
     let present = |kind: TableKind| {
         ds.has(kind)
             || match kind {
-                TableKind::Roster => !ds.roster.persons.is_empty(),
+                TableKind::Roster => !ds.roster.facts.is_empty(),
                 TableKind::Projects => !ds.projects.is_empty(),
                 TableKind::Loans => !ds.loans.is_empty(),
                 _ => false,
