@@ -329,16 +329,16 @@ impl UnitSink {
         i
     }
 
-    /// Counts one for measure `m` in the unit (when there is one) and in the total.
-    fn count(&mut self, unit: Option<crate::region::RegionId>, m: usize) {
+    /// Counts `n` for measure `m` in the unit (when there is one) and in the total.
+    fn count(&mut self, unit: Option<crate::region::RegionId>, m: usize, n: i64) {
         if let Some(u) = unit {
             let i = self.slot(u);
             if let Some(c) = self.counts.get_mut(i).and_then(|c| c.get_mut(m)) {
-                *c += 1;
+                *c += n;
             }
         }
         if let Some(c) = self.total_counts.get_mut(m) {
-            *c += 1;
+            *c += n;
         }
     }
 
@@ -355,11 +355,17 @@ impl UnitSink {
         }
     }
 
-    /// Counts one (`amount` `None`) or adds an amount to measure `m`.
-    fn record(&mut self, unit: Option<crate::region::RegionId>, m: usize, amount: Option<Decimal>) {
+    /// Counts `n` (`amount` `None`) or adds an amount to measure `m`.
+    fn record(
+        &mut self,
+        unit: Option<crate::region::RegionId>,
+        m: usize,
+        n: i64,
+        amount: Option<Decimal>,
+    ) {
         match amount {
             Some(v) => self.add(unit, m, v),
-            None => self.count(unit, m),
+            None => self.count(unit, m, n),
         }
     }
 
@@ -560,8 +566,8 @@ pub fn tally_with(
         }
         // Counting into an unavailable measure is harmless: it is left out of the tallies.
         for kind in [RecordKind::Household, RecordKind::Person] {
-            records.count_into(kind, unit_of_region, |unit, rule, amount| {
-                sink.record(unit, rule_ix[rule], amount)
+            records.count_into(kind, unit_of_region, |unit, rule, n, amount| {
+                sink.record(unit, rule_ix[rule], n, amount)
             });
         }
     }
@@ -603,7 +609,7 @@ pub fn tally_with(
         records.count_into(
             RecordKind::WorkSpell,
             unit_of_region,
-            |unit, rule, amount| sink.record(unit, rule_ix[rule], amount),
+            |unit, rule, n, amount| sink.record(unit, rule_ix[rule], n, amount),
         );
         let outside_roster = (0..records.len(RecordKind::WorkSpell))
             .filter_map(|i| match records.subject(RecordKind::WorkSpell, i) {
@@ -630,7 +636,7 @@ pub fn tally_with(
         records.count_into(
             RecordKind::PlannedWorker,
             unit_of_region,
-            |unit, rule, amount| sink.record(unit, rule_ix[rule], amount),
+            |unit, rule, n, amount| sink.record(unit, rule_ix[rule], n, amount),
         );
         let no_id = ds
             .planned_work
@@ -668,9 +674,11 @@ pub fn tally_with(
             }
         }
         sink.touch_all(&available);
-        records.count_into(RecordKind::Village, unit_of_region, |unit, rule, amount| {
-            sink.record(unit, rule_ix[rule], amount)
-        });
+        records.count_into(
+            RecordKind::Village,
+            unit_of_region,
+            |unit, rule, n, amount| sink.record(unit, rule_ix[rule], n, amount),
+        );
         let counted = records.len(RecordKind::Village);
         let twice = ds.villages.len() - counted;
         let no_income = (0..counted)
@@ -696,8 +704,8 @@ pub fn tally_with(
             "loan_balance_households",
         ]);
         for kind in [RecordKind::Loan, RecordKind::LoanHousehold] {
-            records.count_into(kind, unit_of_region, |unit, rule, amount| {
-                sink.record(unit, rule_ix[rule], amount)
+            records.count_into(kind, unit_of_region, |unit, rule, n, amount| {
+                sink.record(unit, rule_ix[rule], n, amount)
             });
         }
         let unmatched = ds
@@ -761,9 +769,11 @@ pub fn tally_with(
         sink.touch_all(&available);
         // A project without 乡(镇) lies in its county: at town level it counts in the total
         // only.
-        records.count_into(RecordKind::Project, unit_of_region, |unit, rule, amount| {
-            sink.record(unit, rule_ix[rule], amount)
-        });
+        records.count_into(
+            RecordKind::Project,
+            unit_of_region,
+            |unit, rule, n, amount| sink.record(unit, rule_ix[rule], n, amount),
+        );
         let county_only = if level == crate::region::Level::County {
             0
         } else {

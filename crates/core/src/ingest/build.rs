@@ -668,8 +668,16 @@ impl<'o> Builder<'o> {
         // Merge across roster tables (SPEC §3.1): one person per 证件号码.
         let mut replace: Option<u32> = None;
         let roster = &self.ds.roster;
-        if let Some(id) = id
-            && let Some(pidx) = self.persons_by_id.find(&roster.ids, IdKey::of(&id))
+        // The key's hash, when the number is new: filed below without probing again.
+        let mut file_under: Option<u64> = None;
+        let found = id.and_then(|id| {
+            let key = IdKey::of(&id);
+            let hash = key.hash();
+            let found = self.persons_by_id.find_hashed(&roster.ids, key, hash);
+            file_under = found.is_none().then_some(hash);
+            found
+        });
+        if let Some(pidx) = found
             && let Some(old) = roster.facts.get(pidx as usize).copied()
         {
             if old.at.source == r.source {
@@ -790,7 +798,9 @@ impl<'o> Builder<'o> {
                 roster.facts.push(facts);
                 roster.ids.push(id);
                 roster.persons.extend(person);
-                self.persons_by_id.insert_new(&roster.ids, pidx);
+                if let Some(hash) = file_under {
+                    self.persons_by_id.insert_unique(&roster.ids, pidx, hash);
+                }
                 pidx
             }
         };

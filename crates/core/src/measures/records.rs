@@ -875,12 +875,12 @@ impl<'a> Records<'a> {
 
     /// Counts every record of `kind` into the measures of its rules: `place(region)` says
     /// which unit a record's region belongs to (`None`: the total only); `sink(unit, rule,
-    /// amount)` adds one (`amount` `None`) or an amount to the measure of `RULES[rule]`.
+    /// n, amount)` adds `n` (`amount` `None`) or an amount to the measure of `RULES[rule]`.
     pub(super) fn count_into(
         &self,
         kind: RecordKind,
         mut place: impl FnMut(RegionId) -> Option<RegionId>,
-        mut sink: impl FnMut(Option<RegionId>, usize, Option<Decimal>),
+        mut sink: impl FnMut(Option<RegionId>, usize, i64, Option<Decimal>),
     ) {
         let rules: Vec<(usize, &Rule, u64)> = RULES
             .iter()
@@ -889,6 +889,20 @@ impl<'a> Records<'a> {
             .map(|(i, r)| (i, r, r.mask()))
             .collect();
         let tests = rules.iter().fold(0, |m, (_, _, mask)| m | mask);
+        // What the sums of this kind add (a project: 衔接资金 and 已支出).
+        let mut amounts: Vec<Amount> = Vec::new();
+        for a in rules.iter().filter_map(|(_, r, _)| r.amount) {
+            if !amounts.contains(&a) {
+                amounts.push(a);
+            }
+        }
+        // Records of one region passing the same tests count alike: they are grouped and
+        // each group goes to the sink once per rule (a province roster: 6 M persons, a
+        // few thousand groups). A 户编号 of the loan ledger counts where its rule says,
+        // so those go one by one.
+        let grouped = kind != RecordKind::LoanHousehold;
+        let mut groups: Vec<(RegionId, u64, i64, Vec<Decimal>)> = Vec::new();
+        let mut group_of: FxHashMap<(RegionId, u64), usize> = FxHashMap::default();
         // A person's household tests are those of the previous person of the household
         // (members are listed together): decided once per household.
         let (household_tests, own_tests) = (tests & HOUSEHOLD_TESTS, tests & !HOUSEHOLD_TESTS);
@@ -911,12 +925,46 @@ impl<'a> Records<'a> {
                 }
                 _ => self.passed(s, tests),
             };
+            if !grouped {
+                for (at, rule, mask) in &rules {
+                    if passed & mask == *mask {
+                        let unit = place(self.region(s, rule));
+                        sink(unit, *at, 1, rule.amount.map(|a| self.amount(s, a)));
+                    }
+                }
+                continue;
+            }
+            let Some((_, first, _)) = rules.first() else {
+                return;
+            };
+            let region = self.region(s, first);
+            let next = groups.len();
+            let g = *group_of.entry((region, passed)).or_insert(next);
+            if g == next {
+                groups.push((region, passed, 0, vec![Decimal::ZERO; amounts.len()]));
+            }
+            if let Some((_, _, n, sums)) = groups.get_mut(g) {
+                *n += 1;
+                for (sum, a) in sums.iter_mut().zip(&amounts) {
+                    *sum += self.amount(s, *a);
+                }
+            }
+        }
+        for (region, passed, n, sums) in groups {
+            let unit = place(region);
             for (at, rule, mask) in &rules {
                 if passed & mask != *mask {
                     continue;
                 }
-                let unit = place(self.region(s, rule));
-                sink(unit, *at, rule.amount.map(|a| self.amount(s, a)));
+                let amount = rule.amount.map(|a| {
+                    amounts
+                        .iter()
+                        .position(|x| *x == a)
+                        .and_then(|k| sums.get(k))
+                        .copied()
+                        .unwrap_or_default()
+                });
+                sink(unit, *at, n, amount);
             }
         }
     }

@@ -27,7 +27,8 @@ impl IdKey {
         }
     }
 
-    fn hash(&self) -> u64 {
+    /// The hash an [`IdIndex`] files the key under.
+    pub fn hash(&self) -> u64 {
         let hasher = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default();
         match self {
             IdKey::Packed(p) => hasher.hash_one(p),
@@ -151,10 +152,24 @@ impl IdIndex {
 
     /// The person filed under `key`.
     pub fn find(&self, ids: &PersonIds, key: IdKey) -> Option<u32> {
+        self.find_hashed(ids, key, key.hash())
+    }
+
+    /// The person filed under `key`, whose [`IdKey::hash`] is `hash`.
+    pub fn find_hashed(&self, ids: &PersonIds, key: IdKey, hash: u64) -> Option<u32> {
         let by = self.by_person_key;
         self.table
-            .find(key.hash(), |&i| ids.key(i as usize, by) == Some(key))
+            .find(hash, |&i| ids.key(i as usize, by) == Some(key))
             .copied()
+    }
+
+    /// Files person `i` under `hash` ([`IdKey::hash`] of its key), known not to be filed:
+    /// after [`IdIndex::find_hashed`] found nothing, one probe instead of two.
+    pub fn insert_unique(&mut self, ids: &PersonIds, i: u32, hash: u64) {
+        let by = self.by_person_key;
+        self.table.insert_unique(hash, i, |&j| {
+            ids.key(j as usize, by).map_or(0, |k| k.hash())
+        });
     }
 
     /// Files person `i` (whose number `ids` holds) unless its key is already filed or it
@@ -165,16 +180,10 @@ impl IdIndex {
             return false;
         };
         let hash = key.hash();
-        if self
-            .table
-            .find(hash, |&j| ids.key(j as usize, by) == Some(key))
-            .is_some()
-        {
+        if self.find_hashed(ids, key, hash).is_some() {
             return false;
         }
-        self.table.insert_unique(hash, i, |&j| {
-            ids.key(j as usize, by).map_or(0, |k| k.hash())
-        });
+        self.insert_unique(ids, i, hash);
         true
     }
 }
