@@ -46,6 +46,7 @@ pub mod measures;
 pub mod model;
 pub mod pipeline;
 pub mod region;
+mod shards;
 pub mod text;
 pub mod validate;
 

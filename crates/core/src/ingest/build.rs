@@ -1,7 +1,7 @@
 //! Turns recognised rows into typed records: persons merged by 证件号码 and grouped into
 //! households, projects, loans, 汇总 and 目标 rows.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use rust_decimal::Decimal;
 
@@ -151,20 +151,18 @@ struct HouseholdState {
     attrs_monitored_source: bool,
 }
 
-/// Households by 户编号: the index of each household by the 64-bit hash of its 户编号 (the
-/// 户编号 itself is kept once, in [`Household::id`]); a 户编号 whose hash another already
-/// holds goes to `clashes`, keyed by its text.
+/// Households by 户编号, holding only household indices (about 5 bytes a slot): the
+/// 户编号 itself is kept once, in [`Household::id`], hashed again when the table grows and
+/// compared on a hash match.
 struct HouseholdIndex {
-    by_hash: FxHashMap<u64, u32>,
-    clashes: FxHashMap<Box<str>, u32>,
+    table: hashbrown::HashTable<u32>,
     hash: fn(&str) -> u64,
 }
 
 impl Default for HouseholdIndex {
     fn default() -> Self {
         HouseholdIndex {
-            by_hash: FxHashMap::default(),
-            clashes: FxHashMap::default(),
+            table: hashbrown::HashTable::new(),
             hash: id_hash,
         }
     }
@@ -173,27 +171,17 @@ impl Default for HouseholdIndex {
 impl HouseholdIndex {
     /// The household with 户编号 `key`; `id_of` gives a household's 户编号 by index.
     fn get<'a>(&self, key: &str, id_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
-        let &h = self.by_hash.get(&(self.hash)(key))?;
-        if id_of(h) == Some(key) {
-            Some(h)
-        } else {
-            self.clashes.get(key).copied()
-        }
+        self.table
+            .find((self.hash)(key), |&h| id_of(h) == Some(key))
+            .copied()
     }
 
-    /// Records a new household (`key` not yet known).
+    /// Records household `h` with 户编号 `key`, not yet known; `id_of` gives the 户编号 of
+    /// the households already recorded.
     fn insert<'a>(&mut self, key: &str, h: u32, id_of: impl Fn(u32) -> Option<&'a str>) {
-        match self.by_hash.entry((self.hash)(key)) {
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(h);
-            }
-            std::collections::hash_map::Entry::Occupied(e) => {
-                // Kept for the first household with this hash; a different 户编号 clashes.
-                if id_of(*e.get()) != Some(key) {
-                    self.clashes.insert(key.into(), h);
-                }
-            }
-        }
+        let hash = self.hash;
+        self.table
+            .insert_unique(hash(key), h, |&j| id_of(j).map_or(0, hash));
     }
 }
 
@@ -905,13 +893,13 @@ impl<'o> Builder<'o> {
     }
 
     fn apply_household_attrs(&mut self, r: &RowCtx<'_>, hidx: u32) -> Result<()> {
-        let kind_text = r.text(Col::HouseholdType).to_string();
-        let (kind, kind_unrecognised) = match vocab::household_type(&kind_text) {
+        let kind_text = r.text(Col::HouseholdType);
+        let (kind, kind_unrecognised) = match vocab::household_type(kind_text) {
             Ok(k) => (k, false),
             Err(Unparseable) => (None, true),
         };
-        let cat_text = r.text(Col::Category).to_string();
-        let category = vocab::category(&cat_text);
+        let cat_text = r.text(Col::Category);
+        let category = vocab::category(cat_text);
         let identified = self.date(r, Col::Identified)?;
         let eliminated = self.flag(r, Col::Eliminated)?;
         let eliminated_on = self.date(r, Col::EliminatedOn)?;
@@ -1190,6 +1178,6 @@ mod index_tests {
             assert_eq!(index.get(id, id_of), Some(i as u32));
         }
         assert_eq!(index.get("H4", id_of), None);
-        assert_eq!(index.by_hash.len(), 1);
+        assert_eq!(index.table.len(), 3);
     }
 }

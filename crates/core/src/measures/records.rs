@@ -888,7 +888,26 @@ impl<'a> Records<'a> {
             .filter(|(_, r)| r.kind == kind)
             .map(|(i, r)| (i, r, r.mask()))
             .collect();
+        let Some((_, first, _)) = rules.first() else {
+            return;
+        };
         let tests = rules.iter().fold(0, |m, (_, _, mask)| m | mask);
+        // A 户编号 of the loan ledger counts where its rule says: one by one.
+        if kind == RecordKind::LoanHousehold {
+            for i in 0..self.len(kind) {
+                let Some(s) = self.subject(kind, i) else {
+                    continue;
+                };
+                let passed = self.passed(s, tests);
+                for (at, rule, mask) in &rules {
+                    if passed & mask == *mask {
+                        let unit = place(self.region(s, rule));
+                        sink(unit, *at, 1, rule.amount.map(|a| self.amount(s, a)));
+                    }
+                }
+            }
+            return;
+        }
         // What the sums of this kind add (a project: 衔接资金 and 已支出).
         let mut amounts: Vec<Amount> = Vec::new();
         for a in rules.iter().filter_map(|(_, r, _)| r.amount) {
@@ -896,18 +915,80 @@ impl<'a> Records<'a> {
                 amounts.push(a);
             }
         }
-        // Records of one region passing the same tests count alike: they are grouped and
-        // each group goes to the sink once per rule (a province roster: 6 M persons, a
-        // few thousand groups). A 户编号 of the loan ledger counts where its rule says,
-        // so those go one by one.
-        let grouped = kind != RecordKind::LoanHousehold;
-        let mut groups: Vec<(RegionId, u64, i64, Vec<Decimal>)> = Vec::new();
-        let mut group_of: FxHashMap<(RegionId, u64), usize> = FxHashMap::default();
+        // Records of one region passing the same tests count alike: they are grouped (a
+        // province roster: 6 M persons, a few thousand groups), on every core for a large
+        // table, and each group goes to the sink once per rule.
+        let n = self.len(kind);
+        let shards = crate::shards::shard_count(n, 200_000);
+        let step = n.div_ceil(shards).max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..n)
+            .step_by(step)
+            .map(|lo| lo..(lo + step).min(n))
+            .collect();
+        let grouped: Vec<Groups> = if ranges.len() > 1 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ranges
+                    .iter()
+                    .map(|r| {
+                        let r = r.clone();
+                        let amounts = &amounts;
+                        scope.spawn(move || self.group(kind, r, tests, first, amounts))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        } else {
+            ranges
+                .into_iter()
+                .map(|r| self.group(kind, r, tests, first, &amounts))
+                .collect()
+        };
+        // Merged in record order, so units are met in the order of their first record.
+        let mut all = Groups::default();
+        for part in grouped {
+            for (region, passed, count, sums) in part.list {
+                all.add(region, passed, count, &sums);
+            }
+        }
+        for (region, passed, count, sums) in all.list {
+            let unit = place(region);
+            for (at, rule, mask) in &rules {
+                if passed & mask != *mask {
+                    continue;
+                }
+                let amount = rule.amount.map(|a| {
+                    amounts
+                        .iter()
+                        .position(|x| *x == a)
+                        .and_then(|k| sums.get(k))
+                        .copied()
+                        .unwrap_or_default()
+                });
+                sink(unit, *at, count, amount);
+            }
+        }
+    }
+
+    /// The records `range` of `kind` grouped by region and the tests among `tests` they
+    /// pass, with the `amounts` they add.
+    fn group(
+        &self,
+        kind: RecordKind,
+        range: std::ops::Range<usize>,
+        tests: u64,
+        rule: &Rule,
+        amounts: &[Amount],
+    ) -> Groups {
+        let mut groups = Groups::default();
+        let mut adds = vec![Decimal::ZERO; amounts.len()];
         // A person's household tests are those of the previous person of the household
         // (members are listed together): decided once per household.
         let (household_tests, own_tests) = (tests & HOUSEHOLD_TESTS, tests & !HOUSEHOLD_TESTS);
         let mut last: Option<(u32, u64)> = None;
-        for i in 0..self.len(kind) {
+        for i in range {
             let Some(s) = self.subject(kind, i) else {
                 continue;
             };
@@ -925,46 +1006,35 @@ impl<'a> Records<'a> {
                 }
                 _ => self.passed(s, tests),
             };
-            if !grouped {
-                for (at, rule, mask) in &rules {
-                    if passed & mask == *mask {
-                        let unit = place(self.region(s, rule));
-                        sink(unit, *at, 1, rule.amount.map(|a| self.amount(s, a)));
-                    }
-                }
-                continue;
+            for (add, a) in adds.iter_mut().zip(amounts) {
+                *add = self.amount(s, *a);
             }
-            let Some((_, first, _)) = rules.first() else {
-                return;
-            };
-            let region = self.region(s, first);
-            let next = groups.len();
-            let g = *group_of.entry((region, passed)).or_insert(next);
-            if g == next {
-                groups.push((region, passed, 0, vec![Decimal::ZERO; amounts.len()]));
-            }
-            if let Some((_, _, n, sums)) = groups.get_mut(g) {
-                *n += 1;
-                for (sum, a) in sums.iter_mut().zip(&amounts) {
-                    *sum += self.amount(s, *a);
-                }
-            }
+            groups.add(self.region(s, rule), passed, 1, &adds);
         }
-        for (region, passed, n, sums) in groups {
-            let unit = place(region);
-            for (at, rule, mask) in &rules {
-                if passed & mask != *mask {
-                    continue;
-                }
-                let amount = rule.amount.map(|a| {
-                    amounts
-                        .iter()
-                        .position(|x| *x == a)
-                        .and_then(|k| sums.get(k))
-                        .copied()
-                        .unwrap_or_default()
-                });
-                sink(unit, *at, n, amount);
+        groups
+    }
+}
+
+/// Records grouped by region and the tests they pass: how many, and what they add to each
+/// sum; groups in the order of their first record.
+#[derive(Default)]
+struct Groups {
+    list: Vec<(RegionId, u64, i64, Vec<Decimal>)>,
+    index: FxHashMap<(RegionId, u64), usize>,
+}
+
+impl Groups {
+    fn add(&mut self, region: RegionId, passed: u64, count: i64, sums: &[Decimal]) {
+        let next = self.list.len();
+        let g = *self.index.entry((region, passed)).or_insert(next);
+        if g == next {
+            self.list
+                .push((region, passed, 0, vec![Decimal::ZERO; sums.len()]));
+        }
+        if let Some((_, _, n, total)) = self.list.get_mut(g) {
+            *n += count;
+            for (t, v) in total.iter_mut().zip(sums) {
+                *t += *v;
             }
         }
     }

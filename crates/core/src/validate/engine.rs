@@ -14,26 +14,6 @@ use super::compile::{Fold, Slot};
 use super::fields::{Env, Row, RuleTable};
 use super::rules::CompiledCase;
 
-/// Tests set the number of shards (0: as for a real run).
-#[cfg(test)]
-pub(crate) static SHARDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// How many threads check a roster of `persons`: one per core, up to four; one for a
-/// roster too small to gain from more.
-fn shard_count(persons: usize) -> usize {
-    #[cfg(test)]
-    {
-        let forced = SHARDS.load(std::sync::atomic::Ordering::Relaxed);
-        if forced > 0 {
-            return forced;
-        }
-    }
-    if persons < 50_000 {
-        return 1;
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
-
 /// The compiled rules of one run.
 pub(crate) struct Program {
     /// (rule code, case), by table.
@@ -248,7 +228,8 @@ impl Program {
         // checks their persons, then their households. Findings are sorted afterwards
         // (stably, and one row's findings come from one thread), so the shares change
         // nothing but the time.
-        let shards = shard_count(ds.roster.persons.len());
+        // Below some 50 000 persons one thread is as quick.
+        let shards = crate::shards::shard_count(ds.roster.persons.len(), 50_000);
         let per = households.len().div_ceil(shards).max(1);
         let person_cases: Vec<_> = self.cases(RuleTable::Person).collect();
         if !person_cases.is_empty() || k > 0 {

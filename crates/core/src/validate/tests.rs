@@ -1065,9 +1065,9 @@ fn shards_find_what_one_thread_finds() {
     std::fs::write(&p, text).unwrap();
     let ds = read_inputs(&[p], &ReadOptions::default()).unwrap();
     let run = |shards: usize| {
-        super::engine::SHARDS.store(shards, std::sync::atomic::Ordering::Relaxed);
+        crate::shards::SHARDS.store(shards, std::sync::atomic::Ordering::Relaxed);
         let report = run_checks(&ds, &params()).unwrap();
-        super::engine::SHARDS.store(0, std::sync::atomic::Ordering::Relaxed);
+        crate::shards::SHARDS.store(0, std::sync::atomic::Ordering::Relaxed);
         format!("{:?}", report.findings)
     };
     let one = run(1);

@@ -136,3 +136,65 @@ fn loans_are_grouped_by_household_number() {
     );
     assert_eq!(records.membership(s(1), rule), Verdict::In);
 }
+
+/// Grouping the records on several threads counts what one thread counts, in every unit
+/// and the total, sums included; members of a household apart and villages interleaved.
+#[test]
+fn shards_count_what_one_thread_counts() {
+    let mut text = String::from(
+        "县,乡,村,户编号,证件号码,户类型,监测对象类别,风险是否消除,与户主关系,劳动技能,务工所在地,是否持证,公益性岗位,人均纯收入（元）\n",
+    );
+    let kinds = ["脱贫户", "一般农户", "脱贫户", ""];
+    let categories = ["", "边缘易致贫户", "脱贫不稳定户", "突发严重困难户", ""];
+    let labor = [
+        "普通劳动力",
+        "无劳动力",
+        "技能劳动力",
+        "弱劳动力或半劳动力",
+        "",
+    ];
+    let work = ["", "县内务工", "广东省深圳市", "省内县外", "某地", ""];
+    for i in 0..3_001u32 {
+        // Each household's second member comes 1 000 rows later.
+        let hh = if i % 2 == 0 {
+            i / 2
+        } else {
+            (i / 2 + 500) % 1500
+        };
+        let k = hh as usize;
+        let relation = if i % 2 == 0 { "户主" } else { "之子" };
+        text.push_str(&format!(
+            "夏邑县,镇{},村{},H{hh},{:06}19900101{:04},{},{},{},{relation},{},{},{},{},{}\n",
+            hh % 7,
+            hh % 40,
+            410101 + i % 3,
+            i,
+            kinds[k % kinds.len()],
+            categories[k % categories.len()],
+            if hh % 3 == 0 { "是" } else { "否" },
+            labor[i as usize % labor.len()],
+            work[i as usize % work.len()],
+            if i % 4 == 0 { "是" } else { "否" },
+            if i % 9 == 0 { "村级" } else { "" },
+            if hh % 11 == 0 {
+                String::new()
+            } else {
+                format!("{}.5", 5000 + hh * 7)
+            },
+        ));
+    }
+    let ds = dataset(&[("名单.csv", &text)]);
+    for level in [crate::region::Level::Town, crate::region::Level::Village] {
+        let run = |shards: usize| {
+            crate::shards::SHARDS.store(shards, std::sync::atomic::Ordering::Relaxed);
+            let t = crate::measures::tally_with(&ds, level, &params());
+            crate::shards::SHARDS.store(0, std::sync::atomic::Ordering::Relaxed);
+            format!("{t:?}")
+        };
+        let one = run(1);
+        assert!(one.contains("tuopin_persons"), "{one}");
+        for shards in [2, 3, 7] {
+            assert_eq!(run(shards), one, "{shards} shards, {level:?}");
+        }
+    }
+}
