@@ -549,9 +549,9 @@ pub struct BenchArgs {
     /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）、resolve（解析务工所在地）
     #[arg(value_enum)]
     pub what: BenchWhat,
-    /// 户数（省级约 2000000 户、700 万人）
-    #[arg(long, default_value_t = 10_000)]
-    pub households: usize,
+    /// 户数（默认 10000；national 默认 2000000，即每份的户数。省级约 2000000 户、700 万人）
+    #[arg(long)]
+    pub households: Option<usize>,
     /// 数据格式
     #[arg(long, value_enum, default_value_t = DemoFormatArg::Csv)]
     pub format: DemoFormatArg,
@@ -561,6 +561,9 @@ pub struct BenchArgs {
     /// 只用于 bench check：另外逐条测出每条核查规则单独运行的耗时（每行纳秒数）。每条规则要把全部数据再核查三遍，省级规模要很久
     #[arg(long)]
     pub per_rule: bool,
+    /// 只用于 bench national：人员表复制几份（每份的户编号、证件号码和县名各不相同）
+    #[arg(long, default_value_t = 15)]
+    pub copies: u32,
 }
 
 /// What `bench` measures.
@@ -574,4 +577,6 @@ pub enum BenchWhat {
     Check,
     /// 解析务工所在地地址（全国各县的不同写法，每条不同），给出每秒解析条数
     Resolve,
+    /// 全国规模：把生成的人员表（--households 户，默认 2000000）改写户编号、证件号码和县名后复制 --copies 份（默认 15 份，约 3000 万户、1 亿人），经管道流式送入 gonggu，按县计算全部指标
+    National,
 }

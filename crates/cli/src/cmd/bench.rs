@@ -23,6 +23,8 @@ use gonggu_demo::{self as demo, DemoFormat, DemoOptions};
 use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};
 use crate::write::write_one;
 
+mod national;
+
 const CHILD_ENV: &str = "GONGGU_BENCH_CHILD";
 
 fn roster_name(format: DemoFormatArg) -> &'static str {
@@ -39,6 +41,15 @@ fn flag_value(v: &impl ValueEnum) -> String {
         .unwrap_or_default()
 }
 
+/// The households generated: as asked, else 10 000 (a national run: 2 000 000 a copy).
+fn households(a: &BenchArgs) -> usize {
+    a.households.unwrap_or(if a.what == BenchWhat::National {
+        2_000_000
+    } else {
+        10_000
+    })
+}
+
 pub fn run(a: &BenchArgs) -> Result<ExitCode> {
     if a.what == BenchWhat::Resolve {
         return resolve();
@@ -46,16 +57,22 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
     if a.per_rule && a.what != BenchWhat::Check {
         bail!("--per-rule 只用于 bench check");
     }
+    if a.what == BenchWhat::National && a.format != DemoFormatArg::Csv {
+        bail!("bench national 只用 CSV（流式送入）");
+    }
     let dir = a.dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!(
             "gonggu-bench-{}-{}",
-            a.households,
+            households(a),
             flag_value(&a.format)
         ))
     });
     let roster = dir.join(roster_name(a.format));
     if std::env::var_os(CHILD_ENV).is_some() {
-        return measure(a, &roster);
+        return match a.what {
+            BenchWhat::National => national::measure(a),
+            _ => measure(a, &roster),
+        };
     }
     if !roster.exists() {
         generate(a, &dir)?;
@@ -75,7 +92,7 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
         .arg("bench")
         .arg(flag_value(&a.what))
         .arg("--households")
-        .arg(a.households.to_string())
+        .arg(households(a).to_string())
         .arg("--format")
         .arg(flag_value(&a.format))
         .arg("--dir")
@@ -83,6 +100,10 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
         .env(CHILD_ENV, "1");
     if a.per_rule {
         child.arg("--per-rule");
+    }
+    if a.what == BenchWhat::National {
+        child.arg("--copies").arg(a.copies.to_string());
+        return national::stream(a, &roster, child);
     }
     let status = child.status()?;
     if !status.success() {
@@ -93,13 +114,13 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
 
 fn generate(a: &BenchArgs, dir: &Path) -> Result<()> {
     let t = Instant::now();
-    eprintln!("正在生成 {} 户的示例数据……", a.households);
+    eprintln!("正在生成 {} 户的示例数据……", households(a));
     let format = match a.format {
         DemoFormatArg::Csv => DemoFormat::Csv,
         DemoFormatArg::Xlsx => DemoFormat::Xlsx,
     };
     let opts = DemoOptions {
-        households: a.households,
+        households: households(a),
         format,
         ..DemoOptions::default()
     };
@@ -186,6 +207,24 @@ fn baseline(roster: &Path, format: DemoFormatArg) -> Result<(String, f64)> {
     Ok((line, warm.wall))
 }
 
+/// Every indicator of the built-in catalog at `level`, as `gonggu compute` computes them.
+fn compute(
+    ds: &gonggu_core::model::Dataset,
+    catalog: &Catalog,
+    level: Level,
+    as_of: chrono::NaiveDate,
+) -> Result<gonggu_core::compute::Report> {
+    let s = Settings::new(
+        level,
+        as_of,
+        &Config::default(),
+        catalog,
+        ReportKind::Compute,
+        &[],
+    )?;
+    Ok(pipeline::build(ds, catalog, &s, None)?)
+}
+
 /// `8.72 s = 4.15× 基线`.
 fn versus(wall: f64, base: f64) -> String {
     format!("{wall:.3} s = {:.2}× 基线", wall / base)
@@ -216,21 +255,14 @@ fn measure(a: &BenchArgs, roster: &PathBuf) -> Result<ExitCode> {
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
     let mut work = read;
     match what {
-        // `resolve` reads no roster and returns before the child process.
-        BenchWhat::Read | BenchWhat::Resolve => {}
+        // `resolve` reads no roster and returns before the child process, `national`
+        // is measured by its own.
+        BenchWhat::Read | BenchWhat::Resolve | BenchWhat::National => {}
         BenchWhat::Compute => {
             let catalog = Catalog::builtin()?;
             let mut levels = Vec::new();
             for (level, label) in [(Level::County, "县级"), (Level::Town, "乡镇级")] {
-                let s = Settings::new(
-                    level,
-                    as_of,
-                    &Config::default(),
-                    &catalog,
-                    ReportKind::Compute,
-                    &[],
-                )?;
-                let (_, span) = Span::of(|| Ok(pipeline::build(&ds, &catalog, &s, None)?))?;
+                let (_, span) = Span::of(|| compute(&ds, &catalog, level, as_of))?;
                 work = work.then(span);
                 levels.push((label, span));
             }
