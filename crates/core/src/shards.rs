@@ -20,3 +20,23 @@ pub(crate) fn shard_count(items: usize, worth_from: usize) -> usize {
     }
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
+
+/// Runs `f` on each share of the work, each on its own thread (in the caller's when there
+/// is one share), and returns the results in the order of the shares. A thread's panic
+/// is the caller's.
+pub(crate) fn each_on_a_thread<W: Send, T: Send>(
+    shares: Vec<W>,
+    f: impl Fn(W) -> T + Sync,
+) -> Vec<T> {
+    if shares.len() <= 1 {
+        return shares.into_iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = shares.into_iter().map(|w| s.spawn(move || f(w))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}

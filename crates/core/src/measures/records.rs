@@ -925,27 +925,9 @@ impl<'a> Records<'a> {
             .step_by(step)
             .map(|lo| lo..(lo + step).min(n))
             .collect();
-        let grouped: Vec<Groups> = if ranges.len() > 1 {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
-                    .iter()
-                    .map(|r| {
-                        let r = r.clone();
-                        let amounts = &amounts;
-                        scope.spawn(move || self.group(kind, r, tests, first, amounts))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        } else {
-            ranges
-                .into_iter()
-                .map(|r| self.group(kind, r, tests, first, &amounts))
-                .collect()
-        };
+        let grouped = crate::shards::each_on_a_thread(ranges, |r| {
+            self.group(kind, r, tests, first, &amounts)
+        });
         // Merged in record order, so units are met in the order of their first record.
         let mut all = Groups::default();
         for part in grouped {

@@ -238,38 +238,23 @@ impl Program {
             } else {
                 acc.chunks_mut(per * k).collect()
             };
-            let found = std::thread::scope(|s| {
-                let handles: Vec<_> = chunks
-                    .into_iter()
-                    .enumerate()
-                    .map(|(n, acc)| {
-                        let lo = n * per;
-                        let cases = &person_cases;
-                        s.spawn(move || self.person_pass(ds, base, cases, lo..lo + per, acc))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect::<Vec<_>>()
+            let shares: Vec<_> = chunks.into_iter().enumerate().collect();
+            let cases = &person_cases;
+            let found = crate::shards::each_on_a_thread(shares, |(n, acc)| {
+                let lo = n * per;
+                self.person_pass(ds, base, cases, lo..lo + per, acc)
             });
             out.findings.extend(found.into_iter().flatten());
         }
         let household_cases: Vec<_> = self.cases(RuleTable::Household).collect();
         if !household_cases.is_empty() {
             let acc = &acc;
-            let found = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..shards)
-                    .map(|n| {
-                        let cases = &household_cases;
-                        let range = n * per..((n + 1) * per).min(households.len());
-                        s.spawn(move || self.household_pass(ds, env, base, cases, range, acc))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect::<Vec<_>>()
+            let cases = &household_cases;
+            let ranges: Vec<_> = (0..shards)
+                .map(|n| n * per..((n + 1) * per).min(households.len()))
+                .collect();
+            let found = crate::shards::each_on_a_thread(ranges, |range| {
+                self.household_pass(ds, env, base, cases, range, acc)
             });
             out.findings.extend(found.into_iter().flatten());
         }
