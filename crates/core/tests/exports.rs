@@ -71,11 +71,25 @@ fn read(files: &[(&str, &str)]) -> Dataset {
             p
         })
         .collect();
-    let opts = ReadOptions {
+    let opts = |skip_texts| ReadOptions {
         region_name: Some("商丘市".into()),
+        skip_texts,
         ..Default::default()
     };
-    read_inputs(&paths, &opts).unwrap()
+    let full = read_inputs(&paths, &opts(false)).unwrap();
+    // As `compute` reads (only the columns counted): the same households and persons.
+    let lean = read_inputs(&paths, &opts(true)).unwrap();
+    let counted = |ds: &Dataset| {
+        let ids: Vec<_> = (0..ds.roster.ids.len())
+            .map(|i| ds.roster.ids.get(i).map(|id| id.as_str().to_string()))
+            .collect();
+        format!(
+            "{:?}",
+            (&ds.roster.facts, ids, &ds.roster.households, &ds.notes)
+        )
+    };
+    assert_eq!(counted(&full), counted(&lean));
+    full
 }
 
 fn all() -> Dataset {

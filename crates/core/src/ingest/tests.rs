@@ -33,7 +33,51 @@ fn write_xlsx(path: &Path, sheet: &str, rows: &[Vec<&str>], title_rows: usize) {
 }
 
 fn read(paths: &[PathBuf]) -> Result<Dataset> {
-    read_inputs(paths, &ReadOptions::default())
+    read_both_ways(paths, &ReadOptions::default())
+}
+
+/// Reads as `check` does (every column) and as `compute` does (`skip_texts`: only the
+/// columns counted, the others not even decoded): both must build the same households,
+/// persons, notes and bad values, or fail with the same error. The full read is returned.
+fn read_both_ways(paths: &[PathBuf], opts: &ReadOptions) -> Result<Dataset> {
+    let counting = ReadOptions {
+        aliases: opts.aliases.clone(),
+        region_aliases: opts.region_aliases.clone(),
+        region_name: opts.region_name.clone(),
+        region_code: opts.region_code.clone(),
+        region_codes: opts.region_codes.clone(),
+        strict: opts.strict,
+        pii: opts.pii,
+        progress: None,
+        skip_texts: true,
+    };
+    let full = read_inputs(paths, opts);
+    let lean = read_inputs(paths, &counting);
+    match (&full, &lean) {
+        (Ok(f), Ok(l)) => {
+            assert!(l.roster.persons.is_empty());
+            let ids = |ds: &Dataset| -> Vec<Option<String>> {
+                (0..ds.roster.ids.len())
+                    .map(|i| ds.roster.ids.get(i).map(|id| id.as_str().to_string()))
+                    .collect()
+            };
+            assert_eq!(f.roster.facts, l.roster.facts);
+            assert_eq!(ids(f), ids(l));
+            assert_eq!(
+                format!("{:?}", f.roster.households),
+                format!("{:?}", l.roster.households)
+            );
+            assert_eq!(f.notes, l.notes);
+            assert_eq!(f.bad_values.len(), l.bad_values.len());
+            let regions = |ds: &Dataset| -> Vec<String> {
+                ds.regions.ids().map(|id| ds.regions.path(id)).collect()
+            };
+            assert_eq!(regions(f), regions(l));
+        }
+        (Err(f), Err(l)) => assert_eq!(f.to_string(), l.to_string()),
+        (f, l) => panic!("full read {f:?}, counting read {l:?}"),
+    }
+    full
 }
 
 const ROSTER_HEAD: [&str; 13] = [
@@ -199,7 +243,7 @@ fn excel_dates_text_dates_and_month_numbers() {
         strict: true,
         ..ReadOptions::default()
     };
-    let err = read_inputs(&[path], &strict).unwrap_err().to_string();
+    let err = read_both_ways(&[path], &strict).unwrap_err().to_string();
     assert!(
         err.contains("roster.xlsx")
             && err.contains("Sheet1")
@@ -448,7 +492,7 @@ fn configured_aliases_and_region_aliases() {
         .insert("县(市、区、旗)".into(), vec!["所在县".into()]);
     opts.region_aliases
         .insert("商丘市梁园区".into(), "梁园区".into());
-    let ds = read_inputs(&[p], &opts).unwrap();
+    let ds = read_both_ways(&[p], &opts).unwrap();
     assert_eq!(
         ds.regions.path(ds.roster.households[0].village),
         "梁园区/李庄乡/李庄村"
@@ -514,7 +558,7 @@ fn a_county_region_keeps_its_rows_and_leaves_out_the_others() {
         "汇总.csv",
         "县,乡镇,持证人数\n夏邑县,城关镇,3\n虞城县,城关镇,4\n夏邑县,,3\n",
     );
-    let ds = read_inputs(&[roster, loans, summary], &county_opts("夏邑县")).unwrap();
+    let ds = read_both_ways(&[roster, loans, summary], &county_opts("夏邑县")).unwrap();
     assert_eq!(ds.roster.households.len(), 1);
     assert_eq!(&*ds.roster.households[0].id, "H1");
     assert_eq!(ds.loans.len(), 1);
@@ -540,7 +584,7 @@ fn a_county_region_keeps_its_rows_and_leaves_out_the_others() {
         ds.notes
     );
     // A city as the region leaves nothing out.
-    let ds = read_inputs(&ds_paths(&dir), &county_opts("商丘市")).unwrap();
+    let ds = read_both_ways(&ds_paths(&dir), &county_opts("商丘市")).unwrap();
     assert_eq!(ds.roster.households.len(), 2);
     assert!(ds.out_of_scope.is_empty());
 }
@@ -789,7 +833,7 @@ fn towns_without_a_county_column_belong_to_the_configured_county() {
         "人员.csv",
         "县,乡,村,户编号,证件号码,户类型\n夏邑县,城关镇,东关村,H1,410101199001011234,脱贫户\n",
     );
-    let ds = read_inputs(&[targets, roster], &county_opts("夏邑县")).unwrap();
+    let ds = read_both_ways(&[targets, roster], &county_opts("夏邑县")).unwrap();
     let town = ds
         .regions
         .ancestor_at(ds.roster.households[0].village, crate::region::Level::Town);
