@@ -161,11 +161,8 @@ fn demo_personal_data() -> (Vec<String>, Vec<String>, Vec<String>) {
         .map(|id| ds.regions.name(id).to_string())
         .collect::<Vec<_>>()
         .join("|");
-    let ids: Vec<String> = ds
-        .roster
-        .persons
-        .iter()
-        .filter_map(|p| p.id.map(|i| i.as_str().to_string()))
+    let ids: Vec<String> = (0..ds.roster.ids.len())
+        .filter_map(|i| ds.roster.ids.get(i).map(|i| i.as_str().to_string()))
         .filter(|i| i.len() >= 15)
         .collect();
     let names: Vec<String> = ds

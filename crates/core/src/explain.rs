@@ -989,7 +989,7 @@ impl<'r, 'a> Lister<'r, 'a> {
     fn heads(&self) -> Vec<Option<u32>> {
         let roster = &self.ds().roster;
         let mut heads: Vec<Option<(u8, u32)>> = vec![None; roster.households.len()];
-        for (i, p) in roster.persons.iter().enumerate() {
+        for (i, p) in roster.facts.iter().enumerate() {
             let Some(h) = roster.households.get(p.household as usize) else {
                 continue;
             };
@@ -1238,18 +1238,14 @@ impl<'r, 'a> Lister<'r, 'a> {
             Subject::Loan(_, h) => h,
             _ => None,
         };
-        let person: Option<&Person> = match s {
-            Subject::Person { index, .. } => ds.roster.persons.get(index as usize),
-            Subject::Household(_) => self
-                .heads
-                .get(item.index)
-                .copied()
-                .flatten()
-                .and_then(|p| ds.roster.persons.get(p as usize)),
+        let person_ix: Option<u32> = match s {
+            Subject::Person { index, .. } => Some(index),
+            Subject::Household(_) => self.heads.get(item.index).copied().flatten(),
             Subject::Spell(w) => self.records.person_of(w.id),
             Subject::Planned(r) => self.records.person_of(r.id),
             _ => None,
         };
+        let person: Option<&Person> = person_ix.and_then(|p| ds.roster.persons.get(p as usize));
         let loans = match s {
             Subject::LoanHousehold(g, _) => Some(g),
             _ => item
@@ -1292,7 +1288,7 @@ impl<'r, 'a> Lister<'r, 'a> {
                 let id = match s {
                     Subject::Spell(w) => w.id,
                     Subject::Planned(r) => r.id,
-                    _ => person.and_then(|p| p.id),
+                    _ => person_ix.and_then(|p| ds.roster.ids.get(p as usize)),
                 };
                 id.map_or(Value::Empty, |id| Value::Text(self.pii.id(id.as_str())))
             }

@@ -592,21 +592,16 @@ impl std::fmt::Debug for IdNumber {
 /// Yes / no / not recorded for the 是/否 columns a rule may need.
 pub type Flag = Option<bool>;
 
-/// One person (one roster row after merging by 证件号码).
+/// The details of one person (one roster row after merging by 证件号码) that only the
+/// check rules, lists and findings read: kept by a full read, by the person's index. What
+/// counting needs is in [`Roster::facts`] and the 证件号码 in [`Roster::ids`], under the
+/// same index, for every read.
 #[derive(Debug, Clone)]
 pub struct Person {
-    /// Index into [`Roster::households`].
-    pub household: u32,
-    /// Source row (the row that won the merge).
-    pub at: RowRef,
-    /// 证件号码 (`None` when blank or unusable).
-    pub id: Option<IdNumber>,
     /// The raw 证件号码 text when Excel stored it as a number (`4.10123E+17`): digits lost.
     pub id_was_number: bool,
     /// 姓名 (masked before any output unless `--reveal-pii`).
     pub name: Option<Box<str>>,
-    /// 与户主关系 = 户主.
-    pub is_head: bool,
     /// 与户主关系 as written (for the head-of-household rules).
     pub relation_recorded: bool,
     /// 性别.
@@ -617,19 +612,11 @@ pub struct Person {
     pub health: Option<Health>,
     /// 在校生状况.
     pub school: Option<SchoolStage>,
-    /// 劳动技能.
-    pub labor: Option<LaborSkill>,
-    /// 务工所在地, classified (SPEC §3.1).
-    pub work: WorkPlace,
     /// The 务工所在地 value as written and classified: an index into
     /// [`Roster::work_places`]; `None` when blank (not working).
     pub work_entry: Option<u32>,
     /// 务工月收入 (元).
     pub monthly_wage: Option<Decimal>,
-    /// 是否持证.
-    pub certified: Flag,
-    /// 公益性岗位 held (是/村级/乡级/县级…).
-    pub welfare_post: bool,
     /// 是否参加城乡居民基本医疗保险.
     pub basic_medical: Flag,
     /// 是否参加大病保险.
@@ -643,7 +630,7 @@ pub struct Person {
 }
 
 /// What counting needs of a person: kept for every person (in [`Roster::facts`]), also
-/// by a read that only counts and keeps no [`Person`]. 20 bytes a person.
+/// by a read that only counts and keeps no [`Person`] details. 20 bytes a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PersonFacts {
     /// Index into [`Roster::households`].
@@ -660,21 +647,6 @@ pub struct PersonFacts {
     pub welfare_post: bool,
     /// 与户主关系 = 户主.
     pub is_head: bool,
-}
-
-impl PersonFacts {
-    /// The facts of a full record.
-    pub fn of(p: &Person) -> PersonFacts {
-        PersonFacts {
-            household: p.household,
-            at: p.at,
-            labor: p.labor,
-            work: p.work,
-            certified: p.certified,
-            welfare_post: p.welfare_post,
-            is_head: p.is_head,
-        }
-    }
 }
 
 /// One household (all roster rows with one 户编号 under one village).

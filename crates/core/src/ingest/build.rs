@@ -736,23 +736,15 @@ impl<'o> Builder<'o> {
             let name = r.text(Col::Name);
             let phone = r.text(Col::Phone);
             Some(Person {
-                household: hidx,
-                at,
-                id,
                 id_was_number,
                 name: (!name.is_empty()).then(|| name.into()),
-                is_head,
                 relation_recorded: !r.text(Col::Relation).is_empty(),
                 sex,
                 birth,
                 health: vocab::health(r.text(Col::Health)),
                 school: vocab::school(r.text(Col::School)),
-                labor,
-                work,
                 work_entry,
                 monthly_wage,
-                certified,
-                welfare_post,
                 basic_medical,
                 serious_illness_insurance,
                 dibao: vocab::dibao(r.text(Col::Dibao)),

@@ -169,9 +169,9 @@ fn xlsx_with_title_rows_alias_headers_and_totals() {
     assert_eq!(b.kind, Some(HouseholdType::General));
     assert_eq!(b.eliminated, Some(true));
     assert_eq!(b.income, Some(Decimal::new(12000, 0)));
-    assert_eq!(ds.roster.persons[0].work, WorkPlace::InCounty);
-    assert_eq!(ds.roster.persons[1].work, WorkPlace::OutProvince);
-    assert_eq!(ds.roster.persons[2].work, WorkPlace::InProvince);
+    assert_eq!(ds.roster.facts[0].work, WorkPlace::InCounty);
+    assert_eq!(ds.roster.facts[1].work, WorkPlace::OutProvince);
+    assert_eq!(ds.roster.facts[2].work, WorkPlace::InProvince);
     // 城关镇 under two counties stays two towns, labelled with their county.
     let towns = ds.regions.at_level(crate::region::Level::Town);
     assert_eq!(towns.len(), 2);
@@ -479,7 +479,7 @@ fn id_stored_as_number_is_flagged() {
     wb.save(&p).unwrap();
     let ds = read(&[p]).unwrap();
     assert!(ds.roster.persons[0].id_was_number);
-    assert_eq!(ds.roster.persons[0].id, None);
+    assert_eq!(ds.roster.ids.get(0), None);
 }
 
 #[test]
@@ -704,7 +704,7 @@ fn aliases_of_real_exports() {
     assert_eq!(h.kind, Some(HouseholdType::General));
     assert!(!h.kind_unrecognised);
     assert_eq!(h.unsafe_housing, Some(true));
-    assert!(ds.roster.persons[0].welfare_post);
+    assert!(ds.roster.facts[0].welfare_post);
 }
 
 /// Two-row headers: a merged group cell over generic sub-headers, and merged groups over

@@ -13,8 +13,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::TallyParams;
 use crate::model::{
     Dataset, Household, HouseholdType, IdIndex, IdNumber, LaborSkill, Loan, LoanStatus,
-    MonitorCategory, Person, PersonFacts, PlannedWorker, Project, ProjectStatus, ProjectType,
-    TableKind, VillageInfo, WorkPlace, WorkSpell,
+    MonitorCategory, PersonFacts, PlannedWorker, Project, ProjectStatus, ProjectType, TableKind,
+    VillageInfo, WorkPlace, WorkSpell,
 };
 use crate::region::RegionId;
 
@@ -586,11 +586,10 @@ impl<'a> Records<'a> {
         index.find(&self.ds.roster.ids, index.key_of(&id))
     }
 
-    /// The roster person with this 证件号码 (known when 已外出务工信息 or 计划外出务工信息
-    /// is read with a roster, and the read kept the full records).
-    pub fn person_of(&self, id: Option<IdNumber>) -> Option<&'a Person> {
-        let p = self.person_index(id?)?;
-        self.ds.roster.persons.get(p as usize)
+    /// The index of the roster person with this 证件号码 (known when 已外出务工信息 or
+    /// 计划外出务工信息 is read with a roster).
+    pub fn person_of(&self, id: Option<IdNumber>) -> Option<u32> {
+        self.person_index(id?)
     }
 
     /// Number of records of a kind (some may be skipped by [`Records::subject`]).

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Dataset, Person, RowRef};
+use crate::model::{Dataset, RowRef};
 use crate::region::RegionId;
 
 use super::Finding;
@@ -49,10 +49,11 @@ impl Out {
             household_id: place.household.map(str::to_string),
             id_number: place
                 .person
-                .and_then(|p| p.id)
+                .and_then(|i| row.ds.roster.ids.get(i as usize))
                 .map(|id| id.as_str().to_string()),
             name: place
                 .person
+                .and_then(|i| row.ds.roster.persons.get(i as usize))
                 .and_then(|p| p.name.as_deref())
                 .map(str::to_string),
             phone: place.phone.map(str::to_string),
@@ -68,7 +69,8 @@ struct Place<'a> {
     at: RowRef,
     region: Option<RegionId>,
     household: Option<&'a str>,
-    person: Option<&'a Person>,
+    /// The person's index in the roster.
+    person: Option<u32>,
     phone: Option<&'a str>,
 }
 
@@ -129,15 +131,16 @@ impl Program {
         };
         let k = self.slots.len();
         let households = &ds.roster.households;
-        for (ix, p) in ds.roster.persons.iter().enumerate() {
-            let hi = p.household as usize;
+        let facts = &ds.roster.facts;
+        for (ix, (p, f)) in ds.roster.persons.iter().zip(facts).enumerate() {
+            let hi = f.household as usize;
             if !range.contains(&hi) {
                 continue;
             }
             let hh = households.get(hi);
             let row = Row {
                 person: Some(p),
-                household: hh.map(|h| (p.household, h)),
+                household: hh.map(|h| (f.household, h)),
                 person_ix: ix as u32,
                 ..base
             };
@@ -155,10 +158,10 @@ impl Program {
             for (code, case) in cases {
                 if (case.when)(&row).is_true() {
                     let place = Place {
-                        at: p.at,
+                        at: f.at,
                         region: hh.map(|h| h.village),
                         household: hh.map(|h| &*h.id),
-                        person: Some(p),
+                        person: Some(ix as u32),
                         phone: p.phone.as_deref(),
                     };
                     out.push(code, case, &row, place);
@@ -200,7 +203,8 @@ impl Program {
                     let rep = env
                         .reps
                         .get(i)
-                        .and_then(|r| ds.roster.persons.get(r.rep as usize));
+                        .map(|r| r.rep)
+                        .filter(|&r| (r as usize) < ds.roster.facts.len());
                     let place = Place {
                         at: h.at,
                         region: Some(h.village),
@@ -310,15 +314,15 @@ impl Program {
             let locs = locate(ds, &wanted);
             let place = |at: RowRef| {
                 let loc = locs.get(&at).copied();
-                let person = loc
-                    .and_then(|l| l.person)
-                    .and_then(|i| ds.roster.persons.get(i as usize));
+                let person = loc.and_then(|l| l.person);
                 Place {
                     at,
                     region: loc.and_then(|l| l.region),
                     household: loc.and_then(|l| l.household),
                     person,
-                    phone: person.and_then(|p| p.phone.as_deref()),
+                    phone: person
+                        .and_then(|i| ds.roster.persons.get(i as usize))
+                        .and_then(|p| p.phone.as_deref()),
                 }
             };
             if cells {
@@ -359,7 +363,7 @@ impl Program {
 /// Places the rows in `wanted`: one scan of persons, projects and loans.
 fn locate<'a>(ds: &'a Dataset, wanted: &FxHashSet<RowRef>) -> FxHashMap<RowRef, Loc<'a>> {
     let mut map = FxHashMap::default();
-    for (i, p) in ds.roster.persons.iter().enumerate() {
+    for (i, p) in ds.roster.facts.iter().enumerate() {
         if wanted.contains(&p.at) {
             let hh = ds.roster.households.get(p.household as usize);
             map.insert(

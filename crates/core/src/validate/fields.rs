@@ -13,8 +13,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{
     BadValue, Dataset, Dibao, EliminationMethod, Health, Household, HouseholdType, IdNumber,
-    LaborSkill, Loan, LoanStatus, MonitorCategory, Person, Project, ProjectStatus, RowRef,
-    SchoolStage, Sex, VillageInfo, WorkPlace, WorkPlaceProblem, WorkSpell,
+    LaborSkill, Loan, LoanStatus, MonitorCategory, Person, PersonFacts, Project, ProjectStatus,
+    RowRef, SchoolStage, Sex, VillageInfo, WorkPlace, WorkPlaceProblem, WorkSpell,
 };
 use crate::text::age_on;
 
@@ -245,11 +245,9 @@ impl<'a> Env<'a> {
                     env.roster_households = ds.roster.households.iter().map(|h| &*h.id).collect();
                 }
                 Lookup::RosterPersons => {
-                    env.roster_persons = ds
-                        .roster
-                        .persons
-                        .iter()
-                        .filter_map(|p| p.id.map(|i| i.person_key()))
+                    let ids = &ds.roster.ids;
+                    env.roster_persons = (0..ids.len())
+                        .filter_map(|i| ids.get(i).map(|id| id.person_key()))
                         .collect();
                 }
                 Lookup::VillageCounts => {
@@ -289,7 +287,7 @@ fn representatives(ds: &Dataset) -> Vec<Rep> {
         };
         roster.households.len()
     ];
-    for (i, p) in roster.persons.iter().enumerate() {
+    for (i, p) in roster.facts.iter().enumerate() {
         let (Some(a), Some(h)) = (
             reps.get_mut(p.household as usize),
             roster.households.get(p.household as usize),
@@ -308,7 +306,11 @@ fn representatives(ds: &Dataset) -> Vec<Rep> {
             a.rep = i;
             a.rank = rank;
         }
-        if a.first_phone == NONE && p.phone.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        let phone = roster
+            .persons
+            .get(i as usize)
+            .and_then(|p| p.phone.as_deref());
+        if a.first_phone == NONE && phone.is_some_and(|t| !t.trim().is_empty()) {
             a.first_phone = i;
         }
     }
@@ -368,6 +370,18 @@ impl<'r> Row<'r> {
 
     fn age(&self) -> Option<i32> {
         Some(age_on(self.person?.birth?, self.env.as_of?))
+    }
+
+    /// What counting needs of the row's person (at [`Row::person_ix`]).
+    fn facts(&self) -> Option<&'r PersonFacts> {
+        self.person?;
+        self.ds.roster.facts.get(self.person_ix as usize)
+    }
+
+    /// The 证件号码 of the row's person.
+    fn person_id(&self) -> Option<IdNumber> {
+        self.person?;
+        self.ds.roster.ids.get(self.person_ix as usize)
     }
 }
 
@@ -487,7 +501,7 @@ fn enum_val<T: Copy>(v: Option<T>, code: fn(T) -> u8) -> Val<'static> {
 
 /// The work spell covering the as-of month of a row's person.
 fn current_spell<'r>(r: &Row<'r>) -> Option<Option<&'r WorkSpell>> {
-    let id = r.person?.id?;
+    let id = r.person_id()?;
     Some(
         r.env
             .current_spells
@@ -558,7 +572,7 @@ pub(crate) fn unreadable(r: &Row<'_>, f: &Field) -> bool {
         return false;
     }
     let at = match f.table {
-        RuleTable::Person => r.person.map(|p| p.at),
+        RuleTable::Person => r.facts().map(|p| p.at),
         RuleTable::Household => r.household.map(|(_, h)| h.at),
         _ => None,
     };
@@ -596,7 +610,10 @@ fn build() -> Vec<Field> {
             Person,
             "证件号码",
             Text,
-            |r| Val::text(r.person.and_then(|p| p.id.as_ref()).map(|i| i.as_str())),
+            |r| {
+                r.person_id()
+                    .map_or(Val::Null, |i| Val::Text(Cow::Owned(i.as_str().to_string())))
+            },
             needs = &["证件号码"],
             any = &[],
             lookup = None,
@@ -623,7 +640,7 @@ fn build() -> Vec<Field> {
                 if p.id_was_number {
                     return Val::Null;
                 }
-                match p.id {
+                match r.person_id() {
                     None => Val::Text(Cow::Borrowed("证件号码为空（或超过23位）")),
                     Some(id) => match r.env.as_of.and_then(|d| id_number_problem(id.as_str(), d)) {
                         Some(problem) => Val::Text(Cow::Owned(problem.message())),
@@ -668,7 +685,7 @@ fn build() -> Vec<Field> {
             Person,
             "户主",
             Bool,
-            |r| Val::flag(r.person.map(|p| p.is_head)),
+            |r| Val::flag(r.facts().map(|p| p.is_head)),
             needs = &["与户主关系"],
             "与户主关系为户主"
         ),
@@ -676,7 +693,7 @@ fn build() -> Vec<Field> {
             Person,
             "劳动技能",
             Enum(LABOR),
-            |r| enum_val(r.person.and_then(|p| p.labor), labor_code),
+            |r| enum_val(r.facts().and_then(|p| p.labor), labor_code),
             needs = &["劳动技能"],
             "普通劳动力、技能劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力、其他"
         ),
@@ -722,7 +739,9 @@ fn build() -> Vec<Field> {
             Person,
             "务工去向",
             Enum(WORK),
-            |r| r.person.map_or(Val::Null, |p| Val::Enum(work_code(p.work))),
+            |r| r
+                .facts()
+                .map_or(Val::Null, |p| Val::Enum(work_code(p.work))),
             needs = &["务工所在地"],
             "未务工、县内、省内县外、省外、去向不明（由务工所在地判断）"
         ),
@@ -731,9 +750,11 @@ fn build() -> Vec<Field> {
             "务工所在地问题",
             Text,
             |r| {
-                let Some(p) = r.person else { return Val::Null };
+                let (Some(p), Some(f)) = (r.person, r.facts()) else {
+                    return Val::Null;
+                };
                 match r.ds.roster.work_place_of(p) {
-                    Some(w) if p.work == WorkPlace::Unknown => Val::Text(Cow::Owned(
+                    Some(w) if f.work == WorkPlace::Unknown => Val::Text(Cow::Owned(
                         w.problem
                             .clone()
                             .unwrap_or(WorkPlaceProblem::NotAPlace)
@@ -776,7 +797,7 @@ fn build() -> Vec<Field> {
             Person,
             "公益性岗位",
             Bool,
-            |r| Val::flag(r.person.map(|p| p.welfare_post)),
+            |r| Val::flag(r.facts().map(|p| p.welfare_post)),
             needs = &["公益性岗位"],
             "在公益性岗位"
         ),
@@ -878,7 +899,7 @@ fn build() -> Vec<Field> {
             "证件号码性别",
             Enum(SEX),
             |r| {
-                let Some(id) = r.person.and_then(|p| p.id) else {
+                let Some(id) = r.person_id() else {
                     return Val::Null;
                 };
                 match super::idcard::birth_and_sex(id.as_str()) {
@@ -895,7 +916,7 @@ fn build() -> Vec<Field> {
             "证件号码出生日期",
             Date,
             |r| {
-                let Some(id) = r.person.and_then(|p| p.id) else {
+                let Some(id) = r.person_id() else {
                     return Val::Null;
                 };
                 Val::date(super::idcard::birth_and_sex(id.as_str()).map(|(b, _)| b))

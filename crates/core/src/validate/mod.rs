@@ -411,6 +411,13 @@ pub fn field_list() -> Vec<(RuleTable, &'static str, &'static str, &'static str)
 /// assert!(run_checks(&ds, &off).is_err());
 /// ```
 pub fn run_checks(ds: &Dataset, params: &CheckParams) -> Result<CheckReport> {
+    // The rules read the persons' details, which a read that only counts does not keep:
+    // checking such a roster would find nothing about its persons, in silence.
+    if ds.roster.persons.len() != ds.roster.facts.len() {
+        return Err(Error::Config(
+            "内部错误：人员表是按只计数的方式读取的（没有保留核查所需的列），不能用于核查".into(),
+        ));
+    }
     let (rules, values) = rules_in_force(params)?;
     if let Some(c) = params
         .disabled
