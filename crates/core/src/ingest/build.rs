@@ -157,6 +157,9 @@ struct HouseholdState {
 struct HouseholdIndex {
     table: hashbrown::HashTable<u32>,
     hash: fn(&str) -> u64,
+    /// The household found or added last: a household's rows come together, so most
+    /// rows find theirs here without hashing.
+    last: Option<u32>,
 }
 
 impl Default for HouseholdIndex {
@@ -164,16 +167,25 @@ impl Default for HouseholdIndex {
         HouseholdIndex {
             table: hashbrown::HashTable::new(),
             hash: id_hash,
+            last: None,
         }
     }
 }
 
 impl HouseholdIndex {
     /// The household with 户编号 `key`; `id_of` gives a household's 户编号 by index.
-    fn get<'a>(&self, key: &str, id_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
-        self.table
+    fn get<'a>(&mut self, key: &str, id_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
+        if let Some(last) = self.last
+            && id_of(last) == Some(key)
+        {
+            return Some(last);
+        }
+        let found = self
+            .table
             .find((self.hash)(key), |&h| id_of(h) == Some(key))
-            .copied()
+            .copied();
+        self.last = found.or(self.last);
+        found
     }
 
     /// Records household `h` with 户编号 `key`, not yet known; `id_of` gives the 户编号 of
@@ -182,6 +194,7 @@ impl HouseholdIndex {
         let hash = self.hash;
         self.table
             .insert_unique(hash(key), h, |&j| id_of(j).map_or(0, hash));
+        self.last = Some(h);
     }
 }
 
