@@ -17,7 +17,7 @@ use crate::region::{Level, RegionId};
 use super::ReadOptions;
 use super::schema::{Col, ColumnMap};
 use super::scope::{CountyScope, is_total_label, names_parent};
-use super::source::{CellKind, CellRef, RowBuf};
+use super::source::{CellKind, RawCell, RowBuf};
 use super::value::{self, Unparseable};
 use super::vocab;
 
@@ -40,6 +40,12 @@ const MEASURE_COLS: [(Col, Assistance); 14] = [
 
 const RISK_COLS: [Col; 5] = [Col::Risk1, Col::Risk2, Col::Risk3, Col::Risk4, Col::Risk5];
 
+static EMPTY: RawCell = RawCell {
+    kind: CellKind::Empty,
+    text: String::new(),
+    number: 0.0,
+};
+
 /// One row of a recognised table, with the helpers that parse its cells and record the
 /// values that fail.
 pub struct RowCtx<'a> {
@@ -49,12 +55,12 @@ pub struct RowCtx<'a> {
     pub(crate) excel_row: u32,
 }
 
-impl<'a> RowCtx<'a> {
-    fn cell(&self, col: Col) -> CellRef<'a> {
+impl RowCtx<'_> {
+    fn cell(&self, col: Col) -> &RawCell {
         self.map
             .get(col)
             .and_then(|i| self.row.get(i))
-            .unwrap_or(CellRef::EMPTY)
+            .unwrap_or(&EMPTY)
     }
 
     fn text(&self, col: Col) -> &str {
@@ -392,7 +398,13 @@ impl<'o> Builder<'o> {
     /// non-empty cell or a key column, or blank keys without a record's own data) is set
     /// aside, another county's row left out, and any other row read.
     pub(crate) fn record_row(&mut self, r: &RowCtx<'_>, kind: TableKind) -> Result<RowOutcome> {
-        let first = r.row.first_text();
+        let first = r
+            .row
+            .cells()
+            .iter()
+            .map(RawCell::as_text)
+            .find(|t| !t.is_empty())
+            .unwrap_or("");
         let keys = key_columns(kind);
         let blank_keys = keys.iter().all(|k| r.text(*k).is_empty());
         let total = is_total_label(first)
@@ -1034,7 +1046,7 @@ impl<'o> Builder<'o> {
             source,
             row: excel_row,
         };
-        let cell_text = |i: usize| row.get(i).map_or("", |c| c.as_text());
+        let cell_text = |i: usize| row.get(i).map_or("", RawCell::as_text);
         let innermost = region_cols
             .iter()
             .rev()
@@ -1048,7 +1060,7 @@ impl<'o> Builder<'o> {
             || names_parent(innermost, parent, |t| self.alias(t).to_string());
         let mut values = Vec::new();
         for (i, header, key) in &layout.values {
-            let cell = row.get(*i).unwrap_or(CellRef::EMPTY);
+            let cell = row.get(*i).unwrap_or(&EMPTY);
             let parsed = if targets && cell.kind == CellKind::Text && cell.as_text().ends_with('%')
             {
                 value::parse_decimal_text(cell.as_text().trim_end_matches('%'))

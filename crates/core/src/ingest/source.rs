@@ -41,50 +41,13 @@ pub struct RawCell {
     pub number: f64,
 }
 
-/// A cell as read, borrowed from its row: an owned [`RawCell`] or a field of a CSV batch.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CellRef<'a> {
-    /// What the cell holds.
-    pub kind: CellKind,
-    /// Text, trimmed (for numbers: their shortest text form, e.g. `4.10123e17`).
-    pub text: &'a str,
-    /// Numeric payload for numbers, booleans and dates.
-    pub number: f64,
-}
-
-impl<'a> CellRef<'a> {
-    /// A blank cell.
-    pub const EMPTY: CellRef<'static> = CellRef {
-        kind: CellKind::Empty,
-        text: "",
-        number: 0.0,
-    };
-
+impl RawCell {
     /// The cell as trimmed text (`""` when empty).
-    pub fn as_text(&self) -> &'a str {
+    pub fn as_text(&self) -> &str {
         match self.kind {
             CellKind::Empty => "",
-            // Text is stored trimmed, so no work per access.
-            _ => self.text,
-        }
-    }
-
-    fn to_owned(self) -> RawCell {
-        RawCell {
-            kind: self.kind,
-            text: self.text.to_string(),
-            number: self.number,
-        }
-    }
-}
-
-impl RawCell {
-    /// The cell, borrowed.
-    pub fn view(&self) -> CellRef<'_> {
-        CellRef {
-            kind: self.kind,
-            text: &self.text,
-            number: self.number,
+            // Text is stored trimmed (see `set_text`), so no work per access.
+            _ => &self.text,
         }
     }
 
@@ -131,9 +94,8 @@ fn trim_fast(s: &str) -> &str {
     }
 }
 
-/// A row being read: cells by column index, owned, or (CSV) ranges of a batch of decoded
-/// records the reader lends the row, so that no field is copied.
-#[derive(Default)]
+/// A row being read: cells by column index.
+#[derive(Debug, Default)]
 pub struct RowBuf {
     cells: Vec<RawCell>,
     len: usize,
@@ -146,17 +108,6 @@ pub struct RowBuf {
     /// The columns set since the row was cleared: every other cell is empty, so clearing
     /// and the blank test look at these alone (a few dozen of a roster's 180 columns).
     touched: Vec<usize>,
-    /// The batch a CSV reader lent the row: the row's fields are `fields` ranges of its
-    /// text. The reader takes it back on the next read.
-    lent: Option<Batch>,
-    /// In a lent row, each column's text as a range of the batch's text (empty: blank).
-    fields: Vec<(u32, u32)>,
-}
-
-impl std::fmt::Debug for RowBuf {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.cells()).finish()
-    }
 }
 
 impl RowBuf {
@@ -166,17 +117,12 @@ impl RowBuf {
                 c.kind = CellKind::Empty;
                 c.text.clear();
             }
-            if let Some(f) = self.fields.get_mut(col) {
-                *f = (0, 0);
-            }
         }
         self.touched.clear();
         self.len = 0;
     }
 
     fn slot(&mut self, col: usize) -> &mut RawCell {
-        // An owned cell: a lent batch (a row passed from one reader to another) goes.
-        self.lent = None;
         if self.cells.len() <= col {
             self.cells.resize_with(col + 1, RawCell::default);
         }
@@ -187,53 +133,14 @@ impl RowBuf {
         &mut self.cells[col]
     }
 
-    /// Sets column `col` of a lent row to the range `field` of the lent batch's text.
-    fn lend_field(&mut self, col: usize, field: (u32, u32)) {
-        if self.fields.len() <= col {
-            self.fields.resize(col + 1, (0, 0));
-        }
-        if self.len <= col {
-            self.len = col + 1;
-        }
-        self.touched.push(col);
-        if let Some(f) = self.fields.get_mut(col) {
-            *f = field;
-        }
+    /// The cells of the row.
+    pub fn cells(&self) -> &[RawCell] {
+        &self.cells[..self.len]
     }
 
-    /// The cells of the row (for the few rows looked at whole: titles, headers).
-    pub fn cells(&self) -> Vec<CellRef<'_>> {
-        (0..self.len).filter_map(|i| self.get(i)).collect()
-    }
-
-    /// The cell at `col` (`None` beyond the row).
-    pub fn get(&self, col: usize) -> Option<CellRef<'_>> {
-        if col >= self.len {
-            return None;
-        }
-        match &self.lent {
-            Some(batch) => {
-                let (from, to) = self.fields.get(col).copied().unwrap_or((0, 0));
-                Some(match batch.text.get(from as usize..to as usize) {
-                    Some(text) if !text.is_empty() => CellRef {
-                        kind: CellKind::Text,
-                        text,
-                        number: 0.0,
-                    },
-                    _ => CellRef::EMPTY,
-                })
-            }
-            None => self.cells.get(col).map(RawCell::view),
-        }
-    }
-
-    /// The text of the first non-empty cell (`""` when none).
-    pub fn first_text(&self) -> &str {
-        (0..self.len)
-            .filter_map(|i| self.get(i))
-            .map(|c| c.as_text())
-            .find(|t| !t.is_empty())
-            .unwrap_or("")
+    /// The cell at `col` (empty when beyond the row).
+    pub fn get(&self, col: usize) -> Option<&RawCell> {
+        self.cells().get(col)
     }
 
     /// Reads only the columns marked `true` from now on (columns beyond the mask are not
@@ -256,18 +163,21 @@ impl RowBuf {
 
     /// Whether every cell is empty.
     pub fn is_blank(&self) -> bool {
-        self.touched
-            .iter()
-            .all(|&col| self.get(col).is_none_or(|c| c.kind == CellKind::Empty))
+        self.touched.iter().all(|&col| {
+            self.cells
+                .get(col)
+                .is_none_or(|c| c.kind == CellKind::Empty)
+        })
     }
 
     /// An owned copy (for the rows buffered while looking for the header).
     pub fn snapshot(&self) -> RowBuf {
         RowBuf {
-            cells: self.cells().into_iter().map(CellRef::to_owned).collect(),
+            cells: self.cells().to_vec(),
             len: self.len,
+            wanted: Vec::new(),
+            wanted_at: Vec::new(),
             touched: (0..self.len).collect(),
-            ..RowBuf::default()
         }
     }
 }
@@ -860,8 +770,6 @@ pub struct CsvRows {
     batches: std::sync::mpsc::Receiver<Result<Batch>>,
     recycle: std::sync::mpsc::SyncSender<Batch>,
     batch: Batch,
-    /// `batch` is lent to the row last read (and comes back with it).
-    lent_out: bool,
     pos: usize,
     line: u32,
     finished: bool,
@@ -962,7 +870,6 @@ impl CsvRows {
             batches,
             recycle,
             batch: Batch::default(),
-            lent_out: false,
             pos: 0,
             line: 0,
             finished: false,
@@ -1112,18 +1019,6 @@ fn decode(
 
 impl RowSource for CsvRows {
     fn next_row(&mut self, row: &mut RowBuf) -> Result<Option<u32>> {
-        // The batch lent with the last row comes back: the rest of its records are next.
-        if let Some(batch) = row.lent.take() {
-            self.batch = batch;
-            self.lent_out = false;
-        }
-        if self.lent_out {
-            // Another row than the one lent the batch: going on would skip its records.
-            return Err(Error::Unreadable {
-                file: self.file.clone(),
-                reason: "内部错误：读取 CSV 时一批记录没有交还".into(),
-            });
-        }
         loop {
             if self.pos >= self.batch.records.len() {
                 if self.finished {
@@ -1174,14 +1069,12 @@ impl RowSource for CsvRows {
                     if bad {
                         return Err(undecoded(&self.file, self.line, col));
                     }
-                    row.lend_field(col, (from as u32, to as u32));
+                    row.slot(col)
+                        .set_trimmed(b.text.get(from..to).unwrap_or_default());
                 }
                 from = to;
             }
-            // Every field in a batch holds text: a row with one is not blank.
-            if !row.touched.is_empty() {
-                row.lent = Some(std::mem::take(&mut self.batch));
-                self.lent_out = true;
+            if !row.is_blank() {
                 return Ok(Some(self.line));
             }
         }

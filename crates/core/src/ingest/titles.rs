@@ -86,7 +86,7 @@ pub(crate) fn data_date<'a>(rows: impl Iterator<Item = &'a RowBuf>) -> Option<Da
                         .find(|c| c.kind != CellKind::Empty)?;
                     match next.kind {
                         CellKind::Text => date_at_start(next.as_text()),
-                        _ => value::parse_date(*next).ok().flatten(),
+                        _ => value::parse_date(next).ok().flatten(),
                     }
                 });
                 if let Some(date) = date {

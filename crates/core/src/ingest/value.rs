@@ -5,7 +5,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::source::{CellKind, CellRef};
+use super::source::{CellKind, RawCell};
 
 /// A cell value that is not of the expected kind (number, date, yes/no, vocabulary word).
 /// The caller knows the place and records it as a [`crate::model::BadValue`].
@@ -40,13 +40,13 @@ pub fn parse_bool_text(text: &str) -> Result<Option<bool>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a yes/no value.
-pub fn parse_bool(cell: CellRef<'_>) -> Result<Option<bool>, Unparseable> {
+pub fn parse_bool(cell: &RawCell) -> Result<Option<bool>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Bool => Ok(Some(cell.number != 0.0)),
         CellKind::Number if cell.number == 1.0 => Ok(Some(true)),
         CellKind::Number if cell.number == 0.0 => Ok(Some(false)),
-        _ => parse_bool_text(cell.text),
+        _ => parse_bool_text(&cell.text),
     }
 }
 
@@ -106,12 +106,12 @@ pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a number.
-pub fn parse_decimal(cell: CellRef<'_>) -> Result<Option<Decimal>, Unparseable> {
+pub fn parse_decimal(cell: &RawCell) -> Result<Option<Decimal>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Number => decimal_from_f64(cell.number).map(Some).ok_or(Unparseable),
         CellKind::Bool | CellKind::Date | CellKind::Error => Err(Unparseable),
-        CellKind::Text => parse_decimal_text(cell.text),
+        CellKind::Text => parse_decimal_text(&cell.text),
     }
 }
 
@@ -216,7 +216,7 @@ pub fn parse_date_text(text: &str) -> Result<Option<NaiveDate>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is neither blank nor a date.
-pub fn parse_date(cell: CellRef<'_>) -> Result<Option<NaiveDate>, Unparseable> {
+pub fn parse_date(cell: &RawCell) -> Result<Option<NaiveDate>, Unparseable> {
     match cell.kind {
         CellKind::Empty => Ok(None),
         CellKind::Date => date_from_serial(cell.number).map(Some).ok_or(Unparseable),
@@ -231,7 +231,7 @@ pub fn parse_date(cell: CellRef<'_>) -> Result<Option<NaiveDate>, Unparseable> {
             }
         }
         CellKind::Bool | CellKind::Error => Err(Unparseable),
-        CellKind::Text => parse_date_text(cell.text),
+        CellKind::Text => parse_date_text(&cell.text),
     }
 }
 
@@ -239,7 +239,7 @@ pub fn parse_date(cell: CellRef<'_>) -> Result<Option<NaiveDate>, Unparseable> {
 ///
 /// # Errors
 /// `Err(Unparseable)` when the cell is not a plausible year.
-pub fn parse_year(cell: CellRef<'_>) -> Result<Option<i32>, Unparseable> {
+pub fn parse_year(cell: &RawCell) -> Result<Option<i32>, Unparseable> {
     let v = match cell.kind {
         CellKind::Empty => return Ok(None),
         CellKind::Number if cell.number.fract() == 0.0 => cell.number as i64,

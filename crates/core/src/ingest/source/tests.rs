@@ -67,28 +67,3 @@ fn long_rows_hand_batches_over_early_and_all_rows_arrive() {
     let ds = read_csv(csv.as_bytes()).unwrap();
     assert_eq!(ds.roster.households.len(), 3000);
 }
-
-/// A CSV row lends its batch to the row it is read into; a read into another row would skip
-/// the rest of the batch, so it is refused rather than done.
-#[test]
-fn a_lent_batch_must_come_back() {
-    use super::{CsvRows, RowBuf, RowSource};
-    let text = format!(
-        "{CSV_HEADER}睢县,白庙乡,刘庄村,H1,410101199001011234,脱贫户,王五\n睢县,白庙乡,刘庄村,H1,410101199001011250,脱贫户,王六\n"
-    );
-    let mut rows = CsvRows::from_reader(Box::new(std::io::Cursor::new(text)), "名单.csv").unwrap();
-    let mut row = RowBuf::default();
-    assert_eq!(rows.next_row(&mut row).unwrap(), Some(1));
-    assert_eq!(row.get(0).map(|c| c.as_text()), Some("县"));
-    assert_eq!(rows.next_row(&mut row).unwrap(), Some(2));
-    assert_eq!(row.get(6).map(|c| c.as_text()), Some("王五"));
-    // A snapshot owns its cells; the row keeps the batch.
-    let kept = row.snapshot();
-    let mut other = RowBuf::default();
-    let e = rows.next_row(&mut other).unwrap_err().to_string();
-    assert!(e.contains("没有交还"), "{e}");
-    assert_eq!(kept.get(6).map(|c| c.as_text()), Some("王五"));
-    assert_eq!(rows.next_row(&mut row).unwrap(), Some(3));
-    assert_eq!(row.get(6).map(|c| c.as_text()), Some("王六"));
-    assert_eq!(rows.next_row(&mut row).unwrap(), None);
-}

@@ -42,15 +42,15 @@ fn dates_in_every_written_form() {
 
 #[test]
 fn numbers_in_date_columns() {
-    let num = |v: f64| CellRef {
+    let num = |v: f64| RawCell {
         kind: CellKind::Number,
-        text: "",
+        text: String::new(),
         number: v,
     };
-    assert_eq!(parse_date(num(202306.0)), Ok(Some(d(2023, 6, 30))));
-    assert_eq!(parse_date(num(20230615.0)), Ok(Some(d(2023, 6, 15))));
-    assert_eq!(parse_date(num(45107.0)), Ok(Some(d(2023, 6, 30))));
-    assert_eq!(parse_date(num(44530.0)), Ok(Some(d(2021, 11, 30))));
+    assert_eq!(parse_date(&num(202306.0)), Ok(Some(d(2023, 6, 30))));
+    assert_eq!(parse_date(&num(20230615.0)), Ok(Some(d(2023, 6, 15))));
+    assert_eq!(parse_date(&num(45107.0)), Ok(Some(d(2023, 6, 30))));
+    assert_eq!(parse_date(&num(44530.0)), Ok(Some(d(2021, 11, 30))));
 }
 
 #[test]
