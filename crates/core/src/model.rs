@@ -955,7 +955,8 @@ pub struct Roster {
     pub columns: std::collections::BTreeSet<&'static str>,
     /// Persons found in more than one roster row and merged (SPEC §3.1).
     pub merged_persons: u64,
-    /// 证件号码 seen more than once inside one table (not merged; a finding).
+    /// 证件号码 seen more than once inside one table (not merged; a finding). A read that
+    /// only counts does not look for them.
     pub duplicate_ids: Vec<(RowRef, RowRef)>,
     /// Distinct 务工所在地 values (per household county) and how each was classified.
     pub work_places: Vec<WorkPlaceEntry>,

@@ -212,8 +212,12 @@ pub struct Builder<'o> {
     // Fx hashing: keys come from the bureau's own files, and these maps see every row.
     households: HouseholdIndex,
     hh_state: Vec<HouseholdState>,
-    /// Persons by 证件号码 as written, for merging roster tables.
-    persons_by_id: IdIndex,
+    /// Persons by 证件号码 as written, for merging roster tables and finding a number
+    /// twice in one. A read that only counts needs no finding, so it files no person
+    /// until a second roster table begins (`None` till then).
+    persons_by_id: Option<IdIndex>,
+    /// The roster table read last.
+    roster_source: Option<u32>,
     last_region: Option<(String, String, String, RegionId)>,
     /// Places 务工所在地 addresses against each household's county (SPEC §3.1).
     work_places: Classifier,
@@ -254,7 +258,8 @@ impl<'o> Builder<'o> {
             template: false,
             households: HouseholdIndex::default(),
             hh_state: Vec::new(),
-            persons_by_id: IdIndex::new(false),
+            persons_by_id: (!opts.skip_texts).then(|| IdIndex::new(false)),
+            roster_source: None,
             last_region: None,
             work_places,
         }
@@ -668,13 +673,21 @@ impl<'o> Builder<'o> {
 
         // Merge across roster tables (SPEC §3.1): one person per 证件号码.
         let mut replace: Option<u32> = None;
+        if self.roster_source != Some(r.source) {
+            if self.roster_source.is_some() && self.persons_by_id.is_none() {
+                // A second table: the persons read so far are filed, the first of two
+                // with one number (as a read that files every person files them).
+                self.persons_by_id = Some(IdIndex::of_all(&self.ds.roster.ids, false));
+            }
+            self.roster_source = Some(r.source);
+        }
         let roster = &self.ds.roster;
         // The key's hash, when the number is new: filed below without probing again.
         let mut file_under: Option<u64> = None;
-        let found = id.and_then(|id| {
+        let found = id.zip(self.persons_by_id.as_ref()).and_then(|(id, index)| {
             let key = IdKey::of(&id);
             let hash = key.hash();
-            let found = self.persons_by_id.find_hashed(&roster.ids, key, hash);
+            let found = index.find_hashed(&roster.ids, key, hash);
             file_under = found.is_none().then_some(hash);
             found
         });
@@ -682,7 +695,10 @@ impl<'o> Builder<'o> {
             && let Some(old) = roster.facts.get(pidx as usize).copied()
         {
             if old.at.source == r.source {
-                self.ds.roster.duplicate_ids.push((old.at, at));
+                // A finding for the check; a read that only counts does not look for them.
+                if !self.opts.skip_texts {
+                    self.ds.roster.duplicate_ids.push((old.at, at));
+                }
             } else {
                 let old_monitored = roster
                     .households
@@ -791,8 +807,8 @@ impl<'o> Builder<'o> {
                 roster.facts.push(facts);
                 roster.ids.push(id);
                 roster.persons.extend(person);
-                if let Some(hash) = file_under {
-                    self.persons_by_id.insert_unique(&roster.ids, pidx, hash);
+                if let (Some(hash), Some(index)) = (file_under, self.persons_by_id.as_mut()) {
+                    index.insert_unique(&roster.ids, pidx, hash);
                 }
                 pidx
             }

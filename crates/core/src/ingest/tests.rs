@@ -459,6 +459,53 @@ fn persons_merge_across_roster_files_monitoring_row_wins() {
     assert!(ds.notes.iter().any(|n| n.contains("合并")));
 }
 
+/// A read that only counts files no person until a second roster table begins: three
+/// tables, a number twice in the first, merges into persons of the first and the second,
+/// build the same persons and households as a read that files every person.
+#[test]
+fn a_counting_read_merges_three_tables_as_a_full_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "县,乡,村,户编号,证件号码,户类型,与户主关系,监测对象类别\n";
+    let row = |hh: &str, id: &str, relation: &str, category: &str| {
+        format!("睢县,白庙乡,刘庄村,{hh},{id},脱贫户,{relation},{category}\n")
+    };
+    let (x, y, z) = (
+        "410101199001011234",
+        "410101199001011250",
+        "41010119900101127X",
+    );
+    let tables = [
+        [
+            row("H1", x, "户主", ""),
+            row("H1", x, "之子", ""),
+            row("H2", y, "户主", ""),
+        ],
+        [
+            row("H3", x, "户主", "边缘易致贫户"),
+            row("H4", z, "户主", ""),
+            row("H2", y, "户主", ""),
+        ],
+        [
+            row("H5", z, "户主", "突发严重困难户"),
+            row("H1", y, "之女", ""),
+            row("H6", "410101199001011293", "户主", ""),
+        ],
+    ];
+    let paths: Vec<PathBuf> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, rows)| {
+            let p = dir.path().join(format!("名单{i}.csv"));
+            std::fs::write(&p, format!("{head}{}", rows.concat())).unwrap();
+            p
+        })
+        .collect();
+    let ds = read(&paths).unwrap();
+    assert_eq!(ds.roster.duplicate_ids.len(), 1);
+    assert_eq!(ds.roster.merged_persons, 4);
+    assert_eq!(ds.roster.facts.len(), 5);
+}
+
 #[test]
 fn id_stored_as_number_is_flagged() {
     let dir = tempfile::tempdir().unwrap();
