@@ -151,11 +151,11 @@ struct HouseholdState {
     attrs_monitored_source: bool,
 }
 
-/// Households by 户编号, holding only household indices (about 5 bytes a slot): the
-/// 户编号 itself is kept once, in [`Household::id`], hashed again when the table grows and
-/// compared on a hash match.
+/// Households by 户编号, holding household indices and 32 bits of the 户编号's hash (8
+/// bytes a slot): the 户编号 itself is kept once, in [`Household::id`], compared on a hash
+/// match; the table grows without reading any 户编号 again.
 struct HouseholdIndex {
-    table: hashbrown::HashTable<u32>,
+    table: hashbrown::HashTable<(u32, u32)>,
     hash: fn(&str) -> u64,
     /// The household found or added last: a household's rows come together, so most
     /// rows find theirs here without hashing.
@@ -172,7 +172,18 @@ impl Default for HouseholdIndex {
     }
 }
 
+/// The table hash of a kept 32-bit hash: spread over 64 bits (the table takes its tags
+/// from the top bits).
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 impl HouseholdIndex {
+    /// The 32 bits of the hash of `key` that are kept.
+    fn short_hash(&self, key: &str) -> u32 {
+        (self.hash)(key) as u32
+    }
+
     /// The household with 户编号 `key`; `id_of` gives a household's 户编号 by index.
     fn get<'a>(&mut self, key: &str, id_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
         if let Some(last) = self.last
@@ -180,20 +191,20 @@ impl HouseholdIndex {
         {
             return Some(last);
         }
+        let h = self.short_hash(key);
         let found = self
             .table
-            .find((self.hash)(key), |&h| id_of(h) == Some(key))
-            .copied();
+            .find(spread(h), |&(i, hi)| hi == h && id_of(i) == Some(key))
+            .map(|&(i, _)| i);
         self.last = found.or(self.last);
         found
     }
 
-    /// Records household `h` with 户编号 `key`, not yet known; `id_of` gives the 户编号 of
-    /// the households already recorded.
-    fn insert<'a>(&mut self, key: &str, h: u32, id_of: impl Fn(u32) -> Option<&'a str>) {
-        let hash = self.hash;
+    /// Records household `h` with 户编号 `key`, not yet known.
+    fn insert(&mut self, key: &str, h: u32) {
+        let short = self.short_hash(key);
         self.table
-            .insert_unique(hash(key), h, |&j| id_of(j).map_or(0, hash));
+            .insert_unique(spread(short), (h, short), |&(_, s)| spread(s));
         self.last = Some(h);
     }
 }
@@ -849,8 +860,7 @@ impl<'o> Builder<'o> {
             Some(h) => h,
             None => {
                 let h = self.ds.roster.households.len() as u32;
-                self.households
-                    .insert(key, h, household_id(&self.ds.roster.households));
+                self.households.insert(key, h);
                 self.hh_state.push(HouseholdState {
                     attrs_from_head: false,
                     attrs_monitored_source: false,
@@ -1191,7 +1201,7 @@ mod index_tests {
         for (i, id) in ["H1", "H2", "H3"].into_iter().enumerate() {
             let id_of = |h: u32| ids.get(h as usize).copied();
             assert_eq!(index.get(id, id_of), None);
-            index.insert(id, i as u32, id_of);
+            index.insert(id, i as u32);
             ids.push(id);
         }
         let id_of = |h: u32| ids.get(h as usize).copied();
@@ -1200,5 +1210,22 @@ mod index_tests {
         }
         assert_eq!(index.get("H4", id_of), None);
         assert_eq!(index.table.len(), 3);
+    }
+
+    /// A table grown well past its first size finds every household (it grows on the kept
+    /// hashes alone).
+    #[test]
+    fn a_grown_index_finds_every_household() {
+        let mut index = HouseholdIndex::default();
+        let ids: Vec<String> = (0..20_000).map(|i| format!("4114811002{i:07}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let id_of = |h: u32| ids.get(h as usize).map(String::as_str);
+            assert_eq!(index.get(id, id_of), None);
+            index.insert(id, i as u32);
+        }
+        let id_of = |h: u32| ids.get(h as usize).map(String::as_str);
+        for (i, id) in ids.iter().enumerate().rev() {
+            assert_eq!(index.get(id, id_of), Some(i as u32));
+        }
     }
 }
