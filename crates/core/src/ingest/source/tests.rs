@@ -218,6 +218,7 @@ fn tricky_csv_reads_as_the_csv_crate_reads_it() {
         "a,b,c\n5\",6,7\n8,9,10\n",
         "\"\n",
         "a\"",
+        "\"x,y\"\u{feff}\"\r\n",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
