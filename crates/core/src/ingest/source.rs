@@ -796,23 +796,86 @@ impl CsvRows {
     /// Opens a CSV file, detects its encoding from the first 64 KiB and starts the parsing
     /// thread.
     ///
+    /// Records are split by simd-csv. At the first record the csv crate might split
+    /// otherwise (a quote inside an unquoted field, text after a closing quote, a lone CR),
+    /// the thread reads the file again with the csv crate, which is lenient with such
+    /// input, and goes on past the records already read: the rows are those the csv crate
+    /// gives.
+    ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read.
     pub fn open(path: &Path, file: &str) -> Result<Self> {
-        let f = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_reader(Box::new(BufReader::with_capacity(1 << 16, f)), file)
+        let prepared = Prepared::open(path, file)?;
+        Ok(Self::start(
+            Splitter::fast(prepared.input),
+            Fallback::Reopen(path.to_path_buf()),
+            file,
+        ))
     }
 
     /// CSV read from `reader` (standard input, say), named `file` in messages: the
     /// encoding is detected from the first 64 KiB as for [`CsvRows::open`], and the parsing
     /// thread started.
     ///
+    /// Standard input cannot be read twice: when its first 64 KiB hold a quote or a lone
+    /// CR, the csv crate reads all of it; otherwise simd-csv does, and a record further on
+    /// that the csv crate might split otherwise is an error naming its row.
+    ///
     /// # Errors
     /// [`Error::Io`] (naming `file`) when the first bytes cannot be read.
-    pub fn from_reader(mut reader: Box<dyn Read + Send>, file: &str) -> Result<Self> {
+    pub fn from_reader(reader: Box<dyn Read + Send>, file: &str) -> Result<Self> {
+        let prepared = Prepared::new(reader, file)?;
+        let splitter = match prepared.tricky {
+            true => Splitter::reference(prepared.input),
+            false => Splitter::fast(prepared.input),
+        };
+        Ok(Self::start(splitter, Fallback::Refuse, file))
+    }
+
+    /// Starts the parsing thread.
+    fn start(splitter: Splitter, fallback: Fallback, file: &str) -> Self {
+        let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
+        let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let name = file.to_string();
+        let columns = std::sync::Arc::new(std::sync::OnceLock::new());
+        let wanted = columns.clone();
+        let parser = std::thread::spawn(move || {
+            parse_batches(splitter, &fallback, &name, &wanted, &tx, &back);
+        });
+        CsvRows {
+            batches,
+            recycle,
+            batch: Batch::default(),
+            pos: 0,
+            line: 0,
+            finished: false,
+            file: file.to_string(),
+            columns,
+            parser: Some(parser),
+        }
+    }
+}
+
+/// A CSV input ready to be split into records: the BOM dropped, GB18030 decoded to UTF-8,
+/// lines limited to [`MAX_LINE`].
+struct Prepared {
+    input: Box<dyn Read + Send>,
+    /// The first 64 KiB hold a quote, or a CR not followed by LF.
+    tricky: bool,
+}
+
+impl Prepared {
+    /// The file at `path`, from its start.
+    fn open(path: &Path, file: &str) -> Result<Self> {
+        let f = File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::new(Box::new(BufReader::with_capacity(1 << 16, f)), file)
+    }
+
+    /// Reads the first 64 KiB of `reader` to detect its encoding.
+    fn new(mut reader: Box<dyn Read + Send>, file: &str) -> Result<Self> {
         let io = |source| Error::Io {
             path: PathBuf::from(file),
             source,
@@ -831,7 +894,7 @@ impl CsvRows {
         }
         head.truncate(n);
         let mut bom = false;
-        if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        if head.starts_with(BOM) {
             head.drain(..3);
             bom = true;
         }
@@ -841,12 +904,18 @@ impl CsvRows {
                 // Only an incomplete character cut at the end of the sample.
                 Err(e) => e.error_len().is_none(),
             };
+        // No byte of a GB18030 character is a quote or a CR, so the raw bytes tell.
+        let tricky = head
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'"' || (b == b'\r' && head.get(i + 1) != Some(&b'\n')));
         let input = LineLimit {
             inner: Cursor::new(head).chain(reader),
             since_newline: 0,
         };
         let input: CsvInput = input;
-        let boxed: Box<dyn Read + Send> = if utf8 {
+        // A second BOM is dropped by either parser: both see the same first read.
+        let input: Box<dyn Read + Send> = if utf8 {
             Box::new(input)
         } else {
             Box::new(
@@ -855,36 +924,136 @@ impl CsvRows {
                     .build(input),
             )
         };
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(boxed);
-        let (tx, batches) = std::sync::mpsc::sync_channel::<Result<Batch>>(4);
-        let (recycle, back) = std::sync::mpsc::sync_channel::<Batch>(8);
-        let name = file.to_string();
-        let columns = std::sync::Arc::new(std::sync::OnceLock::new());
-        let wanted = columns.clone();
-        let parser = std::thread::spawn(move || parse_batches(reader, &name, &wanted, &tx, &back));
-        Ok(CsvRows {
-            batches,
-            recycle,
-            batch: Batch::default(),
-            pos: 0,
-            line: 0,
-            finished: false,
-            file: file.to_string(),
-            columns,
-            parser: Some(parser),
-        })
+        Ok(Prepared { input, tricky })
     }
+}
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// What splits a CSV text into records.
+enum Splitter {
+    /// simd-csv: about twice as fast as the csv crate, but it splits input with stray
+    /// quotes or lone CRs otherwise, so each of its records is checked ([`ambiguous`]).
+    Fast(simd_csv::ZeroCopyReader<Box<dyn Read + Send>>),
+    /// The csv crate: the reference, lenient with stray quotes.
+    Reference(csv::Reader<Box<dyn Read + Send>>),
+}
+
+impl Splitter {
+    fn fast(input: Box<dyn Read + Send>) -> Self {
+        Splitter::Fast(
+            simd_csv::ZeroCopyReaderBuilder::with_capacity(1 << 16)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(input),
+        )
+    }
+
+    fn reference(input: Box<dyn Read + Send>) -> Self {
+        Splitter::Reference(reference_reader(input))
+    }
+}
+
+fn reference_reader(input: Box<dyn Read + Send>) -> csv::Reader<Box<dyn Read + Send>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(input)
+}
+
+/// What the parsing thread does at a record simd-csv may have split otherwise than the
+/// csv crate.
+enum Fallback {
+    /// Reads the file again with the csv crate, past the records already sent.
+    Reopen(PathBuf),
+    /// Fails (standard input cannot be read twice).
+    Refuse,
+}
+
+impl Fallback {
+    /// The csv crate reading the input again, past its first `done` records (which both
+    /// parsers split alike: each was checked).
+    fn reference(&self, file: &str, done: u64) -> Result<Splitter> {
+        let path = match self {
+            Fallback::Reopen(path) => path,
+            Fallback::Refuse => {
+                return Err(Error::Unreadable {
+                    file: file.to_string(),
+                    reason: format!(
+                        "第 {} 行的引号不成对（如 王\"五、\"abc\"def）或含有单独的回车符，无法可靠地分列；请用 WPS 或 Excel 打开后另存为 CSV 再试，或把文件的路径交给 gonggu（而不是从标准输入传入）",
+                        done + 1
+                    ),
+                });
+            }
+        };
+        let mut reader = reference_reader(Prepared::open(path, file)?.input);
+        let mut record = csv::ByteRecord::new();
+        for line in 1..=done {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(Error::Unreadable {
+                        file: file.to_string(),
+                        reason: "再次读取时文件变短了（读取期间文件被改动了？）".into(),
+                    });
+                }
+                Err(e) => return Err(csv_failure(file, line, &e)),
+            }
+        }
+        Ok(Splitter::Reference(reader))
+    }
+}
+
+/// Whether simd-csv may have split this record otherwise than the csv crate: a field with a
+/// quote that is not one quoted field with only doubled quotes inside (`王"五`, `"abc"def`,
+/// an unclosed quote: simd-csv may swallow the rows that follow), or a CR outside quotes
+/// (the csv crate ends a record at a lone CR, simd-csv only at LF; a CRLF ending is not part
+/// of the record).
+fn ambiguous(record: &simd_csv::ZeroCopyByteRecord<'_>) -> bool {
+    if !has_quote_or_cr(record.as_slice()) {
+        return false;
+    }
+    record.iter().any(|field| match field {
+        [b'"', inner @ .., b'"'] => !doubled_only(inner),
+        _ => has_quote_or_cr(field),
+    })
+}
+
+/// Whether `bytes` hold a quote or a CR (called for every record: memchr's vector search).
+fn has_quote_or_cr(bytes: &[u8]) -> bool {
+    memchr::memchr2(b'"', b'\r', bytes).is_some()
+}
+
+/// Whether every quote in `inner` is one of a pair `""`.
+fn doubled_only(inner: &[u8]) -> bool {
+    let mut rest = inner;
+    while let Some(i) = rest.iter().position(|&b| b == b'"') {
+        if rest.get(i + 1) != Some(&b'"') {
+            return false;
+        }
+        rest = rest.get(i + 2..).unwrap_or_default();
+    }
+    true
+}
+
+/// What reading one record came to.
+enum Step {
+    /// A record was added to the batch.
+    Record,
+    /// The end of the input.
+    End,
+    /// A record simd-csv may have split otherwise than the csv crate (not added).
+    Ambiguous,
 }
 
 /// The parsing thread: fills batches until the end of the file, an error, or the reader is
 /// dropped (then `send` fails and the thread ends). An error is sent after the records
 /// before it, so that it stops the reader where it lies.
 fn parse_batches(
-    mut reader: csv::Reader<Box<dyn Read + Send>>,
+    mut splitter: Splitter,
+    fallback: &Fallback,
     file: &str,
     columns: &std::sync::OnceLock<Vec<usize>>,
     tx: &std::sync::mpsc::SyncSender<Result<Batch>>,
@@ -900,29 +1069,46 @@ fn parse_batches(
         let mut done = false;
         while batch.records.len() < CSV_BATCH && batch.text.len() < CSV_BATCH_BYTES {
             let line = records + batch.records.len() as u64 + 1;
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {
-                    if let Err(e) = decode(&record, wanted, &mut batch, line, file) {
-                        failure = Some(e);
-                        break;
+            let step = match &mut splitter {
+                Splitter::Fast(reader) => match reader.read_byte_record() {
+                    Ok(Some(r)) if ambiguous(&r) => Ok(Step::Ambiguous),
+                    Ok(Some(r)) => {
+                        decode(&r, wanted, &mut batch, line, file).map(|()| Step::Record)
                     }
-                }
-                Ok(false) => {
+                    Ok(None) => Ok(Step::End),
+                    Err(e) => Err(read_failure(
+                        file,
+                        line,
+                        match e.kind() {
+                            simd_csv::ErrorKind::Io(io) => Some(io),
+                            _ => None,
+                        },
+                        &e,
+                    )),
+                },
+                Splitter::Reference(reader) => match reader.read_byte_record(&mut record) {
+                    Ok(true) => {
+                        decode(&record, wanted, &mut batch, line, file).map(|()| Step::Record)
+                    }
+                    Ok(false) => Ok(Step::End),
+                    Err(e) => Err(csv_failure(file, line, &e)),
+                },
+            };
+            match step {
+                Ok(Step::Record) => {}
+                Ok(Step::End) => {
                     done = true;
                     break;
                 }
+                Ok(Step::Ambiguous) => match fallback.reference(file, line - 1) {
+                    Ok(reference) => splitter = reference,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                },
                 Err(e) => {
-                    let reason = match e.kind() {
-                        csv::ErrorKind::Io(io) if io.to_string() == LINE_TOO_LONG => format!(
-                            "第 {line} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
-                            MAX_LINE >> 20
-                        ),
-                        _ => e.to_string(),
-                    };
-                    failure = Some(Error::Unreadable {
-                        file: file.to_string(),
-                        reason,
-                    });
+                    failure = Some(e);
                     break;
                 }
             }
@@ -944,6 +1130,36 @@ fn parse_batches(
     }
 }
 
+/// The csv crate's error at record `line`, said as [`read_failure`] says it.
+fn csv_failure(file: &str, line: u64, e: &csv::Error) -> Error {
+    let io = match e.kind() {
+        csv::ErrorKind::Io(io) => Some(io),
+        _ => None,
+    };
+    read_failure(file, line, io, e)
+}
+
+/// A parser's error at record `line`: a line beyond [`MAX_LINE`] (raised by [`LineLimit`])
+/// in Chinese, anything else in the parser's words.
+fn read_failure(
+    file: &str,
+    line: u64,
+    io: Option<&std::io::Error>,
+    e: &dyn std::fmt::Display,
+) -> Error {
+    let reason = match io {
+        Some(io) if io.to_string() == LINE_TOO_LONG => format!(
+            "第 {line} 行超过 {} MB，不是正常的表格行（文件可能不是 CSV，或已损坏）",
+            MAX_LINE >> 20
+        ),
+        _ => e.to_string(),
+    };
+    Error::Unreadable {
+        file: file.to_string(),
+        reason,
+    }
+}
+
 fn undecoded(file: &str, line: u32, column: usize) -> Error {
     Error::Unreadable {
         file: file.to_string(),
@@ -954,17 +1170,46 @@ fn undecoded(file: &str, line: u32, column: usize) -> Error {
     }
 }
 
+/// One record's fields as a parser gives them.
+trait Fields {
+    /// How many fields the record has.
+    fn count(&self) -> usize;
+    /// Field `i`, its quotes taken off and doubled quotes undone.
+    fn field(&self, i: usize) -> Option<std::borrow::Cow<'_, [u8]>>;
+}
+
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn field(&self, i: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.get(i).map(std::borrow::Cow::Borrowed)
+    }
+}
+
+impl Fields for simd_csv::ZeroCopyByteRecord<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    /// Only for a record [`ambiguous`] passed: quoted fields are then well formed.
+    fn field(&self, i: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.unescape(i)
+    }
+}
+
 /// Adds one record's fields (those of `wanted`, else all) to the batch: decoded as UTF-8,
 /// trimmed, blanks left out.
 fn decode(
-    record: &csv::ByteRecord,
+    record: &impl Fields,
     wanted: Option<&Vec<usize>>,
     batch: &mut Batch,
     line: u64,
     file: &str,
 ) -> Result<()> {
     let line = u32::try_from(line).unwrap_or(u32::MAX);
-    if record.len() as u64 > MAX_COLUMNS {
+    if record.count() as u64 > MAX_COLUMNS {
         return Err(Error::Corrupt {
             place: Place {
                 file: file.to_string(),
@@ -974,7 +1219,7 @@ fn decode(
             },
             reason: format!(
                 "这一行有 {} 列，超过了表格最多 {MAX_COLUMNS} 列（文件可能不是 CSV）",
-                record.len()
+                record.count()
             ),
         });
     }
@@ -1002,14 +1247,16 @@ fn decode(
     match wanted {
         Some(columns) => {
             for &i in columns {
-                if let Some(field) = record.get(i) {
-                    push(i, field)?;
+                if let Some(field) = record.field(i) {
+                    push(i, &field)?;
                 }
             }
         }
         None => {
-            for (i, field) in record.iter().enumerate() {
-                push(i, field)?;
+            for i in 0..record.count() {
+                if let Some(field) = record.field(i) {
+                    push(i, &field)?;
+                }
             }
         }
     }
