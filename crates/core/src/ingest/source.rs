@@ -75,19 +75,22 @@ impl RawCell {
     }
 }
 
-/// `str::trim` with a fast path for the usual case of a cell that starts with an ASCII
-/// non-space or a CJK character and ends with an ASCII non-space: called for every cell.
+/// `str::trim` with a fast path for the usual case of a cell that starts and ends with an
+/// ASCII non-space or a CJK character: called for every cell read.
 fn trim_fast(s: &str) -> &str {
     let b = s.as_bytes();
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return s;
     };
+    let ascii_clean = |c: u8| c.is_ascii() && !char::from(c).is_whitespace();
     // No Unicode white space starts with a byte of 0xE4 or above (CJK and later).
-    let start_clean = (first.is_ascii() && !first.is_ascii_whitespace()) || first >= 0xE4;
-    if !start_clean {
+    if !(ascii_clean(first) || first >= 0xE4) {
         return s.trim();
     }
-    if last.is_ascii() && !last.is_ascii_whitespace() {
+    // Nor ends a character that starts 3 bytes from the end with such a byte (valid UTF-8:
+    // a lead byte there is that of the last character).
+    let last_lead = b.len().checked_sub(3).and_then(|i| b.get(i)).copied();
+    if ascii_clean(last) || last_lead.is_some_and(|c| c >= 0xE4) {
         s
     } else {
         s.trim_end()

@@ -17,6 +17,15 @@ fn trim_fast_agrees_with_trim() {
         "\t1\n",
         "城关镇\u{2003}",
         "1 ",
+        "\u{b}x",
+        "x\u{b}",
+        "夏邑县\u{3000}",
+        "x\u{2029}",
+        "x\u{a0}",
+        "𠀀",
+        "x𠀀",
+        "夏邑县\u{85}",
+        "2021年",
     ] {
         assert_eq!(trim_fast(s), s.trim(), "{s:?}");
     }
@@ -357,5 +366,13 @@ proptest! {
     #[test]
     fn any_csv_reads_as_the_csv_crate_reads_it(csv in any_csv()) {
         same_everywhere(csv.as_bytes());
+    }
+}
+
+proptest! {
+    /// Any text, CJK and every kind of white space included, trims as `str::trim` trims it.
+    #[test]
+    fn trim_fast_is_trim(s in "[ \\t\\n\\r\\x0B\\x0C\\u{85}\\u{a0}\\u{3000}\\u{2003}\\u{2029}a1年县𠀀]{0,6}") {
+        prop_assert_eq!(trim_fast(&s), s.trim());
     }
 }
