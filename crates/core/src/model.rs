@@ -1105,7 +1105,8 @@ impl TextColumns {
         self.columns.get(k).is_some_and(|c| c.ids.len() > 0)
     }
 
-    /// Sets column `k` of a person (the person index may be one past the end: a new person).
+    /// Sets column `k` of a person (the person index may be one past the end: a new person)
+    /// to `text`, trimmed as every reader stores cells.
     pub(crate) fn set(&mut self, k: usize, person: u32, persons: usize, text: &str) {
         if self.columns.len() <= k {
             self.columns.resize_with(k + 1, TextColumn::default);
@@ -1116,7 +1117,7 @@ impl TextColumns {
         if col.strings.is_empty() {
             col.strings.push("".into());
         }
-        let text = text.trim();
+        // The readers store cells trimmed.
         let id = if text.is_empty() {
             0
         } else if col
@@ -1287,7 +1288,7 @@ mod tests {
             t.set(0, p, p as usize + 1, "是");
             match p {
                 1 => {}
-                2 => t.set(1, p, p as usize + 1, " "),
+                2 => t.set(1, p, p as usize + 1, ""),
                 _ => t.set(1, p, p as usize + 1, &format!("{}平方米", p % 69_000)),
             }
         }
