@@ -63,3 +63,32 @@ fn bench_with_dir_generates_once_then_reuses_and_prints_the_baseline() {
         stderr(&o)
     );
 }
+
+/// `bench national` feeds rewritten copies of the generated roster through standard input:
+/// each copy's households and counties are the child's own.
+#[test]
+fn bench_national_streams_distinct_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("数据");
+    let national = |copies: &str| {
+        let args = [
+            "bench",
+            "national",
+            "--households",
+            "300",
+            "--copies",
+            copies,
+        ];
+        run(gonggu().args(args).arg("--dir").arg(&dir))
+    };
+    let o = national("3");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The generated city has 10 counties; three copies make 30, and 900 households.
+    for expected in ["（3 份，流式）", "900 户", "30 个县", "行/s", "字节/户"] {
+        assert!(out.contains(expected), "no 「{expected}」 in:\n{out}");
+    }
+    let bad = national("40");
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--copies"), "{}", stderr(&bad));
+}
