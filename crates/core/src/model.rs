@@ -1012,11 +1012,19 @@ impl Ids {
         }
     }
 
+    /// A narrow id widened: the narrow width's largest value is [`TextColumns::ABSENT`].
+    fn widen(x: u32, max: u32) -> u32 {
+        if x == max { TextColumns::ABSENT } else { x }
+    }
+
     fn get(&self, i: usize) -> Option<u32> {
-        let wide = |v: u32, max: u32| if v == max { TextColumns::ABSENT } else { v };
         match self {
-            Ids::U8(v) => v.get(i).map(|&x| wide(u32::from(x), u32::from(u8::MAX))),
-            Ids::U16(v) => v.get(i).map(|&x| wide(u32::from(x), u32::from(u16::MAX))),
+            Ids::U8(v) => v
+                .get(i)
+                .map(|&x| Ids::widen(u32::from(x), u32::from(u8::MAX))),
+            Ids::U16(v) => v
+                .get(i)
+                .map(|&x| Ids::widen(u32::from(x), u32::from(u16::MAX))),
             Ids::U32(v) => v.get(i).copied(),
         }
     }
@@ -1033,7 +1041,6 @@ impl Ids {
 
     /// Widens until `id` fits (absent entries stay absent).
     fn fit(&mut self, id: u32) {
-        let absent = |x: u32, max: u32| if x == max { TextColumns::ABSENT } else { x };
         loop {
             match self {
                 Ids::U8(v) if id >= u32::from(u8::MAX) => {
@@ -1046,7 +1053,7 @@ impl Ids {
                 Ids::U16(v) if id >= u32::from(u16::MAX) => {
                     let w = v
                         .iter()
-                        .map(|&x| absent(u32::from(x), u32::from(u16::MAX)))
+                        .map(|&x| Ids::widen(u32::from(x), u32::from(u16::MAX)))
                         .collect();
                     *self = Ids::U32(w);
                 }

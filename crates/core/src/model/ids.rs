@@ -27,6 +27,11 @@ impl IdKey {
         }
     }
 
+    /// The key of a number as written, or (`person_key`) of its [`IdNumber::person_key`].
+    fn of_as(id: &IdNumber, person_key: bool) -> IdKey {
+        IdKey::of(&if person_key { id.person_key() } else { *id })
+    }
+
     /// The hash an [`IdIndex`] files the key under.
     pub fn hash(&self) -> u64 {
         let hasher = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default();
@@ -106,7 +111,7 @@ impl PersonIds {
             NONE => None,
             c if c & ODD != 0 => {
                 let id = self.odd.get((c & !ODD) as usize)?;
-                Some(IdKey::of(&if person_key { id.person_key() } else { *id }))
+                Some(IdKey::of_as(id, person_key))
             }
             c => Some(IdKey::Packed(c)),
         }
@@ -143,11 +148,7 @@ impl IdIndex {
 
     /// The key this index files a number under.
     pub fn key_of(&self, id: &IdNumber) -> IdKey {
-        IdKey::of(&if self.by_person_key {
-            id.person_key()
-        } else {
-            *id
-        })
+        IdKey::of_as(id, self.by_person_key)
     }
 
     /// The person filed under `key`.
