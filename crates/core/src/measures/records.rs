@@ -571,7 +571,7 @@ impl<'a> Records<'a> {
     /// The village of the roster household of the person with this 证件号码.
     pub fn home_of(&self, id: Option<IdNumber>) -> Option<RegionId> {
         let roster = &self.ds.roster;
-        let p = self.person_index(id?)?;
+        let p = self.person_of(id)?;
         let person = roster.facts.get(p as usize)?;
         roster
             .households
@@ -581,15 +581,9 @@ impl<'a> Records<'a> {
 
     /// The index of the roster person with this 证件号码 (known when 已外出务工信息 or
     /// 计划外出务工信息 is read with a roster).
-    fn person_index(&self, id: IdNumber) -> Option<u32> {
-        let index = &self.persons_by_key;
-        index.find(&self.ds.roster.ids, index.key_of(&id))
-    }
-
-    /// The index of the roster person with this 证件号码 (known when 已外出务工信息 or
-    /// 计划外出务工信息 is read with a roster).
     pub fn person_of(&self, id: Option<IdNumber>) -> Option<u32> {
-        self.person_index(id?)
+        let index = &self.persons_by_key;
+        index.find(&self.ds.roster.ids, index.key_of(&id?))
     }
 
     /// Number of records of a kind (some may be skipped by [`Records::subject`]).

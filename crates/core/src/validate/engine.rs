@@ -192,19 +192,17 @@ impl Program {
             .take(range.end)
             .skip(range.start)
         {
+            let rep = env.reps.get(i).map_or(super::fields::NONE, |r| r.rep);
             let row = Row {
                 household: Some((i as u32, h)),
                 acc: acc.get(i * k..i * k + k).unwrap_or(&[]),
-                person_ix: env.reps.get(i).map_or(super::fields::NONE, |r| r.rep),
+                person_ix: rep,
                 ..base
             };
+            // The person who speaks for the household, when there is one.
+            let rep = Some(rep).filter(|&r| (r as usize) < ds.roster.facts.len());
             for (code, case) in cases {
                 if (case.when)(&row).is_true() {
-                    let rep = env
-                        .reps
-                        .get(i)
-                        .map(|r| r.rep)
-                        .filter(|&r| (r as usize) < ds.roster.facts.len());
                     let place = Place {
                         at: h.at,
                         region: Some(h.village),
