@@ -57,8 +57,8 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
     if a.per_rule && a.what != BenchWhat::Check {
         bail!("--per-rule 只用于 bench check");
     }
-    if a.what == BenchWhat::National && a.format != DemoFormatArg::Csv {
-        bail!("bench national 只用 CSV（流式送入）");
+    if a.what == BenchWhat::National {
+        national::check_args(a)?;
     }
     let dir = a.dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!(
@@ -207,6 +207,11 @@ fn baseline(roster: &Path, format: DemoFormatArg) -> Result<(String, f64)> {
     Ok((line, warm.wall))
 }
 
+/// The as-of date of the generated data.
+fn as_of() -> chrono::NaiveDate {
+    DemoOptions::default().as_of
+}
+
 /// Every indicator of the built-in catalog at `level`, as `gonggu compute` computes them.
 fn compute(
     ds: &gonggu_core::model::Dataset,
@@ -252,7 +257,7 @@ fn measure(a: &BenchArgs, roster: &PathBuf) -> Result<ExitCode> {
         rows as f64 / read.wall,
         versus(read.wall, base)
     );
-    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
+    let as_of = as_of();
     let mut work = read;
     match what {
         // `resolve` reads no roster and returns before the child process, `national`

@@ -91,4 +91,12 @@ fn bench_national_streams_distinct_copies() {
     let bad = national("40");
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("--copies"), "{}", stderr(&bad));
+    // Refused before any data is generated.
+    let fresh = tmp.path().join("未生成");
+    let o = run(gonggu()
+        .args(["bench", "national", "--copies", "0", "--dir"])
+        .arg(&fresh));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--copies"), "{}", stderr(&o));
+    assert!(!fresh.exists());
 }

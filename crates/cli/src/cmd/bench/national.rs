@@ -16,7 +16,7 @@ use gonggu_core::ingest::{ReadOptions, STDIN_PATH, read_inputs};
 use gonggu_core::region::Level;
 
 use super::{Span, peak_rss};
-use crate::args::BenchArgs;
+use crate::args::{BenchArgs, DemoFormatArg};
 
 /// The province codes the copies' 户编号 and 证件号码 begin with: the first is the
 /// generated one's own (河南, 41).
@@ -151,12 +151,20 @@ fn feed(tile: &Path, copies: usize, out: impl Write) -> Result<u64> {
     Ok(rows)
 }
 
+/// Refuses what `bench national` cannot do, before any data is generated.
+pub(super) fn check_args(a: &BenchArgs) -> Result<()> {
+    if a.format != DemoFormatArg::Csv {
+        bail!("bench national 只用 CSV（流式送入）");
+    }
+    if a.copies == 0 || a.copies as usize > PROVINCES.len() {
+        bail!("--copies 应在 1 到 {} 之间", PROVINCES.len());
+    }
+    Ok(())
+}
+
 /// The parent: starts the child reading standard input and feeds it the copies.
 pub(super) fn stream(a: &BenchArgs, tile: &Path, mut child: Command) -> Result<ExitCode> {
     let copies = a.copies as usize;
-    if copies == 0 || copies > PROVINCES.len() {
-        bail!("--copies 应在 1 到 {} 之间", PROVINCES.len());
-    }
     eprintln!("把 {} 复制 {copies} 份，经管道送入 gonggu", tile.display());
     let mut proc = child.stdin(Stdio::piped()).spawn()?;
     let Some(stdin) = proc.stdin.take() else {
@@ -190,9 +198,9 @@ pub(super) fn measure(a: &BenchArgs) -> Result<ExitCode> {
         rows as f64 / read.wall,
         read.cpu_text()
     );
-    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 11, 30).unwrap_or_default();
     let catalog = Catalog::builtin()?;
-    let (report, compute) = Span::of(|| super::compute(&ds, &catalog, Level::County, as_of))?;
+    let (report, compute) =
+        Span::of(|| super::compute(&ds, &catalog, Level::County, super::as_of()))?;
     let all = read.then(compute);
     println!(
         "gonggu 按县计算全部指标：{} 个县，{:.1} s；读取 + 计算 {:.1} s（{:.1} 分钟，目标 < 10 分钟），{:.0} 行/s，{}",
