@@ -731,7 +731,7 @@ fn read_table(
                 })
             };
             buf.select(g.map.wanted(kind == TableKind::Roster && b.opts.skip_texts));
-            src.select(buf.selected());
+            src.select(&buf.selected());
             for (r, row) in rest {
                 count += handle(b, row, *r)?;
             }

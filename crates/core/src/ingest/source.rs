@@ -106,8 +106,6 @@ pub struct RowBuf {
     /// some 170 columns of which a command reads a few dozen: the others are not decoded,
     /// trimmed or copied.
     wanted: Vec<bool>,
-    /// The positions marked in `wanted`, in order.
-    wanted_at: Vec<usize>,
     /// The columns set since the row was cleared: every other cell is empty, so clearing
     /// and the blank test look at these alone (a few dozen of a roster's 180 columns).
     touched: Vec<usize>,
@@ -149,13 +147,13 @@ impl RowBuf {
     /// Reads only the columns marked `true` from now on (columns beyond the mask are not
     /// read either).
     pub fn select(&mut self, wanted: Vec<bool>) {
-        self.wanted_at = (0..wanted.len()).filter(|&i| wanted[i]).collect();
         self.wanted = wanted;
     }
 
     /// The positions read (empty: all).
-    pub fn selected(&self) -> &[usize] {
-        &self.wanted_at
+    pub fn selected(&self) -> Vec<usize> {
+        let marked = self.wanted.iter().enumerate().filter(|(_, w)| **w);
+        marked.map(|(i, _)| i).collect()
     }
 
     /// Whether column `col` is read.
@@ -179,7 +177,6 @@ impl RowBuf {
             cells: self.cells().to_vec(),
             len: self.len,
             wanted: Vec::new(),
-            wanted_at: Vec::new(),
             touched: (0..self.len).collect(),
         }
     }

@@ -107,7 +107,7 @@ fn read_all(mut rows: CsvRows, select: Option<&[usize]>) -> Read {
                 {
                     let width = columns.iter().max().map_or(0, |m| m + 1);
                     row.select((0..width).map(|i| columns.contains(&i)).collect());
-                    rows.select(row.selected());
+                    rows.select(&row.selected());
                 }
             }
             Ok(None) => return (out, None),
