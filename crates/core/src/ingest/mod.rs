@@ -23,8 +23,6 @@ pub mod vocab;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use calamine::Reader;
-
 use crate::error::{Error, Place, Result};
 use crate::model::{Dataset, SourceInfo, TableKind};
 use crate::region::Level;

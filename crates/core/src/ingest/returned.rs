@@ -11,8 +11,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use calamine::Reader;
-
 use super::guard::Format;
 use super::source::{self, RowBuf, RowSource, WholeBook, XlsxRows};
 use crate::error::{Error, Place, Result};

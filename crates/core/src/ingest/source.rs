@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{BufReader, Chain, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use calamine::{Data, DataRef, Range, Reader, Xlsx};
 
@@ -243,6 +244,20 @@ fn set_from_data(cell: &mut RawCell, v: &Data) {
     }
 }
 
+/// An `.xlsx` workbook: calamine's, and the direct reader's shared strings and styles
+/// when the workbook is one it reads (see [`sheet`]).
+pub struct XlsxBook<RS: Read + Seek> {
+    wb: Xlsx<RS>,
+    direct: Option<Arc<sheet::Book>>,
+}
+
+impl<RS: Read + Seek> XlsxBook<RS> {
+    /// The sheets' names, in workbook order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        self.wb.sheet_names()
+    }
+}
+
 /// Opens an `.xlsx` workbook (shared strings, styles, sheet list) after
 /// [`super::guard::inspect`]
 /// checked it.
@@ -250,15 +265,30 @@ fn set_from_data(cell: &mut RawCell, v: &Data) {
 /// # Errors
 /// [`Error::Io`] when the file cannot be opened; [`Error::Corrupt`] or
 /// [`Error::Encrypted`] when calamine cannot read it.
-pub fn open_xlsx(path: &Path, file: &str) -> Result<Xlsx<BufReader<File>>> {
+pub fn open_xlsx(path: &Path, file: &str) -> Result<XlsxBook<BufReader<File>>> {
+    open_xlsx_as(path, file, true)
+}
+
+/// [`open_xlsx`], with the direct sheet reader or (`direct: false`) calamine alone.
+pub(crate) fn open_xlsx_as(
+    path: &Path,
+    file: &str,
+    direct: bool,
+) -> Result<XlsxBook<BufReader<File>>> {
     let f = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    shielded(file, None, || {
+    let wb = shielded(file, None, || {
         Xlsx::new(BufReader::with_capacity(1 << 16, f))
             .map_err(|e| workbook_error(file, None, &calamine::Error::Xlsx(e)))
-    })
+    })?;
+    let direct = if direct {
+        sheet::Book::open(path)
+    } else {
+        None
+    };
+    Ok(XlsxBook { wb, direct })
 }
 
 /// A workbook read whole by calamine (`.xls`, `.ods`).
@@ -385,6 +415,8 @@ fn workbook_error(file: &str, sheet: Option<&str>, e: &calamine::Error) -> Error
 /// empty, and a note names them.
 pub struct XlsxRows<'a, RS: Read + Seek> {
     reader: calamine::XlsxCellReader<'a, RS>,
+    /// The direct reader, while the sheet is one it reads.
+    direct: Option<sheet::Sheet>,
     file: String,
     sheet: String,
     path: PathBuf,
@@ -408,7 +440,9 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
     ///
     /// # Errors
     /// [`Error::Corrupt`] when the sheet cannot be opened.
-    pub fn open(wb: &'a mut Xlsx<RS>, name: &str, file: &str, path: &Path) -> Result<Self> {
+    pub fn open(book: &'a mut XlsxBook<RS>, name: &str, file: &str, path: &Path) -> Result<Self> {
+        let direct = book.direct.as_ref().and_then(|d| d.sheet(name));
+        let wb = &mut book.wb;
         let reader = shielded(file, Some(name), || {
             wb.worksheet_cells_reader(name)
                 .map_err(|e| workbook_error(file, Some(name), &calamine::Error::Xlsx(e)))
@@ -420,6 +454,7 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
         };
         Ok(XlsxRows {
             reader,
+            direct,
             file: file.to_string(),
             sheet: name.to_string(),
             path: path.to_path_buf(),
@@ -451,8 +486,56 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
         }
     }
 
-    /// The next cell: position and value, `None` at the end of the sheet.
-    fn next_cell(&mut self) -> Result<Option<(u32, u32, CellValue<'a>)>> {
+    /// The next cell: position and value, `None` at the end of the sheet. `wanted` marks
+    /// the columns read (empty: all): the direct reader leaves others undecoded.
+    fn next_cell(&mut self, wanted: &[bool]) -> Result<Option<(u32, u32, CellValue<'a>)>> {
+        if let Some(direct) = &mut self.direct {
+            match direct.next_cell(wanted) {
+                Ok(Some(cell)) => {
+                    self.ordinal += 1;
+                    self.last = Some((cell.row, cell.col));
+                    if cell.formula_without_value {
+                        self.formula_without_value(cell.row, cell.col);
+                    }
+                    let value = match cell.value {
+                        sheet::Value::Empty => CellValue::Read(DataRef::Empty),
+                        sheet::Value::Skipped => CellValue::Skipped,
+                        sheet::Value::Decoded => CellValue::Direct,
+                    };
+                    return Ok(Some((cell.row, cell.col, value)));
+                }
+                Ok(None) => return Ok(None),
+                Err(sheet::Unusual) => {
+                    // calamine reads on from the first cell not read directly; the cells
+                    // it skips were noted already.
+                    let read = direct.cells_read();
+                    self.direct = None;
+                    let formulas = std::mem::take(&mut self.formulas);
+                    self.ordinal = 0;
+                    for _ in 0..read {
+                        if self.calamine_cell()?.is_none() {
+                            break;
+                        }
+                    }
+                    self.formulas = formulas;
+                }
+            }
+        }
+        self.calamine_cell()
+    }
+
+    /// Notes a formula cell saved without its value.
+    fn formula_without_value(&mut self, r: u32, c: u32) {
+        self.formulas.0 += 1;
+        if self.formulas.1.len() < 10 {
+            self.formulas
+                .1
+                .push(format!("{}{}", column_letters(c), u64::from(r) + 1));
+        }
+    }
+
+    /// The next cell as calamine reads it.
+    fn calamine_cell(&mut self) -> Result<Option<(u32, u32, CellValue<'a>)>> {
         let (file, sheet) = (&self.file, &self.sheet);
         let reader = &mut self.reader;
         let next = shielded(file, Some(sheet), || {
@@ -478,12 +561,7 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
                 }
                 self.last = Some((r, c));
                 if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
-                    self.formulas.0 += 1;
-                    if self.formulas.1.len() < 10 {
-                        self.formulas
-                            .1
-                            .push(format!("{}{}", column_letters(c), u64::from(r) + 1));
-                    }
+                    self.formula_without_value(r, c);
                 }
                 Ok(Some((r, c, CellValue::Read(cell.value))))
             }
@@ -547,25 +625,37 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
     }
 }
 
-/// A cell's value: read by calamine, or refused by it (the `<v>` text).
+/// A cell's value: read by calamine, or refused by it (the `<v>` text), or read by the
+/// direct reader (waiting in it), or not decoded (a column not read).
 enum CellValue<'a> {
     Read(DataRef<'a>),
     Bad(String),
+    Direct,
+    Skipped,
 }
 
 impl CellValue<'_> {
     fn is_empty(&self) -> bool {
         matches!(self, CellValue::Read(DataRef::Empty))
     }
+}
 
-    fn set(&self, cell: &mut RawCell) {
-        match self {
+impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
+    /// Puts `value` into `cell`.
+    fn put(&mut self, value: &CellValue<'a>, cell: &mut RawCell) {
+        match value {
             CellValue::Read(v) => set_from_data_ref(cell, v),
             CellValue::Bad(raw) => {
                 cell.kind = CellKind::Error;
                 cell.text.clear();
                 cell.text.push_str(raw.trim());
             }
+            CellValue::Direct => {
+                if let Some(d) = &mut self.direct {
+                    std::mem::swap(cell, &mut d.value);
+                }
+            }
+            CellValue::Skipped => {}
         }
     }
 }
@@ -582,7 +672,7 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 }
             }
             while !self.done {
-                let Some((r, c, value)) = self.next_cell()? else {
+                let Some((r, c, value)) = self.next_cell(&row.wanted)? else {
                     self.done = true;
                     break;
                 };
@@ -591,22 +681,17 @@ impl<RS: Read + Seek> RowSource for XlsxRows<'_, RS> {
                 }
                 let wanted = row.wants(c as usize);
                 match current {
-                    None => {
-                        current = Some(r);
-                        if wanted {
-                            value.set(row.slot(c as usize));
-                        }
-                    }
-                    Some(cur) if cur == r => {
-                        if wanted {
-                            value.set(row.slot(c as usize));
-                        }
-                    }
-                    Some(_) => {
+                    Some(cur) if cur != r => {
                         let mut owned = RawCell::default();
-                        value.set(&mut owned);
+                        self.put(&value, &mut owned);
                         self.pending = Some((r, c, owned));
                         break;
+                    }
+                    _ => {
+                        current = Some(r);
+                        if wanted {
+                            self.put(&value, row.slot(c as usize));
+                        }
                     }
                 }
             }
@@ -1331,6 +1416,8 @@ impl RowSource for CsvRows {
         let _ = self.columns.set(wanted.to_vec());
     }
 }
+
+mod sheet;
 
 #[cfg(test)]
 mod tests;

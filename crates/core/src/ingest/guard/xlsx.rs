@@ -65,7 +65,7 @@ pub(crate) struct SheetScan {
     pub(crate) formulas_without_value_count: u64,
 }
 
-type Zip = zip::ZipArchive<BufReader<File>>;
+pub(crate) type Zip = zip::ZipArchive<BufReader<File>>;
 
 fn configure<R>(xml: &mut Reader<R>) {
     let config = xml.config_mut();
@@ -85,7 +85,7 @@ fn attr_local(e: &BytesStart<'_>, local: &str) -> Option<String> {
 }
 
 /// The entry `name`, matched as calamine does (exactly, else ignoring ASCII case).
-fn entry_name(zip: &Zip, name: &str) -> Option<String> {
+pub(crate) fn entry_name(zip: &Zip, name: &str) -> Option<String> {
     if zip.index_for_name(name).is_some() {
         return Some(name.to_string());
     }
@@ -622,7 +622,44 @@ fn check_sheet_head(zip: &mut Zip, name: &str, path: &str, file: &str) -> Result
     }
 }
 
-fn open(path: &Path) -> Result<Option<Zip>> {
+/// What a direct sheet reader needs from a workbook, as calamine finds it: the shared
+/// strings and styles parts (strict UTF-8), and each sheet's name and part path.
+pub(crate) struct Parts {
+    /// `sharedStrings.xml`, when there is one.
+    pub(crate) shared: Option<String>,
+    /// `styles.xml`, when there is one.
+    pub(crate) styles: Option<String>,
+    /// Sheet names and part paths, in workbook order.
+    pub(crate) sheets: Vec<(String, String)>,
+}
+
+/// The [`Parts`] of the `.xlsx` at `path`; `None` when any of them cannot be read as is
+/// (calamine then reads the workbook).
+pub(crate) fn parts(path: &Path) -> Option<Parts> {
+    let len = std::fs::metadata(path).ok()?.len();
+    let mut zip = open(path).ok()??;
+    let limit = memory_budget(len);
+    let (xl, book) = workbook_path(&mut zip, limit);
+    let mut strict = |name: &str| -> Option<Option<String>> {
+        let Some(entry) = entry_name(&zip, name) else {
+            return Some(None);
+        };
+        let part = zip.by_name(&entry).ok()?;
+        let mut bytes = Vec::new();
+        part.take(limit).read_to_end(&mut bytes).ok()?;
+        String::from_utf8(bytes).ok().map(Some)
+    };
+    let shared = strict(&format!("{xl}sharedStrings.xml"))?;
+    let styles = strict(&format!("{xl}styles.xml"))?;
+    let sheets = sheet_paths(&mut zip, &xl, &book, limit);
+    Some(Parts {
+        shared,
+        styles,
+        sheets,
+    })
+}
+
+pub(crate) fn open(path: &Path) -> Result<Option<Zip>> {
     let f = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

@@ -376,3 +376,384 @@ proptest! {
         prop_assert_eq!(trim_fast(&s), s.trim());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The direct `.xlsx` sheet reader gives what calamine gives.
+
+mod direct_xlsx {
+    use std::io::Write;
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::super::{CellKind, RawCell, RowBuf, RowSource, XlsxRows, open_xlsx_as};
+
+    const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    /// Styles: 0 general, 1 a built-in date (14), 2 a custom date, 3 a custom number, 4 a
+    /// custom format with a quoted `d`.
+    fn styles() -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{NS}" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/><numFmt numFmtId="165" formatCode="0.00_ "/><numFmt numFmtId="166" formatCode="&quot;d&quot;0"/></numFmts><fonts count="1" x14ac:knownFonts="1"><font><sz val="11"/></font></fonts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" fontId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"><alignment horizontal="center"/></xf><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs><dxfs count="1"><dxf><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></dxf></dxfs><extLst><ext uri="{{x}}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:slicerStyles defaultSlicerStyle="SlicerStyleLight1"/></ext></extLst></styleSheet>"#
+        )
+    }
+
+    fn shared() -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="{NS}" count="6" uniqueCount="6"><si><t>户编号</t></si><si><t xml:space="preserve"> 睢县 </t></si><si><r><rPr><b/><sz val="11"/><rFont val="宋体"/></rPr><t>张</t></r><r><t>三</t></r><rPh sb="0" eb="1"><t>ZHANG</t></rPh><phoneticPr fontId="1"/></si><si><t>A&amp;B</t></si><si/><si><t>  </t></si></sst>"#
+        )
+    }
+
+    fn book(dir: &Path, sheet_data: &str, head: &str) -> std::path::PathBuf {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="{NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{head}{sheet_data}<pageMargins left="0.7"/></worksheet>"#
+        );
+        let parts = [
+            (
+                "[Content_Types].xml",
+                "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"
+                    .to_string(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/workbook.xml",
+                format!(r#"<workbook xmlns="{NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#.to_string(),
+            ),
+            ("xl/worksheets/sheet1.xml", sheet),
+            ("xl/sharedStrings.xml", shared()),
+            ("xl/styles.xml", styles()),
+        ];
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in &parts {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        let path = dir.join("名单.xlsx");
+        std::fs::write(&path, w.finish().unwrap().into_inner()).unwrap();
+        path
+    }
+
+    /// Rows as read (number and cells), the notes, or the error; and whether the direct
+    /// reader read the whole sheet.
+    type Read = (Result<(Vec<(u32, Vec<Seen>)>, Vec<String>), String>, bool);
+
+    /// A cell as a command sees it: its kind, its text, and its number when it has one.
+    type Seen = (CellKind, String, Option<f64>);
+
+    fn seen(c: &RawCell) -> Seen {
+        let number = matches!(c.kind, CellKind::Number | CellKind::Bool | CellKind::Date)
+            .then_some(c.number);
+        (c.kind, c.as_text().to_string(), number)
+    }
+
+    /// Reads sheet 名单; from the second row on, only the columns in `mask` (as a command
+    /// does once it found the header).
+    fn read(path: &Path, direct: bool, mask: &[bool]) -> Read {
+        read_sheet(path, "名单", direct, mask)
+    }
+
+    fn read_sheet(path: &Path, sheet: &str, direct: bool, mask: &[bool]) -> Read {
+        let mut wb = open_xlsx_as(path, "名单.xlsx", direct).unwrap();
+        let mut rows = XlsxRows::open(&mut wb, sheet, "名单.xlsx", path).unwrap();
+        let mut buf = RowBuf::default();
+        let mut out = Vec::new();
+        let result = loop {
+            match rows.next_row(&mut buf) {
+                Ok(Some(r)) => {
+                    out.push((r, buf.cells().iter().map(seen).collect()));
+                    if out.len() == 1 && !mask.is_empty() {
+                        buf.select(mask.to_vec());
+                    }
+                }
+                Ok(None) => break Ok((out, rows.take_notes())),
+                Err(e) => break Err(e.to_string()),
+            }
+        };
+        (result, rows.direct.is_some())
+    }
+
+    /// Reads both ways and asserts the same result; returns whether the direct reader
+    /// read it all.
+    fn same(sheet_data: &str, mask: &[bool]) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let path = book(dir.path(), sheet_data, "<dimension ref=\"A1:H9\"/>");
+        let (calamine, _) = read(&path, false, mask);
+        let (direct, whole) = read(&path, true, mask);
+        assert_eq!(direct, calamine, "{sheet_data}");
+        whole
+    }
+
+    #[test]
+    fn what_exporters_and_excel_write_is_read_directly_and_alike() {
+        let sheet = r#"<sheetData><row r="1" spans="1:6" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>证件号码</t></is></c><c r="C1" t="s"><v>1</v></c><c r="D1" t="s"><v>2</v></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>H1</t></is></c><c r="B2" s="1"><v>44500</v></c><c r="C2" s="2"><v>44501.5</v></c><c r="D2" s="3"><v>-3.25</v></c><c r="E2" s="4"><v>7</v></c><c r="F2" t="b"><v>1</v></c><c r="G2" t="e"><v>#N/A</v></c><c r="H2" t="s"><v>3</v></c></row>
+<row r="3"><c r="A3" t="str"><f>A2&amp;"x"</f><v>H1x</v></c><c r="B3"><f>1+1</f></c><c r="C3" t="s"><f t="shared" ref="C3:C4" si="0">A1</f><v>4</v></c><c r="D3" t="inlineStr"><is><r><t>李</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 四 </t></r></is></c><c r="E3" t="s"><v>5</v></c><c r="F3" s="9"><v>12</v></c><c r="G3"><v>4.10123e17</v></c><c r="H3" t="d"><v>2021-11-30T00:00:00</v></c></row>
+<row r="5"><c r="C5"><f t="shared" si="0"/></c></row>
+<row><c t="inlineStr"><is><t>无 r 的行</t></is></c><c/><c t="n"><v>3</v></c></row>
+<row r="8"/><row r="9"><c r="A9" t="inlineStr"><is><t>回车&#13;换行&#10;</t></is></c><c r="B9" s="1"/><c r="C9" t="s"><v></v></c><c r="D9" t="str"><v></v></c><c r="E9"><v/></c></row>
+</sheetData>"#;
+        assert!(same(sheet, &[]), "read directly throughout");
+        assert!(same(
+            sheet,
+            &[true, false, true, false, false, true, false, true]
+        ));
+    }
+
+    #[test]
+    fn rust_xlsxwriter_books_are_read_directly_and_alike() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名单.xlsx");
+        let mut wb = Workbook::new();
+        let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+        let money = Format::new().set_num_format("#,##0.00");
+        for constant_memory in [false, true] {
+            let ws = if constant_memory {
+                wb.add_worksheet_with_constant_memory().unwrap()
+            } else {
+                wb.add_worksheet()
+            };
+            ws.set_name(if constant_memory { "流式" } else { "共享" })
+                .unwrap();
+            for (c, h) in [
+                "户编号",
+                "姓名",
+                "证件号码",
+                "识别日期",
+                "收入",
+                "是否",
+                "公式",
+            ]
+            .iter()
+            .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for r in 1..300u32 {
+                ws.write_string(r, 0, format!("H{r:06}")).unwrap();
+                ws.write_string(
+                    r,
+                    1,
+                    if r % 7 == 0 {
+                        " 张 三 "
+                    } else {
+                        "李四&<王>\"五\"\n"
+                    },
+                )
+                .unwrap();
+                ws.write_string(r, 2, format!("41142219{:02}0101{r:04}", 50 + r % 40))
+                    .unwrap();
+                let d =
+                    ExcelDateTime::from_ymd(2021, 1 + (r % 12) as u8, 1 + (r % 28) as u8).unwrap();
+                ws.write_datetime_with_format(r, 3, &d, &date).unwrap();
+                ws.write_number_with_format(r, 4, f64::from(r) * 1234.5, &money)
+                    .unwrap();
+                ws.write_boolean(r, 5, r % 2 == 0).unwrap();
+                ws.write_formula(r, 6, Formula::new("=E2*2").set_result("42"))
+                    .unwrap();
+            }
+        }
+        wb.save(&path).unwrap();
+        for sheet in ["共享", "流式"] {
+            for mask in [vec![], vec![true, false, true, true, false, true, true]] {
+                let (calamine, _) = read_sheet(&path, sheet, false, &mask);
+                let (direct, whole) = read_sheet(&path, sheet, true, &mask);
+                assert!(whole, "{sheet}: read directly throughout");
+                assert_eq!(direct, calamine, "{sheet}");
+                let rows = direct.unwrap().0;
+                assert_eq!(rows.len(), 300, "{sheet}");
+                assert!(
+                    rows.iter()
+                        .any(|(_, cells)| cells.get(3).is_some_and(|c| c.0 == CellKind::Date))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn number_formats_make_dates_as_calamine_decides() {
+        use rust_xlsxwriter::{Format, Workbook};
+        let codes = [
+            "yyyy/m/d",
+            "yyyy\"年\"m\"月\"",
+            "[$-804]aaaa",
+            "[h]:mm:ss",
+            "[mm]:ss",
+            "h:mm AM/PM",
+            "0.00",
+            "#,##0",
+            "0%",
+            "@",
+            "\"d\"0",
+            "0;\"yyyy\"",
+            "[Red]0.0",
+            "_(* #,##0_)",
+            "mm:ss.0",
+            "d-mmm",
+            "General",
+            "0.00E+00",
+            "[$-F800]dddd, mmmm dd, yyyy",
+            "hh\"时\"",
+            "[<=9999999]###-####;(###) ###-####",
+            "a/p",
+            "AM",
+            "\\d0",
+            "*d0",
+            "_d0",
+            "[s]",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名单.xlsx");
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("名单").unwrap();
+        for (c, code) in codes.iter().enumerate() {
+            let f = Format::new().set_num_format(*code);
+            ws.write_number_with_format(0, c as u16, 44500.25, &f)
+                .unwrap();
+        }
+        for (c, id) in [
+            14u16, 22, 27, 36, 45, 46, 47, 50, 58, 1, 2, 9, 37, 44, 48, 49,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let f = Format::new().set_num_format_index(*id as u8);
+            ws.write_number_with_format(1, c as u16, 44500.25, &f)
+                .unwrap();
+        }
+        wb.save(&path).unwrap();
+        let (calamine, _) = read(&path, false, &[]);
+        let (direct, whole) = read(&path, true, &[]);
+        assert!(whole);
+        assert_eq!(direct, calamine);
+        let rows = direct.unwrap().0;
+        let kinds =
+            |r: usize| -> Vec<bool> { rows[r].1.iter().map(|c| c.0 == CellKind::Date).collect() };
+        assert!(kinds(0).contains(&true) && kinds(0).contains(&false));
+        assert!(kinds(1).contains(&true) && kinds(1).contains(&false));
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_calamine_from_where_it_starts() {
+        for odd in [
+            r#"<c r="B2"><v> 5</v></c>"#,
+            r#"<c r="B2"><v>+5</v></c>"#,
+            r#"<c r="B2" t="s"><v>99</v></c>"#,
+            r#"<c r="B2" t="s"><v>x</v></c>"#,
+            r#"<c r="B2" t="b"><v>yes</v></c>"#,
+            r#"<c r="B2" t="e"><v>#BOGUS!</v></c>"#,
+            r#"<c r="B2" t="q"><v>1</v></c>"#,
+            r#"<c r="B2" t="inlineStr"><is><t>a_x000D_b</t></is></c>"#,
+            r#"<c r="B2" t="inlineStr"><is><t><![CDATA[x]]></t></is></c>"#,
+            "<c r=\"B2\" t=\"inlineStr\"><is><t>a\r\nb</t></is></c>",
+            r#"<!-- note --><c r="B2"><v>1</v></c>"#,
+            r#"<c r="A2"><v>1</v></c>"#,
+            r#"<c r="XFE2"><v>1</v></c>"#,
+            r#"<c r="B2"><extLst/></c>"#,
+            r#"<c r="B2" s="x"><v>1</v></c>"#,
+            r#"<c r="B2"><f t="shared">A1</f></c>"#,
+            r#"<c r="B2"><v>1</v></c><c r="A3"><v>2</v></c><c r="A3"><v>3</v></c>"#,
+        ] {
+            let sheet = format!(
+                r#"<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>甲</t></is></c></row><row r="2"><c r="A2" t="s"><v>0</v></c>{odd}<c r="H2"><v>8</v></c></row><row r="4"><c r="A4"><v>4</v></c></row></sheetData>"#
+            );
+            assert!(!same(&sheet, &[]), "{odd}");
+            assert!(!same(&sheet, &[true, true]), "{odd}");
+        }
+    }
+
+    #[test]
+    fn broken_sheets_fail_alike() {
+        for sheet in [
+            r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2"#,
+            r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row>"#,
+            r#"<sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1"><v>x</v></c></row></sheetData>"#,
+        ] {
+            same(sheet, &[]);
+        }
+    }
+
+    /// A cell of some kind at column `col` (with or without `r`).
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[甲乙 a&<>_x]{0,6}".prop_map(|t| {
+                let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                format!(r#" t="inlineStr"><is><t>{t}</t></is></c>"#)
+            }),
+            "[甲 a]{0,4}".prop_map(|t| format!(r#" t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>"#)),
+            (0..8u32).prop_map(|i| format!(r#" t="s"><v>{i}</v></c>"#)),
+            (-1e6..1e6f64, 0..6u32).prop_map(|(v, s)| format!(r#" s="{s}"><v>{v}</v></c>"#)),
+            (0..100_000u32, 0..6u32).prop_map(|(v, s)| format!(r#" s="{s}"><v>{v}</v></c>"#)),
+            prop_oneof![Just("0"), Just("1"), Just("true"), Just(" 1"), Just("")]
+                .prop_map(|b| format!(r#" t="b"><v>{b}</v></c>"#)),
+            prop_oneof![Just("#N/A"), Just("#REF!"), Just("")]
+                .prop_map(|e| format!(r#" t="e"><v>{e}</v></c>"#)),
+            "[0-9a-z ]{0,4}".prop_map(|t| format!(r#" t="str"><f>X</f><v>{t}</v></c>"#)),
+            Just("><f>SUM(A1)</f></c>".to_string()),
+            Just("/>".to_string()),
+            Just(" s=\"1\"/>".to_string()),
+            Just("><v/></c>".to_string()),
+            Just(r#" t="inlineStr"><is><r><t>张</t></r><rPh><t>Z</t></rPh><r><t xml:space="preserve"> 三</t></r></is></c>"#.to_string()),
+        ]
+    }
+
+    /// Rows of cells; positions mostly in order, sometimes written, sometimes not.
+    fn sheet_data() -> impl Strategy<Value = String> {
+        let row = (
+            proptest::collection::vec((cell(), any::<bool>(), 0..3u32), 0..6),
+            0..4u32,
+            any::<bool>(),
+        );
+        proptest::collection::vec(row, 0..8).prop_map(|rows| {
+            let mut xml = String::from("<sheetData>");
+            let mut r = 0u32;
+            for (cells, gap, with_r) in rows {
+                r += gap;
+                if with_r {
+                    xml.push_str(&format!("<row r=\"{}\">", r + 1));
+                } else {
+                    xml.push_str("<row>");
+                }
+                let mut c = 0u32;
+                for (body, with_ref, skip) in cells {
+                    c += skip;
+                    if with_ref {
+                        let letter = char::from(b'A' + (c % 26) as u8);
+                        xml.push_str(&format!("<c r=\"{letter}{}\"{body}", r + 1));
+                    } else {
+                        xml.push_str(&format!("<c{body}"));
+                    }
+                    c += 1;
+                }
+                xml.push_str("</row>");
+                r += 1;
+            }
+            xml.push_str("</sheetData>");
+            xml
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_sheet_reads_as_calamine_reads_it(
+            data in sheet_data(),
+            mask in proptest::collection::vec(any::<bool>(), 0..8),
+        ) {
+            same(&data, &mask);
+        }
+    }
+}
