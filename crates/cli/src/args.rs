@@ -119,7 +119,7 @@ pub enum Command {
     /// 性能测试：生成数据（已有则复用），在新进程中先测 csv 库或 calamine 原始解析同一文件的基线，再测 gonggu 读取和计算（核查）的耗时、与基线之比、CPU 时间（用了几个核）和峰值内存（每户字节数）
     #[command(
         hide = true,
-        override_usage = "gonggu bench <read|compute|check|resolve> [--households <户数>] [--format csv|xlsx] [--dir <目录>] [--per-rule]"
+        override_usage = "gonggu bench <read|compute|check|resolve|notice|national> [--households <户数>] [--format csv|xlsx] [--dir <目录>] [--per-rule]"
     )]
     Bench(BenchArgs),
 }
@@ -546,7 +546,7 @@ pub struct InitArgs {
 /// `gonggu bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）、resolve（解析务工所在地）
+    /// 测什么：read（只读取）、compute（读取并计算全部指标）、check（读取并核查）、resolve（解析务工所在地）、notice（完整生成月通报）、national（全国规模）
     #[arg(value_enum)]
     pub what: BenchWhat,
     /// 户数（默认 10000；national 默认 2000000，即每份的户数。省级约 2000000 户、700 万人）
@@ -577,6 +577,8 @@ pub enum BenchWhat {
     Check,
     /// 解析务工所在地地址（全国各县的不同写法，每条不同），给出每秒解析条数
     Resolve,
+    /// 月通报：把目录中的全部输入文件交给 gonggu notice，按县、按乡镇排名各完整运行三次（读取、计算、写出通报表、PDF 和 Word），给出每次的墙钟时间。县级用户的数据用 --format xlsx
+    Notice,
     /// 全国规模：把生成的人员表（--households 户，默认 2000000）改写户编号、证件号码和县名后复制 --copies 份（默认 15 份，约 3000 万户、1 亿人），经管道流式送入 gonggu，按县计算全部指标
     National,
 }

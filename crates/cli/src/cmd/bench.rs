@@ -4,7 +4,8 @@
 //! streaming cells), then gonggu reading and computing or checking it. It prints each
 //! part's wall and CPU time, gonggu's time as a multiple of the baseline (the issue's
 //! goals are stated so), rows/s and peak RSS per household. `bench resolve` places distinct
-//! 务工所在地 addresses and prints how many per second. Benchmarks are commands, not tests.
+//! 务工所在地 addresses and prints how many per second; `bench notice` times `gonggu notice`
+//! end to end. Benchmarks are commands, not tests.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -24,6 +25,7 @@ use crate::args::{BenchArgs, BenchWhat, DemoFormatArg};
 use crate::write::write_one;
 
 mod national;
+mod notice;
 
 const CHILD_ENV: &str = "GONGGU_BENCH_CHILD";
 
@@ -76,6 +78,9 @@ pub fn run(a: &BenchArgs) -> Result<ExitCode> {
     }
     if !roster.exists() {
         generate(a, &dir)?;
+    }
+    if a.what == BenchWhat::Notice {
+        return notice::measure(&dir);
     }
     let size = std::fs::metadata(&roster)
         .with_context(|| format!("读取 {}", roster.display()))?
@@ -260,9 +265,9 @@ fn measure(a: &BenchArgs, roster: &PathBuf) -> Result<ExitCode> {
     let as_of = as_of();
     let mut work = read;
     match what {
-        // `resolve` reads no roster and returns before the child process, `national`
-        // is measured by its own.
-        BenchWhat::Read | BenchWhat::Resolve | BenchWhat::National => {}
+        // `resolve` reads no roster and returns before the child process, `notice` too
+        // (it times whole `gonggu notice` processes), `national` is measured by its own.
+        BenchWhat::Read | BenchWhat::Resolve | BenchWhat::Notice | BenchWhat::National => {}
         BenchWhat::Compute => {
             let catalog = Catalog::builtin()?;
             let mut levels = Vec::new();

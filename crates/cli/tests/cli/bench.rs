@@ -100,3 +100,38 @@ fn bench_national_streams_distinct_copies() {
     assert!(stderr(&o).contains("--copies"), "{}", stderr(&o));
     assert!(!fresh.exists());
 }
+
+/// `bench notice` runs `gonggu notice` end to end at both levels on every generated file
+/// and prints each run's time.
+#[test]
+fn bench_notice_times_the_whole_notice_at_both_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("数据");
+    let o = run(gonggu()
+        .args([
+            "bench",
+            "notice",
+            "--households",
+            "300",
+            "--format",
+            "xlsx",
+            "--dir",
+        ])
+        .arg(&dir));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("监测对象信息.xlsx") && out.contains("小额信贷.xlsx"),
+        "{out}"
+    );
+    for level in ["--level county（", "--level town（"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(level))
+            .unwrap_or_else(|| panic!("no line for {level} in:\n{out}"));
+        assert!(line.contains("写出 3 个文件"), "{line}");
+        assert_eq!(line.matches(" s、").count(), 2, "three runs: {line}");
+    }
+    // Nothing is left in the data folder but the inputs.
+    assert!(!dir.join("county-0").exists());
+}
