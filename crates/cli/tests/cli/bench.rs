@@ -101,8 +101,8 @@ fn bench_national_streams_distinct_copies() {
     assert!(!fresh.exists());
 }
 
-/// `bench notice` runs `gonggu notice` end to end at both levels on every generated file
-/// and prints each run's time.
+/// `bench notice` runs `gonggu notice` end to end (city by counties, city by towns, one
+/// county by its towns) on every generated file and prints each run's time.
 #[test]
 fn bench_notice_times_the_whole_notice_at_both_levels() {
     let tmp = tempfile::tempdir().unwrap();
@@ -124,14 +124,26 @@ fn bench_notice_times_the_whole_notice_at_both_levels() {
         out.contains("监测对象信息.xlsx") && out.contains("小额信贷.xlsx"),
         "{out}"
     );
-    for level in ["--level county（", "--level town（"] {
-        let line = out
-            .lines()
-            .find(|l| l.contains(level))
-            .unwrap_or_else(|| panic!("no line for {level} in:\n{out}"));
+    // The city ranking its counties, then its towns, then one county ranking its own.
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("gonggu notice"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, what) in
+        lines
+            .iter()
+            .zip(["--level county（市排县", "--level town（市排乡镇", "排乡镇"])
+    {
+        assert!(line.contains(what), "{line}");
         assert!(line.contains("写出 3 个文件"), "{line}");
         assert_eq!(line.matches(" s、").count(), 2, "three runs: {line}");
     }
+    assert!(
+        lines[2].contains("（目标 < 1 s）") && !lines[2].contains("（市排"),
+        "{}",
+        lines[2]
+    );
     // Nothing is left in the data folder but the inputs.
     assert!(!dir.join("county-0").exists());
 }

@@ -90,6 +90,7 @@ impl Book {
             row: 0,
             col: 0,
             last: None,
+            in_row: false,
             cells_read: 0,
             value: RawCell::default(),
             scratch: String::new(),
@@ -199,6 +200,9 @@ pub(crate) struct Sheet {
     col: u32,
     /// The last cell's position: cells must come in order.
     last: Option<(u32, u32)>,
+    /// Inside a `<row>`: rows must nest properly (quick-xml fails on an end tag with
+    /// nothing open).
+    in_row: bool,
     cells_read: u64,
     /// The last decoded value.
     pub(crate) value: RawCell,
@@ -253,8 +257,11 @@ fn tag(text: &str, at: usize) -> Step<(Tag<'_>, usize)> {
         return Err(Unusual);
     }
     let name = text.get(name_start..i).ok_or(Unusual)?;
-    if !matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')) {
-        return Err(Unusual);
+    // The name ends at white space, `>` or `/>` (quick-xml reads `<c/r="A1">` as an
+    // element named `c/r="A1"`).
+    match (b.get(i), b.get(i + 1)) {
+        (Some(b' ' | b'\t' | b'\n' | b'\r' | b'>'), _) | (Some(b'/'), Some(b'>')) => {}
+        _ => return Err(Unusual),
     }
     // The attributes run to the `>` outside quotes; a `<` outside quotes breaks the tag.
     let attrs_start = i;
@@ -354,6 +361,16 @@ fn attr<'t>(text: &'t str, key: &str) -> Step<Option<&'t str>> {
         }
     }
     Ok(None)
+}
+
+/// The next `<` from `at`. The text before it is skipped, as calamine skips it, but a `&`
+/// in it (a reference calamine's parser would check) is unusual.
+fn next_tag(text: &str, at: usize) -> Step<usize> {
+    let rest = text.as_bytes().get(at..).ok_or(Unusual)?;
+    match memchr::memchr2(b'<', b'&', rest) {
+        Some(i) if rest.get(i) == Some(&b'<') => Ok(at + i),
+        _ => Err(Unusual),
+    }
 }
 
 /// Character data: entities decoded; a carriage return (which XML would normalise) or a
@@ -456,15 +473,49 @@ fn string_item(
 ) -> Step<usize> {
     let mut phonetic = false;
     let mut run = String::new();
+    // Elements open inside the item: quick-xml fails on an end tag with nothing open, so
+    // one more end than starts is unusual.
+    let mut depth = 0u32;
     loop {
-        let lt = at + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
+        let lt = next_tag(text, at)?;
         let (t, next) = tag(text, lt)?;
         at = next;
-        match (t.kind, t.name) {
-            (TagKind::End, name) if name == closing => return Ok(at),
-            (TagKind::End, "rPh") => phonetic = false,
-            (TagKind::Start, "rPh") => phonetic = true,
-            (TagKind::Start, "t") if !phonetic => {
+        let closes = t.kind == TagKind::End && t.name == closing;
+        let known = matches!(
+            t.name,
+            "r" | "rPr"
+                | "rPh"
+                | "t"
+                | "rFont"
+                | "charset"
+                | "family"
+                | "b"
+                | "i"
+                | "strike"
+                | "outline"
+                | "shadow"
+                | "condense"
+                | "extend"
+                | "color"
+                | "sz"
+                | "u"
+                | "vertAlign"
+                | "scheme"
+                | "phoneticPr"
+        );
+        if !(closes || known) {
+            return Err(Unusual);
+        }
+        match t.kind {
+            TagKind::End if t.name == closing => return Ok(at),
+            TagKind::End => {
+                depth = depth.checked_sub(1).ok_or(Unusual)?;
+                if t.name == "rPh" {
+                    phonetic = false;
+                }
+            }
+            TagKind::Empty => {}
+            TagKind::Start if t.name == "t" && !phonetic => {
                 let preserve = attr(t.attrs, "xml:space")? == Some("preserve");
                 let lt =
                     at + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
@@ -484,13 +535,12 @@ fn string_item(
                     }
                 }
             }
-            (
-                _,
-                "r" | "rPr" | "rPh" | "t" | "rFont" | "charset" | "family" | "b" | "i" | "strike"
-                | "outline" | "shadow" | "condense" | "extend" | "color" | "sz" | "u" | "vertAlign"
-                | "scheme" | "phoneticPr",
-            ) => {}
-            _ => return Err(Unusual),
+            TagKind::Start => {
+                depth += 1;
+                if t.name == "rPh" {
+                    phonetic = true;
+                }
+            }
         }
     }
 }
@@ -540,10 +590,7 @@ fn shared_strings(xml: &str) -> Step<Vec<String>> {
     let mut strings = Vec::new();
     let mut at = start_of(xml, "sst")?;
     loop {
-        let Some(lt) = memchr(b'<', xml.as_bytes().get(at..).ok_or(Unusual)?) else {
-            return Err(Unusual);
-        };
-        let (t, next) = tag(xml, at + lt)?;
+        let (t, next) = tag(xml, next_tag(xml, at)?)?;
         at = next;
         match (t.kind, t.name) {
             (TagKind::Start, "si") => {
@@ -574,7 +621,7 @@ fn start_of(xml: &str, root: &str) -> Step<usize> {
         }
         at = end + 2;
     }
-    let lt = at + memchr(b'<', xml.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
+    let lt = next_tag(xml, at)?;
     let (t, next) = tag(xml, lt)?;
     if t.kind != TagKind::Start || t.name != root {
         return Err(Unusual);
@@ -588,8 +635,8 @@ fn date_styles(xml: &str) -> Step<Vec<bool>> {
     let mut dates = Vec::new();
     let mut at = start_of(xml, "styleSheet")?;
     let (mut in_formats, mut in_xfs) = (false, false);
-    while let Some(lt) = memchr(b'<', xml.as_bytes().get(at..).ok_or(Unusual)?) {
-        let (t, next) = tag(xml, at + lt)?;
+    while memchr(b'<', xml.as_bytes().get(at..).ok_or(Unusual)?).is_some() {
+        let (t, next) = tag(xml, next_tag(xml, at)?)?;
         at = next;
         match (t.kind, t.name) {
             (TagKind::Start, "numFmts") => in_formats = true,
@@ -752,35 +799,42 @@ impl Sheet {
         }
         while self.state == State::Rows {
             let rest = self.text.as_bytes().get(self.at..).ok_or(Unusual)?;
-            let Some(lt) = memchr(b'<', rest) else {
-                if !self.next_piece()? {
-                    return Err(Unusual);
+            let lt = match memchr::memchr2(b'<', b'&', rest) {
+                Some(i) if rest.get(i) == Some(&b'<') => i,
+                Some(_) => return Err(Unusual),
+                None => {
+                    if !self.next_piece()? {
+                        return Err(Unusual);
+                    }
+                    continue;
                 }
-                continue;
             };
             let (t, next) = tag(&self.text, self.at + lt)?;
             let (kind, name, attrs) = (t.kind, t.name, t.attrs);
             match (kind, name) {
-                (TagKind::Start | TagKind::Empty, "row") => {
+                (TagKind::Start | TagKind::Empty, "row") if !self.in_row => {
                     if let Some(r) = attr(attrs, "r")? {
                         self.row = reference(r, false)?.0;
                     }
                     if kind == TagKind::Empty {
                         self.row = self.row.saturating_add(1);
                         self.col = 0;
+                    } else {
+                        self.in_row = true;
                     }
                     self.at = next;
                 }
-                (TagKind::End, "row") => {
+                (TagKind::End, "row") if self.in_row => {
+                    self.in_row = false;
                     self.row = self.row.saturating_add(1);
                     self.col = 0;
                     self.at = next;
                 }
-                (TagKind::End, "sheetData") => {
+                (TagKind::End, "sheetData") if !self.in_row => {
                     self.state = State::Done;
                     self.at = next;
                 }
-                (TagKind::Start | TagKind::Empty, "c") => {
+                (TagKind::Start | TagKind::Empty, "c") if self.in_row => {
                     let from = (attrs.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
                     let spans = ((from, from + attrs.len()), next);
                     let cell = self.cell(spans, kind == TagKind::Empty, wanted)?;
@@ -862,8 +916,7 @@ impl Sheet {
             };
         } else if !empty {
             loop {
-                let lt =
-                    at + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
+                let lt = next_tag(text, at)?;
                 let (child, next) = tag(text, lt)?;
                 at = next;
                 match (child.kind, child.name) {
@@ -885,6 +938,10 @@ impl Sheet {
                             let lt = at
                                 + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?)
                                     .ok_or(Unusual)?;
+                            let formula = text.get(at..lt).ok_or(Unusual)?;
+                            if formula.contains('&') {
+                                quick_xml::escape::unescape(formula).map_err(|_| Unusual)?;
+                            }
                             let (end, next) = tag(text, lt)?;
                             if end.kind != TagKind::End || end.name != "f" {
                                 return Err(Unusual);
@@ -949,6 +1006,7 @@ impl Sheet {
                 Value::Decoded
             }
             Content::V(raw) => match typ {
+                Some("inlineStr" | "is") if raw.contains('&') => return Err(Unusual),
                 Some("inlineStr" | "is") => Value::Empty,
                 Some("n") | None => {
                     if raw.is_empty() {

@@ -466,7 +466,10 @@ mod direct_xlsx {
 
     fn read_sheet(path: &Path, sheet: &str, direct: bool, mask: &[bool]) -> Read {
         let mut wb = open_xlsx_as(path, "名单.xlsx", direct).unwrap();
-        let mut rows = XlsxRows::open(&mut wb, sheet, "名单.xlsx", path).unwrap();
+        let mut rows = match XlsxRows::open(&mut wb, sheet, "名单.xlsx", path) {
+            Ok(rows) => rows,
+            Err(e) => return (Err(e.to_string()), false),
+        };
         let mut buf = RowBuf::default();
         let mut out = Vec::new();
         let result = loop {
@@ -681,6 +684,11 @@ mod direct_xlsx {
             r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2"#,
             r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row>"#,
             r#"<sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1"><v>x</v></c></row></sheetData>"#,
+            // What the damaged-sheet proptest found: a bare `&` between cells, a name
+            // running into its attributes, more row ends than starts.
+            r#"<sheetData><row><c r="A1"><v>1</v></c>&</row><row><c><v>2</v></c></row></sheetData>"#,
+            r#"<sheetData><row><c r="A1"><v>1</v></c><c/r="B1"><v>2</v></c><c><v>3</v></c></row></sheetData>"#,
+            r#"<sheetData><row><c r="A1"><v>1</v></c></row></row>row r="4"><c><v>2</v></c></row><row><c><v>3</v></c></row></sheetData>"#,
         ] {
             same(sheet, &[]);
         }
@@ -744,6 +752,80 @@ mod direct_xlsx {
             xml.push_str("</sheetData>");
             xml
         })
+    }
+
+    /// A sheet with a few bytes replaced, inserted or removed.
+    fn mutated() -> impl Strategy<Value = String> {
+        let edit = (
+            any::<proptest::sample::Index>(),
+            0..3u8,
+            prop_oneof![
+                Just("<"),
+                Just(">"),
+                Just("/"),
+                Just("\""),
+                Just("="),
+                Just("&"),
+                Just(" "),
+                Just("c"),
+                Just("v"),
+                Just("r"),
+                Just("t"),
+                Just("1"),
+                Just("A"),
+                Just("甲"),
+                Just("<c r=\"B1\">"),
+                Just("</c>"),
+                Just("<v>"),
+                Just("</row>"),
+                Just("\r"),
+                Just("<!--"),
+                Just("-->"),
+                Just("<![CDATA["),
+                Just("]]>"),
+                Just("<?"),
+                Just("x:"),
+                Just("'"),
+                Just("_x000D_"),
+                Just("\n"),
+                Just("&amp;"),
+                Just("&#"),
+                Just(";"),
+                Just("<row r=\"3\">"),
+                Just("<is>"),
+                Just("</t>"),
+                Just("t=\"s\""),
+                Just(" s=\"2\""),
+            ],
+        );
+        (sheet_data(), proptest::collection::vec(edit, 1..4)).prop_map(|(data, edits)| {
+            let mut chars: Vec<char> = data.chars().collect();
+            for (at, how, with) in edits {
+                if chars.is_empty() {
+                    break;
+                }
+                let i = at.index(chars.len());
+                match how {
+                    0 => {
+                        chars.remove(i);
+                    }
+                    1 => chars.splice(i..i, with.chars()).for_each(drop),
+                    _ => chars.splice(i..=i, with.chars()).for_each(drop),
+                }
+            }
+            chars.into_iter().collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn damaged_sheets_read_or_fail_as_calamine_reads_them(
+            data in mutated(),
+            mask in proptest::collection::vec(any::<bool>(), 0..8),
+        ) {
+            same(&data, &mask);
+        }
     }
 
     proptest! {
