@@ -237,7 +237,8 @@ enum TagKind {
 }
 
 /// Reads the tag at `at` (a `<`); returns it and the position after it. Declarations,
-/// comments, CDATA, processing instructions and prefixed names are unusual.
+/// comments, CDATA and processing instructions are unusual; a prefixed name (`x:c`) is
+/// returned as it is, for the caller to refuse where calamine would match its local name.
 fn tag(text: &str, at: usize) -> Step<(Tag<'_>, usize)> {
     let b = text.as_bytes();
     let mut i = at + 1;
