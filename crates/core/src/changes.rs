@@ -131,7 +131,7 @@ fn category_label(h: &Household) -> String {
 }
 
 /// A household as a row of the list.
-fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pii: Pii) -> Change {
+fn row(ds: &Dataset, heads: &[Option<u32>], index: usize, kind: ChangeKind, pii: Pii) -> Change {
     let h = &ds.roster.households[index];
     let place = |level| {
         ds.regions
@@ -139,7 +139,7 @@ fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pi
             .map(|id| ds.regions.name(id).to_string())
             .unwrap_or_default()
     };
-    let head = heads.get(index).copied().flatten();
+    let head = heads.get(index).copied().flatten().map(|p| p as usize);
     let date = match kind {
         ChangeKind::Identified => h.identified,
         ChangeKind::Eliminated => h.eliminated_on,
@@ -172,22 +172,6 @@ fn row(ds: &Dataset, heads: &[Option<usize>], index: usize, kind: ChangeKind, pi
     }
 }
 
-/// Each household's 户主 row, else its first person.
-fn heads(ds: &Dataset) -> Vec<Option<usize>> {
-    let mut out: Vec<Option<usize>> = vec![None; ds.roster.households.len()];
-    for (i, p) in ds.roster.facts.iter().enumerate() {
-        if let Some(slot) = out.get_mut(p.household as usize) {
-            let head_known = slot
-                .and_then(|j| ds.roster.facts.get(j))
-                .is_some_and(|q| q.is_head);
-            if slot.is_none() || (p.is_head && !head_known) {
-                *slot = Some(i);
-            }
-        }
-    }
-    out
-}
-
 /// The 变动名单 of `month` from this month's data and, when given, last month's (for the
 /// households that left monitoring); places in the official `order` of the units.
 ///
@@ -217,7 +201,7 @@ pub fn month_changes(
     pii: Pii,
 ) -> MonthChanges {
     let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| month.contains(d));
-    let this_heads = heads(ds);
+    let this_heads = ds.roster.heads();
     let mut rows = Vec::new();
     for (i, h) in ds.roster.households.iter().enumerate() {
         if h.is_monitored() && in_month(h.identified) {
@@ -235,7 +219,7 @@ pub fn month_changes(
             .filter(|h| h.is_monitored())
             .map(|h| &*h.id)
             .collect();
-        let prev_heads = heads(prev);
+        let prev_heads = prev.roster.heads();
         for (i, h) in prev.roster.households.iter().enumerate() {
             if h.is_monitored() && !monitored_now.contains(&*h.id) {
                 rows.push(row(prev, &prev_heads, i, ChangeKind::Left, pii));

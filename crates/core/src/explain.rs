@@ -979,34 +979,9 @@ impl<'r, 'a> Lister<'r, 'a> {
             }
         }
         if items.iter().any(|i| i.kind == RecordKind::Household) {
-            self.heads = self.heads();
+            self.heads = self.ds().roster.heads();
         }
         items
-    }
-
-    /// The 户主 of each household, else the person whose row gave its attributes, else its
-    /// first person.
-    fn heads(&self) -> Vec<Option<u32>> {
-        let roster = &self.ds().roster;
-        let mut heads: Vec<Option<(u8, u32)>> = vec![None; roster.households.len()];
-        for (i, p) in roster.facts.iter().enumerate() {
-            let Some(h) = roster.households.get(p.household as usize) else {
-                continue;
-            };
-            let rank = if p.is_head {
-                0
-            } else if p.at == h.at {
-                1
-            } else {
-                2
-            };
-            if let Some(slot) = heads.get_mut(p.household as usize)
-                && slot.is_none_or(|(r, _)| rank < r)
-            {
-                *slot = Some((rank, i as u32));
-            }
-        }
-        heads.into_iter().map(|h| h.map(|(_, i)| i)).collect()
     }
 
     /// The columns and the formatted rows.

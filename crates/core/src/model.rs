@@ -1154,6 +1154,48 @@ impl Roster {
         self.columns.contains(canonical)
     }
 
+    /// Each household's 户主 (by household index): the first member whose 与户主关系 says
+    /// 户主, else the member whose row gave the household its attributes, else its first
+    /// member; `None` for a household without members. The person every list shows for a
+    /// household (变动名单, 指标明细).
+    ///
+    /// # Examples
+    /// ```
+    /// use gonggu_core::ingest::{read_inputs, ReadOptions};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("监测对象信息.csv");
+    /// std::fs::write(&path, "县,乡,村,户编号,证件号码,姓名,与户主关系,户类型\n\
+    ///     夏邑县,城关镇,东关村,H1,411426201001010014,张小,之子,脱贫户\n\
+    ///     夏邑县,城关镇,东关村,H1,411426198001010013,张大,户主,脱贫户\n\
+    ///     夏邑县,城关镇,东关村,H2,411426199001010038,李四,配偶,脱贫户\n").unwrap();
+    /// let ds = read_inputs(&[path], &ReadOptions::default()).unwrap();
+    /// let name = |p: Option<u32>| ds.roster.persons[p.unwrap() as usize].name.clone();
+    /// let heads = ds.roster.heads();
+    /// assert_eq!(name(heads[0]).as_deref(), Some("张大"));
+    /// assert_eq!(name(heads[1]).as_deref(), Some("李四"));
+    /// ```
+    pub fn heads(&self) -> Vec<Option<u32>> {
+        let mut heads: Vec<Option<(u8, u32)>> = vec![None; self.households.len()];
+        for (i, p) in self.facts.iter().enumerate() {
+            let Some(h) = self.households.get(p.household as usize) else {
+                continue;
+            };
+            let rank = if p.is_head {
+                0
+            } else if p.at == h.at {
+                1
+            } else {
+                2
+            };
+            if let Some(slot) = heads.get_mut(p.household as usize)
+                && slot.is_none_or(|(r, _)| rank < r)
+            {
+                *slot = Some((rank, i as u32));
+            }
+        }
+        heads.into_iter().map(|h| h.map(|(_, i)| i)).collect()
+    }
+
     /// The 务工所在地 of a person as written and classified (`None` when blank).
     pub fn work_place_of(&self, person: &Person) -> Option<&WorkPlaceEntry> {
         person

@@ -277,6 +277,9 @@ impl<'a> Env<'a> {
     }
 }
 
+/// Whose row speaks for each household in the rules: the row its attributes came from
+/// first (the rules check those attributes, so a finding cites that row), else the 户主.
+/// The lists name [`crate::model::Roster::heads`] instead: the 户主 first.
 fn representatives(ds: &Dataset) -> Vec<Rep> {
     let roster = &ds.roster;
     let mut reps = vec![
