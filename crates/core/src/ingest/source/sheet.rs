@@ -546,6 +546,71 @@ fn string_item(
     }
 }
 
+/// Where the `r`, `s` and `t` attributes of a cell's start tag are in the text.
+#[derive(Debug, Default, Clone, Copy)]
+struct CellAttrs {
+    r: Option<(usize, usize)>,
+    s: Option<(usize, usize)>,
+    t: Option<(usize, usize)>,
+}
+
+impl CellAttrs {
+    /// The attributes `attrs` (a slice of `text`) of a start tag, whatever their form.
+    fn of(text: &str, attrs: &str) -> Step<CellAttrs> {
+        let mut found = CellAttrs::default();
+        for pair in self::attrs(attrs) {
+            let (slot, v) = match pair? {
+                ("r", v) => (&mut found.r, v),
+                ("s", v) => (&mut found.s, v),
+                ("t", v) => (&mut found.t, v),
+                _ => continue,
+            };
+            let from = (v.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            // calamine would take one of the two.
+            if slot.replace((from, from + v.len())).is_some() {
+                return Err(Unusual);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The start tag of a cell at `at` when it is written as exporters and Excel write it
+/// (`<c r="A1" s="3" t="s">` or `…/>`: only `r`, `s` and `t`, double quotes, single
+/// spaces): its attributes, the position after it, and whether it closes itself. `None`
+/// for any other form, which [`tag`] reads.
+fn plain_cell_start(b: &[u8], at: usize) -> Option<(CellAttrs, usize, bool)> {
+    if b.get(at..at + 3)? != b"<c " {
+        return None;
+    }
+    let mut found = CellAttrs::default();
+    let mut i = at + 3;
+    loop {
+        let key = *b.get(i)?;
+        if b.get(i + 1..i + 3)? != b"=\"" {
+            return None;
+        }
+        let from = i + 3;
+        let len = memchr(b'"', b.get(from..)?)?;
+        let slot = match key {
+            b'r' => &mut found.r,
+            b's' => &mut found.s,
+            b't' => &mut found.t,
+            _ => return None,
+        };
+        if slot.replace((from, from + len)).is_some() {
+            return None;
+        }
+        i = from + len + 1;
+        match (b.get(i)?, b.get(i + 1)) {
+            (b' ', _) => i += 1,
+            (b'>', _) => return Some((found, i + 1, false)),
+            (b'/', Some(b'>')) => return Some((found, i + 2, true)),
+            _ => return None,
+        }
+    }
+}
+
 /// A cell's content in one of the usual shapes.
 enum Literal<'t> {
     /// `<v>raw</v></c>`.
@@ -810,7 +875,13 @@ impl Sheet {
                     continue;
                 }
             };
-            let (t, next) = tag(&self.text, self.at + lt)?;
+            let pos = self.at + lt;
+            if self.in_row
+                && let Some((attrs, next, empty)) = plain_cell_start(self.text.as_bytes(), pos)
+            {
+                return self.cell(attrs, next, empty, wanted).map(Some);
+            }
+            let (t, next) = tag(&self.text, pos)?;
             let (kind, name, attrs) = (t.kind, t.name, t.attrs);
             match (kind, name) {
                 (TagKind::Start | TagKind::Empty, "row") if !self.in_row => {
@@ -836,9 +907,8 @@ impl Sheet {
                     self.at = next;
                 }
                 (TagKind::Start | TagKind::Empty, "c") if self.in_row => {
-                    let from = (attrs.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-                    let spans = ((from, from + attrs.len()), next);
-                    let cell = self.cell(spans, kind == TagKind::Empty, wanted)?;
+                    let attrs = CellAttrs::of(&self.text, attrs)?;
+                    let cell = self.cell(attrs, next, kind == TagKind::Empty, wanted)?;
                     return Ok(Some(cell));
                 }
                 _ => return Err(Unusual),
@@ -848,9 +918,9 @@ impl Sheet {
     }
 
     /// Reads the cell whose start tag has its attributes at `spans.0` and ends at `spans.1`.
-    fn cell(&mut self, spans: ((usize, usize), usize), empty: bool, wanted: &[bool]) -> Step<Cell> {
+    fn cell(&mut self, attrs: CellAttrs, after: usize, empty: bool, wanted: &[bool]) -> Step<Cell> {
         let text = std::mem::take(&mut self.text);
-        let read = self.cell_in(&text, spans, empty, wanted);
+        let read = self.cell_in(&text, attrs, after, empty, wanted);
         self.text = text;
         let (cell, at) = read?;
         self.at = at;
@@ -861,23 +931,15 @@ impl Sheet {
     fn cell_in(
         &mut self,
         text: &str,
-        ((a0, a1), mut at): ((usize, usize), usize),
+        attrs: CellAttrs,
+        mut at: usize,
         empty: bool,
         wanted: &[bool],
     ) -> Step<(Cell, usize)> {
-        let (mut r, mut s, mut typ) = (None, None, None);
-        for pair in attrs(text.get(a0..a1).ok_or(Unusual)?) {
-            let (slot, v) = match pair? {
-                ("r", v) => (&mut r, v),
-                ("s", v) => (&mut s, v),
-                ("t", v) => (&mut typ, v),
-                _ => continue,
-            };
-            // calamine would take one of the two.
-            if slot.replace(v).is_some() {
-                return Err(Unusual);
-            }
-        }
+        let value_of = |span: Option<(usize, usize)>| -> Step<Option<&str>> {
+            span.map(|(a, b)| text.get(a..b).ok_or(Unusual)).transpose()
+        };
+        let (r, s, typ) = (value_of(attrs.r)?, value_of(attrs.s)?, value_of(attrs.t)?);
         let (row, col) = match r {
             Some(r) => reference(r, true)?,
             None => (self.row, self.col),
