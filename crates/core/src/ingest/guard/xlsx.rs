@@ -633,9 +633,9 @@ pub(crate) struct Parts {
     pub(crate) sheets: Vec<(String, String)>,
 }
 
-/// The [`Parts`] of the `.xlsx` at `path`; `None` when any of them cannot be read as is
-/// (calamine then reads the workbook).
-pub(crate) fn parts(path: &Path) -> Option<Parts> {
+/// The [`Parts`] of the `.xlsx` at `path`; `None` when any of them cannot be read as is or
+/// holds more than `max_part` bytes (calamine then reads the workbook).
+pub(crate) fn parts(path: &Path, max_part: u64) -> Option<Parts> {
     let len = std::fs::metadata(path).ok()?.len();
     let mut zip = open(path).ok()??;
     let limit = memory_budget(len);
@@ -645,8 +645,14 @@ pub(crate) fn parts(path: &Path) -> Option<Parts> {
             return Some(None);
         };
         let part = zip.by_name(&entry).ok()?;
+        let most = limit.min(max_part);
         let mut bytes = Vec::new();
-        part.take(limit).read_to_end(&mut bytes).ok()?;
+        part.take(most.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() as u64 > most {
+            return None;
+        }
         String::from_utf8(bytes).ok().map(Some)
     };
     let shared = strict(&format!("{xl}sharedStrings.xml"))?;

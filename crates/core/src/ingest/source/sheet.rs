@@ -38,6 +38,10 @@ type Step<T> = std::result::Result<T, Unusual>;
 const PIECE: usize = 1 << 20;
 /// A piece without any `</row>` may grow to this before the sheet goes to calamine.
 const MAX_PIECE: usize = 64 << 20;
+/// calamine keeps the shared strings of every workbook it opens, and this reader its own
+/// copy: beyond this much shared-string XML (a county's roster has some 9 MB) the workbook
+/// is left to calamine, so that memory does not double.
+const MAX_SHARED: u64 = 128 << 20;
 
 /// What the whole workbook contributes to its cells.
 #[derive(Debug)]
@@ -53,7 +57,7 @@ impl Book {
     /// Reads the shared strings and styles of the `.xlsx` at `path`; `None` when either is
     /// unusual (calamine reads the workbook then).
     pub(crate) fn open(path: &Path) -> Option<Arc<Book>> {
-        let p = parts::parts(path)?;
+        let p = parts::parts(path, MAX_SHARED)?;
         let strings = match &p.shared {
             Some(xml) => shared_strings(xml).ok()?,
             None => Vec::new(),
