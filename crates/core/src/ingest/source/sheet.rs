@@ -844,7 +844,7 @@ impl Sheet {
     }
 
     /// The next cell (`None` at the end of the sheet). `wanted` marks the columns decoded
-    /// (empty: all); other cells come back [`Value::Skipped`] unless they hold a formula.
+    /// (empty: all); other cells come back [`Value::Skipped`] unless empty.
     pub(crate) fn next_cell(&mut self, wanted: &[bool]) -> Step<Option<Cell>> {
         if self.state == State::Head {
             if !self.next_piece()? {
@@ -1040,9 +1040,9 @@ impl Sheet {
                 }
             }
         }
-        // Decode when the column is read or a formula needs to know whether it is empty;
-        // otherwise check what calamine would refuse without building the value.
-        let decode = wants || formula;
+        // Decode only a column that is read; for the others, check what calamine would
+        // refuse without building the value (whether it is empty is known either way).
+        let decode = wants;
         let (v, scratch) = (&mut self.value, &mut self.scratch);
         let value = match content {
             Content::None => Value::Empty,
