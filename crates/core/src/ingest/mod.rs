@@ -1,5 +1,10 @@
 //! Reading exports: the only code that touches calamine and csv.
 //!
+//! Rows come from `source`: `.xlsx` sheets through gonggu's own reader of the sheet XML
+//! (`source/sheet.rs`, exactly what calamine reads, handing calamine whatever it does not
+//! know), `.xls` and `.ods` through calamine, CSV through simd-csv with the csv crate as its
+//! reference, each checked first by `guard` for what would crash or exhaust a reader.
+//!
 //! Each file may hold several tables (one per sheet). For every sheet the header row is
 //! searched among the first 10 rows (exports put title rows above it, and may spread a header
 //! over two rows: a merged group cell over sub-headers), the title rows are read for the date
