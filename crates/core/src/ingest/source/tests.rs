@@ -650,6 +650,18 @@ mod direct_xlsx {
     }
 
     #[test]
+    fn parts_beyond_the_bound_leave_the_workbook_to_calamine() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = book(dir.path(), "<sheetData/>", "");
+        // The bound is on each part; the largest decides.
+        let largest = shared().len().max(styles().len()) as u64;
+        let within = crate::ingest::guard::xlsx::parts(&path, largest).unwrap();
+        assert_eq!(within.shared.as_deref(), Some(shared().as_str()));
+        assert_eq!(within.sheets.len(), 1);
+        assert!(crate::ingest::guard::xlsx::parts(&path, largest - 1).is_none());
+    }
+
+    #[test]
     fn anything_unusual_is_left_to_calamine_from_where_it_starts() {
         for odd in [
             r#"<c r="B2"><v> 5</v></c>"#,
