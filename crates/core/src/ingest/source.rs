@@ -506,9 +506,9 @@ impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
                 }
                 Ok(None) => return Ok(None),
                 Err(sheet::Unusual) => {
-                    // calamine reads on from the first cell not read directly; the cells
-                    // it skips were noted already.
-                    let read = direct.cells_read();
+                    // calamine reads on from the first cell not read directly (`ordinal`
+                    // counts those read); the cells it skips were noted already.
+                    let read = self.ordinal;
                     self.direct = None;
                     let formulas = std::mem::take(&mut self.formulas);
                     self.ordinal = 0;

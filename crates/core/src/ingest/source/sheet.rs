@@ -14,7 +14,7 @@
 //! encoding, a comment or CDATA, a `_xHHHH_` escape, a carriage return, a number or
 //! shared-string index written unusually, a value calamine would refuse, cells out of order
 //! — is [`Unusual`]: the caller hands the rest of the sheet to calamine, which skips the
-//! `<c>` elements already read ([`Sheet::cells_read`]) and goes on as it always did.
+//! `<c>` elements already read (each call reads one) and goes on as it always did.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -95,7 +95,6 @@ impl Book {
             col: 0,
             last: None,
             in_row: false,
-            cells_read: 0,
             value: RawCell::default(),
             scratch: String::new(),
         })
@@ -207,7 +206,6 @@ pub(crate) struct Sheet {
     /// Inside a `<row>`: rows must nest properly (quick-xml fails on an end tag with
     /// nothing open).
     in_row: bool,
-    cells_read: u64,
     /// The last decoded value.
     pub(crate) value: RawCell,
     /// Text being decoded.
@@ -378,6 +376,30 @@ fn next_tag(text: &str, at: usize) -> Step<usize> {
     }
 }
 
+/// The character data of the element whose start tag ended at `at`, up to its end tag
+/// `name` (nothing else inside), and the position after that end tag.
+fn element_text<'t>(text: &'t str, at: usize, name: &str) -> Step<(&'t str, usize)> {
+    let lt = at + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
+    let raw = text.get(at..lt).ok_or(Unusual)?;
+    let (end, next) = tag(text, lt)?;
+    if end.kind != TagKind::End || end.name != name {
+        return Err(Unusual);
+    }
+    Ok((raw, next))
+}
+
+/// The text of a `<t>` run: entities decoded into `scratch`, trimmed of ASCII white space
+/// unless the run preserves space.
+fn run_text<'s>(raw: &str, preserve: bool, scratch: &'s mut String) -> Step<&'s str> {
+    scratch.clear();
+    chars(raw, scratch)?;
+    Ok(if preserve {
+        scratch
+    } else {
+        scratch.trim_matches([' ', '\t', '\r', '\n'])
+    })
+}
+
 /// Character data: entities decoded; a carriage return (which XML would normalise) or a
 /// `_xHHHH_` escape (which calamine decodes) is unusual.
 fn chars(raw: &str, out: &mut String) -> Step<()> {
@@ -522,22 +544,11 @@ fn string_item(
             TagKind::Empty => {}
             TagKind::Start if t.name == "t" && !phonetic => {
                 let preserve = attr(t.attrs, "xml:space")? == Some("preserve");
-                let lt =
-                    at + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?).ok_or(Unusual)?;
-                let raw = text.get(at..lt).ok_or(Unusual)?;
-                let (end, next) = tag(text, lt)?;
-                if end.kind != TagKind::End || end.name != "t" {
-                    return Err(Unusual);
-                }
+                let (raw, next) = element_text(text, at, "t")?;
                 at = next;
-                run.clear();
-                chars(raw, &mut run)?;
+                let run = run_text(raw, preserve, &mut run)?;
                 if let Some(out) = out.as_deref_mut() {
-                    if preserve {
-                        out.push_str(&run);
-                    } else {
-                        out.push_str(run.trim_matches([' ', '\t', '\r', '\n']));
-                    }
+                    out.push_str(run);
                 }
             }
             TagKind::Start => {
@@ -615,17 +626,22 @@ fn plain_cell_start(b: &[u8], at: usize) -> Option<(CellAttrs, usize, bool)> {
     }
 }
 
-/// A cell's content in one of the usual shapes.
-enum Literal<'t> {
-    /// `<v>raw</v></c>`.
+/// What a cell holds, as found in its XML (the last child winning, as in calamine).
+enum Content<'t> {
+    None,
+    /// The raw text of `<v>`.
     V(&'t str),
-    /// `<is><t>raw</t></is></c>`, and whether the `<t>` preserves space.
-    Is(&'t str, bool),
+    /// An `<is>` element, its content from this position.
+    Is(usize),
+    /// `<is/>`.
+    IsEmpty,
+    /// `<is><t>…</t></is>`: the raw text, and whether it preserves space.
+    IsText(&'t str, bool),
 }
 
 /// The content of the cell at `at` (after its start tag) when it has one of the usual
 /// shapes, and the position after `</c>`.
-fn literal_content(text: &str, at: usize) -> Option<(Literal<'_>, usize)> {
+fn literal_content(text: &str, at: usize) -> Option<(Content<'_>, usize)> {
     let rest = text.get(at..)?;
     let (body, shape) = if let Some(body) = rest.strip_prefix("<v>") {
         (body, 0)
@@ -649,8 +665,8 @@ fn literal_content(text: &str, at: usize) -> Option<(Literal<'_>, usize)> {
     }
     let next = text.len() - tail.len() + close.len();
     let found = match shape {
-        0 => Literal::V(raw),
-        _ => Literal::Is(raw, shape == 2),
+        0 => Content::V(raw),
+        _ => Content::IsText(raw, shape == 2),
     };
     Some((found, next))
 }
@@ -825,11 +841,6 @@ fn format_is_date(code: &str) -> bool {
 }
 
 impl Sheet {
-    /// `<c>` elements read so far (calamine reads one per call).
-    pub(crate) fn cells_read(&self) -> u64 {
-        self.cells_read
-    }
-
     /// The next piece of XML into `self.text`; `false` at the end.
     fn next_piece(&mut self) -> Step<bool> {
         match self.pieces.recv() {
@@ -928,7 +939,6 @@ impl Sheet {
         self.text = text;
         let (cell, at) = read?;
         self.at = at;
-        self.cells_read += 1;
         Ok(cell)
     }
 
@@ -959,15 +969,6 @@ impl Sheet {
         };
         let wants = wanted.is_empty() || wanted.get(col as usize).copied().unwrap_or(false);
         let mut formula = false;
-        // The raw `<v>` or the `<is>` element's span, the last one winning as in calamine.
-        enum Content<'t> {
-            None,
-            V(&'t str),
-            Is(usize),
-            IsEmpty,
-            /// `<is><t>…</t></is>`: the raw text, and whether it preserves space.
-            IsText(&'t str, bool),
-        }
         let mut content = Content::None;
         // The shapes exporters and Excel write, recognised literally.
         let shortcut = if empty {
@@ -977,10 +978,7 @@ impl Sheet {
         };
         if let Some((found, next)) = shortcut {
             at = next;
-            content = match found {
-                Literal::V(raw) => Content::V(raw),
-                Literal::Is(raw, preserve) => Content::IsText(raw, preserve),
-            };
+            content = found;
         } else if !empty {
             loop {
                 let lt = next_tag(text, at)?;
@@ -1002,29 +1000,15 @@ impl Sheet {
                             }
                         }
                         if child.kind == TagKind::Start {
-                            let lt = at
-                                + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?)
-                                    .ok_or(Unusual)?;
-                            let formula = text.get(at..lt).ok_or(Unusual)?;
+                            let (formula, next) = element_text(text, at, "f")?;
                             if formula.contains('&') {
                                 quick_xml::escape::unescape(formula).map_err(|_| Unusual)?;
-                            }
-                            let (end, next) = tag(text, lt)?;
-                            if end.kind != TagKind::End || end.name != "f" {
-                                return Err(Unusual);
                             }
                             at = next;
                         }
                     }
                     (TagKind::Start, "v") if child.attrs.trim().is_empty() => {
-                        let lt = at
-                            + memchr(b'<', text.as_bytes().get(at..).ok_or(Unusual)?)
-                                .ok_or(Unusual)?;
-                        let raw = text.get(at..lt).ok_or(Unusual)?;
-                        let (end, next) = tag(text, lt)?;
-                        if end.kind != TagKind::End || end.name != "v" {
-                            return Err(Unusual);
-                        }
+                        let (raw, next) = element_text(text, at, "v")?;
                         at = next;
                         content = Content::V(raw);
                     }
@@ -1042,30 +1026,24 @@ impl Sheet {
         }
         // Decode only a column that is read; for the others, check what calamine would
         // refuse without building the value (whether it is empty is known either way).
-        let decode = wants;
         let (v, scratch) = (&mut self.value, &mut self.scratch);
         let value = match content {
             Content::None => Value::Empty,
             Content::IsEmpty => {
-                if decode {
+                if wants {
                     v.set_text("");
                 }
                 Value::Decoded
             }
             Content::IsText(raw, preserve) => {
-                scratch.clear();
-                chars(raw, scratch)?;
-                if decode {
-                    if preserve {
-                        v.set_text(scratch);
-                    } else {
-                        v.set_text(scratch.trim_matches([' ', '\t', '\r', '\n']));
-                    }
+                let run = run_text(raw, preserve, scratch)?;
+                if wants {
+                    v.set_text(run);
                 }
                 Value::Decoded
             }
             Content::Is(from) => {
-                if decode {
+                if wants {
                     scratch.clear();
                     string_item(text, from, "is", Some(scratch))?;
                     v.set_text(scratch);
@@ -1080,7 +1058,7 @@ impl Sheet {
                         Value::Empty
                     } else {
                         let n = plain_number(raw)?;
-                        if decode {
+                        if wants {
                             let kind = if date {
                                 CellKind::Date
                             } else {
@@ -1096,7 +1074,7 @@ impl Sheet {
                         Value::Empty
                     } else {
                         let s = self.book.strings.get(index(raw)?).ok_or(Unusual)?;
-                        if decode {
+                        if wants {
                             v.set_text(s);
                         }
                         Value::Decoded
@@ -1112,7 +1090,7 @@ impl Sheet {
                         } else {
                             return Err(Unusual);
                         };
-                        if decode {
+                        if wants {
                             v.set_number(CellKind::Bool, truth);
                         }
                         Value::Decoded
@@ -1125,7 +1103,7 @@ impl Sheet {
                     if !ERRORS.contains(&raw) {
                         return Err(Unusual);
                     }
-                    if decode {
+                    if wants {
                         v.kind = CellKind::Error;
                         v.text.clear();
                         v.text.push_str(raw);
@@ -1135,7 +1113,7 @@ impl Sheet {
                 Some("str" | "d") => {
                     scratch.clear();
                     chars(raw, scratch)?;
-                    if decode {
+                    if wants {
                         v.set_text(scratch);
                     }
                     Value::Decoded

@@ -838,10 +838,7 @@ mod direct_xlsx {
         ) {
             same(&data, &mask);
         }
-    }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn any_sheet_reads_as_calamine_reads_it(
             data in sheet_data(),
