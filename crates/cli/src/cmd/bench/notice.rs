@@ -45,43 +45,43 @@ pub(super) fn measure(dir: &Path) -> Result<ExitCode> {
     let catalog = Catalog::builtin()?;
     let out = tempfile::tempdir()?;
     let exe = std::env::current_exe()?;
-    let first = compute(&ds, &catalog, Level::County, as_of())?
-        .rows
-        .into_iter()
+    let counties = compute(&ds, &catalog, Level::County, as_of())?.rows;
+    let towns = compute(&ds, &catalog, Level::Town, as_of())?.rows;
+    let first = counties
+        .iter()
         .find(|r| r.has_data)
         .context("数据中没有县")?;
-    let county = first.region;
     // Town keys are `county/town`.
-    let its_towns = compute(&ds, &catalog, Level::Town, as_of())?
-        .rows
+    let its_towns = towns
         .iter()
         .filter(|r| r.key.split('/').next() == Some(first.key.as_str()))
         .count();
     let county_config = out.path().join("gonggu.toml");
     std::fs::write(
         &county_config,
-        format!("[region]\nname = \"{}\"\n", county.replace('"', "")),
+        format!("[region]\nname = \"{}\"\n", first.region.replace('"', "")),
     )?;
     let runs = [
-        ("county", None, "市排县，{} 个县".to_string(), None),
-        ("town", None, "市排乡镇，{} 个乡镇".to_string(), Some(2.0)),
+        (
+            "county",
+            None,
+            format!("市排县，{} 个县", counties.len()),
+            None,
+        ),
+        (
+            "town",
+            None,
+            format!("市排乡镇，{} 个乡镇", towns.len()),
+            Some(2.0),
+        ),
         (
             "town",
             Some(&county_config),
-            format!("{county}排乡镇，{{}} 个乡镇"),
+            format!("{}排乡镇，{its_towns} 个乡镇", first.region),
             Some(1.0),
         ),
     ];
     for (i, (flag, config, what, goal)) in runs.iter().enumerate() {
-        let level = if *flag == "county" {
-            Level::County
-        } else {
-            Level::Town
-        };
-        let units = match config {
-            None => compute(&ds, &catalog, level, as_of())?.rows.len(),
-            Some(_) => its_towns,
-        };
         let mut times = Vec::new();
         for run in 0..RUNS {
             let to = out.path().join(format!("{i}-{run}"));
@@ -109,8 +109,7 @@ pub(super) fn measure(dir: &Path) -> Result<ExitCode> {
         let worst = times.iter().copied().fold(0.0, f64::max);
         let goal = goal.map_or(String::new(), |g| format!("（目标 < {g:.0} s）"));
         println!(
-            "gonggu notice --level {flag}（{}，写出 {written} 个文件：通报表 XLSX、PDF、DOCX）：{}；{best:.2}–{worst:.2} s{goal}",
-            what.replace("{}", &units.to_string()),
+            "gonggu notice --level {flag}（{what}，写出 {written} 个文件：通报表 XLSX、PDF、DOCX）：{}；{best:.2}–{worst:.2} s{goal}",
             each.join("、")
         );
     }
